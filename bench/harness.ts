@@ -1,0 +1,59 @@
+/**
+ * Shared shape of every benchmark figure: a value printed beside its anchor (a reference measured
+ * in the same run where possible) as a ratio, plus the bar the issue sets, if any.
+ */
+export interface BenchFigure {
+  name: string;
+  value: number;
+  unit: string;
+  /** What the value is compared with, and that reference's value in the same unit. */
+  anchor: string;
+  anchorValue: number;
+  /** value / anchorValue. */
+  ratio: number;
+  /** Human-readable bar, e.g. ">= 3000/s"; `pass` says whether this run met it. */
+  bar?: string;
+  pass?: boolean;
+}
+
+/** A benchmark module exports `run()`; bench/run.ts discovers every `*.bench.ts` file. */
+export type BenchModule = { run: () => Promise<BenchFigure[]> };
+
+/** Builds a figure and computes its ratio. */
+export function figure(
+  name: string,
+  value: number,
+  unit: string,
+  anchor: string,
+  anchorValue: number,
+  bar?: { text: string; pass: boolean },
+): BenchFigure {
+  return {
+    name,
+    value: round(value),
+    unit,
+    anchor,
+    anchorValue: round(anchorValue),
+    ratio: anchorValue ? round(value / anchorValue, 3) : 0,
+    ...(bar ? { bar: bar.text, pass: bar.pass } : {}),
+  };
+}
+
+function round(x: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/** Runs `fn` repeatedly for at least `ms` milliseconds and returns operations per second. */
+export function opsPerSecond(fn: () => void, ms = 1000, batch = 1): number {
+  for (let i = 0; i < Math.min(50, batch * 5); i++) fn(); // warm up
+  let n = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    for (let i = 0; i < batch; i++) fn();
+    n += batch;
+    now = performance.now();
+  }
+  return (n * 1000) / (now - start);
+}
