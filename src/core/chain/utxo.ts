@@ -1,0 +1,102 @@
+import { toHex } from '../encoding';
+
+/** An unspent output with what consensus needs to know about where it came from. */
+export interface Coin {
+  value: bigint;
+  script: Uint8Array;
+  /** Height of the block that created it. */
+  height: number;
+  /** Created by a coinbase (subject to maturity). */
+  coinbase: boolean;
+}
+
+/** Read access to coins, by outpoint key (`txid:vout`). */
+export interface CoinView {
+  getCoin(key: string): Coin | undefined;
+}
+
+/**
+ * The UTXO set: every unspent output by outpoint, with an index by locking script so a wallet's
+ * balance is a lookup, not a scan. Updated incrementally as blocks connect and disconnect.
+ */
+export class UtxoSet implements CoinView {
+  private readonly coins = new Map<string, Coin>();
+  private readonly byScript = new Map<string, Set<string>>();
+
+  get size(): number {
+    return this.coins.size;
+  }
+  getCoin(key: string): Coin | undefined {
+    return this.coins.get(key);
+  }
+  has(key: string): boolean {
+    return this.coins.has(key);
+  }
+  add(key: string, coin: Coin): void {
+    this.coins.set(key, coin);
+    const s = toHex(coin.script);
+    let set = this.byScript.get(s);
+    if (!set) this.byScript.set(s, (set = new Set()));
+    set.add(key);
+  }
+  /** Removes and returns a coin (undefined if it was not there). */
+  spend(key: string): Coin | undefined {
+    const coin = this.coins.get(key);
+    if (!coin) return undefined;
+    this.coins.delete(key);
+    const s = toHex(coin.script);
+    const set = this.byScript.get(s);
+    if (set) {
+      set.delete(key);
+      if (set.size === 0) this.byScript.delete(s);
+    }
+    return coin;
+  }
+  /** Unspent outputs locked to a script, as [key, coin] pairs. */
+  coinsForScript(script: Uint8Array): [string, Coin][] {
+    const set = this.byScript.get(toHex(script));
+    if (!set) return [];
+    return [...set].map((k) => [k, this.coins.get(k)!]);
+  }
+  entries(): IterableIterator<[string, Coin]> {
+    return this.coins.entries();
+  }
+  clear(): void {
+    this.coins.clear();
+    this.byScript.clear();
+  }
+}
+
+/**
+ * A layer of changes over a CoinView (Core's CCoinsViewCache): reads fall through, writes stay
+ * here until `commit`. Lets a block be validated completely before the UTXO set is touched.
+ */
+export class CoinOverlay implements CoinView {
+  readonly created = new Map<string, Coin>();
+  readonly spentFromBase = new Map<string, Coin>();
+  constructor(private readonly base: UtxoSet) {}
+  getCoin(key: string): Coin | undefined {
+    const c = this.created.get(key);
+    if (c) return c;
+    if (this.spentFromBase.has(key)) return undefined;
+    return this.base.getCoin(key);
+  }
+  add(key: string, coin: Coin): void {
+    this.created.set(key, coin);
+  }
+  spend(key: string): Coin | undefined {
+    const c = this.created.get(key);
+    if (c) {
+      this.created.delete(key);
+      return c;
+    }
+    if (this.spentFromBase.has(key)) return undefined;
+    const b = this.base.getCoin(key);
+    if (b) this.spentFromBase.set(key, b);
+    return b;
+  }
+  commit(): void {
+    for (const k of this.spentFromBase.keys()) this.base.spend(k);
+    for (const [k, c] of this.created) this.base.add(k, c);
+  }
+}

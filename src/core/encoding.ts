@@ -1,0 +1,257 @@
+/**
+ * Byte-level reading and writing in Bitcoin's conventions: little-endian integers and
+ * CompactSize counts (1, 3, 5 or 9 bytes). Readers never read past the end: truncation is a
+ * DecodeError naming what was being read.
+ */
+
+/** Thrown for malformed bytes; `reason` is a short string a student can read. */
+export class DecodeError extends Error {
+  constructor(public readonly reason: string) {
+    super(reason);
+    this.name = 'DecodeError';
+  }
+}
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder('utf-8', { fatal: false });
+
+/** Sequential reader over a byte array with Bitcoin's integer and CompactSize encodings. */
+export class ByteReader {
+  pos = 0;
+  private readonly view: DataView;
+  constructor(public readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  get remaining(): number {
+    return this.bytes.length - this.pos;
+  }
+  private need(n: number, what: string): void {
+    if (this.pos + n > this.bytes.length) throw new DecodeError(`truncated: ${what}`);
+  }
+  u8(what = 'u8'): number {
+    this.need(1, what);
+    return this.bytes[this.pos++];
+  }
+  u16(what = 'u16'): number {
+    this.need(2, what);
+    const v = this.view.getUint16(this.pos, true);
+    this.pos += 2;
+    return v;
+  }
+  u16be(what = 'u16be'): number {
+    this.need(2, what);
+    const v = this.view.getUint16(this.pos, false);
+    this.pos += 2;
+    return v;
+  }
+  u32(what = 'u32'): number {
+    this.need(4, what);
+    const v = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+  i32(what = 'i32'): number {
+    this.need(4, what);
+    const v = this.view.getInt32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+  i64(what = 'i64'): bigint {
+    this.need(8, what);
+    const v = this.view.getBigInt64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+  u64(what = 'u64'): bigint {
+    this.need(8, what);
+    const v = this.view.getBigUint64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+  bytesN(n: number, what = 'bytes'): Uint8Array {
+    this.need(n, what);
+    const out = this.bytes.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+  /** CompactSize, rejecting non-canonical (non-minimal) encodings as Bitcoin Core does. */
+  compactSize(what = 'count'): number {
+    const first = this.u8(what);
+    if (first < 0xfd) return first;
+    if (first === 0xfd) {
+      const v = this.u16(what);
+      if (v < 0xfd) throw new DecodeError(`non-canonical CompactSize: ${what}`);
+      return v;
+    }
+    if (first === 0xfe) {
+      const v = this.u32(what);
+      if (v < 0x10000) throw new DecodeError(`non-canonical CompactSize: ${what}`);
+      return v;
+    }
+    const v = this.u64(what);
+    if (v < 0x100000000n) throw new DecodeError(`non-canonical CompactSize: ${what}`);
+    // Core caps sizes at MAX_SIZE (0x02000000); anything larger cannot describe real data.
+    throw new DecodeError(`CompactSize too large: ${what}`);
+  }
+  /** CompactSize count bounded by `max` (checked before any allocation). */
+  count(max: number, what = 'count'): number {
+    const n = this.compactSize(what);
+    if (n > max) throw new DecodeError(`too many ${what}: ${n} > ${max}`);
+    return n;
+  }
+  varBytes(max: number, what = 'bytes'): Uint8Array {
+    const n = this.count(max, what);
+    return this.bytesN(n, what);
+  }
+  varString(max: number, what = 'string'): string {
+    return textDecoder.decode(this.varBytes(max, what));
+  }
+  end(what = 'message'): void {
+    if (this.remaining !== 0) throw new DecodeError(`${this.remaining} trailing bytes after ${what}`);
+  }
+}
+
+/** Growable writer producing Bitcoin's little-endian and CompactSize encodings. */
+export class ByteWriter {
+  private buf: Uint8Array;
+  private view: DataView;
+  pos = 0;
+  constructor(initial = 256) {
+    this.buf = new Uint8Array(initial);
+    this.view = new DataView(this.buf.buffer);
+  }
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+  u8(v: number): this {
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+    return this;
+  }
+  u16(v: number): this {
+    this.ensure(2);
+    this.view.setUint16(this.pos, v, true);
+    this.pos += 2;
+    return this;
+  }
+  u16be(v: number): this {
+    this.ensure(2);
+    this.view.setUint16(this.pos, v, false);
+    this.pos += 2;
+    return this;
+  }
+  u32(v: number): this {
+    this.ensure(4);
+    this.view.setUint32(this.pos, v >>> 0, true);
+    this.pos += 4;
+    return this;
+  }
+  i32(v: number): this {
+    this.ensure(4);
+    this.view.setInt32(this.pos, v | 0, true);
+    this.pos += 4;
+    return this;
+  }
+  i64(v: bigint): this {
+    this.ensure(8);
+    this.view.setBigInt64(this.pos, v, true);
+    this.pos += 8;
+    return this;
+  }
+  u64(v: bigint): this {
+    this.ensure(8);
+    this.view.setBigUint64(this.pos, v, true);
+    this.pos += 8;
+    return this;
+  }
+  bytes(b: Uint8Array): this {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+    return this;
+  }
+  compactSize(n: number): this {
+    if (n < 0xfd) return this.u8(n);
+    if (n <= 0xffff) return this.u8(0xfd).u16(n);
+    if (n <= 0xffffffff) return this.u8(0xfe).u32(n);
+    return this.u8(0xff).u64(BigInt(n));
+  }
+  varBytes(b: Uint8Array): this {
+    return this.compactSize(b.length).bytes(b);
+  }
+  varString(s: string): this {
+    return this.varBytes(textEncoder.encode(s));
+  }
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+}
+
+/** Size in bytes of a CompactSize encoding of n. */
+export function compactSizeLength(n: number): number {
+  return n < 0xfd ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lower-case hex of bytes, in the given order. */
+export function toHex(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += HEX[b[i]];
+  return s;
+}
+
+/** Bytes from hex; throws DecodeError on odd length or a non-hex character. */
+export function fromHex(hex: string): Uint8Array {
+  if (hex.length % 2 !== 0) throw new DecodeError('odd-length hex');
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const v = parseInt(hex.substr(i * 2, 2), 16);
+    if (Number.isNaN(v) || !/^[0-9a-fA-F]{2}$/.test(hex.substr(i * 2, 2))) throw new DecodeError('invalid hex');
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Hex of a 32-byte hash in Bitcoin's display order (byte-reversed). */
+export function hashToHex(hash: Uint8Array): string {
+  let s = '';
+  for (let i = hash.length - 1; i >= 0; i--) s += HEX[hash[i]];
+  return s;
+}
+
+/** Internal-order bytes from a display-order (reversed) hash hex. */
+export function hexToHash(hex: string): Uint8Array {
+  return fromHex(hex).reverse();
+}
+
+/** True when two byte arrays hold the same bytes. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Concatenation of byte arrays. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** UTF-8 bytes of a string. */
+export function utf8(s: string): Uint8Array {
+  return textEncoder.encode(s);
+}

@@ -1,0 +1,28 @@
+/**
+ * tabchain's chain engine — the public API. Pure and synchronous: no DOM, timers or randomness
+ * of its own, so the same code runs in a tab, a Web Worker, a test and plain Node.
+ *
+ * Typical use:
+ *   const params = makeParams('class-1', 'regtest');
+ *   params.genesisHex = toHex(encodeBlock(solveBlockSync(genesisTemplate(params, key.pubkeyHash, now))!));
+ *   const chain = new Chain(params); const mempool = new Mempool(chain);
+ *   const r = chain.processBlock(block, now); mempool.handleChainEvents(r.events, now);
+ */
+export * from './encoding';
+export * from './crypto/hash';
+export * from './crypto/keys';
+export * from './crypto/sighash';
+export * from './primitives/tx';
+export * from './primitives/block';
+export * from './primitives/script';
+export * from './consensus/errors';
+export * from './consensus/pow';
+export * from './consensus/checks';
+export * from './consensus/inputs';
+export * from './params';
+export * from './chain/utxo';
+export * from './chain/chain';
+export * from './mempool/mempool';
+export * from './wallet/wallet';
+export * from './mining/template';
+export * from './mining/miner';

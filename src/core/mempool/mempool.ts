@@ -1,0 +1,209 @@
+import { RuleError, consensus, policy } from '../consensus/errors';
+import { checkTransactionSanity, isFinal } from '../consensus/checks';
+import { checkTxInputs, checkTxScripts } from '../consensus/inputs';
+import { isCoinbase, outpointKey, txidHex, txSize, type Tx } from '../primitives/tx';
+import type { Chain, ChainEvent } from '../chain/chain';
+import type { Coin, CoinView } from '../chain/utxo';
+
+/** A transaction waiting in the mempool. */
+export interface MempoolEntry {
+  tx: Tx;
+  txid: string;
+  fee: bigint;
+  size: number;
+  /** Node clock (seconds) when it entered. */
+  time: number;
+}
+
+/** Mempool changes, for relay and the UI. */
+export type MempoolEvent =
+  | { type: 'tx-added'; entry: MempoolEntry }
+  | { type: 'tx-removed'; txid: string; why: 'mined' | 'conflict' | 'invalid-after-reorg' }
+  | { type: 'tx-returned'; entry: MempoolEntry };
+
+/**
+ * Unconfirmed transactions that would be valid in the next block: each spends confirmed outputs
+ * or outputs of other mempool transactions, and no two spend the same output. Keeps Core's
+ * reject reasons: txn-already-in-mempool, txn-mempool-conflict, txn-already-known, …
+ */
+export class Mempool {
+  private readonly entries = new Map<string, MempoolEntry>();
+  private readonly spenders = new Map<string, string>();
+  private readonly verified = new Set<string>();
+  private listeners: ((e: MempoolEvent) => void)[] = [];
+
+  constructor(private readonly chain: Chain) {}
+
+  on(listener: (e: MempoolEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+  private emit(e: MempoolEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+  has(txid: string): boolean {
+    return this.entries.has(txid);
+  }
+  get(txid: string): MempoolEntry | undefined {
+    return this.entries.get(txid);
+  }
+  /** Entries in arrival order (parents always before children). */
+  all(): MempoolEntry[] {
+    return [...this.entries.values()];
+  }
+  /** The mempool transaction spending an outpoint, if any. */
+  spenderOf(key: string): string | undefined {
+    return this.spenders.get(key);
+  }
+
+  /** Coins as the next block would see them: confirmed outputs plus mempool outputs. */
+  view(): CoinView {
+    const next = this.chain.height + 1;
+    return {
+      getCoin: (key: string): Coin | undefined => {
+        const c = this.chain.utxo.getCoin(key);
+        if (c) return c;
+        const sep = key.lastIndexOf(':');
+        const e = this.entries.get(key.slice(0, sep));
+        const out = e?.tx.outputs[Number(key.slice(sep + 1))];
+        return out ? { value: out.value, script: out.script, height: next, coinbase: false } : undefined;
+      },
+    };
+  }
+
+  /**
+   * Core's AcceptToMemoryPool, in its order: sanity, no coinbase, final, not already here, no
+   * conflict, not already confirmed, inputs available and mature, values, signatures.
+   * Throws RuleError; on success emits 'tx-added' and returns the entry.
+   */
+  accept(tx: Tx, now: number): MempoolEntry {
+    const id = txidHex(tx);
+    checkTransactionSanity(tx, this.chain.params);
+    if (isCoinbase(tx)) throw consensus('coinbase', 'a coinbase transaction cannot be relayed on its own');
+    const nextHeight = this.chain.height + 1;
+    if (!isFinal(tx, nextHeight, this.chain.medianTimePast(this.chain.tip)))
+      throw policy('bad-txns-nonfinal', 'transaction is not final yet');
+    if (this.entries.has(id)) throw new RuleError('txn-already-in-mempool', 'transaction is already in the mempool', 'duplicate', false);
+    for (const input of tx.inputs) {
+      const other = this.spenders.get(outpointKey(input.prevout));
+      if (other)
+        throw policy('txn-mempool-conflict', `spends ${outpointKey(input.prevout)}, already spent by mempool transaction ${other.slice(0, 16)}…`);
+    }
+    for (let v = 0; v < tx.outputs.length; v++)
+      if (this.chain.utxo.has(`${id}:${v}`)) throw new RuleError('txn-already-known', 'transaction is already confirmed', 'duplicate', false);
+    const view = this.view();
+    for (const input of tx.inputs)
+      if (!view.getCoin(outpointKey(input.prevout)))
+        throw policy('bad-txns-inputs-missingorspent', `input ${outpointKey(input.prevout)} does not exist or is already spent`);
+    const { fee, coins } = checkTxInputs(tx, view, nextHeight, this.chain.params);
+    if (!this.verified.has(id)) {
+      checkTxScripts(tx, coins);
+      this.noteVerified(id);
+    }
+    const entry: MempoolEntry = { tx, txid: id, fee, size: txSize(tx), time: now };
+    this.entries.set(id, entry);
+    for (const input of tx.inputs) this.spenders.set(outpointKey(input.prevout), id);
+    this.emit({ type: 'tx-added', entry });
+    return entry;
+  }
+
+  private noteVerified(id: string): void {
+    if (this.verified.size > 50_000) this.verified.clear();
+    this.verified.add(id);
+    this.chain.noteVerified(id);
+  }
+
+  private remove(id: string, why: 'mined' | 'conflict' | 'invalid-after-reorg', emit = true): void {
+    const e = this.entries.get(id);
+    if (!e) return;
+    this.entries.delete(id);
+    for (const input of e.tx.inputs) {
+      const k = outpointKey(input.prevout);
+      if (this.spenders.get(k) === id) this.spenders.delete(k);
+    }
+    if (emit) this.emit({ type: 'tx-removed', txid: id, why });
+    // Children spending this transaction's outputs can no longer be valid unless it was mined.
+    if (why !== 'mined')
+      for (let v = 0; v < e.tx.outputs.length; v++) {
+        const child = this.spenders.get(`${id}:${v}`);
+        if (child) this.remove(child, why, emit);
+      }
+  }
+
+  /**
+   * Keeps the mempool consistent with the chain after blocks connect or disconnect: mined and
+   * conflicting transactions leave; transactions of disconnected blocks come back (Core's
+   * MaybeUpdateMempoolForReorg) if they are still valid on the new chain.
+   */
+  handleChainEvents(events: ChainEvent[], now: number): void {
+    const returning: Tx[][] = [];
+    let reorg = false;
+    for (const e of events) {
+      if (e.type === 'block-disconnected') {
+        returning.push(e.block.txs.filter((t) => !isCoinbase(t)));
+        reorg = true;
+      } else if (e.type === 'block-connected') {
+        for (const tx of e.block.txs) {
+          const id = txidHex(tx);
+          if (this.entries.has(id)) this.remove(id, 'mined');
+          else
+            for (const input of tx.inputs) {
+              const other = this.spenders.get(outpointKey(input.prevout));
+              if (other) this.remove(other, 'conflict');
+            }
+        }
+      }
+    }
+    if (!reorg) return;
+    // Disconnect events arrive newest block first; re-add oldest first, then what was waiting.
+    const back = returning.reverse().flat();
+    const waiting = this.all();
+    this.entries.clear();
+    this.spenders.clear();
+    const backIds = new Set(back.map(txidHex));
+    for (const tx of back) {
+      try {
+        const entry = this.acceptQuiet(tx, now);
+        this.emit({ type: 'tx-returned', entry });
+      } catch {
+        // confirmed again on the new branch, or now in conflict with it: gone.
+      }
+    }
+    for (const e of waiting) {
+      if (backIds.has(e.txid)) continue;
+      try {
+        this.acceptQuiet(e.tx, e.time);
+      } catch {
+        this.emit({ type: 'tx-removed', txid: e.txid, why: 'invalid-after-reorg' });
+      }
+    }
+  }
+
+  private acceptQuiet(tx: Tx, now: number): MempoolEntry {
+    const saved = this.listeners;
+    this.listeners = [];
+    try {
+      return this.accept(tx, now);
+    } finally {
+      this.listeners = saved;
+    }
+  }
+
+  /** Transactions for a block template, parents before children, within `maxBytes`. */
+  selectForBlock(maxBytes: number): MempoolEntry[] {
+    const out: MempoolEntry[] = [];
+    let size = 0;
+    for (const e of this.entries.values()) {
+      if (size + e.size > maxBytes) break;
+      out.push(e);
+      size += e.size;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,113 @@
+import { sha256d } from './crypto/hash';
+import { utf8 } from './encoding';
+
+/** Satoshis per coin. */
+export const COIN = 100_000_000n;
+/** Bitcoin's MAX_MONEY: no output or sum of outputs may exceed 21 million coins. */
+export const MAX_MONEY = 21_000_000n * COIN;
+
+/**
+ * A network's consensus parameters, chosen by the node that creates the network (the central
+ * node) and shared with every node that joins, so they all agree on the rules.
+ */
+export interface ChainParams {
+  /** Network ("room") name. */
+  network: string;
+  /** 4-byte message magic, as a uint32 (written little-endian on the wire). */
+  magic: number;
+  /** Block subsidy in satoshis (the seed tutorial's 10 coins). */
+  blockReward: bigint;
+  /** Blocks between subsidy halvings; 0 = never halve. */
+  halvingInterval: number;
+  /** Confirmations before a coinbase output may be spent (Bitcoin: 100; tutorial: 0). */
+  coinbaseMaturity: number;
+  /** Target seconds between blocks (used by retargeting and the UI's expectations). */
+  targetSpacing: number;
+  /** Blocks between difficulty adjustments; 0 = difficulty fixed. Clamped ×4 like Bitcoin. */
+  retargetInterval: number;
+  /** Easiest allowed target, as compact bits. */
+  powLimitBits: number;
+  /** Difficulty of the genesis block (and of all blocks when retargeting is off). */
+  genesisBits: number;
+  /** Largest serialized block in bytes. */
+  maxBlockSize: number;
+  /** Blocks with a time further ahead of the node's clock than this are refused for now. */
+  maxFutureBlockTime: number;
+  /** Hex of the genesis block, once the creating node has made it. */
+  genesisHex?: string;
+}
+
+/** Parameter presets a teacher picks from when creating a network. */
+export type Preset = 'classroom' | 'bitcoin-like' | 'regtest';
+
+/** A 4-byte magic derived from the network name so different rooms never cross-talk. */
+export function magicFor(network: string): number {
+  const h = sha256d(utf8(`tabchain:${network}`));
+  return (h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0;
+}
+
+/**
+ * Parameters for a new network. `classroom`: a block in a few seconds in a browser (≈2^24
+ * hashes), reward 10, maturity 0. `bitcoin-like`: maturity 100, halving, retargeting every
+ * 2016 blocks toward 10 s. `regtest`: trivial work, for tests.
+ */
+export function makeParams(network: string, preset: Preset = 'classroom', overrides: Partial<ChainParams> = {}): ChainParams {
+  const base: ChainParams = {
+    network,
+    magic: magicFor(network),
+    blockReward: 10n * COIN,
+    halvingInterval: 0,
+    coinbaseMaturity: 0,
+    targetSpacing: 10,
+    retargetInterval: 0,
+    powLimitBits: 0x207fffff,
+    genesisBits: 0x1e00ffff,
+    maxBlockSize: 1_000_000,
+    maxFutureBlockTime: 2 * 60 * 60,
+  };
+  if (preset === 'bitcoin-like') {
+    Object.assign(base, { coinbaseMaturity: 100, halvingInterval: 210_000, retargetInterval: 2016, targetSpacing: 10 });
+  } else if (preset === 'regtest') {
+    Object.assign(base, { genesisBits: 0x207fffff, targetSpacing: 1 });
+  }
+  return { ...base, ...overrides };
+}
+
+/** Block subsidy at a height: the reward, halved every `halvingInterval` blocks. */
+export function subsidyAt(params: ChainParams, height: number): bigint {
+  if (params.halvingInterval <= 0) return params.blockReward;
+  const halvings = Math.floor(height / params.halvingInterval);
+  return halvings >= 64 ? 0n : params.blockReward >> BigInt(halvings);
+}
+
+/** JSON form of parameters (bigints as decimal strings), for storage and for joining nodes. */
+export function paramsToJSON(p: ChainParams): string {
+  return JSON.stringify({ ...p, blockReward: p.blockReward.toString() });
+}
+
+/** Parses and checks parameters received from another node; throws a readable Error. */
+export function paramsFromJSON(json: string): ChainParams {
+  const o = JSON.parse(json) as Record<string, unknown>;
+  const num = (k: string) => {
+    if (typeof o[k] !== 'number' || !Number.isInteger(o[k]) || (o[k] as number) < 0) throw new Error(`bad parameter ${k}`);
+    return o[k] as number;
+  };
+  if (typeof o.network !== 'string' || typeof o.blockReward !== 'string' || !/^\d+$/.test(o.blockReward))
+    throw new Error('bad parameters');
+  const p: ChainParams = {
+    network: o.network,
+    magic: num('magic'),
+    blockReward: BigInt(o.blockReward),
+    halvingInterval: num('halvingInterval'),
+    coinbaseMaturity: num('coinbaseMaturity'),
+    targetSpacing: num('targetSpacing'),
+    retargetInterval: num('retargetInterval'),
+    powLimitBits: num('powLimitBits'),
+    genesisBits: num('genesisBits'),
+    maxBlockSize: num('maxBlockSize'),
+    maxFutureBlockTime: num('maxFutureBlockTime'),
+    ...(typeof o.genesisHex === 'string' ? { genesisHex: o.genesisHex } : {}),
+  };
+  if (p.blockReward > MAX_MONEY) throw new Error('bad parameter blockReward');
+  return p;
+}
