@@ -1,0 +1,200 @@
+import type { Link, Transport } from '../../node/transport';
+import { ManualClock, SeededRandom } from './clock';
+
+/** Per-link conditions: one-way latency in ms and the probability a message is lost. */
+export interface LinkConditions {
+  latency: number;
+  dropRate: number;
+}
+
+/** A message the network is carrying, for tests and the UI's virtual network. */
+export interface InFlight {
+  from: string;
+  to: string;
+  bytes: number;
+  at: number;
+}
+
+/**
+ * A deterministic in-memory network: transports by node id, links with latency, loss and
+ * partitions. Every message is structured-cloned (like postMessage/WebRTC: no shared objects)
+ * and delivered by a clock timer, so nothing moves until the test runs the clock:
+ * `network.flush()` delivers everything due now; `clock.advance(ms)` lets latency pass.
+ *
+ *   const net = new MemoryNetwork({ seed: 7 });
+ *   const a = net.transport('3000'), b = net.transport('3001');
+ *   b.connect('3000'); net.flush();
+ *   net.partition(['3000'], ['3001']); ... net.heal();
+ */
+export class MemoryNetwork {
+  readonly clock: ManualClock;
+  readonly random: SeededRandom;
+  private readonly transports = new Map<string, MemoryTransport>();
+  private readonly conditions = new Map<string, LinkConditions>();
+  private defaults: LinkConditions;
+  private groups: Map<string, number> | null = null;
+  private inFlight = 0;
+  /** Counters for tests and benches. */
+  stats = { sent: 0, delivered: 0, dropped: 0, bytes: 0 };
+  /** Optional tap on every delivery (for timelines). */
+  ondeliver: ((m: InFlight) => void) | null = null;
+
+  constructor(opts: { seed?: number; latency?: number; dropRate?: number; clock?: ManualClock } = {}) {
+    this.clock = opts.clock ?? new ManualClock();
+    this.random = new SeededRandom(opts.seed ?? 1);
+    this.defaults = { latency: opts.latency ?? 0, dropRate: opts.dropRate ?? 0 };
+  }
+
+  /** The transport of node `id` (created on first use). */
+  transport(id: string): MemoryTransport {
+    let t = this.transports.get(id);
+    if (!t || t.closed) {
+      t = new MemoryTransport(this, id);
+      this.transports.set(id, t);
+    }
+    return t;
+  }
+
+  /** Sets conditions for the link between a and b (both directions). */
+  setLink(a: string, b: string, c: Partial<LinkConditions>): void {
+    this.conditions.set(pairKey(a, b), { ...this.linkConditions(a, b), ...c });
+  }
+  /** Sets default conditions for every link without its own. */
+  setDefaults(c: Partial<LinkConditions>): void {
+    this.defaults = { ...this.defaults, ...c };
+  }
+  linkConditions(a: string, b: string): LinkConditions {
+    return this.conditions.get(pairKey(a, b)) ?? this.defaults;
+  }
+
+  /**
+   * Splits the network: nodes in different groups cannot reach each other (messages between
+   * them are lost and new connections fail) until `heal()`. Nodes in no group reach everyone.
+   */
+  partition(...groups: string[][]): void {
+    this.groups = new Map();
+    groups.forEach((g, i) => g.forEach((id) => this.groups!.set(id, i)));
+  }
+  heal(): void {
+    this.groups = null;
+  }
+  reachable(a: string, b: string): boolean {
+    if (!this.transports.get(b) || this.transports.get(b)!.closed) return false;
+    if (!this.groups) return true;
+    const ga = this.groups.get(a);
+    const gb = this.groups.get(b);
+    return ga === undefined || gb === undefined || ga === gb;
+  }
+
+  /** Messages sent but not yet delivered or dropped. */
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  /** Delivers everything due now, including messages those deliveries cause. Returns timers run. */
+  flush(): number {
+    return this.clock.runDue();
+  }
+
+  /** @internal carries one message from a link end to the other. */
+  carry(from: MemoryLink, data: Uint8Array): void {
+    const to = from.peer;
+    if (!to) return;
+    this.stats.sent++;
+    const c = this.linkConditions(from.localId, from.peerId);
+    const copy = structuredClone(data);
+    this.inFlight++;
+    this.clock.setTimer(c.latency, () => {
+      this.inFlight--;
+      if (!this.reachable(from.localId, from.peerId) || (c.dropRate > 0 && this.random.next() < c.dropRate)) {
+        this.stats.dropped++;
+        return;
+      }
+      if (to.closed) return;
+      this.stats.delivered++;
+      this.stats.bytes += copy.length;
+      this.ondeliver?.({ from: from.localId, to: from.peerId, bytes: copy.length, at: this.clock.now() });
+      to.onmessage?.(copy);
+    });
+  }
+
+  /** @internal opens a link pair after one link latency. */
+  open(from: MemoryTransport, toId: string): void {
+    const c = this.linkConditions(from.localId, toId);
+    this.clock.setTimer(c.latency, () => {
+      const to = this.transports.get(toId);
+      if (from.closed) return;
+      if (!to || to.closed || !this.reachable(from.localId, toId)) {
+        from.onconnectfailed?.(toId, to && !to.closed ? 'peer unreachable' : 'peer not found');
+        return;
+      }
+      const a = new MemoryLink(this, from.localId, toId, true);
+      const b = new MemoryLink(this, toId, from.localId, false);
+      a.peer = b;
+      b.peer = a;
+      from.links.add(a);
+      to.links.add(b);
+      to.onlink?.(b);
+      from.onlink?.(a);
+    });
+  }
+
+  /** Closes every link between a and b, as if the connection died. */
+  cut(a: string, b: string): void {
+    for (const l of [...(this.transports.get(a)?.links ?? [])]) if (l.peerId === b) l.close('connection lost');
+  }
+}
+
+/** One end of an in-memory link. */
+export class MemoryLink implements Link {
+  onmessage: ((data: Uint8Array) => void) | null = null;
+  onclose: ((reason: string) => void) | null = null;
+  peer: MemoryLink | null = null;
+  closed = false;
+  constructor(
+    private readonly net: MemoryNetwork,
+    readonly localId: string,
+    readonly peerId: string,
+    readonly outbound: boolean,
+  ) {}
+  send(data: Uint8Array): void {
+    if (this.closed) return;
+    this.net.carry(this, data);
+  }
+  close(reason = 'closed'): void {
+    if (this.closed) return;
+    this.closed = true;
+    const other = this.peer;
+    this.peer = null;
+    this.net.transport(this.localId).links.delete(this);
+    this.onclose?.(reason);
+    if (other && !other.closed) {
+      // The remote side learns of the close after one link latency.
+      this.net.clock.setTimer(this.net.linkConditions(this.localId, this.peerId).latency, () => other.close('closed by peer'));
+    }
+  }
+}
+
+/** A node's transport on the in-memory network. */
+export class MemoryTransport implements Transport {
+  onlink: ((link: Link) => void) | null = null;
+  onconnectfailed: ((peerId: string, reason: string) => void) | null = null;
+  readonly links = new Set<MemoryLink>();
+  closed = false;
+  constructor(
+    private readonly net: MemoryNetwork,
+    readonly localId: string,
+  ) {}
+  connect(peerId: string): void {
+    if (this.closed) return;
+    this.net.open(this, peerId);
+  }
+  close(): void {
+    this.closed = true;
+    for (const l of [...this.links]) l.close('node shut down');
+  }
+}
+
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}

@@ -1,0 +1,1068 @@
+import {
+  Chain,
+  Mempool,
+  RuleError,
+  DecodeError,
+  blockHashHex,
+  blockTemplate,
+  buildPayment,
+  decodeHeader,
+  encodeBlock,
+  encodeHeader,
+  fromHex,
+  genesisTemplate,
+  hashToHex,
+  magicFor,
+  paramsFromJSON,
+  paramsToJSON,
+  spendableCoins,
+  toHex,
+  txidHex,
+  walletKeyFromSecret,
+  withHeader,
+  decodeBlock,
+  workFromBits,
+  type Block,
+  type ChainEvent,
+  type ChainParams,
+  type Miner,
+  type Tx,
+  type WalletKey,
+} from '../core';
+import {
+  MAX_ADDR,
+  MSG_BLOCK,
+  MSG_TX,
+  PROTOCOL_VERSION,
+  REJECT_DUPLICATE,
+  REJECT_INVALID,
+  REJECT_MALFORMED,
+  REJECT_NONSTANDARD,
+  ZERO_HASH,
+  decodePayload,
+  encodeMessage,
+  isKnownCommand,
+  parseFrame,
+  summarize,
+  type InvItem,
+  type Message,
+  type PeerAddress,
+  type VersionPayload,
+} from './wire/messages';
+import { systemClock, systemRandom, type Clock, type Link, type Random, type Transport } from './transport';
+import type { MiningMode, NodeEvent, Role, Topology } from './events';
+
+/** How a node is set up. Only id, role, network and transport are required. */
+export interface NodeOptions {
+  id: string;
+  role: Role;
+  network: string;
+  transport: Transport;
+  clock?: Clock;
+  random?: Random;
+  /** Proof-of-work search (Web Workers in a tab, main thread in tests). */
+  miner?: Miner;
+  /** Known network parameters (with genesis): the creator's, or restored from storage. */
+  params?: ChainParams;
+  /** Blocks to load before going online (restored from storage), in chain order. */
+  blocks?: Block[];
+  /** Wallet keys restored from storage. */
+  keys?: WalletKey[];
+  topology?: Topology;
+  /** Peers to connect to at start (the central node's id). */
+  seeds?: string[];
+  mining?: MiningMode;
+  /** Miner role: mine as soon as the mempool holds this many valid txs (seed tutorial: 2). */
+  mineThreshold?: number;
+  /** Most links kept in mesh (Bitcoin's 8 outbound). */
+  maxPeers?: number;
+  timing?: Partial<Timing>;
+}
+
+/** Protocol timers in milliseconds. */
+export interface Timing {
+  handshakeTimeout: number;
+  pingInterval: number;
+  pingTimeout: number;
+  /** A peer with blocks in flight that delivers none for this long is stalling. */
+  stallTimeout: number;
+  discourage: number;
+  reconnect: number;
+}
+
+const DEFAULT_TIMING: Timing = {
+  handshakeTimeout: 10_000,
+  pingInterval: 15_000,
+  pingTimeout: 30_000,
+  stallTimeout: 4_000,
+  discourage: 5 * 60_000,
+  reconnect: 5_000,
+};
+
+/** Blocks a peer may have in flight to us at once. */
+const MAX_BLOCKS_IN_FLIGHT = 256;
+/** Blocks in a getblocks answer (Bitcoin's 500). */
+const GETBLOCKS_LIMIT = 500;
+/** Unrequested items per peer we will remember wanting (bounds an inv flood). */
+const MAX_WANTED_PER_PEER = 5_000;
+const MAX_TX_IN_FLIGHT = 1_000;
+const ADDR_BOOK_MAX = 1_000;
+const KNOWN_INV_MAX = 20_000;
+const NODE_NETWORK = 1n;
+
+interface Peer {
+  link: Link;
+  id: string;
+  outbound: boolean;
+  version?: VersionPayload;
+  verack: boolean;
+  versionSent: boolean;
+  role?: Role;
+  bestHeight: number;
+  knownInv: Set<string>;
+  blocksInFlight: Set<string>;
+  txInFlight: Set<string>;
+  lastBlockAt: number;
+  pingNonce?: bigint;
+  pingSentAt?: number;
+  rtt?: number;
+  timers: number[];
+  addrTokens: number;
+  addrTokensAt: number;
+  gaveAddr: boolean;
+  wanted: number;
+  closed: boolean;
+}
+
+interface Wanted {
+  from: Set<string>;
+}
+
+/**
+ * A full node: chain, mempool, wallet and miner, speaking Bitcoin's P2P messages to its peers
+ * over any Transport. Every received byte is validated; every message in and out becomes a
+ * NodeEvent. Synchronous message handling; only mining is asynchronous.
+ */
+export class FullNode {
+  readonly id: string;
+  readonly role: Role;
+  readonly network: string;
+  readonly magic: number;
+  readonly topology: Topology;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly timing: Timing;
+  chain: Chain | null = null;
+  mempool: Mempool | null = null;
+  keys: WalletKey[];
+  mining: MiningMode;
+  mineThreshold: number;
+  maxPeers: number;
+
+  private readonly transport: Transport;
+  private readonly miner?: Miner;
+  private readonly peers = new Map<string, Peer>();
+  private readonly connecting = new Set<string>();
+  private readonly seeds: string[];
+  private readonly addrBook = new Map<string, PeerAddress>();
+  private readonly discouraged = new Map<string, number>();
+  private readonly wantedBlocks = new Map<string, Wanted>();
+  private readonly blockRequests = new Map<string, string>();
+  private readonly recentlyRejected = new Set<string>();
+  private readonly versionNonces = new Set<bigint>();
+  private readonly deferred = new Map<string, Block>();
+  private readonly listeners = new Set<(e: NodeEvent) => void>();
+  private syncPeer: string | null = null;
+  private syncActivity = 0;
+  private msgSeq = 0;
+  private miningJob: { abort: AbortController; tip: string; mempoolVersion: number; once: boolean } | null = null;
+  private mempoolVersion = 0;
+  private mineOnceQueued = false;
+  private stallTimer: number | null = null;
+  private started = false;
+  private stopped = false;
+
+  constructor(opts: NodeOptions) {
+    this.id = opts.id;
+    this.role = opts.role;
+    this.network = opts.network;
+    this.magic = magicFor(opts.network);
+    this.transport = opts.transport;
+    this.clock = opts.clock ?? systemClock;
+    this.random = opts.random ?? systemRandom;
+    this.miner = opts.miner;
+    this.topology = opts.topology ?? 'star';
+    this.seeds = (opts.seeds ?? []).filter((s) => s !== opts.id);
+    this.mining = opts.mining ?? (opts.role === 'miner' ? 'threshold' : 'off');
+    this.mineThreshold = opts.mineThreshold ?? 2;
+    this.maxPeers = opts.maxPeers ?? 8;
+    this.timing = { ...DEFAULT_TIMING, ...opts.timing };
+    this.keys = opts.keys ? [...opts.keys] : [];
+    if (this.keys.length === 0) this.keys.push(walletKeyFromSecret(this.random.bytes32(), `${this.role} ${this.id}`));
+    if (opts.params) this.loadChain(opts.params, opts.blocks ?? []);
+  }
+
+  // ---------------------------------------------------------------- lifecycle and events
+
+  /** Subscribe to node events; returns an unsubscribe function. */
+  on(listener: (e: NodeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(e: NodeEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  private now(): number {
+    return this.clock.now();
+  }
+  /** Node time in seconds, as block headers count it. */
+  nowSeconds(): number {
+    return Math.floor(this.clock.now() / 1000);
+  }
+
+  private log(text: string, level: 'info' | 'warn' | 'error' = 'info'): void {
+    this.emit({ type: 'log', time: this.now(), level, text });
+  }
+
+  /**
+   * Creates a new network's chain (the central node's job in the seed tutorial): parameters and a
+   * genesis block whose coinbase pays this node's first address, solved with this node's miner.
+   */
+  static async createNetworkParams(params: ChainParams, payTo: WalletKey, miner: Miner, timeSeconds: number): Promise<ChainParams> {
+    const template = genesisTemplate(params, payTo.pubkeyHash, timeSeconds);
+    const solved = await miner.mine({ header: encodeHeader(template.header) });
+    if (!solved) throw new Error('genesis mining was cancelled');
+    const genesis = withHeader(template, decodeHeader(solved));
+    return { ...params, genesisHex: toHex(encodeBlock(genesis)) };
+  }
+
+  private loadChain(params: ChainParams, blocks: Block[]): void {
+    if (params.magic !== this.magic) throw new Error(`parameters are for another network (${params.network})`);
+    const chain = new Chain(params);
+    const mempool = new Mempool(chain);
+    this.chain = chain;
+    this.mempool = mempool;
+    const t = this.nowSeconds();
+    for (const b of blocks) {
+      const r = chain.processBlock(b, t);
+      if (r.status === 'invalid') this.log(`stored block ${r.hash} is invalid: ${r.error?.reason}`, 'warn');
+    }
+    chain.on((event) => this.emit({ type: 'chain', time: this.now(), event }));
+    mempool.on((event) => {
+      this.mempoolVersion++;
+      this.emit({ type: 'mempool', time: this.now(), event });
+    });
+    this.emit({ type: 'chain-ready', time: this.now(), params });
+  }
+
+  /** Goes online: accepts links and connects to the seeds. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.transport.onlink = (link) => this.onLink(link);
+    this.transport.onconnectfailed = (peer, reason) => {
+      this.connecting.delete(peer);
+      this.emit({ type: 'connect-failed', time: this.now(), peer, reason });
+      if (this.seeds.includes(peer) && !this.stopped) this.clock.setTimer(this.timing.reconnect, () => this.maintainConnections());
+    };
+    this.stallTimer = this.clock.setTimer(1000, () => this.checkStalls());
+    this.maintainConnections();
+    this.maybeMine();
+  }
+
+  /** Leaves the network: closes every link and stops mining. */
+  stop(): void {
+    this.stopped = true;
+    this.miningJob?.abort.abort();
+    this.miningJob = null;
+    if (this.stallTimer !== null) this.clock.clearTimer(this.stallTimer);
+    for (const p of [...this.peers.values()]) this.disconnect(p, 'node shut down');
+    this.transport.close();
+  }
+
+  // ---------------------------------------------------------------- public state
+
+  get height(): number {
+    return this.chain ? this.chain.height : -1;
+  }
+  get tipHash(): string | null {
+    return this.chain ? this.chain.tip.hash : null;
+  }
+  get params(): ChainParams | null {
+    return this.chain ? this.chain.params : null;
+  }
+  /** Ids of peers that completed the handshake. */
+  peerIds(): string[] {
+    return [...this.peers.values()].filter((p) => this.ready(p)).map((p) => p.id);
+  }
+  /** What the node knows of a peer, for the UI. */
+  peerInfo(): { id: string; outbound: boolean; role?: Role; height: number; rtt?: number; ready: boolean }[] {
+    return [...this.peers.values()].map((p) => ({ id: p.id, outbound: p.outbound, role: p.role, height: p.bestHeight, rtt: p.rtt, ready: this.ready(p) }));
+  }
+  /** Every node id this node has heard of (peers and addr). */
+  knownNodes(): string[] {
+    return [...new Set([...this.addrBook.keys(), ...this.peers.keys()])];
+  }
+  /** Highest height any peer has told us about (for the sync progress bar). */
+  bestKnownHeight(): number {
+    let h = this.height;
+    for (const p of this.peers.values()) h = Math.max(h, p.bestHeight);
+    return h;
+  }
+  isDiscouraged(peer: string): boolean {
+    const until = this.discouraged.get(peer);
+    return until !== undefined && until > this.now();
+  }
+  /** Blocks requested and not yet received. */
+  get blocksInFlight(): number {
+    return this.blockRequests.size;
+  }
+  get isMining(): boolean {
+    return this.miningJob !== null;
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  /** Opens a connection to a peer by id (if not already connected). */
+  connect(peerId: string): void {
+    if (peerId === this.id || this.peers.has(peerId) || this.connecting.has(peerId) || this.isDiscouraged(peerId) || this.stopped) return;
+    this.connecting.add(peerId);
+    this.transport.connect(peerId);
+  }
+
+  private maintainConnections(): void {
+    if (this.stopped) return;
+    for (const s of this.seeds) if (!this.peers.has(s)) this.connect(s);
+    if (this.topology !== 'mesh') return;
+    const open = this.peers.size + this.connecting.size;
+    if (open >= this.maxPeers) return;
+    const candidates = [...this.addrBook.keys()].filter((id) => id !== this.id && !this.peers.has(id) && !this.connecting.has(id) && !this.isDiscouraged(id));
+    for (let i = candidates.length - 1; i > 0; i--) {
+      const j = Math.floor(this.random.next() * (i + 1));
+      [candidates[i], candidates[j]] = [candidates[j], candidates[i]];
+    }
+    for (const id of candidates.slice(0, this.maxPeers - open)) this.connect(id);
+  }
+
+  private onLink(link: Link): void {
+    this.connecting.delete(link.peerId);
+    if (this.stopped) return link.close('node shut down');
+    if (this.isDiscouraged(link.peerId)) {
+      this.emit({ type: 'peer-disconnected', time: this.now(), peer: link.peerId, reason: 'discouraged: refused' });
+      return link.close('discouraged');
+    }
+    const existing = this.peers.get(link.peerId);
+    if (existing) {
+      // Both sides dialled at once: keep the link opened by the lower id.
+      const keepOutbound = this.id < link.peerId;
+      if (link.outbound !== keepOutbound) return link.close('duplicate connection');
+      this.disconnect(existing, 'duplicate connection');
+    }
+    if (!link.outbound && this.peers.size >= this.maxPeers * 4) return link.close('too many connections');
+    const peer: Peer = {
+      link,
+      id: link.peerId,
+      outbound: link.outbound,
+      verack: false,
+      versionSent: false,
+      bestHeight: -1,
+      knownInv: new Set(),
+      blocksInFlight: new Set(),
+      txInFlight: new Set(),
+      lastBlockAt: this.now(),
+      timers: [],
+      addrTokens: MAX_ADDR,
+      addrTokensAt: this.now(),
+      gaveAddr: false,
+      wanted: 0,
+      closed: false,
+    };
+    this.peers.set(peer.id, peer);
+    link.onmessage = (data) => this.onFrame(peer, data);
+    link.onclose = (reason) => this.onClosed(peer, reason);
+    peer.timers.push(
+      this.clock.setTimer(this.timing.handshakeTimeout, () => {
+        if (!this.ready(peer) && !peer.closed) this.disconnect(peer, 'handshake timeout');
+      }),
+    );
+    if (peer.outbound) this.sendVersion(peer);
+  }
+
+  private ready(p: Peer): boolean {
+    return !!p.version && p.verack && !p.closed;
+  }
+
+  /** Closes a peer's link and forgets its in-flight requests (they go to other peers). */
+  disconnect(peer: Peer | string, reason: string): void {
+    const p = typeof peer === 'string' ? this.peers.get(peer) : peer;
+    if (!p || p.closed) return;
+    p.link.close(reason);
+    this.onClosed(p, reason);
+  }
+
+  private onClosed(p: Peer, reason: string): void {
+    if (p.closed) return;
+    p.closed = true;
+    for (const t of p.timers) this.clock.clearTimer(t);
+    if (this.peers.get(p.id) === p) this.peers.delete(p.id);
+    for (const h of p.blocksInFlight) this.blockRequests.delete(h);
+    p.blocksInFlight.clear();
+    for (const w of this.wantedBlocks.values()) w.from.delete(p.id);
+    this.emit({ type: 'peer-disconnected', time: this.now(), peer: p.id, reason });
+    if (this.syncPeer === p.id) {
+      this.syncPeer = null;
+      this.startSync();
+    }
+    this.requestBlocks();
+    if (!this.stopped) this.clock.setTimer(this.seeds.includes(p.id) ? this.timing.reconnect : 0, () => this.maintainConnections());
+  }
+
+  /**
+   * Bitcoin Core's misbehaviour response: disconnect and discourage the peer for a while
+   * (refuse its connections, never dial it).
+   */
+  private punish(p: Peer, reason: string): void {
+    const until = this.now() + this.timing.discourage;
+    this.discouraged.set(p.id, until);
+    this.emit({ type: 'peer-discouraged', time: this.now(), peer: p.id, reason, until });
+    this.disconnect(p, `misbehaving: ${reason}`);
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  private sendMsg(p: Peer, m: Message): void {
+    if (p.closed) return;
+    const raw = encodeMessage(this.magic, m);
+    this.emit({ type: 'message', id: this.msgSeq++, time: this.now(), dir: 'out', peer: p.id, command: m.command, bytes: raw.length, summary: summarize(m), raw, ...hashesOf(m) });
+    p.link.send(raw);
+  }
+
+  private sendVersion(p: Peer): void {
+    const nonce = this.random.nonce64();
+    this.versionNonces.add(nonce);
+    p.versionSent = true;
+    this.sendMsg(p, {
+      command: 'version',
+      payload: {
+        version: PROTOCOL_VERSION,
+        services: NODE_NETWORK,
+        timestamp: BigInt(this.nowSeconds()),
+        addrRecv: p.id,
+        addrFrom: this.id,
+        nonce,
+        userAgent: `/tabchain:0.1.0(${this.role})/`,
+        startHeight: Math.max(0, this.height),
+        relay: true,
+        genesis: this.chain ? this.chain.genesis.hash : ZERO_HASH,
+      },
+    });
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  private onFrame(p: Peer, data: Uint8Array): void {
+    if (p.closed) return;
+    const id = this.msgSeq++;
+    const frame = parseFrame(this.magic, data);
+    if (!frame.ok) {
+      const f = frame.fault;
+      const command = frame.header?.command || '?';
+      const reason =
+        f.kind === 'wrong-magic' ? 'wrong network magic' :
+        f.kind === 'bad-checksum' ? 'bad checksum' :
+        f.kind === 'oversized' ? `oversized message (${f.length} bytes)` :
+        f.kind === 'too-short' ? 'truncated message header' :
+        f.kind === 'bad-command' ? 'malformed command name' : 'payload length does not match header';
+      this.emit({ type: 'message', id, time: this.now(), dir: 'in', peer: p.id, command, bytes: data.length, summary: `dropped: ${reason}`, raw: data, reason });
+      // Core: wrong magic → disconnect; bad checksum → drop the message only; oversized or broken framing → misbehaving.
+      if (f.kind === 'bad-checksum') this.reject(p, id, command, reason, 'message corrupted in transit? dropped', false);
+      else if (f.kind === 'wrong-magic') {
+        this.reject(p, id, command, reason, 'peer is on another network', false);
+        this.disconnect(p, reason);
+      } else this.reject(p, id, command, reason, 'malformed message', true);
+      return;
+    }
+    const command = frame.header.command;
+    if (!isKnownCommand(command)) {
+      this.emit({ type: 'message', id, time: this.now(), dir: 'in', peer: p.id, command, bytes: data.length, summary: 'unknown command, ignored', raw: data, reason: 'unknown command' });
+      return;
+    }
+    let m: Message;
+    try {
+      m = decodePayload(command, frame.payload);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      const oversized = e.reason.startsWith('too many');
+      const reason = oversized ? `oversized-${command}` : `malformed ${command}: ${e.reason}`;
+      this.emit({ type: 'message', id, time: this.now(), dir: 'in', peer: p.id, command, bytes: data.length, summary: `dropped: ${e.reason}`, raw: data, reason });
+      this.reject(p, id, command, reason, e.reason, true);
+      return;
+    }
+    this.emit({ type: 'message', id, time: this.now(), dir: 'in', peer: p.id, command, bytes: data.length, summary: summarize(m), raw: data, ...hashesOf(m) });
+    try {
+      this.dispatch(p, m, id);
+    } catch (e) {
+      // A bug must never take the node down: report it and drop the message.
+      this.log(`error handling ${command} from ${p.id}: ${(e as Error).message}`, 'error');
+    }
+  }
+
+  /** Records a refusal; optionally sends a `reject` message back and punishes the peer. */
+  private reject(p: Peer, messageId: number, command: string, reason: string, debug: string, punish: boolean, opts: { hash?: string; code?: number; notify?: boolean } = {}): void {
+    this.emit({ type: 'rejected', time: this.now(), messageId, peer: p.id, command, hash: opts.hash, reason, debug, punished: punish });
+    if (opts.notify && !p.closed)
+      this.sendMsg(p, { command: 'reject', message: command.slice(0, 12), code: opts.code ?? REJECT_INVALID, reason: reason.slice(0, 111), ...(opts.hash ? { hash: opts.hash } : {}) });
+    if (punish) this.punish(p, reason);
+  }
+
+  private dispatch(p: Peer, m: Message, id: number): void {
+    if (m.command === 'version') return this.onVersion(p, m.payload, id);
+    if (!p.version) return this.reject(p, id, m.command, 'non-version message before version handshake', 'ignored', false);
+    if (m.command === 'verack') {
+      if (p.verack) return this.reject(p, id, m.command, 'redundant verack', 'ignored', false);
+      p.verack = true;
+      return this.onHandshake(p);
+    }
+    if (!p.verack) return this.reject(p, id, m.command, 'unsupported message prior to verack', 'ignored', false);
+    switch (m.command) {
+      case 'getaddr':
+        return this.onGetAddr(p);
+      case 'addr':
+        return this.onAddr(p, m.addrs);
+      case 'inv':
+        return this.onInv(p, m.items);
+      case 'getdata':
+        return this.onGetData(p, m.items);
+      case 'notfound':
+        return this.onNotFound(p, m.items);
+      case 'getblocks':
+        return this.onGetBlocks(p, m.locator, m.stop);
+      case 'block':
+        return this.onBlock(p, m.block, id);
+      case 'tx':
+        return this.onTx(p, m.tx, id);
+      case 'ping':
+        return this.sendMsg(p, { command: 'pong', nonce: m.nonce });
+      case 'pong':
+        if (p.pingNonce === m.nonce && p.pingSentAt !== undefined) {
+          p.rtt = this.now() - p.pingSentAt;
+          p.pingNonce = undefined;
+        }
+        return;
+      case 'reject':
+        return this.log(`${p.id} rejected our ${m.message}: ${m.reason}`, 'warn');
+      case 'getparams':
+        if (this.chain) this.sendMsg(p, { command: 'params', json: paramsToJSON(this.chain.params) });
+        return;
+      case 'params':
+        return this.onParams(p, m.json, id);
+    }
+  }
+
+  private onVersion(p: Peer, v: VersionPayload, id: number): void {
+    if (p.version) return this.reject(p, id, 'version', 'redundant version message', 'ignored', false);
+    if (this.versionNonces.has(v.nonce)) {
+      this.reject(p, id, 'version', 'connected to self', 'version nonce is our own', false);
+      return this.disconnect(p, 'connected to self');
+    }
+    if (v.version < 70001) {
+      this.reject(p, id, 'version', 'obsolete-version', `protocol version ${v.version} is too old`, false, { notify: true, code: 0x11 });
+      return this.disconnect(p, 'obsolete version');
+    }
+    if (this.chain && v.genesis !== ZERO_HASH && v.genesis !== this.chain.genesis.hash) {
+      this.reject(p, id, 'version', 'different genesis', `peer's chain starts at ${v.genesis.slice(0, 16)}…, ours at ${this.chain.genesis.hash.slice(0, 16)}…`, false, { notify: true });
+      return this.disconnect(p, 'different genesis');
+    }
+    p.version = v;
+    p.bestHeight = v.startHeight;
+    const role = /\((central|miner|wallet)\)/.exec(v.userAgent)?.[1] as Role | undefined;
+    if (role) p.role = role;
+    if (!p.versionSent) this.sendVersion(p);
+    this.sendMsg(p, { command: 'verack' });
+    if (p.verack) this.onHandshake(p);
+  }
+
+  private onHandshake(p: Peer): void {
+    this.learnAddr([{ time: this.nowSeconds(), services: NODE_NETWORK, id: p.id }], p);
+    this.emit({ type: 'peer-connected', time: this.now(), peer: p.id, outbound: p.outbound, role: p.role, height: p.bestHeight, userAgent: p.version!.userAgent });
+    this.schedulePing(p);
+    if (!this.chain) {
+      if (p.version!.genesis !== ZERO_HASH) this.sendMsg(p, { command: 'getparams' });
+    } else {
+      this.startSync();
+    }
+    // Advertise ourselves and ask for more peers (Core does both after the handshake).
+    this.sendMsg(p, { command: 'addr', addrs: [{ time: this.nowSeconds(), services: NODE_NETWORK, id: this.id }] });
+    if (p.outbound && this.topology === 'mesh') this.sendMsg(p, { command: 'getaddr' });
+  }
+
+  private schedulePing(p: Peer): void {
+    p.timers.push(
+      this.clock.setTimer(this.timing.pingInterval, () => {
+        if (p.closed) return;
+        if (p.pingNonce !== undefined && this.now() - (p.pingSentAt ?? 0) >= this.timing.pingTimeout) {
+          return this.disconnect(p, 'ping timeout: peer vanished');
+        }
+        if (p.pingNonce === undefined) {
+          p.pingNonce = this.random.nonce64();
+          p.pingSentAt = this.now();
+          this.sendMsg(p, { command: 'ping', nonce: p.pingNonce });
+        }
+        this.schedulePing(p);
+      }),
+    );
+  }
+
+  private onParams(p: Peer, json: string, id: number): void {
+    if (this.chain) return;
+    try {
+      const params = paramsFromJSON(json);
+      if (params.magic !== this.magic || params.network !== this.network) throw new Error('parameters are for another network');
+      if (!params.genesisHex) throw new Error('parameters carry no genesis block');
+      const genesis = decodeBlock(fromHex(params.genesisHex));
+      if (blockHashHex(genesis.header) !== p.version!.genesis) throw new Error("genesis does not match the peer's version message");
+      this.loadChain(params, []);
+    } catch (e) {
+      return this.reject(p, id, 'params', 'bad-params', (e as Error).message, true);
+    }
+    this.startSync();
+  }
+
+  // ---------------------------------------------------------------- addresses
+
+  private onGetAddr(p: Peer): void {
+    if (p.gaveAddr) return; // Core answers one getaddr per connection
+    p.gaveAddr = true;
+    const addrs = [...this.addrBook.values()].filter((a) => a.id !== p.id).slice(0, MAX_ADDR);
+    if (!this.addrBook.has(this.id)) addrs.unshift({ time: this.nowSeconds(), services: NODE_NETWORK, id: this.id });
+    this.sendMsg(p, { command: 'addr', addrs: addrs.slice(0, MAX_ADDR) });
+  }
+
+  private onAddr(p: Peer, addrs: PeerAddress[]): void {
+    // Core's addr rate limit: a token bucket of 0.1 addresses per second (burst 1000); excess is ignored.
+    p.addrTokens = Math.min(MAX_ADDR, p.addrTokens + ((this.now() - p.addrTokensAt) / 1000) * 0.1);
+    p.addrTokensAt = this.now();
+    const accepted = addrs.slice(0, Math.floor(p.addrTokens));
+    p.addrTokens -= accepted.length;
+    if (accepted.length < addrs.length) this.log(`rate-limited ${addrs.length - accepted.length} addresses from ${p.id}`, 'warn');
+    const fresh = this.learnAddr(accepted.filter((a) => a.id && a.id !== this.id), p);
+    // Relay a few fresh addresses onward, as Core does, so the mesh learns of newcomers.
+    if (fresh.length && fresh.length <= 10)
+      for (const other of this.peers.values())
+        if (other !== p && this.ready(other)) this.sendMsg(other, { command: 'addr', addrs: fresh });
+    this.maintainConnections();
+  }
+
+  private learnAddr(addrs: PeerAddress[], _from: Peer): PeerAddress[] {
+    const fresh: PeerAddress[] = [];
+    for (const a of addrs) {
+      if (a.id === this.id) continue;
+      if (!this.addrBook.has(a.id)) fresh.push(a);
+      this.addrBook.delete(a.id);
+      this.addrBook.set(a.id, a);
+    }
+    while (this.addrBook.size > ADDR_BOOK_MAX) this.addrBook.delete(this.addrBook.keys().next().value as string);
+    if (fresh.length) this.emit({ type: 'addr-learned', time: this.now(), ids: fresh.map((a) => a.id) });
+    return fresh;
+  }
+
+  // ---------------------------------------------------------------- inventory and sync
+
+  private remember(p: Peer, hash: string): void {
+    if (p.knownInv.size >= KNOWN_INV_MAX) p.knownInv.clear();
+    p.knownInv.add(hash);
+  }
+
+  private haveBlock(hash: string): boolean {
+    return !!this.chain && (this.chain.hasBlock(hash) || !!this.chain.getEntry(hash));
+  }
+
+  private onInv(p: Peer, items: InvItem[]): void {
+    if (!this.chain) return;
+    const txWanted: InvItem[] = [];
+    let blocks = 0;
+    let lastBlock: string | null = null;
+    for (const it of items) {
+      this.remember(p, it.hash);
+      if (it.type === MSG_BLOCK) {
+        blocks++;
+        lastBlock = it.hash;
+        if (this.haveBlock(it.hash) || this.recentlyRejected.has(it.hash)) continue;
+        let w = this.wantedBlocks.get(it.hash);
+        if (!w) {
+          if (p.wanted >= MAX_WANTED_PER_PEER) continue; // inv flood: remember no more
+          p.wanted++;
+          this.wantedBlocks.set(it.hash, (w = { from: new Set() }));
+        }
+        w.from.add(p.id);
+      } else if (it.type === MSG_TX) {
+        if (this.mempool!.has(it.hash) || this.recentlyRejected.has(it.hash) || p.txInFlight.has(it.hash)) continue;
+        if (p.txInFlight.size >= MAX_TX_IN_FLIGHT) continue;
+        p.txInFlight.add(it.hash);
+        txWanted.push(it);
+      }
+    }
+    if (blocks) p.bestHeight = Math.max(p.bestHeight, this.height + 1);
+    if (p.id === this.syncPeer) this.syncActivity = this.now();
+    if (txWanted.length) this.sendMsg(p, { command: 'getdata', items: txWanted });
+    // A full getblocks answer means there is more: ask again from its last hash (pipelined).
+    if (blocks >= GETBLOCKS_LIMIT && lastBlock && p.id === this.syncPeer)
+      this.sendMsg(p, { command: 'getblocks', version: PROTOCOL_VERSION, locator: [lastBlock, ...this.chain.locator()], stop: ZERO_HASH });
+    this.requestBlocks();
+  }
+
+  /** Assigns wanted blocks to peers that announced them, oldest first, within the in-flight limit. */
+  private requestBlocks(): void {
+    if (!this.chain || this.wantedBlocks.size === 0) return;
+    const batches = new Map<Peer, InvItem[]>();
+    for (const [hash, w] of this.wantedBlocks) {
+      if (this.blockRequests.has(hash)) continue;
+      if (this.haveBlock(hash)) {
+        this.dropWanted(hash);
+        continue;
+      }
+      let chosen: Peer | undefined;
+      for (const id of w.from) {
+        const p = this.peers.get(id);
+        if (p && this.ready(p) && p.blocksInFlight.size < MAX_BLOCKS_IN_FLIGHT) {
+          chosen = p;
+          break;
+        }
+      }
+      if (!chosen) continue;
+      if (chosen.blocksInFlight.size === 0) chosen.lastBlockAt = this.now();
+      chosen.blocksInFlight.add(hash);
+      this.blockRequests.set(hash, chosen.id);
+      let b = batches.get(chosen);
+      if (!b) batches.set(chosen, (b = []));
+      b.push({ type: MSG_BLOCK, hash });
+    }
+    for (const [p, items] of batches) this.sendMsg(p, { command: 'getdata', items });
+    this.emitSync();
+  }
+
+  private dropWanted(hash: string): void {
+    const w = this.wantedBlocks.get(hash);
+    if (!w) return;
+    for (const id of w.from) {
+      const p = this.peers.get(id);
+      if (p && p.wanted > 0) p.wanted--;
+    }
+    this.wantedBlocks.delete(hash);
+  }
+
+  private emitSync(): void {
+    this.emit({ type: 'sync', time: this.now(), height: this.height, bestKnownHeight: this.bestKnownHeight(), inFlight: this.blockRequests.size, syncPeer: this.syncPeer });
+  }
+
+  /** Starts block download from the best peer if one is ahead of us (getblocks with a locator). */
+  private startSync(): void {
+    if (!this.chain || this.syncPeer) return;
+    let best: Peer | undefined;
+    for (const p of this.peers.values())
+      if (this.ready(p) && p.bestHeight > this.height && (!best || p.bestHeight > best.bestHeight)) best = p;
+    if (!best) return;
+    this.syncPeer = best.id;
+    this.syncActivity = this.now();
+    this.sendMsg(best, { command: 'getblocks', version: PROTOCOL_VERSION, locator: this.chain.locator(), stop: ZERO_HASH });
+    this.emitSync();
+  }
+
+  /**
+   * Every second: a peer that has blocks in flight but delivered none for `stallTimeout` is
+   * stalling; its requests go to other peers and it is disconnected (Core's stalling rule).
+   */
+  private checkStalls(): void {
+    if (this.stopped) return;
+    for (const p of [...this.peers.values()]) {
+      if (p.blocksInFlight.size && this.now() - p.lastBlockAt > this.timing.stallTimeout) {
+        this.log(`peer ${p.id} stalled with ${p.blocksInFlight.size} blocks in flight; asking others`, 'warn');
+        this.disconnect(p, 'stalling block download');
+      }
+    }
+    for (const [hash, until] of [...this.deferredRetry()]) if (until <= this.nowSeconds()) this.retryDeferred(hash);
+    const sp = this.syncPeer ? this.peers.get(this.syncPeer) : undefined;
+    if (sp && sp.blocksInFlight.size === 0 && this.now() - this.syncActivity > this.timing.stallTimeout) {
+      // The sync peer has nothing more for us: its advertised height was optimistic.
+      sp.bestHeight = Math.min(sp.bestHeight, this.height);
+      this.syncPeer = null;
+    }
+    if (this.syncPeer === null) this.startSync();
+    for (const [id, until] of this.discouraged) if (until <= this.now()) this.discouraged.delete(id);
+    this.stallTimer = this.clock.setTimer(1000, () => this.checkStalls());
+  }
+
+  private onGetBlocks(p: Peer, locator: string[], stop: string): void {
+    if (!this.chain) return;
+    const hashes = this.chain.blocksAfter(locator, stop === ZERO_HASH ? null : stop, GETBLOCKS_LIMIT);
+    if (hashes.length) {
+      for (const h of hashes) this.remember(p, h);
+      this.sendMsg(p, { command: 'inv', items: hashes.map((hash) => ({ type: MSG_BLOCK, hash })) });
+    }
+  }
+
+  private onGetData(p: Peer, items: InvItem[]): void {
+    const missing: InvItem[] = [];
+    for (const it of items) {
+      if (p.closed) return;
+      if (it.type === MSG_BLOCK) {
+        const block = this.chain?.getEntry(it.hash) ? this.chain.getBlock(it.hash) : undefined;
+        if (block) {
+          this.remember(p, it.hash);
+          this.sendMsg(p, { command: 'block', block });
+        } else missing.push(it);
+      } else if (it.type === MSG_TX) {
+        const e = this.mempool?.get(it.hash);
+        if (e) {
+          this.remember(p, it.hash);
+          this.sendMsg(p, { command: 'tx', tx: e.tx });
+        } else missing.push(it);
+      } else missing.push(it);
+    }
+    // The seed tutorial's admitted defect, fixed: say what we do not have.
+    if (missing.length) this.sendMsg(p, { command: 'notfound', items: missing });
+  }
+
+  private onNotFound(p: Peer, items: InvItem[]): void {
+    for (const it of items) {
+      if (it.type === MSG_BLOCK && p.blocksInFlight.delete(it.hash)) {
+        this.blockRequests.delete(it.hash);
+        this.wantedBlocks.get(it.hash)?.from.delete(p.id);
+        if (this.wantedBlocks.get(it.hash)?.from.size === 0) this.dropWanted(it.hash);
+      } else if (it.type === MSG_TX) p.txInFlight.delete(it.hash);
+    }
+    this.requestBlocks();
+  }
+
+  private onBlock(p: Peer, block: Block, id: number): void {
+    if (!this.chain) return;
+    const chain = this.chain;
+    const hash = blockHashHex(block.header);
+    this.remember(p, hash);
+    const requested = p.blocksInFlight.delete(hash);
+    if (requested) {
+      this.blockRequests.delete(hash);
+      p.lastBlockAt = this.now();
+    }
+    this.dropWanted(hash);
+    const parent = chain.getEntry(hashToHex(block.header.prevHash));
+    if (!requested && parent && parent.chainWork + workFromBits(block.header.bits) < chain.tip.chainWork) {
+      // Core processes an unrequested block only if its chain has at least as much work as the tip.
+      this.reject(p, id, 'block', 'unrequested block with less work than our tip', 'ignored', false, { hash });
+      return;
+    }
+    if (p.id === this.syncPeer) this.syncActivity = this.now();
+    this.acceptBlock(block, p, id);
+    this.requestBlocks();
+    if (this.syncPeer === p.id && p.blocksInFlight.size === 0 && this.height >= p.bestHeight) this.syncPeer = null;
+  }
+
+  /** Runs a block through the chain, updates the mempool, relays, reports. */
+  private acceptBlock(block: Block, from: Peer | null, messageId: number): void {
+    const chain = this.chain!;
+    const tipBefore = chain.tip;
+    const r = chain.processBlock(block, this.nowSeconds());
+    this.mempool!.handleChainEvents(r.events, this.nowSeconds());
+    if (r.error && r.status !== 'accepted') {
+      const e = r.error;
+      if (e.kind === 'future') this.deferred.set(r.hash, block);
+      if (e.kind === 'consensus' || e.kind === 'mutated') this.recentlyRejected.add(r.hash);
+      if (from) {
+        const notify = e.kind !== 'duplicate' && e.kind !== 'orphan';
+        this.reject(from, messageId, 'block', e.reason, e.debug, e.punish, { hash: r.hash, notify, code: REJECT_INVALID });
+      }
+      if (r.status === 'orphan' && from && !from.closed) {
+        // Ask the sender for the blocks between our chain and the orphan (old Core's PushGetBlocks to the orphan root).
+        this.sendMsg(from, { command: 'getblocks', version: PROTOCOL_VERSION, locator: chain.locator(), stop: chain.orphanRoot(r.hash) ?? ZERO_HASH });
+        from.bestHeight = Math.max(from.bestHeight, this.height + 1);
+      }
+    }
+    // A block may also be found invalid while connecting (e.g. a bad signature deep in a reorg).
+    for (const ev of r.events)
+      if (ev.type === 'block-invalid' && ev.hash !== r.hash) this.recentlyRejected.add(ev.hash);
+    if (chain.tip !== tipBefore) this.onTipChanged(r.events, from);
+  }
+
+  private onTipChanged(events: ChainEvent[], from: Peer | null): void {
+    const connected = events.filter((e): e is Extract<ChainEvent, { type: 'block-connected' }> => e.type === 'block-connected').map((e) => e.entry.hash);
+    const announce = connected.length > 8 ? [this.chain!.tip.hash] : connected.filter((h) => this.chain!.getEntry(h) && this.chain!.isActive(this.chain!.getEntry(h)!));
+    for (const p of this.peers.values()) {
+      if (!this.ready(p) || p === from) continue;
+      const items = announce.filter((h) => !p.knownInv.has(h)).map((hash) => ({ type: MSG_BLOCK, hash }));
+      if (!items.length) continue;
+      for (const it of items) this.remember(p, it.hash);
+      this.sendMsg(p, { command: 'inv', items });
+    }
+    this.emitSync();
+    this.maybeMine();
+  }
+
+  private deferredRetry(): [string, number][] {
+    const max = this.chain?.params.maxFutureBlockTime ?? 7200;
+    return [...this.deferred].map(([h, b]) => [h, b.header.time - max]);
+  }
+
+  private retryDeferred(hash: string): void {
+    const b = this.deferred.get(hash);
+    this.deferred.delete(hash);
+    if (b && this.chain) this.acceptBlock(b, null, -1);
+  }
+
+  private onTx(p: Peer, tx: Tx, id: number): void {
+    if (!this.mempool) return;
+    const hash = txidHex(tx);
+    this.remember(p, hash);
+    p.txInFlight.delete(hash);
+    try {
+      this.mempool.accept(tx, this.nowSeconds());
+    } catch (e) {
+      if (!(e instanceof RuleError)) throw e;
+      if (e.kind === 'consensus') this.recentlyRejected.add(hash);
+      const code = e.kind === 'duplicate' ? REJECT_DUPLICATE : e.kind === 'policy' ? REJECT_NONSTANDARD : REJECT_INVALID;
+      this.reject(p, id, 'tx', e.reason, e.debug, e.punish, { hash, notify: e.kind !== 'duplicate', code });
+      return;
+    }
+    this.relayTx(hash, p);
+    this.maybeMine();
+  }
+
+  private relayTx(hash: string, except: Peer | null): void {
+    for (const p of this.peers.values()) {
+      if (!this.ready(p) || p === except || p.knownInv.has(hash)) continue;
+      this.remember(p, hash);
+      this.sendMsg(p, { command: 'inv', items: [{ type: MSG_TX, hash }] });
+    }
+  }
+
+  // ---------------------------------------------------------------- wallet
+
+  /** A new key (address) in this node's wallet. */
+  newAddress(label?: string): WalletKey {
+    const key = walletKeyFromSecret(this.random.bytes32(), label ?? `address ${this.keys.length + 1}`);
+    this.keys.push(key);
+    this.emit({ type: 'wallet-changed', time: this.now() });
+    return key;
+  }
+
+  /** Adds an imported key (WIF import happens in the UI/adapters). */
+  addKey(key: WalletKey): void {
+    if (!this.keys.some((k) => k.address === key.address)) this.keys.push(key);
+    this.emit({ type: 'wallet-changed', time: this.now() });
+  }
+
+  /**
+   * The seed tutorial's `send -from -to -amount [-mine]`: builds and signs a payment from one of
+   * this node's addresses, puts it in the mempool and announces it; with `mine`, mines it at once.
+   * Throws PaymentError (funds, address) or RuleError (the mempool refused it).
+   */
+  send(from: string, to: string, amount: bigint, opts: { fee?: bigint; mine?: boolean } = {}): Tx {
+    if (!this.chain || !this.mempool) throw new Error('this node has no chain yet');
+    const key = this.keys.find((k) => k.address === from);
+    if (!key) throw new Error(`address ${from} is not in this node's wallet`);
+    const coins = spendableCoins(key.script, this.chain.utxo, this.mempool, { height: this.chain.height, maturity: this.chain.params.coinbaseMaturity });
+    const tx = buildPayment({ from: key, to, amount, fee: opts.fee, coins });
+    this.mempool.accept(tx, this.nowSeconds());
+    this.relayTx(txidHex(tx), null);
+    if (opts.mine) void this.mineOnce();
+    else this.maybeMine();
+    return tx;
+  }
+
+  /** Submits a transaction built elsewhere (e.g. by a test). */
+  submitTx(tx: Tx): void {
+    this.mempool!.accept(tx, this.nowSeconds());
+    this.relayTx(txidHex(tx), null);
+    this.maybeMine();
+  }
+
+  // ---------------------------------------------------------------- mining
+
+  /** Changes the mining mode (and threshold) and starts or stops accordingly. */
+  setMining(mode: MiningMode, threshold?: number): void {
+    this.mining = mode;
+    if (threshold !== undefined) this.mineThreshold = Math.max(1, threshold);
+    if (mode === 'off' && this.miningJob && !this.miningJob.once) this.stopMining('stopped');
+    this.maybeMine();
+  }
+
+  /** Mines one block now with whatever the mempool holds (the tutorial's `-mine`, central's "mine now"). */
+  mineOnce(): void {
+    if (this.miningJob?.once) return;
+    this.mineOnceQueued = true;
+    if (this.miningJob) this.stopMining('stale');
+    this.maybeMine();
+  }
+
+  private stopMining(why: 'stale' | 'stopped'): void {
+    if (!this.miningJob) return;
+    this.miningJob.abort.abort();
+    this.miningJob = null;
+    this.emit({ type: 'mining-stopped', time: this.now(), why });
+  }
+
+  /** Starts, restarts (stale template) or leaves mining according to the mode and mempool. */
+  private maybeMine(): void {
+    if (!this.chain || !this.mempool || !this.miner || this.stopped || !this.started) return;
+    const job = this.miningJob;
+    if (job) {
+      const stale = job.tip !== this.chain.tip.hash || (job.mempoolVersion !== this.mempoolVersion && !job.once);
+      if (!stale) return;
+      this.stopMining('stale');
+      if (job.once && job.tip === this.chain.tip.hash) this.mineOnceQueued = true;
+    }
+    const want =
+      this.mineOnceQueued ||
+      this.mining === 'continuous' ||
+      (this.mining === 'threshold' && this.mempool.size >= this.mineThreshold);
+    if (!want) return;
+    const once = this.mineOnceQueued;
+    this.mineOnceQueued = false;
+    void this.runMiningJob(once);
+  }
+
+  private async runMiningJob(once: boolean): Promise<void> {
+    const chain = this.chain!;
+    const payTo = this.keys[0];
+    const template = blockTemplate(chain, this.mempool, payTo.pubkeyHash, this.nowSeconds(), `tabchain ${this.role} ${this.id}`);
+    const abort = new AbortController();
+    const job = { abort, tip: chain.tip.hash, mempoolVersion: this.mempoolVersion, once };
+    this.miningJob = job;
+    this.emit({ type: 'mining-started', time: this.now(), height: chain.height + 1, txCount: template.txs.length, bits: template.header.bits });
+    let solved: Uint8Array | null;
+    try {
+      solved = await this.miner!.mine(
+        { header: encodeHeader(template.header), maxTime: this.nowSeconds() + chain.params.maxFutureBlockTime - 60 },
+        { signal: abort.signal, onProgress: (progress) => this.emit({ type: 'mining-progress', time: this.now(), progress }) },
+      );
+    } catch (e) {
+      if (this.miningJob === job) this.miningJob = null;
+      this.emit({ type: 'mining-stopped', time: this.now(), why: 'error', detail: (e as Error).message });
+      return;
+    }
+    if (this.miningJob !== job || abort.signal.aborted || !solved || this.stopped) return; // stale: never submitted
+    this.miningJob = null;
+    const block = withHeader(template, decodeHeader(solved));
+    const hash = blockHashHex(block.header);
+    this.emit({ type: 'mining-stopped', time: this.now(), why: 'found', hash });
+    this.emit({ type: 'block-mined', time: this.now(), hash, height: chain.height + 1, txCount: block.txs.length });
+    this.acceptBlock(block, null, -1);
+    this.maybeMine();
+  }
+}
+
+function hashesOf(m: Message): { hashes?: string[] } {
+  switch (m.command) {
+    case 'inv':
+    case 'getdata':
+    case 'notfound':
+      return { hashes: m.items.map((i) => i.hash) };
+    case 'block':
+      return { hashes: [blockHashHex(m.block.header)] };
+    case 'tx':
+      return { hashes: [txidHex(m.tx)] };
+    default:
+      return {};
+  }
+}
