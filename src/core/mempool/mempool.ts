@@ -101,7 +101,15 @@ export class Mempool {
     for (const input of tx.inputs)
       if (!view.getCoin(outpointKey(input.prevout)))
         throw policy('bad-txns-inputs-missingorspent', `input ${outpointKey(input.prevout)} does not exist or is already spent`);
-    const { fee, coins } = checkTxInputs(tx, view, nextHeight, this.chain.params);
+    let checked: { fee: bigint; coins: Coin[] };
+    try {
+      checked = checkTxInputs(tx, view, nextHeight, this.chain.params);
+    } catch (e) {
+      // Core's TX_PREMATURE_SPEND: a peer one block ahead of us may relay it honestly; not punished.
+      if (e instanceof RuleError && e.reason === 'bad-txns-premature-spend-of-coinbase') throw policy(e.reason, e.debug);
+      throw e;
+    }
+    const { fee, coins } = checked;
     if (!this.verified.has(id)) {
       checkTxScripts(tx, coins);
       this.noteVerified(id);
