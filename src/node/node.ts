@@ -25,6 +25,7 @@ import {
   type Block,
   type ChainEvent,
   type ChainParams,
+  type Coin,
   type Miner,
   type Tx,
   type WalletKey,
@@ -66,6 +67,8 @@ export interface NodeOptions {
   params?: ChainParams;
   /** Blocks to load before going online (restored from storage), in chain order. */
   blocks?: Block[];
+  /** State restored from this node's own storage (trusted: not validated again). */
+  restore?: { blocks: Block[]; tip: string; utxo: [string, Coin][]; undo: [string, Coin[]][]; mempool?: Tx[] };
   /** Wallet keys restored from storage. */
   keys?: WalletKey[];
   topology?: Topology;
@@ -199,7 +202,7 @@ export class FullNode {
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
     this.keys = opts.keys ? [...opts.keys] : [];
     if (this.keys.length === 0) this.keys.push(walletKeyFromSecret(this.random.bytes32(), `${this.role} ${this.id}`));
-    if (opts.params) this.loadChain(opts.params, opts.blocks ?? []);
+    if (opts.params) this.loadChain(opts.params, opts.blocks ?? [], opts.restore);
   }
 
   // ---------------------------------------------------------------- lifecycle and events
@@ -238,13 +241,23 @@ export class FullNode {
     return { ...params, genesisHex: toHex(encodeBlock(genesis)) };
   }
 
-  private loadChain(params: ChainParams, blocks: Block[]): void {
+  private loadChain(params: ChainParams, blocks: Block[], restore?: NodeOptions['restore']): void {
     if (params.magic !== this.magic) throw new Error(`parameters are for another network (${params.network})`);
     const chain = new Chain(params);
     const mempool = new Mempool(chain);
     this.chain = chain;
     this.mempool = mempool;
     const t = this.nowSeconds();
+    if (restore) {
+      chain.restore(restore);
+      for (const tx of restore.mempool ?? []) {
+        try {
+          mempool.accept(tx, t);
+        } catch {
+          // no longer valid: dropped
+        }
+      }
+    }
     for (const b of blocks) {
       const r = chain.processBlock(b, t);
       if (r.status === 'invalid') this.log(`stored block ${r.hash} is invalid: ${r.error?.reason}`, 'warn');

@@ -40,7 +40,7 @@ export interface CoinChange {
 /** Things that happen to the chain, in order, for the node, the store and the UI. */
 export type ChainEvent =
   | { type: 'block-accepted'; entry: BlockEntry; block: Block }
-  | { type: 'block-connected'; entry: BlockEntry; block: Block; spent: CoinChange[]; created: CoinChange[] }
+  | { type: 'block-connected'; entry: BlockEntry; block: Block; spent: CoinChange[]; created: CoinChange[]; undo: Coin[] }
   | { type: 'block-disconnected'; entry: BlockEntry; block: Block; restored: CoinChange[]; removed: string[] }
   | { type: 'reorg'; fork: BlockEntry; disconnected: BlockEntry[]; connected: BlockEntry[] }
   | { type: 'tip-changed'; entry: BlockEntry }
@@ -447,7 +447,7 @@ export class Chain {
     // The net effect on the UTXO set: outputs created and spent inside the block appear in neither.
     const spent = [...view.spentFromBase].map(([key, coin]) => ({ key, coin }));
     const created = [...view.created].map(([key, coin]) => ({ key, coin }));
-    events.push({ type: 'block-connected', entry, block, spent, created });
+    events.push({ type: 'block-connected', entry, block, spent, created, undo });
   }
 
   /** Core's DisconnectBlock: remove the block's outputs and restore what it spent, from undo data. */
@@ -483,6 +483,56 @@ export class Chain {
       restored: [...restored].filter(([k]) => this.utxo.has(k)).map(([key, coin]) => ({ key, coin })),
       removed: [...removed],
     });
+  }
+
+  /**
+   * Rebuilds the chain from this node's own storage without validating again: every stored block
+   * (any order; unconnectable ones are ignored), the active tip, the UTXO set and undo data that
+   * were written together with that tip. Throws if the stored state is inconsistent.
+   */
+  restore(state: { blocks: Block[]; tip: string; utxo: Iterable<[string, Coin]>; undo: Iterable<[string, Coin[]]> }): void {
+    const byPrev = new Map<string, Block[]>();
+    for (const b of state.blocks) {
+      const prev = hashToHex(b.header.prevHash);
+      let list = byPrev.get(prev);
+      if (!list) byPrev.set(prev, (list = []));
+      list.push(b);
+    }
+    const queue: BlockEntry[] = [this.genesis];
+    while (queue.length) {
+      const parent = queue.shift()!;
+      for (const b of byPrev.get(parent.hash) ?? []) {
+        const hash = blockHashHex(b.header);
+        if (this.index.has(hash)) continue;
+        const entry: BlockEntry = {
+          hash,
+          header: b.header,
+          height: parent.height + 1,
+          chainWork: parent.chainWork + workFromBits(b.header.bits),
+          parent,
+          seq: this.seq++,
+          status: 'valid',
+          txCount: b.txs.length,
+          size: blockSize(b),
+        };
+        this.index.set(hash, entry);
+        this.blocks.set(hash, b);
+        queue.push(entry);
+      }
+    }
+    const tip = this.index.get(state.tip);
+    if (!tip) throw new Error(`stored tip ${state.tip} is not among the stored blocks`);
+    const path: BlockEntry[] = [];
+    for (let e: BlockEntry | null = tip; e; e = e.parent) path.push(e);
+    this.active.length = 0;
+    this.active.push(...path.reverse());
+    this.utxo.clear();
+    for (const [k, c] of state.utxo) this.utxo.add(k, c);
+    this.undo.clear();
+    for (const [h, u] of state.undo) this.undo.set(h, u);
+    for (const e of this.active) if (e.height > 0 && !this.undo.has(e.hash)) throw new Error(`undo data missing for block ${e.hash}`);
+    this.candidates.clear();
+    for (const leaf of this.leaves()) if (leaf.chainWork >= tip.chainWork && leaf !== tip) this.candidates.add(leaf);
   }
 
   /** Marks a transaction's signatures as already verified (the mempool did it): Core's script cache. */

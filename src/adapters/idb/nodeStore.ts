@@ -1,0 +1,266 @@
+import { openDB, deleteDB, type IDBPDatabase, type DBSchema } from 'idb';
+import {
+  decodeBlock,
+  decodeTx,
+  encodeBlock,
+  encodeTx,
+  exportWif,
+  paramsFromJSON,
+  paramsToJSON,
+  walletKeyFromSecret,
+  wifToPrivateKey,
+  type Block,
+  type ChainEvent,
+  type ChainParams,
+  type Coin,
+  type Tx,
+  type WalletKey,
+} from '../../core';
+import type { FullNode } from '../../node/node';
+import type { NodeEvent, Role } from '../../node/events';
+
+/**
+ * Database layout (one database per node, like the seed tutorial's blockchain_3001.db):
+ *   meta     'params' → params JSON; 'tip' → active tip hash; 'node' → { role, created }
+ *   blocks   hash → serialized block bytes (every accepted block, side branches too)
+ *   utxo     "txid:vout" → Coin { value (bigint), script, height, coinbase }
+ *   undo     hash → Coin[] spent by that block (for disconnecting it)
+ *   mempool  txid → serialized tx bytes
+ *   wallet   address → { wif, label }
+ * Connecting or disconnecting blocks writes blocks, utxo, undo and tip in ONE transaction, so a tab
+ * killed mid-write reloads with tip = the UTXO set's best block.
+ */
+interface Schema extends DBSchema {
+  meta: { key: string; value: unknown };
+  blocks: { key: string; value: Uint8Array };
+  utxo: { key: string; value: Coin };
+  undo: { key: string; value: Coin[] };
+  mempool: { key: string; value: Uint8Array };
+  wallet: { key: string; value: { wif: string; label?: string; order: number } };
+}
+
+export const SCHEMA_VERSION = 1;
+
+/** Everything a node needs to come back after a reload. */
+export interface StoredNode {
+  params: ChainParams | null;
+  role: Role | null;
+  blocks: Block[];
+  tip: string | null;
+  utxo: [string, Coin][];
+  undo: [string, Coin[]][];
+  mempool: Tx[];
+  keys: WalletKey[];
+}
+
+/** Storage problems the user must see (never ignored silently). */
+export type StoreProblem = { kind: 'quota' | 'blocked' | 'failed' | 'unavailable'; message: string };
+
+/** Name of a node's database. */
+export function databaseName(network: string, nodeId: string): string {
+  return `tabchain-${network}-${nodeId}`;
+}
+
+/** A node's IndexedDB database, written from node events. */
+export class NodeStore {
+  onproblem: ((p: StoreProblem) => void) | null = null;
+  /** Set after a write failed: further writes would leave the database inconsistent, so they stop. */
+  failed: StoreProblem | null = null;
+  private pending: ChainEvent[] = [];
+  private flushQueued = false;
+  private writes: Promise<void> = Promise.resolve();
+  private mempoolTimer: ReturnType<typeof setTimeout> | null = null;
+  private mempoolWrite: (() => void) | null = null;
+
+  private constructor(
+    private readonly db: IDBPDatabase<Schema>,
+    readonly name: string,
+  ) {}
+
+  /** Opens (or creates) a node's database; reports a blocked schema upgrade. */
+  static async open(name: string, onproblem?: (p: StoreProblem) => void): Promise<NodeStore> {
+    if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available in this browser');
+    const db = await openDB<Schema>(name, SCHEMA_VERSION, {
+      upgrade(db) {
+        for (const s of ['meta', 'blocks', 'utxo', 'undo', 'mempool', 'wallet'] as const)
+          if (!db.objectStoreNames.contains(s)) db.createObjectStore(s);
+      },
+      blocked() {
+        onproblem?.({ kind: 'blocked', message: 'another tab holds an older version of this node database open; close it to continue' });
+      },
+    });
+    const store = new NodeStore(db, name);
+    store.onproblem = onproblem ?? null;
+    db.addEventListener('versionchange', () => {
+      db.close();
+      store.report({ kind: 'blocked', message: 'this node database is being upgraded or deleted by another tab' });
+    });
+    return store;
+  }
+
+  /** Reads everything back. */
+  async load(): Promise<StoredNode> {
+    const tx = this.db.transaction(['meta', 'blocks', 'utxo', 'undo', 'mempool', 'wallet']);
+    const [paramsJson, tip, nodeMeta, blockBytes, utxoKeys, utxoVals, undoKeys, undoVals, mempool, walletRows] = await Promise.all([
+      tx.objectStore('meta').get('params'),
+      tx.objectStore('meta').get('tip'),
+      tx.objectStore('meta').get('node'),
+      tx.objectStore('blocks').getAll(),
+      tx.objectStore('utxo').getAllKeys(),
+      tx.objectStore('utxo').getAll(),
+      tx.objectStore('undo').getAllKeys(),
+      tx.objectStore('undo').getAll(),
+      tx.objectStore('mempool').getAll(),
+      tx.objectStore('wallet').getAll(),
+    ]);
+    await tx.done;
+    return {
+      params: typeof paramsJson === 'string' ? paramsFromJSON(paramsJson) : null,
+      role: ((nodeMeta as { role?: Role } | undefined)?.role ?? null) as Role | null,
+      blocks: blockBytes.map(decodeBlock),
+      tip: typeof tip === 'string' ? tip : null,
+      utxo: utxoKeys.map((k, i) => [k, utxoVals[i]]),
+      undo: undoKeys.map((k, i) => [k, undoVals[i]]),
+      mempool: mempool.map(decodeTx),
+      keys: walletRows.sort((a, b) => a.order - b.order).map((r) => walletKeyFromSecret(wifToPrivateKey(r.wif), r.label)),
+    };
+  }
+
+  /** Subscribes to a node's events and keeps the database in step with it. Returns an unsubscribe. */
+  attach(node: FullNode): () => void {
+    void this.saveMeta(node.role);
+    if (node.params) void this.saveParams(node.params);
+    void this.saveKeys(node.keys);
+    return node.on((e: NodeEvent) => {
+      if (e.type === 'chain') this.queue(e.event);
+      else if (e.type === 'chain-ready') void this.saveParams(e.params);
+      else if (e.type === 'wallet-changed') void this.saveKeys(node.keys);
+      else if (e.type === 'mempool') this.scheduleMempool(node);
+    });
+  }
+
+  private queue(e: ChainEvent): void {
+    if (e.type !== 'block-accepted' && e.type !== 'block-connected' && e.type !== 'block-disconnected') return;
+    this.pending.push(e);
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    // Events of one processBlock arrive synchronously: write them in one transaction.
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      const batch = this.pending;
+      this.pending = [];
+      this.enqueue(() => this.writeChain(batch));
+    });
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    this.writes = this.writes.then(async () => {
+      if (this.failed) return;
+      try {
+        await work();
+      } catch (e) {
+        this.fail(e);
+      }
+    });
+  }
+
+  /** Resolves when every write queued so far (including a debounced mempool write) has finished. */
+  flushed(): Promise<void> {
+    if (this.mempoolTimer) {
+      clearTimeout(this.mempoolTimer);
+      this.mempoolTimer = null;
+      this.mempoolWrite?.();
+    }
+    return new Promise((r) => queueMicrotask(() => r(this.writes)));
+  }
+
+  private async writeChain(batch: ChainEvent[]): Promise<void> {
+    const tx = this.db.transaction(['blocks', 'utxo', 'undo', 'meta'], 'readwrite');
+    const blocks = tx.objectStore('blocks');
+    const utxo = tx.objectStore('utxo');
+    const undo = tx.objectStore('undo');
+    let tip: string | null = null;
+    const ops: Promise<unknown>[] = [];
+    for (const e of batch) {
+      if (e.type === 'block-accepted') ops.push(blocks.put(encodeBlock(e.block), e.entry.hash));
+      else if (e.type === 'block-connected') {
+        for (const s of e.spent) ops.push(utxo.delete(s.key));
+        for (const c of e.created) ops.push(utxo.put(c.coin, c.key));
+        ops.push(undo.put(e.undo, e.entry.hash));
+        tip = e.entry.hash;
+      } else if (e.type === 'block-disconnected') {
+        for (const k of e.removed) ops.push(utxo.delete(k));
+        for (const r of e.restored) ops.push(utxo.put(r.coin, r.key));
+        ops.push(undo.delete(e.entry.hash));
+        tip = e.entry.parent!.hash;
+      }
+    }
+    if (tip) ops.push(tx.objectStore('meta').put(tip, 'tip'));
+    await Promise.all([...ops, tx.done]);
+  }
+
+  private saveParams(p: ChainParams): Promise<void> {
+    return new Promise((resolve) => this.enqueue(async () => {
+      await this.db.put('meta', paramsToJSON(p), 'params');
+      resolve();
+    }));
+  }
+
+  private saveMeta(role: Role): void {
+    this.enqueue(async () => {
+      const existing = await this.db.get('meta', 'node');
+      if (!existing) await this.db.put('meta', { role, created: Date.now() }, 'node');
+    });
+  }
+
+  private saveKeys(keys: WalletKey[]): Promise<void> {
+    return new Promise((resolve) => this.enqueue(async () => {
+      const tx = this.db.transaction('wallet', 'readwrite');
+      await Promise.all([...keys.map((k, order) => tx.store.put({ wif: exportWif(k), label: k.label, order }, k.address)), tx.done]);
+      resolve();
+    }));
+  }
+
+  private scheduleMempool(node: FullNode): void {
+    if (this.mempoolTimer) return;
+    this.mempoolWrite = () => {
+      this.mempoolWrite = null;
+      const txs = node.mempool?.all() ?? [];
+      this.enqueue(async () => {
+        const tx = this.db.transaction('mempool', 'readwrite');
+        await tx.store.clear();
+        await Promise.all([...txs.map((e) => tx.store.put(encodeTx(e.tx), e.txid)), tx.done]);
+      });
+    };
+    // Mempool churn is bursty; write its state at most five times a second.
+    this.mempoolTimer = setTimeout(() => {
+      this.mempoolTimer = null;
+      this.mempoolWrite?.();
+    }, 200);
+  }
+
+  private fail(e: unknown): void {
+    const err = e as { name?: string; message?: string };
+    const quota = err?.name === 'QuotaExceededError' || /quota/i.test(err?.message ?? '');
+    this.report({
+      kind: quota ? 'quota' : 'failed',
+      message: quota
+        ? 'storage is full: this node can no longer save blocks. Free disk space or reset the node; what was saved before is intact.'
+        : `saving failed (${err?.name ?? 'error'}: ${err?.message ?? String(e)}); what was saved before is intact`,
+    });
+  }
+
+  private report(p: StoreProblem): void {
+    if (p.kind !== 'blocked') this.failed = p;
+    this.onproblem?.(p);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Deletes a node's database entirely ("reset this node"). */
+  static async destroy(name: string): Promise<void> {
+    await deleteDB(name);
+  }
+}

@@ -1,0 +1,230 @@
+import { Peer, type DataConnection, type PeerError } from 'peerjs';
+import type { Link, Transport } from '../../node/transport';
+
+/** Where the signalling server is and how WebRTC should find routes. */
+export interface SignalConfig {
+  host: string;
+  port: number;
+  /** Mount path of the PeerServer (npm start serves it at /peerjs). */
+  path: string;
+  secure: boolean;
+  /** STUN/TURN servers: none on a LAN; add STUN/TURN for the internet (see README). */
+  iceServers: RTCIceServer[];
+}
+
+/** Signalling config for a page served by `npm start` (same origin, /peerjs). */
+export function signalConfigFromLocation(loc: Location, iceServers: RTCIceServer[] = []): SignalConfig {
+  const port = loc.port ? Number(loc.port) : loc.protocol === 'https:' ? 443 : 80;
+  return { host: loc.hostname, port, path: '/peerjs', secure: loc.protocol === 'https:', iceServers };
+}
+
+/** State of the link to the signalling server, for the UI. */
+export type SignalStatus =
+  | { state: 'connecting' }
+  | { state: 'online' }
+  | { state: 'reconnecting'; attempt: number; inMs: number; reason: string }
+  | { state: 'id-taken'; reason: string }
+  | { state: 'failed'; reason: string };
+
+/** PeerJS ids are global on one server: a node's PeerJS id is `tabchain-<network>-<node id>`. */
+export function peerJsId(network: string, nodeId: string): string {
+  return `tabchain-${network.replace(/[^A-Za-z0-9_-]/g, '_')}-${nodeId}`;
+}
+
+const OPEN_TIMEOUT_MS = 10_000;
+
+/**
+ * The node's Transport over PeerJS data channels: our own signalling server (never the PeerJS
+ * cloud), `raw` serialization (each frame is one SCTP message, ≤ 256 KiB), connection-open
+ * timeout, unreachable peers reported, and the signalling link re-established with backoff
+ * while existing data channels keep working.
+ */
+export class PeerJsTransport implements Transport {
+  onlink: ((link: Link) => void) | null = null;
+  onconnectfailed: ((peerId: string, reason: string) => void) | null = null;
+  onstatus: ((s: SignalStatus) => void) | null = null;
+  private peer: Peer;
+  private readonly prefix: string;
+  private closed = false;
+  private attempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly pending = new Map<string, DataConnection>();
+  status: SignalStatus = { state: 'connecting' };
+
+  constructor(
+    readonly network: string,
+    readonly localId: string,
+    private readonly config: SignalConfig,
+  ) {
+    this.prefix = peerJsId(network, '');
+    this.peer = new Peer(peerJsId(network, localId), {
+      host: config.host,
+      port: config.port,
+      path: config.path,
+      secure: config.secure,
+      config: { iceServers: config.iceServers },
+      debug: 0,
+    });
+    this.peer.on('open', () => {
+      this.attempt = 0;
+      this.setStatus({ state: 'online' });
+    });
+    this.peer.on('connection', (conn) => this.accept(conn));
+    this.peer.on('disconnected', () => this.scheduleReconnect('signalling server connection lost'));
+    this.peer.on('error', (err: PeerError<string>) => this.onError(err));
+  }
+
+  /** Resolves when registered with the signalling server; rejects if the id is taken. */
+  ready(): Promise<void> {
+    if (this.status.state === 'online') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const prev = this.onstatus;
+      this.onstatus = (s) => {
+        prev?.(s);
+        if (s.state === 'online') resolve();
+        else if (s.state === 'id-taken' || s.state === 'failed') reject(new Error(s.reason));
+      };
+    });
+  }
+
+  private setStatus(s: SignalStatus): void {
+    this.status = s;
+    this.onstatus?.(s);
+  }
+
+  private onError(err: PeerError<string>): void {
+    if (this.closed) return;
+    switch (err.type) {
+      case 'unavailable-id':
+        this.setStatus({ state: 'id-taken', reason: `node id ${this.localId} is already in use on this network` });
+        return;
+      case 'peer-unavailable': {
+        const m = /peer (\S+)/i.exec(err.message);
+        const pj = m?.[1] ?? '';
+        const id = pj.startsWith(this.prefix) ? pj.slice(this.prefix.length) : pj;
+        const conn = this.pending.get(id);
+        this.pending.delete(id);
+        conn?.close();
+        this.onconnectfailed?.(id, 'peer unreachable (not on the signalling server)');
+        return;
+      }
+      case 'network':
+      case 'socket-error':
+      case 'socket-closed':
+      case 'server-error':
+      case 'disconnected':
+        this.scheduleReconnect(`signalling: ${err.type}`);
+        return;
+      default:
+        this.setStatus({ state: this.status.state === 'online' ? 'online' : 'connecting' });
+    }
+  }
+
+  /** Reconnects to the signalling server with exponential backoff (1 s … 30 s). */
+  private scheduleReconnect(reason: string): void {
+    if (this.closed || this.reconnectTimer) return;
+    const inMs = Math.min(30_000, 1000 * 2 ** this.attempt);
+    this.attempt++;
+    this.setStatus({ state: 'reconnecting', attempt: this.attempt, inMs, reason });
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.closed) return;
+      if (this.peer.destroyed) return this.setStatus({ state: 'failed', reason: 'peer destroyed' });
+      if (this.peer.disconnected) this.peer.reconnect();
+      // If still not open shortly after, try again.
+      setTimeout(() => {
+        if (!this.closed && this.peer.disconnected) this.scheduleReconnect(reason);
+      }, 3000);
+    }, inMs);
+  }
+
+  connect(peerId: string): void {
+    if (this.closed) return;
+    const conn = this.peer.connect(peerJsId(this.network, peerId), { reliable: true, serialization: 'raw' });
+    if (!conn) return this.onconnectfailed?.(peerId, 'signalling server not reachable');
+    this.pending.set(peerId, conn);
+    const timer = setTimeout(() => {
+      if (!conn.open && this.pending.get(peerId) === conn) {
+        this.pending.delete(peerId);
+        conn.close();
+        this.onconnectfailed?.(peerId, 'connection never opened (timeout)');
+      }
+    }, OPEN_TIMEOUT_MS);
+    conn.on('open', () => {
+      clearTimeout(timer);
+      if (this.pending.get(peerId) !== conn) return conn.close();
+      this.pending.delete(peerId);
+      this.onlink?.(new PeerJsLink(conn, peerId, true));
+    });
+    conn.on('error', () => {
+      clearTimeout(timer);
+      if (this.pending.get(peerId) === conn) {
+        this.pending.delete(peerId);
+        this.onconnectfailed?.(peerId, 'connection failed');
+      }
+    });
+  }
+
+  private accept(conn: DataConnection): void {
+    if (this.closed) return conn.close();
+    if (!conn.peer.startsWith(this.prefix)) return conn.close(); // another network on the same server
+    const id = conn.peer.slice(this.prefix.length);
+    const open = () => this.onlink?.(new PeerJsLink(conn, id, false));
+    if (conn.open) open();
+    else conn.on('open', open);
+  }
+
+  /** Ids of nodes of this network currently registered on the signalling server. */
+  listNodes(): Promise<string[]> {
+    return new Promise((resolve) => {
+      try {
+        this.peer.listAllPeers((ids: string[]) => resolve(ids.filter((i) => i.startsWith(this.prefix)).map((i) => i.slice(this.prefix.length))));
+      } catch {
+        resolve([]);
+      }
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.peer.destroy();
+  }
+}
+
+/** One PeerJS data connection as a node Link. */
+class PeerJsLink implements Link {
+  onmessage: ((data: Uint8Array) => void) | null = null;
+  onclose: ((reason: string) => void) | null = null;
+  private closedFired = false;
+  constructor(
+    private readonly conn: DataConnection,
+    readonly peerId: string,
+    readonly outbound: boolean,
+  ) {
+    conn.on('data', (data: unknown) => {
+      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+      if (bytes) this.onmessage?.(bytes);
+    });
+    conn.on('close', () => this.fireClose('connection closed'));
+    conn.on('error', (e) => this.fireClose(`connection error: ${e.type ?? e.message}`));
+  }
+  private fireClose(reason: string): void {
+    if (this.closedFired) return;
+    this.closedFired = true;
+    this.onclose?.(reason);
+  }
+  send(data: Uint8Array): void {
+    if (!this.conn.open) return;
+    try {
+      void this.conn.send(data);
+    } catch (e) {
+      this.fireClose(`send failed: ${(e as Error).message}`);
+      this.conn.close();
+    }
+  }
+  close(reason = 'closed'): void {
+    this.fireClose(reason);
+    this.conn.close();
+  }
+}
