@@ -463,7 +463,9 @@ export class Chain {
       const id = txidHex(tx);
       for (let v = tx.outputs.length - 1; v >= 0; v--) {
         const key = `${id}:${v}`;
-        if (this.utxo.spend(key)) removed.add(key);
+        // An output spent later in this same block was just restored above: it never reached the
+        // UTXO set from outside the block, so it is neither removed nor restored.
+        if (this.utxo.spend(key) && !restored.has(key)) removed.add(key);
         restored.delete(key);
       }
       if (isCoinbase(tx)) continue;
