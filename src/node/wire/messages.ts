@@ -32,6 +32,11 @@ export const MAX_LOCATOR = 101;
 export const PROTOCOL_VERSION = 70001;
 /** Longest peer id carried in version/addr (browser peers are ids, not IP:port). */
 export const MAX_PEER_ID = 64;
+/** Core's MAX_SUBVERSION_LENGTH. */
+export const MAX_USER_AGENT = 256;
+/** reject: the command it answers fits the 12-byte command field; Core's reason limit is 111 bytes when sent, 256 accepted. */
+export const MAX_REJECT_MESSAGE = 12;
+export const MAX_REJECT_REASON = 256;
 
 /** inv vector types (Bitcoin's MSG_TX, MSG_BLOCK). */
 export const MSG_TX = 1;
@@ -64,6 +69,10 @@ export interface VersionPayload {
   relay: boolean;
   /** tabchain addition: genesis hash (display hex), so nodes of different chains refuse each other. */
   genesis: string;
+  /** addr_recv's services field, when not 0 (Core fills in what it believes the receiver offers). */
+  addrRecvServices?: bigint;
+  /** addr_from's services field, when it differs from `services` (Core repeats `services` there). */
+  addrFromServices?: bigint;
 }
 
 /** Every message tabchain speaks, as a tagged union. */
@@ -98,15 +107,43 @@ export const REJECT_NONSTANDARD = 0x40;
 
 const ZERO_HASH = '0'.repeat(64);
 
+const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
+const utf8Encoder = new TextEncoder();
+
+/**
+ * A CompactSize-prefixed UTF-8 string of at most `max` bytes. Invalid UTF-8 is a DecodeError:
+ * decoding it leniently would accept bytes that re-encode differently (U+FFFD), so two nodes
+ * could disagree on what a message said.
+ */
+function readString(r: ByteReader, max: number, what: string): string {
+  const bytes = r.varBytes(max, what);
+  try {
+    return utf8Fatal.decode(bytes);
+  } catch {
+    throw new DecodeError(`invalid UTF-8: ${what}`);
+  }
+}
+
+/** The sending side of the limits: refuse to build what every receiver would refuse. */
+function checkLimit(n: number, max: number, what: string): void {
+  if (n > max) throw new RangeError(`${what}: ${n} exceeds the limit of ${max}`);
+}
+function checkString(s: string, max: number, what: string): void {
+  checkLimit(utf8Encoder.encode(s).length, max, `${what} (bytes)`);
+}
+
 /** Serializes a message's payload. */
 export function encodePayload(m: Message): Uint8Array {
   const w = new ByteWriter(64);
   switch (m.command) {
     case 'version': {
       const p = m.payload;
+      checkString(p.addrRecv, MAX_PEER_ID, 'addr_recv id');
+      checkString(p.addrFrom, MAX_PEER_ID, 'addr_from id');
+      checkString(p.userAgent, MAX_USER_AGENT, 'user agent');
       w.i32(p.version).u64(p.services).i64(p.timestamp);
-      w.u64(0n).varString(p.addrRecv);
-      w.u64(p.services).varString(p.addrFrom);
+      w.u64(p.addrRecvServices ?? 0n).varString(p.addrRecv);
+      w.u64(p.addrFromServices ?? p.services).varString(p.addrFrom);
       w.u64(p.nonce).varString(p.userAgent).i32(p.startHeight).u8(p.relay ? 1 : 0);
       w.bytes(hexToHash(p.genesis));
       break;
@@ -116,16 +153,22 @@ export function encodePayload(m: Message): Uint8Array {
     case 'getparams':
       break;
     case 'addr':
+      checkLimit(m.addrs.length, MAX_ADDR, 'addr count');
       w.compactSize(m.addrs.length);
-      for (const a of m.addrs) w.u32(a.time).u64(a.services).varString(a.id);
+      for (const a of m.addrs) {
+        checkString(a.id, MAX_PEER_ID, 'addr id');
+        w.u32(a.time).u64(a.services).varString(a.id);
+      }
       break;
     case 'inv':
     case 'getdata':
     case 'notfound':
+      checkLimit(m.items.length, MAX_INV, `${m.command} count`);
       w.compactSize(m.items.length);
       for (const it of m.items) w.u32(it.type).bytes(hexToHash(it.hash));
       break;
     case 'getblocks':
+      checkLimit(m.locator.length, MAX_LOCATOR, 'locator length');
       w.u32(m.version).compactSize(m.locator.length);
       for (const h of m.locator) w.bytes(hexToHash(h));
       w.bytes(hexToHash(m.stop));
@@ -139,6 +182,8 @@ export function encodePayload(m: Message): Uint8Array {
       w.u64(m.nonce);
       break;
     case 'reject':
+      checkString(m.message, MAX_REJECT_MESSAGE, 'rejected command');
+      checkString(m.reason, MAX_REJECT_REASON, 'reject reason');
       w.varString(m.message).u8(m.code).varString(m.reason);
       if (m.hash) w.bytes(hexToHash(m.hash));
       break;
@@ -216,17 +261,24 @@ export function decodePayload(command: Command, payload: Uint8Array): Message {
       const version = r.i32('version');
       const services = r.u64('services');
       const timestamp = r.i64('timestamp');
-      r.u64('addr_recv services');
-      const addrRecv = r.varString(MAX_PEER_ID, 'addr_recv id');
-      r.u64('addr_from services');
-      const addrFrom = r.varString(MAX_PEER_ID, 'addr_from id');
+      const addrRecvServices = r.u64('addr_recv services');
+      const addrRecv = readString(r, MAX_PEER_ID, 'addr_recv id');
+      const addrFromServices = r.u64('addr_from services');
+      const addrFrom = readString(r, MAX_PEER_ID, 'addr_from id');
       const nonce = r.u64('nonce');
-      const userAgent = r.varString(256, 'user agent');
+      const userAgent = readString(r, MAX_USER_AGENT, 'user agent');
       const startHeight = r.i32('start height');
       const relayByte = r.u8('relay');
       if (relayByte > 1) throw new DecodeError('relay flag must be 0 or 1');
       const genesis = hashToHex(r.bytesN(32, 'genesis hash'));
-      m = { command, payload: { version, services, timestamp, addrRecv, addrFrom, nonce, userAgent, startHeight, relay: relayByte === 1, genesis } };
+      m = {
+        command,
+        payload: {
+          version, services, timestamp, addrRecv, addrFrom, nonce, userAgent, startHeight, relay: relayByte === 1, genesis,
+          ...(addrRecvServices !== 0n ? { addrRecvServices } : {}),
+          ...(addrFromServices !== services ? { addrFromServices } : {}),
+        },
+      };
       break;
     }
     case 'verack':
@@ -237,7 +289,7 @@ export function decodePayload(command: Command, payload: Uint8Array): Message {
     case 'addr': {
       const n = r.count(MAX_ADDR, 'addresses');
       const addrs: PeerAddress[] = [];
-      for (let i = 0; i < n; i++) addrs.push({ time: r.u32('addr time'), services: r.u64('addr services'), id: r.varString(MAX_PEER_ID, 'addr id') });
+      for (let i = 0; i < n; i++) addrs.push({ time: r.u32('addr time'), services: r.u64('addr services'), id: readString(r, MAX_PEER_ID, 'addr id') });
       m = { command, addrs };
       break;
     }
@@ -270,15 +322,15 @@ export function decodePayload(command: Command, payload: Uint8Array): Message {
       m = { command, nonce: r.u64('nonce') };
       break;
     case 'reject': {
-      const message = r.varString(12, 'rejected command');
+      const message = readString(r, MAX_REJECT_MESSAGE, 'rejected command');
       const code = r.u8('reject code');
-      const reason = r.varString(256, 'reject reason');
+      const reason = readString(r, MAX_REJECT_REASON, 'reject reason');
       const hash = r.remaining >= 32 ? hashToHex(r.bytesN(32, 'rejected hash')) : undefined;
       m = { command, message, code, reason, ...(hash ? { hash } : {}) };
       break;
     }
     case 'params':
-      m = { command, json: r.varString(MAX_PAYLOAD, 'parameters') };
+      m = { command, json: readString(r, MAX_PAYLOAD, 'parameters') };
       break;
   }
   r.end(command);
