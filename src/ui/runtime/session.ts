@@ -1,0 +1,167 @@
+import { FullNode } from '../../node/node';
+import { systemRandom } from '../../node/transport';
+import { PeerJsTransport, signalConfigFromLocation } from '../../adapters/peerjs/transport';
+import { NodeStore, databaseName } from '../../adapters/idb/nodeStore';
+import { makeParams, walletKeyFromSecret, type Miner } from '../../core';
+import { CENTRAL_ID, nodeAddressToSearch, type NodeAddress } from './url';
+import { bindNode, viewStore } from './viewStore';
+
+/** A running node in this tab and everything attached to it. */
+export interface Session {
+  node: FullNode;
+  store: NodeStore;
+  transport: PeerJsTransport;
+  miner: Miner;
+  address: NodeAddress;
+  stop(): void;
+}
+
+let current: Session | null = null;
+let starting: Promise<Session | null> | null = null;
+
+/** The session of this tab, once started. */
+export function currentSession(): Session | null {
+  return current;
+}
+
+function status(text: string): void {
+  viewStore.setState({ status: text });
+}
+
+/** Nodes of a network registered on the signalling server right now. */
+async function onlineNodes(network: string): Promise<string[]> {
+  try {
+    const res = await fetch('/peerjs/peerjs/peers');
+    const ids = (await res.json()) as string[];
+    const prefix = `tabchain-${network}-`;
+    return ids.filter((i) => i.startsWith(prefix)).map((i) => i.slice(prefix.length));
+  } catch {
+    return [];
+  }
+}
+
+/** Node ids with a database in this browser (offline nodes that may come back). */
+async function storedNodes(network: string): Promise<string[]> {
+  try {
+    const dbs = await indexedDB.databases();
+    const prefix = `tabchain-${network}-`;
+    return dbs.map((d) => d.name ?? '').filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
+  } catch {
+    return [];
+  }
+}
+
+/** Next free id after the central node's 3000: 3001, 3002, … */
+async function pickNodeId(network: string): Promise<string> {
+  const taken = new Set([...(await onlineNodes(network)), ...(await storedNodes(network))]);
+  for (let n = Number(CENTRAL_ID) + 1; ; n++) if (!taken.has(String(n))) return String(n);
+}
+
+/**
+ * Holds the Web Lock for a node id for the life of this tab. Resolves false if another tab
+ * holds it: two tabs must never write one node's database.
+ */
+function lockNode(network: string, id: string): Promise<boolean> {
+  if (!('locks' in navigator)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    void navigator.locks.request(`tabchain:${network}:${id}`, { ifAvailable: true }, (lock) => {
+      if (!lock) {
+        resolve(false);
+        return undefined;
+      }
+      resolve(true);
+      return new Promise<void>(() => {}); // held until the tab closes
+    });
+  });
+}
+
+/**
+ * Starts this tab's node: picks its id, takes the lock, restores it from IndexedDB (or creates
+ * the network, for a central node), connects to the signalling server and to the central node.
+ */
+export function startSession(address: NodeAddress, makeMiner: () => Miner & { concurrency: number }, maxConcurrency = 1): Promise<Session | null> {
+  // One node per tab, however often React runs the effect.
+  starting ??= start(address, makeMiner, maxConcurrency);
+  return starting;
+}
+
+async function start(address: NodeAddress, makeMiner: () => Miner & { concurrency: number }, maxConcurrency: number): Promise<Session | null> {
+  viewStore.setState({ phase: 'starting', network: address.network, role: address.role, topology: address.topology });
+  const id = address.role === 'central' ? CENTRAL_ID : address.node ?? (await pickNodeId(address.network));
+  const addr = { ...address, node: id };
+  history.replaceState(null, '', nodeAddressToSearch(addr));
+  viewStore.setState({ nodeId: id });
+  document.title = `tabchain ${id} (${address.role})`;
+
+  if (!(await lockNode(address.network, id))) {
+    viewStore.setState({ phase: 'refused', error: 'already-open' });
+    return null;
+  }
+  status('opening-storage');
+  const store = await NodeStore.open(databaseName(address.network, id), (p) => viewStore.setState({ storage: p }));
+  const saved = await store.load();
+  if (saved.role && saved.role !== address.role) {
+    viewStore.setState({ phase: 'error', error: `role-mismatch:${saved.role}` });
+    return null;
+  }
+  status('connecting-signalling');
+  const transport = new PeerJsTransport(address.network, id, signalConfigFromLocation(location));
+  transport.onstatus = (s) => viewStore.setState({ signal: s });
+  try {
+    await transport.ready();
+  } catch (e) {
+    transport.close();
+    viewStore.setState({ phase: 'refused', error: `id-taken:${(e as Error).message}` });
+    return null;
+  }
+  const miner = makeMiner();
+  let params = saved.params;
+  let keys = saved.keys;
+  if (!params && address.role === 'central') {
+    status('creating-genesis');
+    if (keys.length === 0) keys = [walletKeyFromSecret(systemRandom.bytes32(), 'central')];
+    params = await FullNode.createNetworkParams(makeParams(address.network, address.preset ?? 'classroom'), keys[0], miner, Math.floor(Date.now() / 1000));
+  }
+  const node = new FullNode({
+    id,
+    role: address.role,
+    network: address.network,
+    transport,
+    miner,
+    topology: address.topology,
+    seeds: address.role === 'central' ? [] : [CENTRAL_ID],
+    keys,
+    ...(params ? { params } : {}),
+    ...(params && saved.tip ? { restore: { blocks: saved.blocks, tip: saved.tip, utxo: saved.utxo, undo: saved.undo, mempool: saved.mempool } } : {}),
+    timing: { pingInterval: 5_000, pingTimeout: 15_000 },
+  });
+  store.attach(node);
+  const unbind = bindNode(node, { miner: { concurrency: miner.concurrency, maxConcurrency } });
+  node.start();
+  viewStore.setState({ phase: 'running', status: '' });
+  const session: Session = {
+    node,
+    store,
+    transport,
+    miner,
+    address: addr,
+    stop() {
+      unbind();
+      node.stop();
+      miner.dispose?.();
+      store.close();
+    },
+  };
+  current = session;
+  (window as unknown as { tabchain: Session }).tabchain = session; // for tests and the curious
+  return session;
+}
+
+/** "Reset this node": stops it, deletes its database, and reloads as a fresh node with the same id. */
+export async function resetSession(): Promise<void> {
+  const s = current;
+  if (!s) return;
+  s.stop();
+  await NodeStore.destroy(s.store.name);
+  location.reload();
+}

@@ -1,0 +1,39 @@
+import type { Role, Topology } from '../../node/events';
+
+/** What the page URL says about the node: network, node id, role, topology (reload brings the same node back). */
+export interface NodeAddress {
+  network: string;
+  role: Role;
+  node?: string;
+  topology: Topology;
+  preset?: 'classroom' | 'regtest' | 'bitcoin-like';
+}
+
+export const CENTRAL_ID = '3000';
+
+/** Reads ?network=&role=&node=&topology= from a URL search string. */
+export function parseNodeAddress(search: string): NodeAddress | null {
+  const q = new URLSearchParams(search);
+  const network = q.get('network');
+  const role = q.get('role');
+  if (!network || !/^[A-Za-z0-9_-]{1,32}$/.test(network)) return null;
+  if (role !== 'central' && role !== 'miner' && role !== 'wallet') return null;
+  const node = q.get('node') ?? undefined;
+  const topology = q.get('topology') === 'mesh' ? 'mesh' : 'star';
+  const preset = q.get('preset');
+  return {
+    network,
+    role,
+    topology,
+    ...(node && /^\d{1,8}$/.test(node) ? { node } : {}),
+    ...(preset === 'regtest' || preset === 'bitcoin-like' || preset === 'classroom' ? { preset } : {}),
+  };
+}
+
+/** The URL search string for a node address. */
+export function nodeAddressToSearch(a: NodeAddress): string {
+  const q = new URLSearchParams({ network: a.network, role: a.role, topology: a.topology });
+  if (a.node) q.set('node', a.node);
+  if (a.preset) q.set('preset', a.preset);
+  return `?${q.toString()}`;
+}
