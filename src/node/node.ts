@@ -335,6 +335,34 @@ export class FullNode {
   get isMining(): boolean {
     return this.miningJob !== null;
   }
+  /** The peer blocks are being downloaded from (getblocks), if any. */
+  get syncPeerId(): string | null {
+    return this.syncPeer;
+  }
+  /**
+   * Sizes of every table a peer can make the node grow, for tests (each must stay bounded under
+   * a flood) and the UI's debug view.
+   */
+  resourceCounts(): { peers: number; addrBook: number; discouraged: number; wantedBlocks: number; blocksInFlight: number; txInFlight: number; knownInv: number; orphans: number; deferred: number; recentlyRejected: number } {
+    let txInFlight = 0;
+    let knownInv = 0;
+    for (const p of this.peers.values()) {
+      txInFlight += p.txInFlight.size;
+      knownInv += p.knownInv.size;
+    }
+    return {
+      peers: this.peers.size,
+      addrBook: this.addrBook.size,
+      discouraged: this.discouraged.size,
+      wantedBlocks: this.wantedBlocks.size,
+      blocksInFlight: this.blockRequests.size,
+      txInFlight,
+      knownInv,
+      orphans: this.chain ? this.chain.orphanHashes().length : 0,
+      deferred: this.deferred.size,
+      recentlyRejected: this.recentlyRejected.size,
+    };
+  }
 
   // ---------------------------------------------------------------- connections
 
