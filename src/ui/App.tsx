@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Setup } from './components/Setup';
 import { Header } from './components/Header';
-import { ChainPanel, MempoolPanel, MessagesPanel, MinerPanel, PeersPanel, WalletPanel } from './components/Panels';
+import { VIEWS } from './views';
 import { parseNodeAddress, nodeAddressToSearch, type NodeAddress } from './runtime/url';
 import { startSession } from './runtime/session';
 import { useView } from './useView';
@@ -50,16 +50,41 @@ export function App() {
         <p role="status">{t(`starting.${status || 'starting'}`)}</p>
       </main>
     );
+  return <NodeScreen />;
+}
+
+/** The running node: header, a tab per view, the active view. */
+function NodeScreen() {
+  const { t } = useTranslation();
+  const [view, setView] = useState(() => new URLSearchParams(location.search).get('view') ?? VIEWS[0].id);
+  const [projector, setProjector] = useState(false);
+  const active = VIEWS.find((v) => v.id === view) ?? VIEWS[0];
+  const Active = active.component;
   return (
-    <div className="app">
+    <div className={`app ${projector ? 'projector' : ''}`}>
       <Header />
-      <main className="grid">
-        <PeersPanel />
-        <WalletPanel />
-        <MinerPanel />
-        <MempoolPanel />
-        <ChainPanel />
-        <MessagesPanel />
+      <nav className="tabs" aria-label={t('nav.label')}>
+        <div role="tablist" aria-label={t('nav.label')}>
+          {VIEWS.map((v) => (
+            <button
+              key={v.id}
+              role="tab"
+              id={`tab-${v.id}`}
+              aria-selected={v.id === active.id}
+              aria-controls="view"
+              className={v.id === active.id ? 'selected' : ''}
+              onClick={() => setView(v.id)}
+            >
+              {t(v.label)}
+            </button>
+          ))}
+        </div>
+        <label className="choice">
+          <input type="checkbox" checked={projector} onChange={(e) => setProjector(e.target.checked)} /> {t('nav.projector')}
+        </label>
+      </nav>
+      <main id="view" role="tabpanel" aria-labelledby={`tab-${active.id}`} className="view" data-testid={`view-${active.id}`}>
+        <Active />
       </main>
     </div>
   );

@@ -1,8 +1,7 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
-import { en } from './en';
-import { ko } from './ko';
+import { resources } from './resources';
 
 /** English and Korean, switchable, defaulting to the browser's language. */
 export const LANGUAGES = [
@@ -17,7 +16,7 @@ void i18n
   .use(LanguageDetector)
   .use(initReactI18next)
   .init({
-    resources: { en: { translation: en }, ko: { translation: ko } },
+    resources,
     fallbackLng: 'en',
     supportedLngs: ['en', 'ko'],
     nonExplicitSupportedLngs: true,
