@@ -189,7 +189,8 @@ export class Chain {
     for (let i = 0; i < p.retargetInterval - 1 && first.parent; i++) first = first.parent;
     const targetTimespan = p.retargetInterval * p.targetSpacing;
     let actual = parent.header.time - first.header.time;
-    actual = Math.max(targetTimespan / 4, Math.min(targetTimespan * 4, actual));
+    // Core's integer division: with a window of 10 s the clamp is 2 s, not 2.5 s.
+    actual = Math.max(Math.floor(targetTimespan / 4), Math.min(targetTimespan * 4, actual));
     const limit = bitsToTarget(p.powLimitBits).target;
     let target = (bitsToTarget(parent.header.bits).target * BigInt(Math.round(actual))) / BigInt(targetTimespan);
     if (target > limit) target = limit;
