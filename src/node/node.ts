@@ -27,6 +27,7 @@ import {
   type ChainParams,
   type Coin,
   type Miner,
+  type ProcessResult,
   type Tx,
   type WalletKey,
 } from '../core';
@@ -111,6 +112,10 @@ const MAX_WANTED_PER_PEER = 5_000;
 const MAX_TX_IN_FLIGHT = 1_000;
 const ADDR_BOOK_MAX = 1_000;
 const KNOWN_INV_MAX = 20_000;
+/** Refused block hashes remembered (so their announcements are not followed again). */
+const MAX_REJECTED = 10_000;
+/** Blocks from the future held for a retry. */
+const MAX_DEFERRED = 64;
 const NODE_NETWORK = 1n;
 
 interface Peer {
@@ -171,7 +176,10 @@ export class FullNode {
   private readonly discouraged = new Map<string, number>();
   private readonly wantedBlocks = new Map<string, Wanted>();
   private readonly blockRequests = new Map<string, string>();
+  /** Blocks refused for consensus reasons (never fetched again). */
   private readonly recentlyRejected = new Set<string>();
+  /** Transactions refused for consensus reasons since the last tip change (Core's recentRejects). */
+  private readonly rejectedTxs = new Set<string>();
   private readonly versionNonces = new Set<bigint>();
   private readonly deferred = new Map<string, Block>();
   private readonly listeners = new Set<(e: NodeEvent) => void>();
@@ -360,7 +368,7 @@ export class FullNode {
       knownInv,
       orphans: this.chain ? this.chain.orphanHashes().length : 0,
       deferred: this.deferred.size,
-      recentlyRejected: this.recentlyRejected.size,
+      recentlyRejected: this.recentlyRejected.size + this.rejectedTxs.size,
     };
   }
 
@@ -450,7 +458,12 @@ export class FullNode {
     if (this.peers.get(p.id) === p) this.peers.delete(p.id);
     for (const h of p.blocksInFlight) this.blockRequests.delete(h);
     p.blocksInFlight.clear();
-    for (const w of this.wantedBlocks.values()) w.from.delete(p.id);
+    // Forget what only this peer announced: nobody else can deliver it, and a flood of bogus
+    // announcements must not outlive the connection that made it.
+    for (const [hash, w] of [...this.wantedBlocks]) {
+      w.from.delete(p.id);
+      if (w.from.size === 0) this.wantedBlocks.delete(hash);
+    }
     this.emit({ type: 'peer-disconnected', time: this.now(), peer: p.id, reason });
     if (this.syncPeer === p.id) {
       this.syncPeer = null;
@@ -739,7 +752,7 @@ export class FullNode {
         }
         w.from.add(p.id);
       } else if (it.type === MSG_TX) {
-        if (this.mempool!.has(it.hash) || this.recentlyRejected.has(it.hash) || p.txInFlight.has(it.hash)) continue;
+        if (this.mempool!.has(it.hash) || this.rejectedTxs.has(it.hash) || p.txInFlight.has(it.hash)) continue;
         if (p.txInFlight.size >= MAX_TX_IN_FLIGHT) continue;
         p.txInFlight.add(it.hash);
         txWanted.push(it);
@@ -901,15 +914,17 @@ export class FullNode {
   }
 
   /** Runs a block through the chain, updates the mempool, relays, reports. */
-  private acceptBlock(block: Block, from: Peer | null, messageId: number): void {
+  private acceptBlock(block: Block, from: Peer | null, messageId: number): ProcessResult {
     const chain = this.chain!;
     const tipBefore = chain.tip;
     const r = chain.processBlock(block, this.nowSeconds());
     this.mempool!.handleChainEvents(r.events, this.nowSeconds());
     if (r.error && r.status !== 'accepted') {
       const e = r.error;
-      if (e.kind === 'future') this.deferred.set(r.hash, block);
-      if (e.kind === 'consensus' || e.kind === 'mutated') this.recentlyRejected.add(r.hash);
+      if (e.kind === 'future') this.defer(r.hash, block);
+      // A mutated block (body not matching its header) says nothing about the header: the real
+      // block with the same hash may still come, so only consensus failures are remembered.
+      if (e.kind === 'consensus') this.rememberRejected(r.hash);
       if (from) {
         const notify = e.kind !== 'duplicate' && e.kind !== 'orphan';
         this.reject(from, messageId, 'block', e.reason, e.debug, e.punish, { hash: r.hash, notify, code: REJECT_INVALID });
@@ -922,11 +937,14 @@ export class FullNode {
     }
     // A block may also be found invalid while connecting (e.g. a bad signature deep in a reorg).
     for (const ev of r.events)
-      if (ev.type === 'block-invalid' && ev.hash !== r.hash) this.recentlyRejected.add(ev.hash);
+      if (ev.type === 'block-invalid' && ev.hash !== r.hash) this.rememberRejected(ev.hash);
     if (chain.tip !== tipBefore) this.onTipChanged(r.events, from);
+    return r;
   }
 
   private onTipChanged(events: ChainEvent[], from: Peer | null): void {
+    // A new tip can make a refused transaction valid (e.g. a coinbase it spends matured).
+    this.rejectedTxs.clear();
     const connected = events.filter((e): e is Extract<ChainEvent, { type: 'block-connected' }> => e.type === 'block-connected').map((e) => e.entry.hash);
     const announce = connected.length > 8 ? [this.chain!.tip.hash] : connected.filter((h) => this.chain!.getEntry(h) && this.chain!.isActive(this.chain!.getEntry(h)!));
     for (const p of this.peers.values()) {
@@ -938,6 +956,17 @@ export class FullNode {
     }
     this.emitSync();
     this.maybeMine();
+  }
+
+  private rememberRejected(hash: string): void {
+    if (this.recentlyRejected.size >= MAX_REJECTED) this.recentlyRejected.clear();
+    this.recentlyRejected.add(hash);
+  }
+
+  /** Keeps a block from the future to retry when its time comes; the oldest goes when full. */
+  private defer(hash: string, block: Block): void {
+    if (!this.deferred.has(hash) && this.deferred.size >= MAX_DEFERRED) this.deferred.delete(this.deferred.keys().next().value as string);
+    this.deferred.set(hash, block);
   }
 
   private deferredRetry(): [string, number][] {
@@ -960,7 +989,7 @@ export class FullNode {
       this.mempool.accept(tx, this.nowSeconds());
     } catch (e) {
       if (!(e instanceof RuleError)) throw e;
-      if (e.kind === 'consensus') this.recentlyRejected.add(hash);
+      if (e.kind === 'consensus') this.rejectedTxs.add(hash);
       const code = e.kind === 'duplicate' ? REJECT_DUPLICATE : e.kind === 'policy' ? REJECT_NONSTANDARD : REJECT_INVALID;
       this.reject(p, id, 'tx', e.reason, e.debug, e.punish, { hash, notify: e.kind !== 'duplicate', code });
       return;
@@ -1009,6 +1038,15 @@ export class FullNode {
     if (opts.mine) void this.mineOnce();
     else this.maybeMine();
     return tx;
+  }
+
+  /**
+   * Offers a block built elsewhere (a test, an external miner): validated, connected and
+   * announced exactly like one this node mined (Bitcoin Core's `submitblock`).
+   */
+  submitBlock(block: Block): ProcessResult {
+    if (!this.chain) throw new Error('this node has no chain yet');
+    return this.acceptBlock(block, null, -1);
   }
 
   /** Submits a transaction built elsewhere (e.g. by a test). */

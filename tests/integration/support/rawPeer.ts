@@ -14,6 +14,7 @@ import {
   type VersionPayload,
 } from '../../../src/node/wire/messages';
 import type { FullNode } from '../../../src/node/node';
+import { sha256d } from '../../../src/core';
 
 /** A frame the raw peer received, decoded when possible. */
 export interface Received {
@@ -32,6 +33,8 @@ export class RawPeer {
   /** Called for every decoded message (to script answers: getblocks → inv, …). */
   onmessage: ((m: Message, peer: RawPeer) => void) | null = null;
   nonce = 0x5eed_0000_0000_0001n;
+  /** Answer pings (so long tests are not cut by the node's ping timeout). */
+  autoPong = true;
 
   constructor(
     readonly net: MemoryNetwork,
@@ -67,6 +70,7 @@ export class RawPeer {
         message = undefined;
       }
       this.received.push({ command: f.header.command, message, raw: data, at });
+      if (message?.command === 'ping' && this.autoPong && this.connected) this.send({ command: 'pong', nonce: message.nonce });
       if (message) this.onmessage?.(message, this);
     };
     link.onclose = (reason) => {
@@ -129,4 +133,28 @@ export class RawPeer {
   close(): void {
     this.link?.close('raw peer closed');
   }
+}
+
+/** A frame around any payload bytes, with a correct length and checksum (for malformed payloads). */
+export function frameOf(magic: number, command: string, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(24 + payload.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, magic, true);
+  for (let i = 0; i < command.length && i < 12; i++) out[4 + i] = command.charCodeAt(i);
+  view.setUint32(16, payload.length, true);
+  out.set(sha256d(payload).subarray(0, 4), 20);
+  out.set(payload, 24);
+  return out;
+}
+
+/** Connects a raw peer to `node` and completes the handshake (the raw peer dials). */
+export async function handshaken(net: MemoryNetwork, settle: () => Promise<void>, id: string, node: FullNode, over: Partial<VersionPayload> = {}): Promise<RawPeer> {
+  const raw = RawPeer.for(net, id, node);
+  raw.dial(node.id);
+  await settle();
+  raw.send(raw.version(node, over));
+  raw.send({ command: 'verack' });
+  await settle();
+  if (!node.peerIds().includes(id)) throw new Error(`${id} did not complete the handshake with ${node.id}`);
+  return raw;
 }
