@@ -10,6 +10,8 @@ import {
   addressFromHash,
   type MinerProgress,
   type ChainParams,
+  type Block,
+  type ChainEvent,
 } from '../../core';
 import type { FullNode } from '../../node/node';
 import type { MessageEvent, NodeEvent, Role, Topology, MiningMode } from '../../node/events';
@@ -27,6 +29,31 @@ export interface BlockSummary {
   invalid?: string;
   zeroBits: number;
   miner: string | null;
+  /** Compact difficulty target and nonce of the header (chain view cards). */
+  bits: number;
+  nonce: number;
+}
+
+/** A block held while its parent is unknown (Core's orphan pool): no height yet. */
+export interface OrphanSummary {
+  hash: string;
+  prev: string;
+  time: number;
+  txCount: number;
+  bits: number;
+  nonce: number;
+  zeroBits: number;
+  miner: string | null;
+}
+
+/** An input of a mempool transaction: the outpoint it spends and what that output holds. */
+export interface TxInputSummary {
+  outpoint: string;
+  /** Address and value of the spent output; null when this node cannot see it. */
+  address: string | null;
+  value: bigint | null;
+  /** The spent output is in a block (true) or is itself in the mempool (false). */
+  confirmed: boolean;
 }
 
 export interface TxSummary {
@@ -35,6 +62,54 @@ export interface TxSummary {
   size: number;
   outputs: { address: string; value: bigint }[];
   spends: string[];
+  /** The same spends with their coins resolved (wallet and mempool views). */
+  inputs: TxInputSummary[];
+  /** Node clock seconds when it entered the mempool. */
+  time: number;
+}
+
+/**
+ * One reorganisation as the chain view animates it: blocks disconnected back to the fork (each with
+ * its non-coinbase txids), blocks connected, and which of those txids went back to the mempool.
+ */
+export interface ReorgSummary {
+  id: number;
+  time: number;
+  fork: { hash: string; height: number };
+  disconnected: { hash: string; height: number; txids: string[] }[];
+  connected: { hash: string; height: number }[];
+  returned: string[];
+}
+
+/** What one node did with a block, as this node saw it (propagation timeline). */
+export type PropagationKind = 'mined' | 'announced' | 'requested' | 'received' | 'sent' | 'accepted' | 'connected' | 'disconnected' | 'orphaned';
+
+/**
+ * A propagation step of one block. `node` is this node for its own steps, or the peer for steps
+ * of a peer seen through its messages (`observed`: the time is when this node saw it).
+ */
+export interface PropagationRecord {
+  hash: string;
+  node: string;
+  kind: PropagationKind;
+  time: number;
+  peer?: string;
+  observed?: boolean;
+}
+
+/** One hash-rate sample for the miner's plot. */
+export interface HashRatePoint {
+  time: number;
+  rate: number;
+  perWorker: number[];
+}
+
+/** The block template being mined right now. */
+export interface MiningJobInfo {
+  height: number;
+  txCount: number;
+  bits: number;
+  startedAt: number;
 }
 
 export interface WalletRow {
@@ -87,7 +162,26 @@ export interface ViewState {
   blocks: BlockSummary[];
   mempool: TxSummary[];
   wallet: WalletRow[];
-  mining: { mode: MiningMode; threshold: number; active: boolean; progress: MinerProgress | null; found: number; concurrency: number; maxConcurrency: number };
+  mining: {
+    mode: MiningMode;
+    threshold: number;
+    active: boolean;
+    progress: MinerProgress | null;
+    found: number;
+    concurrency: number;
+    maxConcurrency: number;
+    /** The template being searched (null when idle) and why the last search ended. */
+    job?: MiningJobInfo | null;
+    lastStop?: { why: 'found' | 'stale' | 'stopped' | 'error'; time: number; hash?: string } | null;
+  };
+  /** Orphan blocks (parent unknown), for the chain tree. */
+  orphans: OrphanSummary[];
+  /** Recent reorganisations, newest last. */
+  reorgs: ReorgSummary[];
+  /** Propagation steps of blocks (bounded), oldest first. */
+  propagation: PropagationRecord[];
+  /** Hash-rate samples of the miner (bounded), oldest first. */
+  hashRates: HashRatePoint[];
   messages: MessageEvent[];
   rejections: Record<number, Rejection>;
   log: { time: number; level: string; text: string }[];
@@ -96,6 +190,12 @@ export interface ViewState {
 
 export const MAX_MESSAGES = 2000;
 const MAX_BLOCKS_SHOWN = 200;
+/** Bounds of the view-only histories kept for the chain, timeline and miner views. */
+export const MAX_REORGS = 10;
+export const MAX_PROPAGATION = 5000;
+export const MAX_HASH_RATES = 600;
+/** Hashes of inv/getdata not yet known to be blocks are kept this long (ms), then dropped as txs. */
+const PENDING_HASH_MS = 30_000;
 
 export function initialViewState(): ViewState {
   return {
@@ -117,7 +217,11 @@ export function initialViewState(): ViewState {
     blocks: [],
     mempool: [],
     wallet: [],
-    mining: { mode: 'off', threshold: 2, active: false, progress: null, found: 0, concurrency: 1, maxConcurrency: 1 },
+    mining: { mode: 'off', threshold: 2, active: false, progress: null, found: 0, concurrency: 1, maxConcurrency: 1, job: null, lastStop: null },
+    orphans: [],
+    reorgs: [],
+    propagation: [],
+    hashRates: [],
     messages: [],
     rejections: {},
     log: [],
@@ -131,6 +235,8 @@ export const viewStore = createStore<ViewState>(() => initialViewState());
 /**
  * The single node → store binding: events are batched and applied at most every `intervalMs`,
  * so a burst of thousands of messages during sync costs a few renders, not thousands.
+ * Besides the basics it keeps small bounded histories for the views of one node: reorgs (chain
+ * view animation), block propagation steps (timeline) and hash-rate samples (miner plot).
  */
 export function bindNode(node: FullNode, opts: { intervalMs?: number; miner?: { concurrency: number; maxConcurrency: number } } = {}): () => void {
   let pendingMessages: MessageEvent[] = [];
@@ -140,6 +246,17 @@ export function bindNode(node: FullNode, opts: { intervalMs?: number; miner?: { 
   let progress: MinerProgress | null | undefined;
   let found = 0;
   let scheduled: ReturnType<typeof setTimeout> | null = null;
+  let firstFlush = true;
+  let job: MiningJobInfo | null | undefined;
+  let lastStop: ViewState['mining']['lastStop'] | undefined;
+  const pendingRates: HashRatePoint[] = [];
+  const reorgs = new ReorgCollector();
+  let pendingProp: PropagationRecord[] = [];
+  /** Records about hashes of inv/getdata not yet known to be blocks (they may be txs). */
+  let unclassified: PropagationRecord[] = [];
+  const txHashes = new Set<string>();
+
+  const isBlockHash = (h: string): boolean => !!node.chain && (!!node.chain.getEntry(h) || !!node.chain.getOrphan(h));
 
   const flush = () => {
     scheduled = null;
@@ -161,14 +278,39 @@ export function bindNode(node: FullNode, opts: { intervalMs?: number; miner?: { 
         active: node.isMining,
         found: s.mining.found + found,
         ...(progress !== undefined ? { progress } : {}),
-        ...(opts.miner ? { concurrency: opts.miner.concurrency, maxConcurrency: opts.miner.maxConcurrency } : {}),
+        ...(job !== undefined ? { job } : {}),
+        ...(lastStop !== undefined ? { lastStop } : {}),
+        // The miner's worker count is read once; later changes come from the miner view.
+        ...(opts.miner && firstFlush ? { concurrency: opts.miner.concurrency, maxConcurrency: opts.miner.maxConcurrency } : {}),
       },
     };
+    firstFlush = false;
     found = 0;
     progress = undefined;
+    job = undefined;
+    lastStop = undefined;
+    if (pendingRates.length) patch.hashRates = s.hashRates.concat(pendingRates.splice(0)).slice(-MAX_HASH_RATES);
     if (chainDirty) {
       patch.blocks = blockRows(node);
+      patch.orphans = orphanRows(node);
       chainDirty = false;
+    }
+    const done = reorgs.take();
+    if (done.length) patch.reorgs = s.reorgs.concat(done).slice(-MAX_REORGS);
+    // Hashes in inv/getdata are blocks or txs; keep those that turn out to be blocks.
+    const now = Date.now();
+    const keep: PropagationRecord[] = [];
+    const still: PropagationRecord[] = [];
+    for (const r of unclassified) {
+      if (isBlockHash(r.hash)) keep.push(r);
+      else if (!txHashes.has(r.hash) && !node.mempool?.has(r.hash) && now - r.time < PENDING_HASH_MS) still.push(r);
+    }
+    unclassified = still;
+    if (txHashes.size > 10_000) txHashes.clear();
+    if (keep.length || pendingProp.length) {
+      const add = keep.concat(pendingProp).sort((a, b) => a.time - b.time);
+      pendingProp = [];
+      patch.propagation = s.propagation.concat(add).slice(-MAX_PROPAGATION);
     }
     if (pendingMessages.length) {
       const all = s.messages.concat(pendingMessages);
@@ -191,21 +333,43 @@ export function bindNode(node: FullNode, opts: { intervalMs?: number; miner?: { 
 
   const off = node.on((e: NodeEvent) => {
     switch (e.type) {
-      case 'message':
+      case 'message': {
         pendingMessages.push(e);
+        if (e.command === 'tx' && e.hashes) for (const h of e.hashes) txHashes.add(h);
+        const recs = propagationFromMessage(node.id, e);
+        if (e.command === 'block') pendingProp.push(...recs);
+        else unclassified.push(...recs);
         break;
+      }
       case 'rejected':
         pendingRejections[e.messageId] = { messageId: e.messageId, peer: e.peer, command: e.command, reason: e.reason, debug: e.debug, punished: e.punished, time: e.time };
         break;
       case 'chain':
       case 'chain-ready':
         chainDirty = true;
+        if (e.type === 'chain') {
+          reorgs.chainEvent(e.event, e.time);
+          const rec = propagationFromChainEvent(node.id, e.event, e.time);
+          if (rec) pendingProp.push(rec);
+        }
+        break;
+      case 'mempool':
+        if (e.event.type === 'tx-returned') reorgs.returned(e.event.entry.txid);
+        break;
+      case 'mining-started':
+        job = { height: e.height, txCount: e.txCount, bits: e.bits, startedAt: e.time };
+        break;
+      case 'mining-stopped':
+        job = null;
+        lastStop = { why: e.why, time: e.time, ...(e.hash ? { hash: e.hash } : {}) };
         break;
       case 'mining-progress':
         progress = e.progress;
+        pendingRates.push({ time: e.time, rate: e.progress.hashRate, perWorker: e.progress.perWorker });
         break;
       case 'block-mined':
         found++;
+        pendingProp.push({ hash: e.hash, node: node.id, kind: 'mined', time: e.time });
         break;
       case 'log':
         pendingLog.push({ time: e.time, level: e.level, text: e.text });
@@ -225,6 +389,94 @@ export function bindNode(node: FullNode, opts: { intervalMs?: number; miner?: { 
   };
 }
 
+/**
+ * Propagation steps a message tells about (Bitcoin's inv → getdata → block relay): this node's
+ * own announcement, request, receipt or sending, and the peer's side as this node observed it.
+ */
+export function propagationFromMessage(self: string, m: MessageEvent): PropagationRecord[] {
+  if (!m.hashes || m.reason) return [];
+  const out: PropagationRecord[] = [];
+  const add = (node: string, kind: PropagationKind, peer: string, observed: boolean) => {
+    for (const hash of m.hashes!) out.push({ hash, node, kind, time: m.time, peer, ...(observed ? { observed } : {}) });
+  };
+  switch (m.command) {
+    case 'inv':
+      if (m.dir === 'out') add(self, 'announced', m.peer, false);
+      else add(m.peer, 'announced', self, true);
+      break;
+    case 'getdata':
+      if (m.dir === 'out') add(self, 'requested', m.peer, false);
+      else add(m.peer, 'requested', self, true);
+      break;
+    case 'block':
+      if (m.dir === 'in') {
+        add(self, 'received', m.peer, false);
+        add(m.peer, 'sent', self, true);
+      } else add(self, 'sent', m.peer, false);
+      break;
+  }
+  return out;
+}
+
+/** This node's own step for a chain event: a block stored, connected, disconnected or orphaned. */
+export function propagationFromChainEvent(self: string, e: ChainEvent, time: number): PropagationRecord | null {
+  switch (e.type) {
+    case 'block-accepted':
+      return { hash: e.entry.hash, node: self, kind: 'accepted', time };
+    case 'block-connected':
+      return { hash: e.entry.hash, node: self, kind: 'connected', time };
+    case 'block-disconnected':
+      return { hash: e.entry.hash, node: self, kind: 'disconnected', time };
+    case 'orphan-added':
+      return { hash: e.hash, node: self, kind: 'orphaned', time };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Turns the chain events of a reorg (blocks disconnected, the reorg itself) and the mempool's
+ * `tx-returned` events that follow it into ReorgSummary records.
+ */
+export class ReorgCollector {
+  private seq = 0;
+  private disconnectedTxs = new Map<string, string[]>();
+  private done: ReorgSummary[] = [];
+
+  /** Feeds one chain event. */
+  chainEvent(e: ChainEvent, time: number): void {
+    if (e.type === 'block-disconnected') this.disconnectedTxs.set(e.entry.hash, nonCoinbaseTxids(e.block));
+    else if (e.type === 'reorg') {
+      this.done.push({
+        id: ++this.seq,
+        time,
+        fork: { hash: e.fork.hash, height: e.fork.height },
+        disconnected: e.disconnected.map((d) => ({ hash: d.hash, height: d.height, txids: this.disconnectedTxs.get(d.hash) ?? [] })),
+        connected: e.connected.map((c) => ({ hash: c.hash, height: c.height })),
+        returned: [],
+      });
+      this.disconnectedTxs.clear();
+    }
+  }
+
+  /** A transaction of a disconnected block went back to the mempool (after the reorg event). */
+  returned(txid: string): void {
+    const last = this.done[this.done.length - 1];
+    if (last && last.disconnected.some((d) => d.txids.includes(txid))) last.returned.push(txid);
+  }
+
+  /** Reorgs completed since the last call. */
+  take(): ReorgSummary[] {
+    const out = this.done;
+    this.done = [];
+    return out;
+  }
+}
+
+function nonCoinbaseTxids(block: Block): string[] {
+  return block.txs.filter((t) => !isCoinbase(t)).map(txidHex);
+}
+
 function walletRows(node: FullNode): WalletRow[] {
   if (!node.chain) return node.keys.map((k) => ({ address: k.address, label: k.label, confirmed: 0n, pendingIn: 0n, pendingOut: 0n, total: 0n }));
   return node.keys.map((k) => ({ address: k.address, label: k.label, ...balanceOf(k.script, node.chain!.utxo, node.mempool ?? undefined) }));
@@ -236,13 +488,25 @@ function addressOf(script: Uint8Array): string {
 }
 
 function mempoolRows(node: FullNode): TxSummary[] {
-  return (node.mempool?.all() ?? []).map((e) => ({
-    txid: e.txid,
-    fee: e.fee.toString(),
-    size: e.size,
-    outputs: e.tx.outputs.map((o) => ({ address: addressOf(o.script), value: o.value })),
-    spends: e.tx.inputs.map((i) => `${hashToHex(i.prevout.txid)}:${i.prevout.vout}`),
-  }));
+  const utxo = node.chain?.utxo;
+  const mempool = node.mempool;
+  return (mempool?.all() ?? []).map((e) => {
+    const spends = e.tx.inputs.map((i) => `${hashToHex(i.prevout.txid)}:${i.prevout.vout}`);
+    return {
+      txid: e.txid,
+      fee: e.fee.toString(),
+      size: e.size,
+      outputs: e.tx.outputs.map((o) => ({ address: addressOf(o.script), value: o.value })),
+      spends,
+      inputs: spends.map((outpoint, i) => {
+        const coin = utxo?.getCoin(outpoint);
+        if (coin) return { outpoint, address: addressOf(coin.script), value: coin.value, confirmed: true };
+        const parent = mempool?.get(hashToHex(e.tx.inputs[i].prevout.txid))?.tx.outputs[e.tx.inputs[i].prevout.vout];
+        return parent ? { outpoint, address: addressOf(parent.script), value: parent.value, confirmed: false } : { outpoint, address: null, value: null, confirmed: false };
+      }),
+      time: e.time,
+    };
+  });
 }
 
 function blockRows(node: FullNode): BlockSummary[] {
@@ -265,9 +529,31 @@ function blockRows(node: FullNode): BlockSummary[] {
         ...(e.status === 'invalid' ? { invalid: e.invalidReason ?? 'invalid' } : {}),
         zeroBits: leadingZeroBits(blockHash(e.header)),
         miner: cb && isCoinbase(cb) && cb.outputs[0] ? addressOf(cb.outputs[0].script) : null,
+        bits: e.header.bits,
+        nonce: e.header.nonce,
       };
     })
     .sort((a, b) => b.height - a.height || Number(b.active) - Number(a.active));
+}
+
+function orphanRows(node: FullNode): OrphanSummary[] {
+  const chain = node.chain;
+  if (!chain) return [];
+  return chain.orphanHashes().slice(-100).flatMap((hash) => {
+    const b = chain.getOrphan(hash);
+    if (!b) return [];
+    const cb = b.txs[0];
+    return [{
+      hash,
+      prev: hashToHex(b.header.prevHash),
+      time: b.header.time,
+      txCount: b.txs.length,
+      bits: b.header.bits,
+      nonce: b.header.nonce,
+      zeroBits: leadingZeroBits(blockHash(b.header)),
+      miner: cb && isCoinbase(cb) && cb.outputs[0] ? addressOf(cb.outputs[0].script) : null,
+    }];
+  });
 }
 
 export { txidHex };
