@@ -87,7 +87,13 @@ export function paramsToJSON(p: ChainParams): string {
 
 /** Parses and checks parameters received from another node; throws a readable Error. */
 export function paramsFromJSON(json: string): ChainParams {
-  const o = JSON.parse(json) as Record<string, unknown>;
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    throw new Error('bad parameters: not JSON');
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new Error('bad parameters: not an object');
   const num = (k: string) => {
     if (typeof o[k] !== 'number' || !Number.isInteger(o[k]) || (o[k] as number) < 0) throw new Error(`bad parameter ${k}`);
     return o[k] as number;
@@ -109,5 +115,7 @@ export function paramsFromJSON(json: string): ChainParams {
     ...(typeof o.genesisHex === 'string' ? { genesisHex: o.genesisHex } : {}),
   };
   if (p.blockReward > MAX_MONEY) throw new Error('bad parameter blockReward');
+  // Retargeting divides by the target timespan: a zero spacing would crash every node at the first adjustment.
+  if (p.retargetInterval > 0 && p.targetSpacing === 0) throw new Error('bad parameter targetSpacing: must be positive when retargeting');
   return p;
 }

@@ -3,7 +3,7 @@ import { createBase58check } from '@scure/base';
 import { sha256 } from '@noble/hashes/sha2.js';
 import * as tiny from 'tiny-secp256k1';
 import { hash160 } from './hash';
-import { bytesEqual, concatBytes } from '../encoding';
+import { DecodeError, bytesEqual, concatBytes } from '../encoding';
 
 /**
  * Keys and addresses: secp256k1 ECDSA, Base58Check P2PKH addresses with the test-network
@@ -42,16 +42,16 @@ export function addressFromPublicKey(pubkey: Uint8Array): string {
   return addressFromHash(hash160(pubkey));
 }
 
-/** The 20-byte hash in a test-network P2PKH address; throws a readable Error if invalid. */
+/** The 20-byte hash in a test-network P2PKH address; throws a readable DecodeError if invalid. */
 export function hashFromAddress(address: string): Uint8Array {
   let raw: Uint8Array;
   try {
     raw = b58c.decode(address);
   } catch {
-    throw new Error(`invalid address: checksum or characters wrong (${address})`);
+    throw new DecodeError(`invalid address: checksum or characters wrong (${address})`);
   }
   if (raw.length !== 21 || raw[0] !== ADDRESS_VERSION)
-    throw new Error(`invalid address: not a tabchain (test-network P2PKH) address (${address})`);
+    throw new DecodeError(`invalid address: not a tabchain (test-network P2PKH) address (${address})`);
   return raw.subarray(1);
 }
 
@@ -70,18 +70,18 @@ export function privateKeyToWif(key: Uint8Array): string {
   return b58c.encode(concatBytes(Uint8Array.of(WIF_VERSION), key, Uint8Array.of(1)));
 }
 
-/** WIF import; throws a readable Error for anything that is not a test-network compressed key. */
+/** WIF import; throws a readable DecodeError for anything that is not a test-network compressed key. */
 export function wifToPrivateKey(wif: string): Uint8Array {
   let raw: Uint8Array;
   try {
     raw = b58c.decode(wif.trim());
   } catch {
-    throw new Error('invalid WIF: checksum or characters wrong');
+    throw new DecodeError('invalid WIF: checksum or characters wrong');
   }
-  if (raw[0] !== WIF_VERSION) throw new Error('invalid WIF: not a test-network key (version byte 0xef)');
-  if (raw.length !== 34 || raw[33] !== 1) throw new Error('invalid WIF: expected a compressed key');
+  if (raw[0] !== WIF_VERSION) throw new DecodeError('invalid WIF: not a test-network key (version byte 0xef)');
+  if (raw.length !== 34 || raw[33] !== 1) throw new DecodeError('invalid WIF: expected a compressed key');
   const key = raw.slice(1, 33);
-  if (!isValidPrivateKey(key)) throw new Error('invalid WIF: key out of range');
+  if (!isValidPrivateKey(key)) throw new DecodeError('invalid WIF: key out of range');
   return key;
 }
 

@@ -53,7 +53,8 @@ export function parsePushes(script: Uint8Array): Uint8Array[] | null {
   while (i < script.length) {
     const op = script[i++];
     let n: number;
-    if (op >= 1 && op <= 75) n = op;
+    if (op === OP_0) n = 0; // pushes the empty byte string
+    else if (op >= 1 && op <= 75) n = op;
     else if (op === OP_PUSHDATA1) {
       if (i + 1 > script.length) return null;
       n = script[i];

@@ -135,5 +135,8 @@ describe('parameters', () => {
     expect(() => paramsFromJSON(JSON.stringify({ ...good, blockReward: -1 }))).toThrow(/parameter/);
     expect(() => paramsFromJSON(JSON.stringify({ ...good, maxBlockSize: 1.5 }))).toThrow(/maxBlockSize/);
     expect(() => paramsFromJSON(JSON.stringify({ ...good, blockReward: '2100000000000001' }))).toThrow(/blockReward/);
+    // A zero spacing with retargeting would divide by zero at the first adjustment.
+    expect(() => paramsFromJSON(JSON.stringify({ ...good, retargetInterval: 10, targetSpacing: 0 }))).toThrow(/targetSpacing/);
+    expect(() => paramsFromJSON('[1,2]')).toThrow(/bad parameters/);
   });
 });
