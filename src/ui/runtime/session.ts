@@ -5,6 +5,7 @@ import { NodeStore, databaseName } from '../../adapters/idb/nodeStore';
 import { makeParams, walletKeyFromSecret, type Miner } from '../../core';
 import { CENTRAL_ID, nodeAddressToSearch, type NodeAddress } from './url';
 import { bindNode, viewStore } from './viewStore';
+import { attachScenario } from '../views/scenario/ScenarioPanel';
 
 /** A running node in this tab and everything attached to it. */
 export interface Session {
@@ -137,6 +138,7 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
   });
   store.attach(node);
   const unbind = bindNode(node, { miner: { concurrency: miner.concurrency, maxConcurrency } });
+  attachScenario(node); // the guided scenario must see every event from the start
   node.start();
   viewStore.setState({ phase: 'running', status: '' });
   const session: Session = {

@@ -1,0 +1,63 @@
+import { createStore } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
+import { DashboardReceiver, type ReceiverStatus } from '../../adapters/peerjs/observer';
+import { signalConfigFromLocation } from '../../adapters/peerjs/transport';
+import { emptyDashState, foldReports, nodeWentAway, type Arrival, type DashState } from './model';
+
+/** The dashboard tab's store: the folded network picture plus the receiver's status and a clock tick. */
+export interface DashboardView {
+  network: string;
+  receiver: ReceiverStatus;
+  /** Dashboard clock, ticking once a second (for "last seen"). */
+  now: number;
+  data: DashState;
+}
+
+/** One vanilla store for the dashboard tab (separate from a node tab's view store). */
+export const dashboardStore = createStore<DashboardView>(() => ({ network: '', receiver: { state: 'connecting' }, now: Date.now(), data: emptyDashState() }));
+
+/** Narrow selector over the dashboard store. */
+export function useDash<T>(selector: (s: DashboardView) => T): T {
+  return useStore(dashboardStore, selector);
+}
+
+/** Selector returning an object/array compared shallowly. */
+export function useDashShallow<T>(selector: (s: DashboardView) => T): T {
+  return useStore(dashboardStore, useShallow(selector));
+}
+
+/**
+ * Listens for a network's node reports and folds them into the store, at most every
+ * `intervalMs` (reports from 30 tabs every 200 ms cost a few renders a second, not 150).
+ */
+export function connectDashboard(network: string, intervalMs = 250): () => void {
+  dashboardStore.setState({ network, data: emptyDashState(), now: Date.now() });
+  const rx = new DashboardReceiver(network, signalConfigFromLocation(location));
+  let pending: Arrival[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    timer = null;
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    dashboardStore.setState((s) => ({ data: foldReports(s.data, batch) }));
+  };
+  rx.onreport = (nodeId, report, receivedAt) => {
+    pending.push({ nodeId, report, receivedAt });
+    timer ??= setTimeout(flush, intervalMs);
+  };
+  rx.onclose = (nodeId) => {
+    flush();
+    dashboardStore.setState((s) => ({ data: nodeWentAway(s.data, nodeId, Date.now()) }));
+  };
+  rx.onstatus = (receiver) => dashboardStore.setState({ receiver });
+  dashboardStore.setState({ receiver: rx.status });
+  const tick = setInterval(() => dashboardStore.setState({ now: Date.now() }), 1000);
+  (window as unknown as { tabchainDashboard?: unknown }).tabchainDashboard = { store: dashboardStore, receiver: rx }; // for tests
+  return () => {
+    clearInterval(tick);
+    if (timer) clearTimeout(timer);
+    rx.close();
+  };
+}

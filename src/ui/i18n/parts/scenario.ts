@@ -1,0 +1,138 @@
+export default {
+  en: {
+    scenario: {
+      title: 'Guided scenario: the tutorial’s nine steps',
+      intro: 'Each step ticks itself when this {{role}} node sees the network do it. Steps this node cannot see directly tick when a later step proves them (marked “inferred”).',
+      openWallet: 'Open a wallet tab',
+      openMiner: 'Open a miner tab',
+      done: 'done',
+      inferred: 'inferred',
+      waiting: 'waiting…',
+      todo: 'not yet',
+      steps: {
+        create: {
+          title: '1. The central node creates the chain',
+          what: 'The central node mines the genesis block. Its coinbase pays the central wallet the block reward of 10 coins.',
+          bitcoin: 'In Bitcoin the genesis block is built into every node; here the creator shares it with each new node (the getparams/params messages).',
+          todo: 'Open a tab as the central node (Create network).',
+        },
+        walletSync: {
+          title: '2. Wallets connect and download the chain',
+          what: 'A wallet node introduces itself with version/verack, asks for blocks with getblocks, receives their hashes in inv, and fetches them with getdata.',
+          bitcoin: 'Bitcoin: version → verack → getblocks (a block locator) → inv (up to 500 hashes) → getdata → block.',
+          todo: 'Open a wallet tab on this network (button above).',
+        },
+        minerSync: {
+          title: '3. Miners connect and download it',
+          what: 'A miner node does the same handshake and download. Every node validates every block itself: nobody trusts anybody.',
+          bitcoin: 'Bitcoin: the same initial block download, checking proof of work, merkle root and every signature.',
+          todo: 'Open a miner tab on this network (button above).',
+        },
+        payment: {
+          title: '4. A wallet creates a payment',
+          what: 'The wallet signs a transaction spending its coins, puts it in its mempool and announces it with inv.',
+          bitcoin: 'Bitcoin: inv (MSG_TX) → getdata → tx. Each node checks inputs, amounts and signatures before relaying.',
+          todo: 'In a wallet tab, send 1 coin from an address that has coins (the central node can send 10 with “Mine it now” first).',
+        },
+        minerMempool: {
+          title: '5. The miner puts it in its mempool',
+          what: 'The transaction reaches the miner (through the central node in a star). The miner validates it and keeps it waiting in its mempool.',
+          bitcoin: 'Bitcoin: every node keeps a mempool of valid unconfirmed transactions; conflicting ones are refused (txn-mempool-conflict).',
+          todo: 'Wait for the transaction to reach the miner.',
+        },
+        mined: {
+          title: '6. At 2 transactions the miner mines',
+          what: 'With two payments waiting, the miner builds a block (coinbase + the payments) and searches for a nonce whose hash is below the target.',
+          bitcoin: 'Bitcoin: miners always search; here the tutorial’s rule is kept: mine when the mempool holds 2 transactions. Reward: 10 coins.',
+          todo: 'Send a second payment.',
+        },
+        toCentral: {
+          title: '7. The block goes to the central node',
+          what: 'The miner announces its block with inv; the central node asks with getdata, validates the block and connects it.',
+          bitcoin: 'Bitcoin: inv (MSG_BLOCK) → getdata → block, validated before it is relayed further.',
+          todo: 'Wait for the block to propagate.',
+        },
+        walletsSynced: {
+          title: '8. Wallets sync',
+          what: 'The central node relays the block to the wallets, which validate and connect it: the payments are confirmed.',
+          bitcoin: 'Bitcoin: every node relays new valid blocks to peers that do not have them yet.',
+          todo: 'Wait for the block to reach the wallet.',
+        },
+        balance: {
+          title: '9. The wallet checks its balance',
+          what: 'Balances come from the UTXO set: the unspent outputs locked to each address. After the tutorial: 9, 9, 1, 1, miner 10, central 10.',
+          bitcoin: 'Bitcoin: a balance is not stored anywhere; it is the sum of your unspent outputs.',
+          todo: 'Look at the wallet’s balances.',
+        },
+      },
+    },
+  },
+  ko: {
+    scenario: {
+      title: '따라하기: 튜토리얼의 아홉 단계',
+      intro: '이 {{role}} 노드가 네트워크에서 각 단계가 일어나는 것을 보면 저절로 체크됩니다. 이 노드가 직접 볼 수 없는 단계는 다음 단계가 일어나면 함께 체크됩니다(“추론됨” 표시).',
+      openWallet: '지갑 탭 열기',
+      openMiner: '채굴자 탭 열기',
+      done: '완료',
+      inferred: '추론됨',
+      waiting: '기다리는 중…',
+      todo: '아직',
+      steps: {
+        create: {
+          title: '1. 중앙 노드가 체인을 만듭니다',
+          what: '중앙 노드가 제네시스 블록을 채굴합니다. 코인베이스가 중앙 지갑에 블록 보상 10 코인을 줍니다.',
+          bitcoin: '비트코인에서는 제네시스 블록이 모든 노드에 들어 있습니다. 여기서는 만든 노드가 새 노드에게 나눠 줍니다 (getparams/params 메시지).',
+          todo: '중앙 노드로 탭을 여세요 (네트워크 만들기).',
+        },
+        walletSync: {
+          title: '2. 지갑이 연결해서 체인을 내려받습니다',
+          what: '지갑 노드가 version/verack으로 인사하고, getblocks로 블록을 요청하고, inv로 해시를 받고, getdata로 블록을 가져옵니다.',
+          bitcoin: '비트코인: version → verack → getblocks (블록 로케이터) → inv (해시 최대 500개) → getdata → block.',
+          todo: '이 네트워크에 지갑 탭을 여세요 (위 버튼).',
+        },
+        minerSync: {
+          title: '3. 채굴자가 연결해서 내려받습니다',
+          what: '채굴자 노드도 같은 핸드셰이크와 다운로드를 합니다. 모든 노드가 모든 블록을 직접 검증합니다. 아무도 남을 믿지 않습니다.',
+          bitcoin: '비트코인: 같은 초기 블록 다운로드로 작업 증명, 머클 루트, 모든 서명을 확인합니다.',
+          todo: '이 네트워크에 채굴자 탭을 여세요 (위 버튼).',
+        },
+        payment: {
+          title: '4. 지갑이 송금합니다',
+          what: '지갑이 자기 코인을 쓰는 거래에 서명하고, 멤풀에 넣고, inv로 알립니다.',
+          bitcoin: '비트코인: inv (MSG_TX) → getdata → tx. 각 노드는 전달하기 전에 입력, 금액, 서명을 확인합니다.',
+          todo: '지갑 탭에서 코인이 있는 주소로 1 코인을 보내세요 (먼저 중앙 노드가 “바로 채굴하기”로 10 코인을 보낼 수 있습니다).',
+        },
+        minerMempool: {
+          title: '5. 채굴자가 거래를 멤풀에 넣습니다',
+          what: '거래가 (스타 구조에서는 중앙 노드를 거쳐) 채굴자에게 도착합니다. 채굴자는 거래를 검증하고 멤풀에 넣어 둡니다.',
+          bitcoin: '비트코인: 모든 노드는 확인되지 않은 유효한 거래를 멤풀에 둡니다. 충돌하는 거래는 거부합니다 (txn-mempool-conflict).',
+          todo: '거래가 채굴자에게 도착하기를 기다리세요.',
+        },
+        mined: {
+          title: '6. 거래가 2개가 되면 채굴자가 채굴합니다',
+          what: '송금 두 건이 모이면 채굴자가 블록(코인베이스 + 송금들)을 만들고, 해시가 목표값보다 작아지는 논스를 찾습니다.',
+          bitcoin: '비트코인: 채굴자는 항상 찾습니다. 여기서는 튜토리얼의 규칙(멤풀에 거래 2개면 채굴)을 따릅니다. 보상: 10 코인.',
+          todo: '두 번째 송금을 보내세요.',
+        },
+        toCentral: {
+          title: '7. 블록이 중앙 노드로 갑니다',
+          what: '채굴자가 inv로 블록을 알리고, 중앙 노드가 getdata로 요청해서 블록을 검증하고 연결합니다.',
+          bitcoin: '비트코인: inv (MSG_BLOCK) → getdata → block. 전달하기 전에 검증합니다.',
+          todo: '블록이 전파되기를 기다리세요.',
+        },
+        walletsSynced: {
+          title: '8. 지갑이 동기화합니다',
+          what: '중앙 노드가 블록을 지갑들에 전달하고, 지갑은 검증하고 연결합니다. 송금이 확정됩니다.',
+          bitcoin: '비트코인: 모든 노드는 새 유효 블록을 아직 갖지 않은 피어에게 전달합니다.',
+          todo: '블록이 지갑에 도착하기를 기다리세요.',
+        },
+        balance: {
+          title: '9. 지갑이 잔액을 확인합니다',
+          what: '잔액은 UTXO 집합에서 나옵니다: 각 주소에 묶인 쓰지 않은 출력들. 튜토리얼이 끝나면 9, 9, 1, 1, 채굴자 10, 중앙 10.',
+          bitcoin: '비트코인: 잔액은 어디에도 저장되지 않습니다. 쓰지 않은 출력들의 합입니다.',
+          todo: '지갑의 잔액을 보세요.',
+        },
+      },
+    },
+  },
+};

@@ -1,0 +1,120 @@
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useView } from '../../useView';
+import { clockTime } from '../../format';
+import { annotateFrame } from '../../../node/wire/annotate';
+import type { MessageEvent } from '../../../node/events';
+import { HexDump } from './HexDump';
+
+/**
+ * Every message in and out as a sequence diagram (this node in the middle column, each peer a
+ * lane), filterable by command and peer; selecting one shows its decoded fields and bytes.
+ */
+export function MessagesView() {
+  const { t } = useTranslation();
+  const messages = useView((s) => s.messages);
+  const rejections = useView((s) => s.rejections);
+  const nodeId = useView((s) => s.nodeId);
+  const [command, setCommand] = useState('');
+  const [peer, setPeer] = useState('');
+  const [selected, setSelected] = useState<MessageEvent | null>(null);
+  const commands = useMemo(() => [...new Set(messages.map((m) => m.command))].sort(), [messages]);
+  const peers = useMemo(() => [...new Set(messages.map((m) => m.peer))].sort(), [messages]);
+  const shown = useMemo(
+    () => messages.filter((m) => (!command || m.command === command) && (!peer || m.peer === peer)).slice(-300).reverse(),
+    [messages, command, peer],
+  );
+  return (
+    <div className="messages-view">
+      <section className="panel" aria-labelledby="msg-title">
+        <h2 id="msg-title">{t('msgview.title', { n: messages.length })}</h2>
+        <div className="filters">
+          <label>
+            {t('msgview.command')}
+            <select value={command} onChange={(e) => setCommand(e.target.value)}>
+              <option value="">{t('msgview.all')}</option>
+              {commands.map((c) => (
+                <option key={c} value={c}>{c}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('msgview.peer')}
+            <select value={peer} onChange={(e) => setPeer(e.target.value)}>
+              <option value="">{t('msgview.all')}</option>
+              {peers.map((p) => (
+                <option key={p} value={p}>{p}</option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div className="log sequence" role="log" aria-label={t('msgview.title', { n: messages.length })}>
+          <table>
+            <thead>
+              <tr>
+                <th>{t('msgview.time')}</th>
+                <th>{t('msgview.from')}</th>
+                <th aria-hidden="true" />
+                <th>{t('msgview.to')}</th>
+                <th>{t('msgview.command')}</th>
+                <th>{t('msgview.bytes')}</th>
+                <th>{t('msgview.summary')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((m) => {
+                const rej = rejections[m.id];
+                const reason = rej?.reason ?? m.reason;
+                const [from, to] = m.dir === 'out' ? [nodeId, m.peer] : [m.peer, nodeId];
+                return (
+                  <tr
+                    key={m.id}
+                    className={`${reason ? 'rejected' : ''} ${selected?.id === m.id ? 'selected' : ''}`}
+                    data-command={m.command}
+                    tabIndex={0}
+                    aria-selected={selected?.id === m.id}
+                    onClick={() => setSelected(m)}
+                    onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), setSelected(m))}
+                  >
+                    <td className="mono">{clockTime(m.time)}</td>
+                    <td className={from === nodeId ? 'self' : ''}>{from}</td>
+                    <td aria-hidden="true" className="arrow">{'──▶'}</td>
+                    <td className={to === nodeId ? 'self' : ''}>{to}</td>
+                    <td><span className={`cmd cmd-${m.command}`}>{m.command}</span></td>
+                    <td>{m.bytes}</td>
+                    <td>
+                      {m.summary}
+                      {reason && <div className="reason">{t('msgview.rejected', { reason })}{rej?.punished ? ` · ${t('msgview.punished')}` : ''}</div>}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <MessageDetail message={selected} reason={selected ? rejections[selected.id]?.reason ?? selected.reason : undefined} />
+    </div>
+  );
+}
+
+/** Decoded fields and the annotated hex dump of one message. */
+function MessageDetail({ message, reason }: { message: MessageEvent | null; reason?: string }) {
+  const { t } = useTranslation();
+  const fields = useMemo(() => (message ? annotateFrame(message.raw) : []), [message]);
+  return (
+    <section className="panel detail" aria-labelledby="msg-detail-title" data-testid="message-detail">
+      <h2 id="msg-detail-title">{message ? t('msgview.detailTitle', { command: message.command, bytes: message.bytes }) : t('msgview.pick')}</h2>
+      {message && (
+        <>
+          <p>
+            {message.dir === 'in' ? t('msgview.receivedFrom', { peer: message.peer }) : t('msgview.sentTo', { peer: message.peer })} · {clockTime(message.time)}
+          </p>
+          <p className="muted">{t(`msgview.explain.${message.command}`, { defaultValue: t('msgview.explain.other') })}</p>
+          {reason && <p className="reason" role="alert">{t('msgview.rejected', { reason })}</p>}
+          <HexDump bytes={message.raw} fields={fields} />
+        </>
+      )}
+    </section>
+  );
+}

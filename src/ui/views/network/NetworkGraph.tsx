@@ -1,0 +1,139 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import cytoscape, { type Core } from 'cytoscape';
+import { viewStore, type ViewState } from '../../runtime/viewStore';
+import type { MessageEvent } from '../../../node/events';
+import { COMMAND_COLORS, commandColor } from './commandColors';
+
+/** Most message animations in flight at once (a sync burst must not flood the canvas). */
+const MAX_PACKETS = 24;
+const PACKET_MS = 600;
+
+/**
+ * This node and every node it knows of (peers and addr), live connections as edges, each message
+ * animated along its edge and labelled with its command. Layout by cytoscape (concentric: this
+ * node in the middle, peers around it, nodes known only by address on the outer ring).
+ */
+export function NetworkGraph() {
+  const { t } = useTranslation();
+  const box = useRef<HTMLDivElement>(null);
+  const cyRef = useRef<Core | null>(null);
+
+  useEffect(() => {
+    const cy = cytoscape({
+      container: box.current!,
+      style: [
+        {
+          selector: 'node.peer',
+          style: {
+            label: 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'center', 'font-size': 13, color: '#fff',
+            'background-color': 'data(color)', width: 78, height: 78, 'text-outline-width': 0, 'border-width': 2, 'border-color': '#333',
+          },
+        },
+        { selector: 'node.self', style: { 'border-width': 5, 'border-color': '#1b1f24', width: 96, height: 96, 'font-weight': 'bold' } },
+        { selector: 'node.known', style: { 'background-color': '#c9ced6', color: '#1b1f24', 'border-style': 'dashed' } },
+        { selector: 'edge', style: { width: 3, 'line-color': '#8c96a3', 'curve-style': 'straight' } },
+        {
+          selector: 'node.packet',
+          style: {
+            label: 'data(label)', 'font-size': 11, 'text-valign': 'top', 'text-margin-y': -2, color: '#1b1f24',
+            'text-background-color': '#fff', 'text-background-opacity': 0.85, 'text-background-padding': '1px',
+            width: 14, height: 14, 'background-color': 'data(color)', 'border-width': 1, 'border-color': '#222', 'z-index': 10,
+          },
+        },
+      ],
+      userZoomingEnabled: true,
+      boxSelectionEnabled: false,
+      autoungrabify: false,
+    });
+    cyRef.current = cy;
+    let lastShape = '';
+    let lastMessage = -1;
+    let packets = 0;
+
+    const roleColor = (role?: string) => (role === 'central' ? '#6f42c1' : role === 'miner' ? '#b35c00' : role === 'wallet' ? '#0b6bcb' : '#5f6b7a');
+
+    const sync = (s: ViewState) => {
+      const ids = new Set<string>([s.nodeId, ...s.peers.map((p) => p.id), ...s.knownNodes]);
+      const ready = new Set(s.peers.filter((p) => p.ready).map((p) => p.id));
+      cy.batch(() => {
+        for (const id of ids) {
+          const peer = s.peers.find((p) => p.id === id);
+          const self = id === s.nodeId;
+          const role = self ? s.role : peer?.role;
+          const height = self ? s.height : peer?.height;
+          const label = `${id}\n${role ? t(`role.${role}`) : '?'}${height !== undefined && height >= 0 ? `\n#${height}` : ''}`;
+          const data = { id: `n${id}`, label, color: roleColor(role) };
+          const existing = cy.getElementById(`n${id}`);
+          if (existing.empty()) cy.add({ group: 'nodes', data, classes: 'peer' });
+          else existing.data(data);
+          const el = cy.getElementById(`n${id}`);
+          el.toggleClass('self', self);
+          el.toggleClass('known', !self && !ready.has(id));
+        }
+        cy.nodes('.peer').forEach((n) => {
+          if (!ids.has(n.id().slice(1))) n.remove();
+        });
+        for (const id of ready) {
+          const eid = `e${id}`;
+          if (cy.getElementById(eid).empty()) cy.add({ group: 'edges', data: { id: eid, source: `n${s.nodeId}`, target: `n${id}` } });
+        }
+        cy.edges().forEach((e) => {
+          if (!ready.has(e.id().slice(1))) e.remove();
+        });
+      });
+      const shape = [...ids].sort().join(',') + '|' + [...ready].sort().join(',');
+      if (shape !== lastShape) {
+        lastShape = shape;
+        cy.layout({
+          name: 'concentric',
+          concentric: (n: cytoscape.NodeSingular) => (n.hasClass('self') ? 3 : n.hasClass('known') ? 1 : 2),
+          levelWidth: () => 1,
+          minNodeSpacing: 40,
+          animate: false,
+          fit: true,
+          padding: 40,
+        } as cytoscape.LayoutOptions).run();
+      }
+      // Animate the messages that arrived since the last update.
+      const fresh: MessageEvent[] = [];
+      for (let i = s.messages.length - 1; i >= 0 && s.messages[i].id > lastMessage; i--) fresh.push(s.messages[i]);
+      if (s.messages.length) lastMessage = s.messages[s.messages.length - 1].id;
+      for (const m of fresh.reverse().slice(-MAX_PACKETS)) animate(m, s.nodeId);
+    };
+
+    const animate = (m: MessageEvent, self: string) => {
+      if (packets >= MAX_PACKETS) return;
+      const from = cy.getElementById(`n${m.dir === 'out' ? self : m.peer}`);
+      const to = cy.getElementById(`n${m.dir === 'out' ? m.peer : self}`);
+      if (from.empty() || to.empty()) return;
+      packets++;
+      const p = cy.add({ group: 'nodes', data: { id: `p${m.id}-${Math.random()}`, label: m.command, color: commandColor(m.command) }, classes: 'packet', position: { ...from.position() } });
+      p.ungrabify();
+      p.animate({ position: { ...to.position() } }, { duration: PACKET_MS, complete: () => { p.remove(); packets--; } });
+    };
+
+    sync(viewStore.getState());
+    const unsub = viewStore.subscribe(sync);
+    const onResize = () => cy.resize();
+    window.addEventListener('resize', onResize);
+    return () => {
+      unsub();
+      window.removeEventListener('resize', onResize);
+      cy.destroy();
+    };
+  }, [t]);
+
+  return (
+    <section className="panel graph-panel" aria-labelledby="graph-title" data-testid="network-graph">
+      <h2 id="graph-title">{t('graph.title')}</h2>
+      <div ref={box} className="graph" role="img" aria-label={t('graph.aria')} />
+      <ul className="legend" aria-label={t('graph.legend')}>
+        {Object.entries(COMMAND_COLORS).filter(([c]) => c !== 'params' && c !== 'getparams').map(([c, color]) => (
+          <li key={c}><span className="swatch" style={{ background: color }} aria-hidden="true" /> {c}</li>
+        ))}
+        <li><span className="swatch dashed" aria-hidden="true" /> {t('graph.knownOnly')}</li>
+      </ul>
+    </section>
+  );
+}
