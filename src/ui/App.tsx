@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Setup } from './components/Setup';
 import { Header } from './components/Header';
@@ -7,9 +7,25 @@ import { parseNodeAddress, nodeAddressToSearch, type NodeAddress } from './runti
 import { startSession } from './runtime/session';
 import { useView } from './useView';
 import { createMiner, maxMiners } from './runtime/miner';
+import { dashboardNetwork } from './dashboard/route';
+
+// Teacher dashboard (`/?dashboard=NETWORK`): an observer page, not a node (src/ui/dashboard).
+const Dashboard = lazy(() => import('./dashboard/Dashboard'));
+
+/** The teacher dashboard for `?dashboard=`, else the node app. */
+export function App() {
+  const [dashboard] = useState(() => dashboardNetwork(location.search));
+  if (dashboard)
+    return (
+      <Suspense fallback={null}>
+        <Dashboard network={dashboard} />
+      </Suspense>
+    );
+  return <NodeApp />;
+}
 
 /** Setup screen, or this tab's node. */
-export function App() {
+function NodeApp() {
   const { t } = useTranslation();
   const [address, setAddress] = useState<NodeAddress | null>(() => parseNodeAddress(location.search));
   const phase = useView((s) => s.phase);

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { nodeAddressToSearch, type NodeAddress } from '../runtime/url';
 import type { Role, Topology } from '../../node/events';
+import { dashboardSearch } from '../dashboard/route';
 
 /** First screen: create a network (central node) or join one as a miner or wallet; quick start. */
 export function Setup({ onStart }: { onStart: (a: NodeAddress) => void }) {
@@ -68,6 +69,12 @@ export function Setup({ onStart }: { onStart: (a: NodeAddress) => void }) {
             {t('setup.quickStart')}
           </button>
         </div>
+        {/* Teacher dashboard: watches every node of the typed network (src/ui/dashboard). */}
+        <p>
+          <a href={valid ? dashboardSearch(network) : undefined} target="_blank" rel="noopener" aria-disabled={!valid} title={t('dashboard.openHelp')} data-testid="open-dashboard">
+            {t('dashboard.open')}
+          </a>
+        </p>
       </form>
     </main>
   );

@@ -31,7 +31,7 @@ export function useDashShallow<T>(selector: (s: DashboardView) => T): T {
  * Listens for a network's node reports and folds them into the store, at most every
  * `intervalMs` (reports from 30 tabs every 200 ms cost a few renders a second, not 150).
  */
-export function connectDashboard(network: string, intervalMs = 250): () => void {
+function connectDashboard(network: string, intervalMs: number): () => void {
   dashboardStore.setState({ network, data: emptyDashState(), now: Date.now() });
   const rx = new DashboardReceiver(network, signalConfigFromLocation(location));
   let pending: Arrival[] = [];
@@ -59,5 +59,35 @@ export function connectDashboard(network: string, intervalMs = 250): () => void 
     clearInterval(tick);
     if (timer) clearTimeout(timer);
     rx.close();
+  };
+}
+
+let active: { network: string; refs: number; close: () => void; timer: ReturnType<typeof setTimeout> | null } | null = null;
+
+/**
+ * Starts listening for `network` (once per tab, however often React mounts the page): the
+ * returned release closes the receiver a moment later unless the page mounts again, so React's
+ * development double mount does not give up and re-register the well-known id.
+ */
+export function acquireDashboard(network: string, intervalMs = 250): () => void {
+  if (active && active.network !== network) {
+    active.close();
+    active = null;
+  }
+  if (!active) active = { network, refs: 0, close: connectDashboard(network, intervalMs), timer: null };
+  const a = active;
+  a.refs++;
+  if (a.timer) clearTimeout(a.timer);
+  a.timer = null;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--a.refs > 0) return;
+    a.timer = setTimeout(() => {
+      if (a.refs > 0) return;
+      a.close();
+      if (active === a) active = null;
+    }, 500);
   };
 }

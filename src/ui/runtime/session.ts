@@ -5,6 +5,7 @@ import { NodeStore, databaseName } from '../../adapters/idb/nodeStore';
 import { makeParams, walletKeyFromSecret, type Miner } from '../../core';
 import { CENTRAL_ID, nodeAddressToSearch, type NodeAddress } from './url';
 import { bindNode, viewStore } from './viewStore';
+import { startObserverReporter } from '../../adapters/peerjs/observer';
 import { attachScenario } from '../views/scenario/ScenarioPanel';
 
 /** A running node in this tab and everything attached to it. */
@@ -140,6 +141,8 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
   const unbind = bindNode(node, { miner: { concurrency: miner.concurrency, maxConcurrency } });
   attachScenario(node); // the guided scenario must see every event from the start
   node.start();
+  // Teacher dashboard: out-of-band reports to `?dashboard=` tabs; the node never depends on it.
+  const observer = startObserverReporter(node, { network: address.network, topology: address.topology, signal: signalConfigFromLocation(location) });
   viewStore.setState({ phase: 'running', status: '' });
   const session: Session = {
     node,
@@ -149,6 +152,7 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
     address: addr,
     stop() {
       unbind();
+      observer.stop();
       node.stop();
       miner.dispose?.();
       store.close();

@@ -1,0 +1,230 @@
+/**
+ * The node side of the observer channel, free of any transport: it listens to a FullNode's
+ * events, keeps a bounded queue of compact summaries and a short memory of block sightings,
+ * and hands out reports (a snapshot on connect, then batches). The PeerJS reporter
+ * (`../peerjs/observer.ts`) only decides *when* to send them; tests call it by hand.
+ *
+ * It reads the node through its public getters and its event stream only, and swallows its own
+ * errors: the node behaves the same whether a dashboard listens or not.
+ */
+import { hashToHex } from '../../core';
+import type { FullNode } from '../../node/node';
+import type { NodeEvent, Topology } from '../../node/events';
+import { OBSERVER_PROTOCOL, type BatchReport, type ObsBlock, type ObsEvent, type ObsSighting, type ObsState, type Report, type SnapshotReport } from './protocol';
+
+/** Limits that keep the reporter's cost and the report sizes bounded. */
+export interface ReportLimits {
+  /** Events queued between reports; beyond it the queue is dropped and a snapshot sent instead. */
+  maxQueued: number;
+  /** Events per report (keeps one report well under the 256 KiB data-channel message limit). */
+  maxPerReport: number;
+  /** Hashes kept per message summary (an inv may carry hundreds). */
+  maxHashes: number;
+  /** Blocks whose sighting times are remembered for late dashboards. */
+  recentBlocks: number;
+  /** Blocks of the active chain sent in a snapshot. */
+  chainDepth: number;
+}
+
+export const DEFAULT_LIMITS: ReportLimits = { maxQueued: 2000, maxPerReport: 200, maxHashes: 8, recentBlocks: 64, chainDepth: 30 };
+
+const MAX_SUMMARY = 120;
+const MAX_HEARD = 512;
+
+/** Sets `map[key]` keeping at most `max` entries (oldest inserted goes first). */
+function boundedSet<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  if (!map.has(key) && map.size >= max) map.delete(map.keys().next().value as K);
+  map.set(key, value);
+}
+
+/**
+ * Collects what a node reports to the teacher dashboard. `open()` starts a connection (returns
+ * the snapshot); `next()` returns the next report to send; `close()` stops queueing.
+ */
+export class ReportBuffer {
+  private queue: ObsEvent[] = [];
+  private collecting = false;
+  private overflowed = false;
+  private seq = 0;
+  private readonly sightings = new Map<string, ObsSighting>();
+  private readonly heard = new Map<string, number>();
+  private readonly off: () => void;
+  readonly limits: ReportLimits;
+
+  constructor(
+    private readonly node: FullNode,
+    private readonly topology: Topology,
+    limits: Partial<ReportLimits> = {},
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.off = node.on((e) => {
+      try {
+        this.onEvent(e);
+      } catch {
+        // Never let the observer disturb the node.
+      }
+    });
+  }
+
+  /** Events waiting to be reported. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** A dashboard connection opened: start queueing, and return the snapshot to send first. */
+  open(): SnapshotReport {
+    this.queue = [];
+    this.overflowed = false;
+    this.seq = 0;
+    this.collecting = true;
+    return this.snapshot();
+  }
+
+  /** The dashboard connection closed: stop queueing (a new connection starts with a snapshot). */
+  close(): void {
+    this.collecting = false;
+    this.queue = [];
+  }
+
+  /** Stops listening to the node. */
+  dispose(): void {
+    this.close();
+    this.off();
+  }
+
+  /**
+   * The next report: a snapshot if events were dropped since the last one, else a batch of up to
+   * `maxPerReport` queued events, else (only if `heartbeat`) an empty batch carrying the state.
+   */
+  next(heartbeat = false): Report | null {
+    if (!this.collecting) return null;
+    if (this.overflowed) {
+      this.overflowed = false;
+      this.queue = [];
+      return this.snapshot();
+    }
+    if (this.queue.length === 0 && !heartbeat) return null;
+    const events = this.queue.splice(0, this.limits.maxPerReport);
+    const r: BatchReport = { kind: 'events', v: OBSERVER_PROTOCOL, node: this.node.id, seq: ++this.seq, ...this.state(), events };
+    return r;
+  }
+
+  /** Everything a dashboard needs to draw this node from scratch. */
+  snapshot(): SnapshotReport {
+    const node = this.node;
+    const chain = node.chain;
+    const recent: ObsBlock[] = [];
+    const leaves: ObsBlock[] = [];
+    const blocks: ObsSighting[] = [];
+    if (chain) {
+      for (let h = Math.max(0, chain.height - this.limits.chainDepth + 1); h <= chain.height; h++) {
+        const e = chain.entryAt(h);
+        if (e) recent.push({ hash: e.hash, height: e.height, prev: e.parent ? e.parent.hash : null });
+      }
+      const floor = chain.height - this.limits.chainDepth;
+      for (const e of chain.leaves())
+        if (!chain.isActive(e) && e.status === 'valid' && e.height > floor) leaves.push({ hash: e.hash, height: e.height, prev: e.parent ? e.parent.hash : null });
+      leaves.splice(20);
+      for (const s of this.sightings.values()) {
+        const height = s.height >= 0 ? s.height : chain.getEntry(s.hash)?.height ?? -1;
+        if (height < 0) continue;
+        const heard = s.heard ?? this.heard.get(s.hash);
+        blocks.push({ ...s, height, ...(heard !== undefined ? { heard } : {}) });
+      }
+    }
+    return {
+      kind: 'snapshot',
+      v: OBSERVER_PROTOCOL,
+      node: node.id,
+      role: node.role,
+      topology: this.topology,
+      ...this.state(),
+      known: node.knownNodes().slice(0, 500),
+      chain: recent,
+      leaves,
+      blocks,
+    };
+  }
+
+  private state(): ObsState {
+    const n = this.node;
+    return { time: n.clock.now(), height: n.height, tip: n.tipHash, peers: n.peerIds(), mining: n.isMining };
+  }
+
+  private push(e: ObsEvent): void {
+    if (!this.collecting) return;
+    if (this.queue.length >= this.limits.maxQueued) {
+      // The dashboard is not keeping up: forget the details, send the truth (a snapshot) next.
+      this.overflowed = true;
+      this.queue = [];
+      return;
+    }
+    if (!this.overflowed) this.queue.push(e);
+  }
+
+  private sighting(hash: string, height = -1): ObsSighting {
+    let s = this.sightings.get(hash);
+    if (!s) {
+      s = { hash, height };
+      boundedSet(this.sightings, hash, s, this.limits.recentBlocks);
+    } else if (height >= 0) s.height = height;
+    return s;
+  }
+
+  private onEvent(e: NodeEvent): void {
+    switch (e.type) {
+      case 'message': {
+        if (e.dir === 'in' && e.hashes) {
+          if (e.command === 'inv') for (const h of e.hashes.slice(0, 64)) if (!this.heard.has(h)) boundedSet(this.heard, h, e.time, MAX_HEARD);
+          if (e.command === 'block' && !e.reason) {
+            const s = this.sighting(e.hashes[0]);
+            s.received ??= e.time;
+            s.heard ??= this.heard.get(s.hash);
+          }
+        }
+        if (!this.collecting) return;
+        const m: ObsEvent = { t: 'msg', time: e.time, dir: e.dir, peer: e.peer, cmd: e.command, bytes: e.bytes, summary: e.summary.slice(0, MAX_SUMMARY) };
+        if (e.hashes?.length) m.hashes = e.hashes.slice(0, this.limits.maxHashes);
+        if (e.reason) m.reason = e.reason.slice(0, MAX_SUMMARY);
+        this.push(m);
+        return;
+      }
+      case 'chain': {
+        const c = e.event;
+        switch (c.type) {
+          case 'block-accepted':
+            this.sighting(c.entry.hash, c.entry.height);
+            return this.push({ t: 'accepted', time: e.time, hash: c.entry.hash, height: c.entry.height, prev: c.entry.height > 0 ? hashToHex(c.entry.header.prevHash) : null });
+          case 'block-connected': {
+            const s = this.sighting(c.entry.hash, c.entry.height);
+            s.connected ??= e.time;
+            return this.push({ t: 'connected', time: e.time, hash: c.entry.hash, height: c.entry.height, prev: c.entry.height > 0 ? hashToHex(c.entry.header.prevHash) : null });
+          }
+          case 'block-disconnected':
+            return this.push({ t: 'disconnected', time: e.time, hash: c.entry.hash, height: c.entry.height });
+          case 'reorg':
+            return this.push({ t: 'reorg', time: e.time, fork: c.fork.hash, forkHeight: c.fork.height, disconnected: c.disconnected.length, connected: c.connected.length });
+          case 'tip-changed':
+            return this.push({ t: 'tip', time: e.time, hash: c.entry.hash, height: c.entry.height });
+          case 'block-invalid':
+            return this.push({ t: 'invalid', time: e.time, hash: c.hash, reason: c.reason.slice(0, MAX_SUMMARY) });
+          default:
+            return;
+        }
+      }
+      case 'block-mined': {
+        const s = this.sighting(e.hash, e.height);
+        s.mined ??= e.time;
+        return this.push({ t: 'mined', time: e.time, hash: e.hash, height: e.height });
+      }
+      case 'rejected':
+        return this.push({ t: 'rejected', time: e.time, peer: e.peer, cmd: e.command, reason: e.reason.slice(0, MAX_SUMMARY) });
+      case 'peer-connected':
+        return this.push({ t: 'peer-up', time: e.time, peer: e.peer, outbound: e.outbound });
+      case 'peer-disconnected':
+        return this.push({ t: 'peer-down', time: e.time, peer: e.peer, reason: e.reason.slice(0, MAX_SUMMARY) });
+      default:
+        return;
+    }
+  }
+}

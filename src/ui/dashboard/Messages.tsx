@@ -1,0 +1,149 @@
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { clockTime } from '../format';
+import { useDash } from './store';
+import { commandsSeen, filterMessages, messageMatrix } from './model';
+import { commandColor } from './shared';
+
+const SHOWN = 120;
+
+/**
+ * Messages between any two nodes: a from × to matrix of counts (click a cell to pick the pair)
+ * and the log, filtered by pair and command.
+ */
+export function Messages() {
+  const { t } = useTranslation();
+  const data = useDash((s) => s.data);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [cmd, setCmd] = useState('');
+  const [both, setBoth] = useState(true);
+  const matrix = useMemo(() => messageMatrix(data, cmd || null), [data, cmd]);
+  const commands = useMemo(() => commandsSeen(data), [data]);
+  const log = useMemo(() => filterMessages(data, { from, to, cmd, either: both }, SHOWN).reverse(), [data, from, to, cmd, both]);
+  const ids = matrix.ids;
+
+  return (
+    <section className="dash-panel dash-msgs" aria-labelledby="dash-msgs-title">
+      <div className="dash-panel-head">
+        <h2 id="dash-msgs-title">{t('dashboard.msgs.title')}</h2>
+        <div className="dash-controls">
+          <label className="choice">
+            {t('dashboard.msgs.from')}
+            <select value={from} onChange={(e) => setFrom(e.target.value)}>
+              <option value="">{t('dashboard.msgs.any')}</option>
+              {ids.map((id) => (
+                <option key={id} value={id}>{id}</option>
+              ))}
+            </select>
+          </label>
+          <label className="choice">
+            {t('dashboard.msgs.to')}
+            <select value={to} onChange={(e) => setTo(e.target.value)}>
+              <option value="">{t('dashboard.msgs.any')}</option>
+              {ids.map((id) => (
+                <option key={id} value={id}>{id}</option>
+              ))}
+            </select>
+          </label>
+          <label className="choice">
+            <input type="checkbox" checked={both} onChange={(e) => setBoth(e.target.checked)} /> {t('dashboard.msgs.both')}
+          </label>
+          <label className="choice">
+            {t('dashboard.msgs.command')}
+            <select value={cmd} onChange={(e) => setCmd(e.target.value)}>
+              <option value="">{t('dashboard.msgs.allCommands')}</option>
+              {commands.map((c) => (
+                <option key={c} value={c}>{c}</option>
+              ))}
+            </select>
+          </label>
+          <button type="button" onClick={() => { setFrom(''); setTo(''); setCmd(''); }} disabled={!from && !to && !cmd}>
+            {t('dashboard.msgs.clear')}
+          </button>
+        </div>
+      </div>
+      <div className="dash-msgs-body">
+        <div className="dash-scroll dash-matrix-wrap">
+          <table className="dash-matrix" data-testid="dash-matrix">
+            <caption>{cmd ? t('dashboard.msgs.matrixCaptionCmd', { command: cmd }) : t('dashboard.msgs.matrixCaption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('dashboard.msgs.fromTo')}</th>
+                {ids.map((id) => (
+                  <th scope="col" key={id}>{id}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {ids.map((a) => (
+                <tr key={a}>
+                  <th scope="row">{a}</th>
+                  {ids.map((b) => {
+                    if (a === b) return <td key={b} className="dash-diag" aria-hidden="true" />;
+                    const n = matrix.count(a, b);
+                    const selected = from === a && to === b;
+                    const alpha = n && matrix.max ? 0.12 + (0.55 * n) / matrix.max : 0;
+                    return (
+                      <td key={b} style={{ background: n ? `rgba(47,111,214,${alpha.toFixed(2)})` : undefined }} className={selected ? 'selected' : ''}>
+                        <button
+                          type="button"
+                          className="dash-cell"
+                          aria-label={t('dashboard.msgs.cellLabel', { from: a, to: b, count: n })}
+                          aria-pressed={selected}
+                          onClick={() => {
+                            setFrom(a);
+                            setTo(b);
+                          }}
+                        >
+                          {n || '·'}
+                        </button>
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <div className="dash-scroll dash-log">
+          <table data-testid="dash-log">
+            <caption className="sr-only">{t('dashboard.msgs.logCaption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('dashboard.msgs.time')}</th>
+                <th scope="col">{t('dashboard.msgs.fromTo')}</th>
+                <th scope="col">{t('dashboard.msgs.command')}</th>
+                <th scope="col">{t('dashboard.msgs.bytes')}</th>
+                <th scope="col">{t('dashboard.msgs.summary')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {log.map((m) => (
+                <tr key={m.seq} className={m.reason ? 'rejected' : ''}>
+                  <td className="mono">{clockTime(m.time)}</td>
+                  <td className="dash-nowrap">
+                    {m.from} → {m.to}
+                  </td>
+                  <td>
+                    <span className="dash-cmd" style={{ background: commandColor(m.cmd) }}>{m.cmd}</span>
+                  </td>
+                  <td className="dash-num">{m.bytes}</td>
+                  <td>
+                    {m.summary}
+                    {m.reason && <span className="reason"> {m.reason}</span>}
+                  </td>
+                </tr>
+              ))}
+              {log.length === 0 && (
+                <tr>
+                  <td colSpan={5} className="muted">{t('dashboard.msgs.none')}</td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { short } from '../format';
+import { useDash } from './store';
+import { byNodeId, tipGroups } from './model';
+import { branchOf } from './shared';
+
+/** One row per node: role, height, tip, peers, when it last reported. */
+export function NodeTable() {
+  const { t } = useTranslation();
+  const data = useDash((s) => s.data);
+  const now = useDash((s) => s.now);
+  const groups = useMemo(() => tipGroups(data), [data]);
+  const branches = branchOf(groups);
+  const forked = groups.length > 1;
+  const nodes = Object.values(data.nodes).sort((a, b) => byNodeId(a.id, b.id));
+  const top = Math.max(-1, ...nodes.filter((n) => n.online).map((n) => n.height));
+  return (
+    <section className="dash-panel dash-nodes" aria-labelledby="dash-nodes-title">
+      <h2 id="dash-nodes-title">{t('dashboard.nodes.title')}</h2>
+      <div className="dash-scroll">
+        <table data-testid="dash-node-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('dashboard.nodes.node')}</th>
+              <th scope="col">{t('dashboard.nodes.height')}</th>
+              <th scope="col">{t('dashboard.nodes.tip')}</th>
+              <th scope="col">{t('dashboard.nodes.peers')}</th>
+              <th scope="col">{t('dashboard.nodes.lastSeen')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {nodes.map((n) => {
+              const branch = n.online && forked ? branches.get(n.tip ?? '') : undefined;
+              const ago = Math.max(0, Math.round((now - n.lastSeen) / 1000));
+              return (
+                <tr key={n.id} data-testid={`dash-node-${n.id}`} data-height={n.height} data-online={n.online} className={n.online ? (n.height < top ? 'behind' : '') : 'offline'}>
+                  <th scope="row">
+                    <span className="dash-id">{n.id}</span> <span className={`role-badge role-${n.role}`}>{t(`role.${n.role}`)}</span>
+                    {n.mining && <span className="dash-tag">{t('dashboard.nodes.mining')}</span>}
+                  </th>
+                  <td className="dash-num" data-testid={`dash-height-${n.id}`}>
+                    {n.height}
+                    {n.online && n.height < top && <span className="dash-tag warn">{t('dashboard.nodes.behind', { count: top - n.height })}</span>}
+                  </td>
+                  <td>
+                    <span className="mono" title={n.tip ?? ''}>
+                      {short(n.tip, 16)}
+                    </span>
+                    {branch && (
+                      <span className="dash-branch" style={{ borderColor: branch.color, color: branch.color }}>
+                        {t('dashboard.forks.branch', { letter: branch.letter })}
+                      </span>
+                    )}
+                  </td>
+                  <td>{n.online ? (n.peers.length ? [...n.peers].sort(byNodeId).join(', ') : t('dashboard.nodes.noPeers')) : '—'}</td>
+                  <td>{n.online ? (ago <= 1 ? t('dashboard.nodes.justNow') : t('dashboard.nodes.ago', { seconds: ago })) : <span className="dash-bad">{t('dashboard.nodes.offline')}</span>}</td>
+                </tr>
+              );
+            })}
+            {nodes.length === 0 && (
+              <tr>
+                <td colSpan={5} className="muted">
+                  {t('dashboard.nodes.none')}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
