@@ -107,19 +107,19 @@ export class WorkerMiner implements Miner {
     return this.slots.find((s) => s.kernel)?.kernel ?? null;
   }
 
-  /** Sets the number of workers (1..maxConcurrency); a running job is re-partitioned at once. */
+  /**
+   * Sets the number of searching workers (1..maxConcurrency); a running job is re-partitioned at
+   * once. Workers beyond the new count are parked, not terminated, so raising it again costs no
+   * WebAssembly compile and JIT warm-up.
+   */
   setConcurrency(n: number): void {
     const next = clamp(n, this.maxConcurrency);
     if (next === this.n) return;
     this.n = next;
     const run = this.run;
-    if (!run) {
-      this.trimSlots();
-      return;
-    }
+    if (!run) return;
     run.carriedHashes += this.currentHashes();
     this.stopWorkers();
-    this.trimSlots();
     this.startWorkers(run);
   }
 
@@ -172,19 +172,19 @@ export class WorkerMiner implements Miner {
     this.run?.finish(null);
   }
 
-  private currentHashes(): number {
-    return this.slots.reduce((sum, s) => sum + (s.stats?.hashes ?? 0), 0);
+  /** The workers searching the current partitioning (the first `n`; the rest are parked). */
+  private active(): Slot[] {
+    return this.slots.slice(0, this.n);
   }
 
-  private trimSlots(): void {
-    while (this.slots.length > this.n) this.slots.pop()!.worker.terminate();
-    this.notifyIdle();
+  private currentHashes(): number {
+    return this.active().reduce((sum, s) => sum + (s.stats?.hashes ?? 0), 0);
   }
 
   private startWorkers(run: Run): void {
     run.job = this.nextJob++;
     while (this.slots.length < this.n) this.slots.push(this.spawn(this.slots.length));
-    this.slots.forEach((slot, i) => {
+    this.active().forEach((slot, i) => {
       slot.stats = null;
       slot.job = run.job;
       slot.idle = false;
@@ -235,7 +235,7 @@ export class WorkerMiner implements Miner {
       run.finish(problem ? null : m.header, problem ? new Error(`worker solution rejected: ${problem}`) : undefined);
     } else if (live && m.type === 'exhausted') {
       slot.exhausted = true;
-      if (this.slots.every((s) => s.exhausted)) run.finish(null);
+      if (this.active().every((s) => s.exhausted)) run.finish(null);
     } else if (live && m.type === 'error') {
       run.finish(null, new Error(`miner worker: ${m.message}`));
     }
@@ -249,7 +249,7 @@ export class WorkerMiner implements Miner {
 
   private emitProgress(run: Run): void {
     if (this.run !== run || !run.onProgress) return;
-    const perWorker = this.slots.map((s) => s.stats?.hashRate ?? 0);
+    const perWorker = this.active().map((s) => s.stats?.hashRate ?? 0);
     run.onProgress(toMinerProgress({
       hashes: run.carriedHashes + this.currentHashes(),
       hashRate: perWorker.reduce((a, b) => a + b, 0),

@@ -114,7 +114,7 @@ describe('WorkerMiner with in-process workers', () => {
     miner.dispose();
   });
 
-  it('re-partitions a running job when the concurrency changes, and clamps to 1..max', async () => {
+  it('re-partitions a running job when the concurrency changes, parks extra workers, clamps to 1..max', async () => {
     const { miner, workers } = pool(() => new InProcessWorker(), 2, 3);
     miner.setConcurrency(99);
     expect(miner.concurrency).toBe(3);
@@ -123,12 +123,19 @@ describe('WorkerMiner with in-process workers', () => {
     miner.setConcurrency(2);
     const pending = miner.mine({ header: template(4, 0x1f00ffff) });
     miner.setConcurrency(1);
-    expect(workers[1].terminated).toBe(true);
     const solved = await pending;
     expect(meets(solved!)).toBe(true);
     const starts = workers[0].received.filter((m) => m.type === 'start') as Array<Extract<ToWorker, { type: 'start' }>>;
     expect(starts.map((s) => s.range)).toEqual([partition(0, 2), partition(0, 1)]);
+    // The second worker was stopped and parked (kept for later), not terminated.
+    expect(workers[1].received.map((m) => m.type)).toEqual(['start', 'stop']);
+    expect(workers[1].terminated).toBe(false);
+    miner.setConcurrency(2);
+    expect(meets((await miner.mine({ header: template(5, 0x1f00ffff) }))!)).toBe(true);
+    expect(workers).toHaveLength(2); // no new worker was spawned
+    expect(workers[1].received.filter((m) => m.type === 'start')).toHaveLength(2);
     miner.dispose();
+    expect(workers.every((w) => w.terminated)).toBe(true);
   });
 });
 

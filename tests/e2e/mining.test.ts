@@ -1,0 +1,64 @@
+/**
+ * The worker pool in real Chromium: the page is built with `vite build` (bundling the worker as the
+ * app does) and driven through Playwright. Waits are on real events (progress, resolution).
+ */
+import type { Browser, Page } from '@playwright/test';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bitsToTarget, hashMeetsTarget } from '../../src/core/mining/pow';
+import { type MiningPage, launchChromium, serveMiningPage } from './pages/serve';
+
+let site: MiningPage;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  site = await serveMiningPage();
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(site.url);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+/** An easy header (≈ 1 in 65,536 hashes) built from a fixed pattern. */
+function easyHeader(): Uint8Array {
+  const h = new Uint8Array(80);
+  for (let i = 0; i < 68; i++) h[i] = (i * 91 + 7) & 0xff;
+  new DataView(h.buffer).setUint32(68, 1_700_000_000, true);
+  new DataView(h.buffer).setUint32(72, 0x1f00ffff, true);
+  return h;
+}
+
+describe('WorkerMiner in Chromium (2 workers)', () => {
+  it('solves an easy header correctly with the SIMD kernel', async () => {
+    const job = easyHeader();
+    const r = await page.evaluate((h) => window.mining.solve(h, 2), bytesToHex(job));
+    expect(r.kernel).toBe('wasm-simd');
+    const solved = hexToBytes(r.header!);
+    expect(solved.subarray(0, 76)).toEqual(job.subarray(0, 76));
+    expect(hashMeetsTarget(sha256(sha256(solved)), bitsToTarget(0x1f00ffff))).toBe(true);
+  });
+
+  it('cancels within 50 ms: the promise resolves null and both workers acknowledge', async () => {
+    const r = await page.evaluate(() => window.mining.cancel(2));
+    console.log(`cancel: resolved after ${r.resolveMs.toFixed(1)} ms, workers idle after ${r.idleMs.toFixed(1)} ms`);
+    expect(r.result).toBeNull();
+    expect(r.resolveMs).toBeLessThan(50);
+    expect(r.idleMs).toBeLessThan(50);
+  });
+
+  it('keeps the main thread free: no long tasks while 2 workers mine for 3 s', async () => {
+    const r = await page.evaluate(() => window.mining.rate(2, 500, 2500));
+    console.log(`2 workers: ${(r.rate / 1e6).toFixed(2)} M hashes/s, long tasks ${r.longTasks}`);
+    expect(r.longTasks).toBe(0);
+    expect(r.solved).toBe(false);
+    expect(r.perWorker).toHaveLength(2);
+    expect(r.rate).toBeGreaterThan(1e6);
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * Builds the mining test page with the project's Vite config (so the worker is bundled exactly as
+ * in the app) and serves it on a free port; launches the system Chromium. Used by the e2e test and
+ * by bench/pow.bench.ts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from '@playwright/test';
+import { build, preview } from 'vite';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The flags FACTS.md lists for headless Chromium as root. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run',
+];
+
+/** Launches /usr/bin/chromium (Playwright cannot download browsers here). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** A built and served mining page: its URL and a function that stops the server and deletes the build. */
+export interface MiningPage { url: string; close: () => Promise<void> }
+
+/** Runs `vite build` for tests/e2e/pages/mining.html into a temp dir and serves it with `vite preview`. */
+export async function serveMiningPage(): Promise<MiningPage> {
+  const outDir = mkdtempSync(path.join(tmpdir(), 'tabchain-mining-'));
+  const configFile = path.join(root, 'vite.config.ts');
+  await build({
+    root, configFile, logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, rollupOptions: { input: path.join(root, 'tests/e2e/pages/mining.html') } },
+  });
+  const server = await preview({
+    root, configFile, logLevel: 'warn',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+  });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('vite preview did not report a URL');
+  return {
+    url: new URL('tests/e2e/pages/mining.html', url).href,
+    close: async () => {
+      await server.close();
+      rmSync(outDir, { recursive: true, force: true });
+    },
+  };
+}
