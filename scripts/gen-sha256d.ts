@@ -17,7 +17,7 @@
  *   - WebAssembly SIMD (i32x4): 4 nonces per group, G groups per loop iteration (G = 1 ships);
  *   - WebAssembly scalar (i32, native rotates), for engines without SIMD;
  *   - plain JavaScript (int32 arithmetic), for engines without WebAssembly.
- * The outputs are checked in (`src/core/mining/sha256d.wasm.ts`, `src/core/mining/sha256d.scan.ts`)
+ * The outputs are checked in (`src/core/mining/sha256dWasm.ts`, `src/core/mining/sha256d.scan.ts`)
  * and a unit test regenerates them and compares byte for byte.
  *
  * Contract of every generated `scan(start, count)`:
@@ -646,7 +646,7 @@ function wrap(s: string, width = 100): string {
   return out.join(' +\n');
 }
 
-/** Source of `src/core/mining/sha256d.wasm.ts`. */
+/** Source of `src/core/mining/sha256dWasm.ts`. */
 export function wasmSource(): string {
   return `${HEADER}
 /** SHA-256d scan kernel for WebAssembly with 128-bit SIMD (exports memory, scan4), base64. */
@@ -676,7 +676,7 @@ ${buildJsScan()}
 
 /** Where the generated files live, relative to the repository root. */
 export const OUTPUTS = {
-  wasm: 'src/core/mining/sha256d.wasm.ts',
+  wasm: 'src/core/mining/sha256dWasm.ts',
   js: 'src/core/mining/sha256d.scan.ts',
 } as const;
 

@@ -15,7 +15,7 @@
  *  - No allocation in the loop: state lives in locals (JS) or registers (WebAssembly).
  *
  * The hot loops are generated from one traced description by `scripts/gen-sha256d.ts`
- * (`sha256d.scan.ts` for JavaScript, `sha256d.wasm.ts` for WebAssembly SIMD and scalar). This file
+ * (`sha256d.scan.ts` for JavaScript, `sha256dWasm.ts` for WebAssembly SIMD and scalar). This file
  * holds the plain reference SHA-256d, the job preparation, and the search that verifies
  * candidates in full and tracks the best hash seen, whichever backend scans.
  */

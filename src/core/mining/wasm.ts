@@ -1,10 +1,10 @@
 /**
- * Loads the generated WebAssembly scan kernels (bytes embedded in `sha256d.wasm.ts`, so no bundler
+ * Loads the generated WebAssembly scan kernels (bytes embedded in `sha256dWasm.ts`, so no bundler
  * wasm plumbing is needed) and picks the fastest backend the engine supports:
  * WebAssembly SIMD → WebAssembly scalar → JavaScript.
  */
 import { jsBackend, type KernelName, type ScanBackend } from './kernel';
-import { SHA256D_SCALAR_WASM, SHA256D_SIMD_WASM } from './sha256d.wasm';
+import { SHA256D_SCALAR_WASM, SHA256D_SIMD_WASM } from './sha256dWasm';
 
 /** `(module (func (result v128) i32.const 0 i32x4.splat))`: validates only where SIMD is supported. */
 const SIMD_PROBE = Uint8Array.from([
