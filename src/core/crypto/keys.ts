@@ -154,13 +154,16 @@ export function verifySignature(
     }
   }
   if (opts.lowS && isHighS(rs.s)) return 'high-s';
-  if (!tiny.isPoint(pubkey)) return 'bad-pubkey';
+  // Only the shape is checked here: libsecp256k1 parses (decompresses) the key inside verify and
+  // reports a key off the curve as "Expected Point"; a separate isPoint would do that work twice.
+  if (!(pubkey.length === 33 && (pubkey[0] === 2 || pubkey[0] === 3)) && !(pubkey.length === 65 && pubkey[0] >= 4 && pubkey[0] <= 7))
+    return 'bad-pubkey';
   const compact = concatBytes(rs.r, rs.s);
   try {
     // tiny-secp256k1 normalises S when strict is false, so historic high-S signatures verify.
     return tiny.verify(digest, pubkey, compact, false) ? null : 'invalid';
-  } catch {
-    return 'invalid';
+  } catch (e) {
+    return e instanceof Error && e.message === 'Expected Point' ? 'bad-pubkey' : 'invalid';
   }
 }
 
