@@ -767,11 +767,19 @@ export class FullNode {
     this.requestBlocks();
   }
 
-  /** Assigns wanted blocks to peers that announced them, oldest first, within the in-flight limit. */
+  /**
+   * Assigns wanted blocks to peers that announced them, oldest first, within the in-flight limit.
+   * A peer is topped up only when idle or at most half full, so a download sends one getdata per
+   * ~128 blocks instead of one per block, and the common call (no peer can take more) is O(peers).
+   */
   private requestBlocks(): void {
     if (!this.chain || this.wantedBlocks.size === 0) return;
+    const open = new Set<Peer>();
+    for (const p of this.peers.values()) if (this.ready(p) && p.blocksInFlight.size <= MAX_BLOCKS_IN_FLIGHT / 2) open.add(p);
+    if (open.size === 0) return;
     const batches = new Map<Peer, InvItem[]>();
     for (const [hash, w] of this.wantedBlocks) {
+      if (open.size === 0) break;
       if (this.blockRequests.has(hash)) continue;
       if (this.haveBlock(hash)) {
         this.dropWanted(hash);
@@ -780,7 +788,7 @@ export class FullNode {
       let chosen: Peer | undefined;
       for (const id of w.from) {
         const p = this.peers.get(id);
-        if (p && this.ready(p) && p.blocksInFlight.size < MAX_BLOCKS_IN_FLIGHT) {
+        if (p && open.has(p)) {
           chosen = p;
           break;
         }
@@ -788,13 +796,14 @@ export class FullNode {
       if (!chosen) continue;
       if (chosen.blocksInFlight.size === 0) chosen.lastBlockAt = this.now();
       chosen.blocksInFlight.add(hash);
+      if (chosen.blocksInFlight.size >= MAX_BLOCKS_IN_FLIGHT) open.delete(chosen);
       this.blockRequests.set(hash, chosen.id);
       let b = batches.get(chosen);
       if (!b) batches.set(chosen, (b = []));
       b.push({ type: MSG_BLOCK, hash });
     }
     for (const [p, items] of batches) this.sendMsg(p, { command: 'getdata', items });
-    this.emitSync();
+    if (batches.size) this.emitSync();
   }
 
   private dropWanted(hash: string): void {

@@ -3,7 +3,6 @@ import {
   ByteWriter,
   DecodeError,
   hashToHex,
-  hexToHash,
   readBlock,
   readTx,
   encodeBlock,
@@ -107,6 +106,22 @@ export const REJECT_NONSTANDARD = 0x40;
 
 const ZERO_HASH = '0'.repeat(64);
 
+/** Internal-order bytes of a display-hex hash, written straight into the writer (no regex per byte). */
+function writeHash(w: ByteWriter, hex: string): void {
+  if (hex.length !== 64) throw new RangeError(`a hash is 64 hex digits, got ${hex.length}`);
+  const b = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) {
+    const hi = HEX_VALUE[hex.charCodeAt(62 - 2 * i)];
+    const lo = HEX_VALUE[hex.charCodeAt(63 - 2 * i)];
+    if (hi === undefined || lo === undefined || hi < 0 || lo < 0) throw new RangeError(`not a hex hash: ${hex}`);
+    b[i] = (hi << 4) | lo;
+  }
+  w.bytes(b);
+}
+const HEX_VALUE: number[] = Array.from({ length: 128 }, (_, c) =>
+  c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1,
+);
+
 const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
 const utf8Encoder = new TextEncoder();
 
@@ -145,7 +160,7 @@ export function encodePayload(m: Message): Uint8Array {
       w.u64(p.addrRecvServices ?? 0n).varString(p.addrRecv);
       w.u64(p.addrFromServices ?? p.services).varString(p.addrFrom);
       w.u64(p.nonce).varString(p.userAgent).i32(p.startHeight).u8(p.relay ? 1 : 0);
-      w.bytes(hexToHash(p.genesis));
+      writeHash(w, p.genesis);
       break;
     }
     case 'verack':
@@ -165,13 +180,13 @@ export function encodePayload(m: Message): Uint8Array {
     case 'notfound':
       checkLimit(m.items.length, MAX_INV, `${m.command} count`);
       w.compactSize(m.items.length);
-      for (const it of m.items) w.u32(it.type).bytes(hexToHash(it.hash));
+      for (const it of m.items) writeHash(w.u32(it.type), it.hash);
       break;
     case 'getblocks':
       checkLimit(m.locator.length, MAX_LOCATOR, 'locator length');
       w.u32(m.version).compactSize(m.locator.length);
-      for (const h of m.locator) w.bytes(hexToHash(h));
-      w.bytes(hexToHash(m.stop));
+      for (const h of m.locator) writeHash(w, h);
+      writeHash(w, m.stop);
       break;
     case 'block':
       return encodeBlock(m.block);
@@ -185,7 +200,7 @@ export function encodePayload(m: Message): Uint8Array {
       checkString(m.message, MAX_REJECT_MESSAGE, 'rejected command');
       checkString(m.reason, MAX_REJECT_REASON, 'reject reason');
       w.varString(m.message).u8(m.code).varString(m.reason);
-      if (m.hash) w.bytes(hexToHash(m.hash));
+      if (m.hash) writeHash(w, m.hash);
       break;
     case 'params':
       w.varString(m.json);
@@ -194,16 +209,33 @@ export function encodePayload(m: Message): Uint8Array {
   return w.finish();
 }
 
-/** Frames a message: 24-byte header + payload. */
+/** Frames a message: 24-byte header + payload (one allocation; the checksum of a payload is computed once). */
 export function encodeMessage(magic: number, m: Message): Uint8Array {
   const payload = encodePayload(m);
   if (payload.length > MAX_PAYLOAD) throw new RangeError(`${m.command} payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD}`);
-  const w = new ByteWriter(HEADER_LEN + payload.length);
-  w.u32(magic);
-  const cmd = new Uint8Array(12);
-  for (let i = 0; i < m.command.length; i++) cmd[i] = m.command.charCodeAt(i);
-  w.bytes(cmd).u32(payload.length).bytes(sha256d(payload).subarray(0, 4)).bytes(payload);
-  return w.finish();
+  const out = new Uint8Array(HEADER_LEN + payload.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, magic >>> 0, true);
+  for (let i = 0; i < m.command.length; i++) out[4 + i] = m.command.charCodeAt(i);
+  view.setUint32(16, payload.length, true);
+  out.set(checksumOf(payload), 20);
+  out.set(payload, HEADER_LEN);
+  return out;
+}
+
+/**
+ * First 4 bytes of SHA-256d(payload). Block and tx payloads are the engine's cached
+ * serializations (the same array each time the same block is sent), so their checksum is cached
+ * too: serving one block to many peers hashes it once.
+ */
+const checksumCache = new WeakMap<Uint8Array, Uint8Array>();
+function checksumOf(payload: Uint8Array): Uint8Array {
+  let sum = checksumCache.get(payload);
+  if (!sum) {
+    sum = sha256d(payload).slice(0, 4);
+    checksumCache.set(payload, sum);
+  }
+  return sum;
 }
 
 /** Why a frame was refused, and what the receiver should do about the sender. */

@@ -1,0 +1,86 @@
+/**
+ * Pure helpers the chain, wallet and mempool views share: the byte layout of a serialized block
+ * (Bitcoin's 80-byte header fields, the CompactSize transaction count, each transaction), targets
+ * from compact bits, and addresses from P2PKH scripts.
+ */
+import {
+  addressFromHash,
+  bitsToTarget,
+  compactSizeLength,
+  encodeTx,
+  HEADER_SIZE,
+  parseP2PKH,
+  toHex,
+  type Block,
+} from '../../../core';
+
+/** The header fields in serialization order, with their byte ranges (all integers little-endian). */
+export const HEADER_FIELDS = [
+  { key: 'version', start: 0, length: 4 },
+  { key: 'prevHash', start: 4, length: 32 },
+  { key: 'merkleRoot', start: 36, length: 32 },
+  { key: 'time', start: 68, length: 4 },
+  { key: 'bits', start: 72, length: 4 },
+  { key: 'nonce', start: 76, length: 4 },
+] as const;
+
+/** One labelled run of a block's bytes. */
+export interface ByteGroup {
+  /** 'header' fields carry the field key; 'count' is the tx count; 'tx' carries its index. */
+  kind: 'header' | 'count' | 'tx';
+  key: string;
+  index?: number;
+  start: number;
+  hex: string;
+}
+
+/**
+ * Splits `encodeBlock(block)` bytes into header fields, the transaction count and one group per
+ * transaction, so the raw view can label every byte. Throws if the bytes do not match the block.
+ */
+export function blockByteGroups(bytes: Uint8Array, block: Block): ByteGroup[] {
+  const groups: ByteGroup[] = HEADER_FIELDS.map((f) => ({ kind: 'header', key: f.key, start: f.start, hex: toHex(bytes.subarray(f.start, f.start + f.length)) }));
+  let pos = HEADER_SIZE;
+  const n = compactSizeLength(block.txs.length);
+  groups.push({ kind: 'count', key: 'txCount', start: pos, hex: toHex(bytes.subarray(pos, pos + n)) });
+  pos += n;
+  block.txs.forEach((tx, index) => {
+    const len = encodeTx(tx).length;
+    groups.push({ kind: 'tx', key: 'tx', index, start: pos, hex: toHex(bytes.subarray(pos, pos + len)) });
+    pos += len;
+  });
+  if (pos !== bytes.length) throw new RangeError(`block bytes: ${bytes.length} bytes, groups cover ${pos}`);
+  return groups;
+}
+
+/** The 256-bit target that compact `bits` encode, as 64 hex digits (compare with a block hash). */
+export function targetHex(bits: number): string {
+  return bitsToTarget(bits).target.toString(16).padStart(64, '0');
+}
+
+/** Leading zero bits of a 64-hex display hash or target (a hash must have at least the target's). */
+export function zeroBitsOfHex(hex: string): number {
+  let n = 0;
+  for (const c of hex) {
+    const v = parseInt(c, 16);
+    if (v === 0) n += 4;
+    else return n + Math.clz32(v) - 28;
+  }
+  return n;
+}
+
+/** Compact bits as Bitcoin Core prints them (8 hex digits). */
+export function bitsHex(bits: number): string {
+  return (bits >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The address a locking script pays, or null for a script that is not P2PKH. */
+export function addressOfScript(script: Uint8Array): string | null {
+  const h = parseP2PKH(script);
+  return h ? addressFromHash(h) : null;
+}
+
+/** Groups a hex string in pairs (bytes) for reading, e.g. "01000000" → "01 00 00 00". */
+export function spacedBytes(hex: string): string {
+  return hex.replace(/(..)(?!$)/g, '$1 ');
+}
