@@ -177,10 +177,16 @@ export function NetworkGraph() {
   useEffect(() => {
     const cy = cyRef.current;
     const fresh: MessageRecord[] = [];
-    for (let i = data.messages.length - 1; i >= 0 && data.messages[i].seq > lastSeq.current; i--) fresh.push(data.messages[i]);
-    if (data.messages.length) lastSeq.current = Math.max(lastSeq.current, data.messages[data.messages.length - 1].seq);
+    // The log is in time order, so new records may sit a little before the end.
+    let top = lastSeq.current;
+    for (let i = data.messages.length - 1; i >= Math.max(0, data.messages.length - 400); i--) {
+      const m = data.messages[i];
+      if (m.seq > lastSeq.current) fresh.push(m);
+      top = Math.max(top, m.seq);
+    }
+    lastSeq.current = top;
     if (!cy || !animate || fresh.length === 0) return;
-    fresh.reverse();
+    fresh.sort((a, b) => a.time - b.time || a.seq - b.seq);
     for (const m of fresh) {
       if (!pings && (m.cmd === 'ping' || m.cmd === 'pong')) continue;
       if (packets.current >= MAX_PACKETS) break;

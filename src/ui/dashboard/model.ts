@@ -77,6 +77,7 @@ export interface Activity {
 export interface DashState {
   nodes: Record<string, DashNode>;
   blocks: Record<string, BlockInfo>;
+  /** In time order (dashboard clock), the newest last; `seq` numbers them in arrival order. */
   messages: MessageRecord[];
   msgSeq: number;
   /** `from>to` → command → count, over every message seen (not only those kept). */
@@ -147,7 +148,15 @@ class Draft {
     if (this.blocks) s.blocks = pruneBlocks(this.blocks);
     if (this.pairs) s.pairs = this.pairs;
     if (this.heard) s.heard = pruneRecord(this.heard, LIMITS.heard);
-    if (this.messages.length) s.messages = keepLast(this.base.messages.concat(this.messages), LIMITS.messages);
+    if (this.messages.length) {
+      // Reports from different nodes arrive interleaved: keep the log in time order.
+      const byTime = (a: MessageRecord, b: MessageRecord) => a.time - b.time || a.seq - b.seq;
+      const fresh = this.messages.sort(byTime);
+      const base = this.base.messages;
+      const all = base.concat(fresh);
+      if (base.length && fresh[0].time < base[base.length - 1].time) all.sort(byTime);
+      s.messages = keepLast(all, LIMITS.messages);
+    }
     if (this.activity.length) s.activity = keepLast(this.base.activity.concat(this.activity), LIMITS.activity);
     return s;
   }
