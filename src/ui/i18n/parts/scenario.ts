@@ -9,6 +9,7 @@ export default {
       inferred: 'inferred',
       waiting: 'waiting…',
       todo: 'not yet',
+      explain: 'What happened here',
       steps: {
         create: {
           title: '1. The central node creates the chain',
@@ -77,6 +78,7 @@ export default {
       inferred: '추론됨',
       waiting: '기다리는 중…',
       todo: '아직',
+      explain: '여기서 무슨 일이 있었나',
       steps: {
         create: {
           title: '1. 중앙 노드가 체인을 만듭니다',

@@ -39,6 +39,7 @@ export function ScenarioPanel() {
   const role = useView((s) => s.role);
   const steps = tr?.steps ?? STEP_IDS.map(() => ({ at: null, inferred: false }));
   const next = steps.findIndex((s) => s.at === null);
+  const lastDone = next === -1 ? steps.length - 1 : next - 1;
 
   const open = (r: Role) => window.open(nodeAddressToSearch({ network, role: r, topology }), '_blank');
 
@@ -67,17 +68,15 @@ export function ScenarioPanel() {
                       : t('scenario.todo')}
                 </span>
               </div>
-              {(state === 'current' || state === 'done') && (
-                <div className="step-body">
-                  <p>{t(`scenario.steps.${id}.what`)}</p>
-                  <p className="muted">{t(`scenario.steps.${id}.bitcoin`)}</p>
-                  {state === 'current' && <p className="hint">{t(`scenario.steps.${id}.todo`)}</p>}
-                  {id === 'balance' && (
-                    <ul className="balances">
-                      {wallet.map((w) => (
-                        <li key={w.address}>
-                          <span className="mono">{w.address}</span>: {coins(w.confirmed)}
-                        </li>
+              {state === 'current' || (state === 'done' && i === lastDone) ? (
+                <StepBody id={id} current={state === 'current'} wallet={wallet} />
+              ) : state === 'done' ? (
+                <details>
+                  <summary>{t('scenario.explain')}</summary>
+                  <StepBody id={id} current={false} wallet={wallet} />
+                </details>
+              ) : null}
+            </li>
                       ))}
                     </ul>
                   )}
@@ -88,5 +87,26 @@ export function ScenarioPanel() {
         })}
       </ol>
     </section>
+  );
+}
+
+/** What a step means, the Bitcoin message it mirrors, and what to do next. */
+function StepBody({ id, current, wallet }: { id: (typeof STEP_IDS)[number]; current: boolean; wallet: { address: string; confirmed: bigint }[] }) {
+  const { t } = useTranslation();
+  return (
+    <div className="step-body">
+      <p>{t(`scenario.steps.${id}.what`)}</p>
+      <p className="muted">{t(`scenario.steps.${id}.bitcoin`)}</p>
+      {current && <p className="hint">{t(`scenario.steps.${id}.todo`)}</p>}
+      {id === 'balance' && (
+        <ul className="balances">
+          {wallet.map((w) => (
+            <li key={w.address}>
+              <span className="mono">{w.address}</span>: {coins(w.confirmed)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
