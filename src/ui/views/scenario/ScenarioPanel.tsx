@@ -77,12 +77,6 @@ export function ScenarioPanel() {
                 </details>
               ) : null}
             </li>
-                      ))}
-                    </ul>
-                  )}
-                </div>
-              )}
-            </li>
           );
         })}
       </ol>
