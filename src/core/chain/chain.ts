@@ -260,7 +260,10 @@ export class Chain {
     const entry = this.index.get(result.hash);
     if (entry && entry.status === 'invalid' && result.status === 'accepted') {
       result.status = 'invalid';
-      result.error = consensus(entry.invalidReason ?? 'invalid', 'block failed validation when connecting');
+      // Keep the sentence saying what was wrong (e.g. the coinbase amount and its limit).
+      const failed = events.find((e) => e.type === 'block-invalid' && e.hash === result.hash);
+      const debug = failed?.type === 'block-invalid' ? failed.debug : entry.invalidReason === 'bad-prevblk' ? 'an earlier block of this branch failed validation' : 'block failed validation when connecting';
+      result.error = consensus(entry.invalidReason ?? 'invalid', debug);
     }
     result.active = !!entry && this.isActive(entry);
     result.events = events;

@@ -151,7 +151,10 @@ function buildScript(): BlockScript {
 
   // ---- Coinbase amount: subsidy + fees exactly is fine, one satoshi more is not.
   const feeTx = s.pay(s.coinbaseOut('b6'), { to: bob, amount: 2n * COIN, fee: 12_345n });
-  s.reject('cb-amount', s.block({ txs: [feeTx], cbValue: reward + 12_345n + 1n }), 'bad-cb-amount');
+  s.reject('cb-amount', s.block({ txs: [feeTx], cbValue: reward + 12_345n + 1n }), 'bad-cb-amount', {
+    // The student sees the numbers: what the coinbase paid and the limit.
+    after: (_, r) => expect(r.error?.debug).toBe(`coinbase pays ${reward + 12_346n} sat; the limit is subsidy + fees = ${reward + 12_345n} sat`),
+  });
   s.reject('on-bad-amount', s.block({ parent: 'cb-amount' }), 'bad-prevblk');
   s.reject('cb-amount-again', s.get('cb-amount'), 'duplicate-invalid');
   s.accept('b18', s.block({ txs: [feeTx], cbValue: reward + 12_345n }));

@@ -262,3 +262,36 @@ describe('deep reorganisation (100 blocks) and back', () => {
     for (const b of [...branchA, ...branchB]) expect(tc.chain.getEntry(hashOf(b))?.status).toBe('valid');
   });
 });
+
+describe('block locator and orphan pool', () => {
+  it('locator: the last 10 blocks densely, then exponentially sparser, ending at genesis (Core GetLocator)', () => {
+    const tc = new TestChain(params);
+    for (let i = 0; i < 30; i++) tc.mineAndAdd(minerA);
+    const heights = tc.chain.locator().map((h) => tc.chain.getEntry(h)!.height);
+    expect(heights).toEqual([30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 17, 13, 5, 0]);
+    // A peer on a side branch forked at 12 gets the active blocks after the fork.
+    const side = tc.mine(minerB, [], { parent: tc.chain.entryAt(12)!.hash });
+    tc.add(side);
+    const peerLocator = tc.chain.locator(tc.chain.getEntry(hashOf(side))!);
+    expect(tc.chain.findFork(peerLocator).height).toBe(12);
+    expect(tc.chain.blocksAfter(peerLocator, null, 5)).toEqual([13, 14, 15, 16, 17].map((h) => tc.chain.entryAt(h)!.hash));
+  });
+
+  it('keeps at most MAX_ORPHANS orphans, evicting the oldest', () => {
+    const tc = new TestChain(params);
+    const template = tc.mine(minerA);
+    const orphans: Block[] = [];
+    for (let i = 0; i <= 1000; i++) {
+      const prevHash = new Uint8Array(32);
+      prevHash[0] = i & 0xff;
+      prevHash[1] = i >> 8;
+      prevHash[31] = 0xee;
+      orphans.push(resolveBlock(template, { prevHash }));
+    }
+    for (const o of orphans) expect(tc.add(o).status).toBe('orphan');
+    const kept = new Set(tc.chain.orphanHashes());
+    expect(kept.size).toBe(1000);
+    expect(kept.has(hashOf(orphans[0]))).toBe(false);
+    expect(kept.has(hashOf(orphans[1000]))).toBe(true);
+  });
+});
