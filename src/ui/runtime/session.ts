@@ -30,6 +30,19 @@ function status(text: string): void {
   viewStore.setState({ status: text });
 }
 
+/**
+ * STUN/TURN servers from `?ice=stun:host:3478,turn:user:pass@host:3478` (none by default: on a LAN
+ * WebRTC needs no help; across the internet a STUN and often a TURN server are needed).
+ */
+export function iceServersFromQuery(search: string): RTCIceServer[] {
+  const raw = new URLSearchParams(search).get('ice');
+  if (!raw) return [];
+  return raw.split(',').filter(Boolean).map((u) => {
+    const m = /^(turns?):([^:@]+):([^@]+)@(.+)$/.exec(u);
+    return m ? { urls: `${m[1]}:${m[4]}`, username: m[2], credential: m[3] } : { urls: u };
+  });
+}
+
 /** Nodes of a network registered on the signalling server right now. */
 async function onlineNodes(network: string): Promise<string[]> {
   try {
@@ -107,7 +120,7 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
     return null;
   }
   status('connecting-signalling');
-  const transport = new PeerJsTransport(address.network, id, signalConfigFromLocation(location));
+  const transport = new PeerJsTransport(address.network, id, signalConfigFromLocation(location, iceServersFromQuery(address.ice ? `?ice=${encodeURIComponent(address.ice)}` : '')));
   transport.onstatus = (s) => viewStore.setState({ signal: s });
   try {
     await transport.ready();

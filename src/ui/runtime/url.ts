@@ -7,6 +7,8 @@ export interface NodeAddress {
   node?: string;
   topology: Topology;
   preset?: 'classroom' | 'regtest' | 'bitcoin-like';
+  /** STUN/TURN servers for use across the internet (see iceServersFromQuery). */
+  ice?: string;
 }
 
 export const CENTRAL_ID = '3000';
@@ -21,7 +23,9 @@ export function parseNodeAddress(search: string): NodeAddress | null {
   const node = q.get('node') ?? undefined;
   const topology = q.get('topology') === 'mesh' ? 'mesh' : 'star';
   const preset = q.get('preset');
+  const ice = q.get('ice');
   return {
+    ...(ice ? { ice } : {}),
     network,
     role,
     topology,
@@ -35,5 +39,6 @@ export function nodeAddressToSearch(a: NodeAddress): string {
   const q = new URLSearchParams({ network: a.network, role: a.role, topology: a.topology });
   if (a.node) q.set('node', a.node);
   if (a.preset) q.set('preset', a.preset);
+  if (a.ice) q.set('ice', a.ice);
   return `?${q.toString()}`;
 }
