@@ -1,0 +1,151 @@
+/**
+ * Relay: a new valid transaction or block is announced with inv to every peer not known to have
+ * it, fetched with getdata, and delivered once per node; nothing invalid is passed on.
+ */
+import { describe, expect, it } from 'vitest';
+import { TestNetwork } from '../helpers/testNetwork';
+import { testKey, TestChain, spendTx, payTo } from '../helpers/chainBuilder';
+import { handshaken } from './support/rawPeer';
+import { COIN, txidHex } from '../../src/core';
+import type { MessageEvent, NodeEvent } from '../../src/node/events';
+import type { FullNode } from '../../src/node/node';
+
+const A = testKey('RELAY_A');
+const B = testKey('RELAY_B');
+
+const msgs = (log: NodeEvent[], dir: 'in' | 'out', command: string, hash?: string) =>
+  log.filter((e): e is MessageEvent => e.type === 'message' && e.dir === dir && e.command === command && (!hash || !!e.hashes?.includes(hash)));
+
+/** For every node: which peers did it announce `hash` to, and from whom did it first get it. */
+function relayReport(tn: TestNetwork, hash: string, command: 'tx' | 'block') {
+  const out = new Map<string, { announcedTo: string[]; gotFrom: string[]; invFrom: string[] }>();
+  for (const [id, log] of tn.events)
+    out.set(id, {
+      announcedTo: msgs(log, 'out', 'inv', hash).map((e) => e.peer),
+      gotFrom: msgs(log, 'in', command, hash).map((e) => e.peer),
+      invFrom: msgs(log, 'in', 'inv', hash).map((e) => e.peer),
+    });
+  return out;
+}
+
+/** Invariants of inv/getdata relay for one object, over every node. */
+function expectCleanRelay(tn: TestNetwork, hash: string, command: 'tx' | 'block', origin: string): void {
+  const report = relayReport(tn, hash, command);
+  for (const [id, r] of report) {
+    // Each node received the object exactly once (the origin never).
+    expect(r.gotFrom.length, `${id} received ${command}`).toBe(id === origin ? 0 : 1);
+    // It never announced it back to the peer it came from, nor to a peer that announced it first.
+    const log = tn.events.get(id)!;
+    for (const a of msgs(log, 'out', 'inv', hash)) {
+      expect(r.gotFrom.includes(a.peer), `${id} echoed to ${a.peer}`).toBe(false);
+      const heardBefore = msgs(log, 'in', 'inv', hash).some((e) => e.peer === a.peer && e.id < a.id);
+      expect(heardBefore, `${id} announced to ${a.peer}, which had announced it already`).toBe(false);
+    }
+    // Nobody is told twice by the same peer.
+    expect(new Set(r.invFrom).size).toBe(r.invFrom.length);
+    // Every delivery was asked for with getdata after an inv from that peer.
+    const asked = msgs(tn.events.get(id)!, 'out', 'getdata', hash).map((e) => e.peer);
+    expect(asked).toEqual(r.gotFrom);
+    for (const p of asked) expect(r.invFrom).toContain(p);
+  }
+}
+
+async function star(seed: number) {
+  const tn = new TestNetwork({ seed });
+  const C = tn.add('C', 'central');
+  C.send(tn.centralKey.address, A.address, 5n * COIN, { mine: true });
+  await tn.settle();
+  const nodes: FullNode[] = [C];
+  nodes.push(tn.add('W1', 'wallet', { seeds: ['C'], keys: [A] }));
+  nodes.push(tn.add('W2', 'wallet', { seeds: ['C'], keys: [B] }));
+  nodes.push(tn.add('M', 'miner', { seeds: ['C'], mining: 'off' }));
+  await tn.settle();
+  return { tn, nodes };
+}
+
+async function mesh(seed: number, n: number) {
+  const tn = new TestNetwork({ seed });
+  const C = tn.add('C', 'central', { topology: 'mesh' });
+  C.send(tn.centralKey.address, A.address, 5n * COIN, { mine: true });
+  await tn.settle();
+  const nodes: FullNode[] = [C];
+  for (let i = 1; i < n; i++) nodes.push(tn.add(`N${i}`, i === 1 ? 'wallet' : 'miner', { seeds: ['C'], topology: 'mesh', mining: 'off', keys: i === 1 ? [A] : undefined }));
+  await tn.settle();
+  await tn.advance(5_000, 1_000);
+  return { tn, nodes };
+}
+
+describe('transaction relay', () => {
+  it('star: the wallet’s payment reaches every node once, through the central node', async () => {
+    const { tn, nodes } = await star(41);
+    const tx = nodes[1].send(A.address, B.address, 1n * COIN);
+    await tn.settle();
+    const id = txidHex(tx);
+    for (const n of nodes) expect(n.mempool!.has(id), n.id).toBe(true);
+    expectCleanRelay(tn, id, 'tx', 'W1');
+    expect(relayReport(tn, id, 'tx').get('C')!.announcedTo.sort()).toEqual(['M', 'W2']);
+  });
+
+  it('mesh of 7: every node gets the payment exactly once, no echoes', async () => {
+    const { tn, nodes } = await mesh(42, 7);
+    for (const n of nodes) expect(n.peerIds().length).toBeGreaterThanOrEqual(2);
+    const tx = nodes[1].send(A.address, B.address, 1n * COIN);
+    await tn.settle();
+    const id = txidHex(tx);
+    for (const n of nodes) expect(n.mempool!.has(id), n.id).toBe(true);
+    expectCleanRelay(tn, id, 'tx', 'N1');
+  });
+
+  it('a transaction the mempool refuses is never announced', async () => {
+    const { tn, nodes } = await star(43);
+    const tc = new TestChain(tn.params);
+    for (const b of [1].map((h) => nodes[0].chain!.getBlock(nodes[0].chain!.entryAt(h)!.hash)!)) tc.add(b, true);
+    const raw = await handshaken(tn.net, () => tn.settle(), 'R', nodes[0]);
+    const [key, coin] = tc.chain.utxo.coinsForScript(A.script)[0];
+    const first = nodes[1].send(A.address, B.address, 1n * COIN);
+    await tn.settle();
+    const conflict = spendTx(A, [{ key, coin }], [payTo(B, coin.value)]);
+    raw.send({ command: 'tx', tx: conflict });
+    await tn.settle();
+    for (const [id, log] of tn.events) expect(msgs(log, 'out', 'inv', txidHex(conflict)), id).toEqual([]);
+    for (const n of nodes) expect(n.mempool!.has(txidHex(conflict))).toBe(false);
+    for (const n of nodes) expect(n.mempool!.has(txidHex(first))).toBe(true);
+  });
+});
+
+describe('block relay', () => {
+  it('star: a mined block is announced to every peer, fetched once by each', async () => {
+    const { tn, nodes } = await star(44);
+    const miner = nodes[3];
+    miner.mineOnce();
+    await tn.settle();
+    const hash = miner.tipHash!;
+    for (const n of nodes) expect(n.tipHash).toBe(hash);
+    expectCleanRelay(tn, hash, 'block', 'M');
+  });
+
+  it('mesh of 7: a mined block reaches everyone, each fetching it once', async () => {
+    const { tn, nodes } = await mesh(45, 7);
+    const miner = nodes[4];
+    miner.mineOnce();
+    await tn.settle();
+    const hash = miner.tipHash!;
+    for (const n of nodes) expect(n.tipHash, n.id).toBe(hash);
+    expectCleanRelay(tn, hash, 'block', miner.id);
+    // The miner told every peer.
+    expect(relayReport(tn, hash, 'block').get(miner.id)!.announcedTo.sort()).toEqual(miner.peerIds().sort());
+  });
+
+  it('a block confirms the relayed payment everywhere and empties every mempool', async () => {
+    const { tn, nodes } = await star(46);
+    const tx = nodes[1].send(A.address, B.address, 2n * COIN);
+    await tn.settle();
+    nodes[3].mineOnce();
+    await tn.settle();
+    for (const n of nodes) {
+      expect(n.mempool!.size).toBe(0);
+      expect(tn.balance(n.id, B)).toBe(2);
+    }
+    expect(nodes[0].chain!.getBlock(nodes[0].tipHash!)!.txs.map(txidHex)).toContain(txidHex(tx));
+  });
+});
