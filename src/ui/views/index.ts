@@ -1,15 +1,16 @@
 import type { ViewDef } from './registry';
 import { OverviewView } from './network/OverviewView';
 import { MessagesView } from './messages/MessagesView';
-import { MempoolPanel, MinerPanel, WalletPanel } from '../components/Panels';
+import { MempoolPanel, MinerPanel } from '../components/Panels';
 import { ChainView } from './chain/ChainView';
+import { WalletView } from './wallet/WalletView';
 
 /** The node screen's tabs, in order. Each view lives in its own file. */
 export const VIEWS: ViewDef[] = [
   { id: 'overview', label: 'nav.overview', component: OverviewView },
   { id: 'messages', label: 'nav.messages', component: MessagesView },
   { id: 'chain', label: 'nav.chain', component: ChainView },
-  { id: 'wallet', label: 'nav.wallet', component: WalletPanel },
+  { id: 'wallet', label: 'nav.wallet', component: WalletView },
   { id: 'mempool', label: 'nav.mempool', component: MempoolPanel },
   { id: 'miner', label: 'nav.miner', component: MinerPanel },
 ];

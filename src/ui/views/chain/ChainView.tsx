@@ -53,7 +53,7 @@ export function ChainView() {
   const selectedOrphan = selectedSummary ? null : (orphans.find((o) => o.hash === selected) ?? null);
 
   return (
-    <div className="chain-view">
+    <div className="chain-view" data-testid="panel-chain">
       {reorg && <ReorgBanner reorg={reorg} />}
       <section className="panel chain-tree-panel" aria-labelledby="chain-tree-title" data-testid="chain-tree">
         <h2 id="chain-tree-title">{t('chainView.treeTitle')}</h2>

@@ -1,0 +1,370 @@
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { exportWif, hashToHex, isValidAddress, PaymentError, RuleError, walletKeyFromSecret, wifToPrivateKey, type Coin } from '../../../core';
+import { coins, parseCoins, short } from '../../format';
+import { currentSession } from '../../runtime/session';
+import { viewStore } from '../../runtime/viewStore';
+import { useView } from '../../useView';
+import { addressOfScript } from '../chain/blockParts';
+import { describePayment, type PaymentPart, type PaymentView } from './payments';
+
+/** Blocks searched for this wallet's confirmed payments (newest first). */
+const HISTORY_BLOCKS = 100;
+const HISTORY_SHOWN = 30;
+/** UTXO rows listed before "show more". */
+const UTXO_PAGE = 100;
+
+/** A refusal of the send form: Core's reason code (or the wallet's), and its detail. */
+interface Refusal {
+  code: string;
+  detail: string;
+}
+
+/**
+ * The wallet view: this node's addresses and balances, the send form (with the reason when a
+ * payment is refused), every payment of the wallet with the outputs it spends and creates (pending
+ * in the mempool or confirmed in a block), and a browser of this node's whole UTXO set.
+ */
+export function WalletView() {
+  return (
+    <div className="wallet-view">
+      <WalletPanel />
+      <PaymentsPanel />
+      <UtxoPanel />
+    </div>
+  );
+}
+
+function WalletPanel() {
+  const { t } = useTranslation();
+  const rows = useView((s) => s.wallet);
+  const role = useView((s) => s.role);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [amount, setAmount] = useState('1');
+  const [mine, setMine] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string; refusal?: Refusal } | null>(null);
+  const [wif, setWif] = useState('');
+  const fromAddr = from || rows[0]?.address || '';
+
+  const send = (e: React.FormEvent) => {
+    e.preventDefault();
+    const s = currentSession();
+    if (!s) return;
+    const sat = parseCoins(amount);
+    if (sat === null) return setMessage({ ok: false, text: t('walletView.badAmount'), refusal: { code: 'bad-amount', detail: '' } });
+    if (!isValidAddress(to.trim())) return setMessage({ ok: false, text: t('walletView.badAddress'), refusal: { code: 'bad-address', detail: '' } });
+    try {
+      s.node.send(fromAddr, to.trim(), sat, { mine });
+      setMessage({ ok: true, text: t('walletView.sent', { amount, to: short(to, 14) }) });
+      viewStore.setState({ lastPaymentError: null });
+    } catch (err) {
+      const refusal: Refusal =
+        err instanceof RuleError ? { code: err.reason, detail: err.debug } : err instanceof PaymentError ? { code: err.reason, detail: err.message } : { code: 'other', detail: (err as Error).message };
+      const reason = err instanceof RuleError ? `${err.reason}: ${err.debug}` : (err as Error).message;
+      setMessage({ ok: false, text: t('walletView.refused', { reason }), refusal });
+      viewStore.setState({ lastPaymentError: reason });
+    }
+  };
+
+  return (
+    <section className="panel wallet-panel" aria-labelledby="wallet-title" data-testid="panel-wallet">
+      <h2 id="wallet-title">{t('walletView.title')}</h2>
+      <div className="table-scroll">
+        <table className="wallet-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('walletView.address')}</th>
+              <th scope="col">{t('walletView.confirmed')}</th>
+              <th scope="col">{t('walletView.pending')}</th>
+              <th scope="col">{t('walletView.balance')}</th>
+              <th scope="col"><span className="sr-only">{t('walletView.actions')}</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.address}>
+                <td>
+                  <span className="mono" data-testid="wallet-address">{r.address}</span>
+                  {r.label && <div className="muted">{r.label}</div>}
+                </td>
+                <td data-testid={`balance-${r.address}`}>{coins(r.confirmed)}</td>
+                <td>{r.pendingIn || r.pendingOut ? `+${coins(r.pendingIn)} / −${coins(r.pendingOut)}` : '—'}</td>
+                <td>{coins(r.total)}</td>
+                <td className="row-actions">
+                  <button type="button" aria-label={t('walletView.copyLabel', { address: r.address })} onClick={() => void navigator.clipboard?.writeText(r.address)}>{t('walletView.copy')}</button>
+                  <button
+                    type="button"
+                    aria-label={t('walletView.exportLabel', { address: r.address })}
+                    onClick={() => {
+                      const k = currentSession()?.node.keys.find((x) => x.address === r.address);
+                      if (k) prompt(t('walletView.exportPrompt'), exportWif(k));
+                    }}
+                  >
+                    {t('walletView.export')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="muted small">{t('walletView.balanceNote')}</p>
+      <div className="buttons">
+        <button type="button" onClick={() => currentSession()?.node.newAddress()}>{t('walletView.newAddress')}</button>
+      </div>
+      <form className="send" onSubmit={send} aria-label={t('walletView.sendTitle')}>
+        <h3>{t('walletView.sendTitle')}</h3>
+        <div className="send-fields">
+          <label>
+            {t('walletView.from')}
+            <select value={fromAddr} onChange={(e) => setFrom(e.target.value)}>
+              {rows.map((r) => (
+                <option key={r.address} value={r.address}>{r.address} ({coins(r.total)})</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('walletView.to')}
+            <input value={to} onChange={(e) => setTo(e.target.value)} placeholder="m… / n…" className="mono" data-testid="send-to" />
+          </label>
+          <label>
+            {t('walletView.amount')}
+            <input value={amount} onChange={(e) => setAmount(e.target.value)} inputMode="decimal" data-testid="send-amount" />
+          </label>
+        </div>
+        {role === 'central' && (
+          <label className="choice">
+            <input type="checkbox" checked={mine} onChange={(e) => setMine(e.target.checked)} /> {t('walletView.mineNow')}
+          </label>
+        )}
+        <button type="submit">{t('walletView.send')}</button>
+        {message && (
+          <div role={message.ok ? 'status' : 'alert'} className={`send-result ${message.ok ? 'ok' : 'refusal'}`}>
+            <p data-testid="send-result">{message.text}</p>
+            {message.refusal && <RefusalHelp refusal={message.refusal} />}
+          </div>
+        )}
+      </form>
+      <form
+        className="import"
+        onSubmit={(e) => {
+          e.preventDefault();
+          try {
+            currentSession()?.node.addKey(walletKeyFromSecret(wifToPrivateKey(wif), t('walletView.imported')));
+            setWif('');
+            setMessage({ ok: true, text: t('walletView.importedOk') });
+          } catch (err) {
+            setMessage({ ok: false, text: (err as Error).message });
+          }
+        }}
+      >
+        <label>
+          {t('walletView.importWif')}
+          <input value={wif} onChange={(e) => setWif(e.target.value)} className="mono" autoComplete="off" />
+        </label>
+        <button type="submit" disabled={!wif}>{t('walletView.import')}</button>
+      </form>
+    </section>
+  );
+}
+
+/** Reasons a student meets, explained; other reasons show Core's code and detail only. */
+const EXPLAINED = new Set([
+  'insufficient-funds',
+  'bad-amount',
+  'bad-address',
+  'txn-mempool-conflict',
+  'bad-txns-inputs-missingorspent',
+  'bad-txns-premature-spend-of-coinbase',
+  'txn-already-in-mempool',
+  'bad-txns-in-belowout',
+]);
+
+function RefusalHelp({ refusal }: { refusal: Refusal }) {
+  const { t } = useTranslation();
+  return (
+    <p className="refusal-help">
+      <span className="tag">{refusal.code}</span> {EXPLAINED.has(refusal.code) ? t(`walletView.why.${refusal.code}`) : t('walletView.why.other')}
+    </p>
+  );
+}
+
+/** A pending or confirmed payment of this wallet. */
+interface WalletPayment extends PaymentView {
+  height: number | null;
+}
+
+function PaymentsPanel() {
+  const { t } = useTranslation();
+  const tip = useView((s) => s.tip);
+  const height = useView((s) => s.height);
+  const mempool = useView((s) => s.mempool);
+  const wallet = useView((s) => s.wallet);
+  const chain = currentSession()?.node.chain ?? null;
+  const mine = useMemo(() => new Set(wallet.map((w) => w.address)), [wallet]);
+  const payments = useMemo(() => {
+    const out: WalletPayment[] = [];
+    const mp = currentSession()?.node.mempool;
+    for (const e of mp?.all() ?? []) {
+      const spent = e.tx.inputs.map((input) => spentOf(`${hashToHex(input.prevout.txid)}:${input.prevout.vout}`));
+      const p = describePayment(e.tx, spent, mine);
+      if (p) out.push({ ...p, height: null });
+    }
+    out.reverse();
+    if (chain) {
+      for (let h = chain.height; h >= Math.max(0, chain.height - HISTORY_BLOCKS) && out.length < HISTORY_SHOWN; h--) {
+        const entry = chain.entryAt(h);
+        const block = entry && chain.getBlock(entry.hash);
+        if (!entry || !block) continue;
+        const undo = chain.getUndo(entry.hash) ?? [];
+        let u = 0;
+        const perTx: (Coin | null)[][] = block.txs.map((tx, i) => (i === 0 ? [] : tx.inputs.map(() => undo[u++] ?? null)));
+        for (let i = block.txs.length - 1; i >= 0; i--) {
+          const p = describePayment(block.txs[i], perTx[i], mine);
+          if (p) out.push({ ...p, height: h });
+        }
+      }
+    }
+    return out.slice(0, HISTORY_SHOWN);
+    // The chain object is mutable: the tip and mempool rows say when to look again.
+  }, [chain, tip, mempool, mine]);
+
+  return (
+    <section className="panel payments-panel" aria-labelledby="payments-title" data-testid="panel-payments">
+      <h2 id="payments-title">{t('walletView.payments.title')}</h2>
+      <p className="muted small">{t('walletView.payments.intro')}</p>
+      {payments.length === 0 ? (
+        <p className="muted">{t('walletView.payments.none')}</p>
+      ) : (
+        <ol className="payment-list">
+          {payments.map((p) => (
+            <li key={`${p.txid}-${p.height ?? 'pending'}`} className={`payment ${p.height === null ? 'pending' : 'confirmed'}`} data-testid="wallet-payment" data-txid={p.txid}>
+              <p className="payment-head">
+                <span className={`tag ${p.height === null ? 'tag-pending' : 'tag-ok'}`}>
+                  {p.height === null ? t('walletView.payments.pending') : t('walletView.payments.confirmed', { height: p.height, count: height - p.height + 1 })}
+                </span>{' '}
+                {p.coinbase && <span className="tag">{t('walletView.payments.reward')}</span>} <span className="mono" title={p.txid}>{short(p.txid, 16)}</span>
+                {p.net !== null && (
+                  <strong className={p.net >= 0n ? 'ok' : 'error'}> {p.net >= 0n ? '+' : '−'}{coins(p.net >= 0n ? p.net : -p.net)}</strong>
+                )}
+                {p.fee !== null && p.fee > 0n && <span className="muted"> · {t('walletView.payments.fee', { fee: coins(p.fee) })}</span>}
+              </p>
+              <div className="tx-io">
+                <div>
+                  <h4>{t('walletView.payments.spends')}</h4>
+                  <ul>
+                    {p.coinbase ? <li>{t('walletView.payments.newCoins')}</li> : p.inputs.map((x) => <Part key={x.outpoint} part={x} />)}
+                  </ul>
+                </div>
+                <div className="tx-arrow" aria-hidden="true">→</div>
+                <div>
+                  <h4>{t('walletView.payments.creates')}</h4>
+                  <ul>
+                    {p.outputs.map((x) => <Part key={x.outpoint} part={x} />)}
+                  </ul>
+                </div>
+              </div>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+/** The coin an unconfirmed input spends: a confirmed output, or an output of a mempool parent. */
+function spentOf(outpoint: string): { value: bigint; script: Uint8Array } | null {
+  const node = currentSession()?.node;
+  const coin = node?.chain?.utxo.getCoin(outpoint);
+  if (coin) return coin;
+  const [txid, vout] = outpoint.split(':');
+  const parent = node?.mempool?.get(txid)?.tx.outputs[Number(vout)];
+  return parent ? { value: parent.value, script: parent.script } : null;
+}
+
+function Part({ part }: { part: PaymentPart }) {
+  const { t } = useTranslation();
+  return (
+    <li className={part.mine ? 'mine' : ''}>
+      <span className="mono" title={part.outpoint}>{short(part.outpoint.split(':')[0], 10)}:{part.outpoint.split(':')[1]}</span>{' '}
+      {part.value !== null ? <strong>{coins(part.value)}</strong> : <span className="muted">{t('walletView.payments.unknownValue')}</span>}{' '}
+      <span className="mono">{part.address ? short(part.address, 14) : '—'}</span> {part.mine && <span className="tag">{t('walletView.mine')}</span>}
+    </li>
+  );
+}
+
+function UtxoPanel() {
+  const { t } = useTranslation();
+  const tip = useView((s) => s.tip);
+  const wallet = useView((s) => s.wallet);
+  const mempool = useView((s) => s.mempool);
+  const [mineOnly, setMineOnly] = useState(false);
+  const [limit, setLimit] = useState(UTXO_PAGE);
+  const mine = useMemo(() => new Set(wallet.map((w) => w.address)), [wallet]);
+  const all = useMemo(() => {
+    const node = currentSession()?.node;
+    const chain = node?.chain;
+    if (!chain) return [];
+    const rows = [];
+    for (const [key, coin] of chain.utxo.entries()) {
+      const address = addressOfScript(coin.script);
+      rows.push({ key, coin, address, mine: !!address && mine.has(address), spender: node.mempool?.spenderOf(key) ?? null });
+    }
+    rows.sort((a, b) => b.coin.height - a.coin.height || (a.key < b.key ? -1 : 1));
+    return rows;
+    // The UTXO set changes with the tip; mempool rows say which coins are being spent.
+  }, [tip, mempool, mine]);
+  const shown = mineOnly ? all.filter((r) => r.mine) : all;
+  const total = (list: typeof all) => list.reduce((s, r) => s + r.coin.value, 0n);
+  const mineRows = all.filter((r) => r.mine);
+  const pendingOutputs = mempool.reduce((n, m) => n + m.outputs.length, 0);
+  return (
+    <section className="panel utxo-panel" aria-labelledby="utxo-title" data-testid="panel-utxo">
+      <h2 id="utxo-title">{t('walletView.utxo.title')}</h2>
+      <p className="muted small">{t('walletView.utxo.intro')}</p>
+      <dl className="facts utxo-totals">
+        <div><dt>{t('walletView.utxo.allCount')}</dt><dd data-testid="utxo-count">{all.length}</dd></div>
+        <div><dt>{t('walletView.utxo.allValue')}</dt><dd>{coins(total(all))}</dd></div>
+        <div><dt>{t('walletView.utxo.mineCount')}</dt><dd>{mineRows.length}</dd></div>
+        <div><dt>{t('walletView.utxo.mineValue')}</dt><dd>{coins(total(mineRows))}</dd></div>
+        <div><dt>{t('walletView.utxo.pendingOutputs')}</dt><dd>{pendingOutputs}</dd></div>
+      </dl>
+      <label className="choice">
+        <input type="checkbox" checked={mineOnly} onChange={(e) => setMineOnly(e.target.checked)} /> {t('walletView.utxo.mineOnly')}
+      </label>
+      <div className="table-scroll utxo-scroll">
+        <table className="utxo-table">
+          <caption className="sr-only">{t('walletView.utxo.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('walletView.utxo.outpoint')}</th>
+              <th scope="col">{t('walletView.address')}</th>
+              <th scope="col">{t('walletView.utxo.value')}</th>
+              <th scope="col">{t('walletView.utxo.height')}</th>
+              <th scope="col">{t('walletView.utxo.state')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.slice(0, limit).map((r) => (
+              <tr key={r.key} className={r.mine ? 'mine' : ''} data-testid="utxo-row">
+                <td className="mono" title={r.key}>{short(r.key.split(':')[0], 12)}:{r.key.split(':')[1]}</td>
+                <td>
+                  <span className="mono">{r.address ?? t('chainView.tx.nonStandard')}</span> {r.mine && <span className="tag">{t('walletView.mine')}</span>}
+                </td>
+                <td>{coins(r.coin.value)}</td>
+                <td>
+                  #{r.coin.height} {r.coin.coinbase && <span className="tag">{t('walletView.utxo.coinbase')}</span>}
+                </td>
+                <td>{r.spender ? t('walletView.utxo.beingSpent', { txid: short(r.spender, 10) }) : t('walletView.utxo.unspent')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {shown.length > limit && (
+        <button type="button" onClick={() => setLimit(limit + UTXO_PAGE)}>{t('walletView.utxo.more', { count: shown.length - limit })}</button>
+      )}
+    </section>
+  );
+}
