@@ -1,9 +1,10 @@
 import type { ViewDef } from './registry';
 import { OverviewView } from './network/OverviewView';
 import { MessagesView } from './messages/MessagesView';
-import { MempoolPanel, MinerPanel } from '../components/Panels';
+import { MinerPanel } from '../components/Panels';
 import { ChainView } from './chain/ChainView';
 import { WalletView } from './wallet/WalletView';
+import { MempoolView } from './mempool/MempoolView';
 
 /** The node screen's tabs, in order. Each view lives in its own file. */
 export const VIEWS: ViewDef[] = [
@@ -11,6 +12,6 @@ export const VIEWS: ViewDef[] = [
   { id: 'messages', label: 'nav.messages', component: MessagesView },
   { id: 'chain', label: 'nav.chain', component: ChainView },
   { id: 'wallet', label: 'nav.wallet', component: WalletView },
-  { id: 'mempool', label: 'nav.mempool', component: MempoolPanel },
+  { id: 'mempool', label: 'nav.mempool', component: MempoolView },
   { id: 'miner', label: 'nav.miner', component: MinerPanel },
 ];

@@ -1,0 +1,43 @@
+/** Strings of the mempool view. */
+export default {
+  en: {
+    mempoolView: {
+      title_one: 'Mempool: {{count}} transaction waiting for a block',
+      title_other: 'Mempool: {{count}} transactions waiting for a block',
+      intro: 'Transactions this node has checked (signatures, unspent inputs, no double spend) and relays; a miner puts them in its next block. Each node keeps its own mempool.',
+      count: 'transactions',
+      bytes: 'bytes',
+      fees: 'fees offered',
+      miningRule: 'this node’s miner',
+      threshold: 'mines at {{threshold}} txs (now {{count}})',
+      empty: 'Empty: no unconfirmed transactions.',
+      meta: '{{size}} bytes · fee {{fee}} · waiting {{age}} s',
+      returned: 'back from block #{{height}} after a reorg',
+      spends: 'Spends (inputs)',
+      creates: 'Creates (outputs)',
+      confirmedCoin: 'confirmed output',
+      unconfirmedParent: 'output of a mempool tx',
+      unknownCoin: 'unknown output',
+    },
+  },
+  ko: {
+    mempoolView: {
+      title_one: '멤풀: 블록을 기다리는 거래 {{count}}개',
+      title_other: '멤풀: 블록을 기다리는 거래 {{count}}개',
+      intro: '이 노드가 검사(서명, 미사용 입력, 이중 지불 없음)하고 전달하는 거래입니다. 채굴자가 다음 블록에 넣습니다. 노드마다 자기 멤풀을 따로 가집니다.',
+      count: '거래',
+      bytes: '바이트',
+      fees: '제시된 수수료',
+      miningRule: '이 노드의 채굴기',
+      threshold: '거래 {{threshold}}개에서 채굴 (지금 {{count}}개)',
+      empty: '비어 있음: 확정되지 않은 거래가 없습니다.',
+      meta: '{{size}}바이트 · 수수료 {{fee}} · {{age}}초째 대기',
+      returned: '재구성 후 블록 #{{height}}에서 돌아옴',
+      spends: '쓰는 것 (입력)',
+      creates: '만드는 것 (출력)',
+      confirmedCoin: '확정된 출력',
+      unconfirmedParent: '멤풀 거래의 출력',
+      unknownCoin: '알 수 없는 출력',
+    },
+  },
+};
