@@ -212,6 +212,12 @@ export class ReportBuffer {
             return;
         }
       }
+      case 'chain-ready': {
+        // The node now has a chain: block 0 is connected (genesis never gets a block-connected).
+        const g = this.node.chain?.genesis;
+        if (g) this.push({ t: 'connected', time: e.time, hash: g.hash, height: 0, prev: null });
+        return;
+      }
       case 'block-mined': {
         const s = this.sighting(e.hash, e.height);
         s.mined ??= e.time;

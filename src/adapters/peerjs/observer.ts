@@ -8,8 +8,9 @@
  * - the dashboard tab runs a `DashboardReceiver` under the well-known id and accepts only
  *   'observer' connections from `obs-` peers of its network.
  *
- * The node never reads anything from this channel (the reporter never handles incoming data)
- * and nodes never link to `obs-` or `dashboard` peers, so consensus cannot depend on it.
+ * The node never reads anything from this channel (the reporter only notes *that* the dashboard's
+ * keepalives arrive, to notice a dashboard that vanished) and nodes never link to `obs-` or
+ * `dashboard` peers, so consensus cannot depend on it.
  */
 import { Peer, type DataConnection, type PeerError } from 'peerjs';
 import type { FullNode } from '../../node/node';
@@ -33,6 +34,13 @@ const MAX_MESSAGE_CHARS = 200_000;
 /** Above this many bytes waiting in the data channel, reports wait (and may collapse into a snapshot). */
 const MAX_BUFFERED = 1 << 20;
 const OPEN_TIMEOUT_MS = 8_000;
+/**
+ * Liveness of the observer channel: the dashboard sends a tiny keepalive every 2 s and each node a
+ * report at least as often; silence for 7 s means the other tab is gone (a closed or crashed tab
+ * does not always close its WebRTC channel: ICE notices only after ~30 s).
+ */
+const KEEPALIVE_MS = 2_000;
+const SILENCE_MS = 7_000;
 
 function peerOptions(c: SignalConfig) {
   return { host: c.host, port: c.port, path: c.path, secure: c.secure, config: { iceServers: c.iceServers }, debug: 0 as const };
@@ -70,6 +78,7 @@ export class ObserverReporter {
   private openTimer: ReturnType<typeof setTimeout> | null = null;
   private flushTimer: ReturnType<typeof setInterval> | null = null;
   private lastSend = 0;
+  private lastHeard = 0;
   private readonly intervalMs: number;
   private readonly heartbeatMs: number;
   private readonly retry: { min: number; max: number };
@@ -137,6 +146,7 @@ export class ObserverReporter {
     this.conn = conn;
     this.openTimer = setTimeout(() => this.safely(() => this.lost(conn)), OPEN_TIMEOUT_MS);
     conn.on('open', () => this.safely(() => this.opened(conn)));
+    conn.on('data', () => (this.lastHeard = Date.now())); // keepalive: contents ignored
     conn.on('close', () => this.safely(() => this.lost(conn)));
     conn.on('error', () => this.safely(() => this.lost(conn)));
   }
@@ -148,6 +158,7 @@ export class ObserverReporter {
     this.attempt = 0;
     this.state = 'connected';
     this.sent = 0;
+    this.lastHeard = Date.now();
     this.send(this.buffer.open());
     this.flushTimer = setInterval(() => this.safely(() => this.flush()), this.intervalMs);
   }
@@ -167,6 +178,7 @@ export class ObserverReporter {
   private flush(): void {
     const conn = this.conn;
     if (!conn?.open) return;
+    if (Date.now() - this.lastHeard > SILENCE_MS) return this.lost(conn);
     for (let i = 0; i < 20; i++) {
       if (conn.dataChannel.bufferedAmount > MAX_BUFFERED) return;
       const r = this.buffer.next(Date.now() - this.lastSend >= this.heartbeatMs);
@@ -247,9 +259,11 @@ export class DashboardReceiver {
   status: ReceiverStatus = { state: 'connecting' };
   private peer: Peer | null = null;
   private readonly conns = new Map<string, DataConnection>();
+  private readonly lastData = new Map<string, number>();
   private readonly prefix: string;
   private closed = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly keepalive: ReturnType<typeof setInterval>;
   private attempt = 0;
 
   constructor(
@@ -258,6 +272,31 @@ export class DashboardReceiver {
   ) {
     this.prefix = observerPeerId(network, '');
     this.createPeer();
+    this.keepalive = setInterval(() => this.checkAlive(), KEEPALIVE_MS);
+  }
+
+  /** Sends each node a keepalive and drops nodes silent for too long (their tab is gone). */
+  private checkAlive(): void {
+    const now = Date.now();
+    for (const [nodeId, conn] of [...this.conns]) {
+      if (now - (this.lastData.get(nodeId) ?? now) > SILENCE_MS) {
+        this.drop(nodeId, conn);
+        continue;
+      }
+      try {
+        if (conn.open) void conn.send('k');
+      } catch {
+        this.drop(nodeId, conn);
+      }
+    }
+  }
+
+  private drop(nodeId: string, conn: DataConnection): void {
+    if (this.conns.get(nodeId) !== conn) return;
+    this.conns.delete(nodeId);
+    this.lastData.delete(nodeId);
+    conn.close();
+    this.onclose?.(nodeId);
   }
 
   private setStatus(s: ReceiverStatus): void {
@@ -308,18 +347,16 @@ export class DashboardReceiver {
     }
     const old = this.conns.get(nodeId);
     this.conns.set(nodeId, conn);
+    this.lastData.set(nodeId, Date.now());
     old?.close();
     conn.on('data', (data: unknown) => {
       if (this.conns.get(nodeId) !== conn) return;
+      this.lastData.set(nodeId, Date.now());
       const text = typeof data === 'string' ? data : data instanceof ArrayBuffer ? new TextDecoder().decode(data) : null;
       const report = text === null ? null : parseReport(text);
       if (report && report.node === nodeId) this.onreport?.(nodeId, report, Date.now());
     });
-    const gone = () => {
-      if (this.conns.get(nodeId) !== conn) return;
-      this.conns.delete(nodeId);
-      this.onclose?.(nodeId);
-    };
+    const gone = () => this.drop(nodeId, conn);
     conn.on('close', gone);
     conn.on('error', gone);
   }
@@ -331,6 +368,7 @@ export class DashboardReceiver {
 
   close(): void {
     this.closed = true;
+    clearInterval(this.keepalive);
     if (this.timer) clearTimeout(this.timer);
     for (const c of this.conns.values()) c.close();
     this.conns.clear();

@@ -4,8 +4,10 @@ import { clockTime } from '../format';
 import { useDash } from './store';
 import { commandsSeen, filterMessages, messageMatrix } from './model';
 import { commandColor } from './shared';
+import { ScrollRegion } from './ScrollRegion';
 
 const SHOWN = 120;
+const PINGS = ['ping', 'pong'];
 
 /**
  * Messages between any two nodes: a from × to matrix of counts (click a cell to pick the pair)
@@ -18,9 +20,11 @@ export function Messages() {
   const [to, setTo] = useState('');
   const [cmd, setCmd] = useState('');
   const [both, setBoth] = useState(true);
-  const matrix = useMemo(() => messageMatrix(data, cmd || null), [data, cmd]);
+  const [pings, setPings] = useState(false);
+  const hidden = useMemo(() => (pings ? [] : PINGS), [pings]);
+  const matrix = useMemo(() => messageMatrix(data, cmd || null, hidden), [data, cmd, hidden]);
   const commands = useMemo(() => commandsSeen(data), [data]);
-  const log = useMemo(() => filterMessages(data, { from, to, cmd, either: both }, SHOWN).reverse(), [data, from, to, cmd, both]);
+  const log = useMemo(() => filterMessages(data, { from, to, cmd, either: both, hide: hidden }, SHOWN).reverse(), [data, from, to, cmd, both, hidden]);
   const ids = matrix.ids;
 
   return (
@@ -50,6 +54,9 @@ export function Messages() {
             <input type="checkbox" checked={both} onChange={(e) => setBoth(e.target.checked)} /> {t('dashboard.msgs.both')}
           </label>
           <label className="choice">
+            <input type="checkbox" checked={pings} onChange={(e) => setPings(e.target.checked)} /> {t('dashboard.msgs.pings')}
+          </label>
+          <label className="choice">
             {t('dashboard.msgs.command')}
             <select value={cmd} onChange={(e) => setCmd(e.target.value)}>
               <option value="">{t('dashboard.msgs.allCommands')}</option>
@@ -64,7 +71,7 @@ export function Messages() {
         </div>
       </div>
       <div className="dash-msgs-body">
-        <div className="dash-scroll dash-matrix-wrap">
+        <ScrollRegion label={t('dashboard.msgs.matrixCaption')} className="dash-matrix-wrap">
           <table className="dash-matrix" data-testid="dash-matrix">
             <caption>{cmd ? t('dashboard.msgs.matrixCaptionCmd', { command: cmd }) : t('dashboard.msgs.matrixCaption')}</caption>
             <thead>
@@ -105,8 +112,8 @@ export function Messages() {
               ))}
             </tbody>
           </table>
-        </div>
-        <div className="dash-scroll dash-log">
+        </ScrollRegion>
+        <ScrollRegion label={t('dashboard.msgs.logCaption')} className="dash-log">
           <table data-testid="dash-log">
             <caption className="sr-only">{t('dashboard.msgs.logCaption')}</caption>
             <thead>
@@ -121,7 +128,7 @@ export function Messages() {
             <tbody>
               {log.map((m) => (
                 <tr key={m.seq} className={m.reason ? 'rejected' : ''}>
-                  <td className="mono">{clockTime(m.time)}</td>
+                  <td className="dash-time">{clockTime(m.time)}</td>
                   <td className="dash-nowrap">
                     {m.from} → {m.to}
                   </td>
@@ -129,7 +136,7 @@ export function Messages() {
                     <span className="dash-cmd" style={{ background: commandColor(m.cmd) }}>{m.cmd}</span>
                   </td>
                   <td className="dash-num">{m.bytes}</td>
-                  <td>
+                  <td className="dash-summary" title={m.reason ? `${m.summary} — ${m.reason}` : m.summary}>
                     {m.summary}
                     {m.reason && <span className="reason"> {m.reason}</span>}
                   </td>
@@ -142,7 +149,7 @@ export function Messages() {
               )}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </div>
     </section>
   );

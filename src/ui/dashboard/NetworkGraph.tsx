@@ -196,10 +196,14 @@ export function NetworkGraph() {
       const [a, b] = byNodeId(m.from, m.to) <= 0 ? [m.from, m.to] : [m.to, m.from];
       const edge = cy.getElementById(`e${a}|${b}`);
       packets.current++;
-      const p = cy.add({ group: 'nodes', data: { id: `p${m.seq}`, label: m.cmd, color: commandColor(m.cmd) }, classes: 'packet', position: { ...from.position() } });
+      // Travel along the middle of the edge, so the packet never hides a node's label.
+      const a0 = from.position();
+      const b0 = to.position();
+      const at = (f: number) => ({ x: a0.x + (b0.x - a0.x) * f, y: a0.y + (b0.y - a0.y) * f });
+      const p = cy.add({ group: 'nodes', data: { id: `p${m.seq}`, label: m.cmd, color: commandColor(m.cmd) }, classes: 'packet', position: at(0.22) });
       edge.addClass('busy');
       p.animate(
-        { position: { ...to.position() } },
+        { position: at(0.78) },
         {
           duration: PACKET_MS,
           easing: 'ease-in-out-sine',

@@ -4,6 +4,7 @@ import { short } from '../format';
 import { useDash } from './store';
 import { byNodeId, tipGroups } from './model';
 import { branchOf } from './shared';
+import { ScrollRegion } from './ScrollRegion';
 
 /** One row per node: role, height, tip, peers, when it last reported. */
 export function NodeTable() {
@@ -18,7 +19,7 @@ export function NodeTable() {
   return (
     <section className="dash-panel dash-nodes" aria-labelledby="dash-nodes-title">
       <h2 id="dash-nodes-title">{t('dashboard.nodes.title')}</h2>
-      <div className="dash-scroll">
+      <ScrollRegion label={t('dashboard.nodes.title')}>
         <table data-testid="dash-node-table">
           <thead>
             <tr>
@@ -44,8 +45,8 @@ export function NodeTable() {
                     {n.online && n.height < top && <span className="dash-tag warn">{t('dashboard.nodes.behind', { count: top - n.height })}</span>}
                   </td>
                   <td>
-                    <span className="mono" title={n.tip ?? ''}>
-                      {short(n.tip, 16)}
+                    <span className="dash-hash" title={n.tip ?? ''}>
+                      {short(n.tip, 12)}
                     </span>
                     {branch && (
                       <span className="dash-branch" style={{ borderColor: branch.color, color: branch.color }}>
@@ -67,7 +68,7 @@ export function NodeTable() {
             )}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { short } from '../format';
 import { useDash } from './store';
 import { propagationOf, recentBlocks, type PropagationRow } from './model';
 import { plusMs } from './shared';
+import { ScrollRegion } from './ScrollRegion';
 
 const MARKS = [
   { key: 'heard', symbol: '○' },
@@ -48,7 +49,7 @@ export function Propagation() {
           <p className="dash-prop-summary" data-testid="dash-prop-summary" data-hash={prop.hash} data-reached={prop.reached}>
             {t('dashboard.prop.summary', { height: prop.height, hash: short(prop.hash, 16), reached: prop.reached, total: prop.rows.length })}
           </p>
-          <div className="dash-scroll">
+          <ScrollRegion label={t('dashboard.prop.title')}>
             <table className="dash-prop-table" data-testid="dash-prop-table">
               <thead>
                 <tr>
@@ -69,7 +70,7 @@ export function Propagation() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         </>
       )}
     </section>

@@ -227,7 +227,8 @@ function applyEvent(d: Draft, n: DashNode, e: ObsEvent, reportingIds: Set<string
       d.blockW(e);
       return n;
     case 'connected': {
-      d.seenOn(d.blockW(e), n.id, 'connected', at);
+      const b = d.blockW(e);
+      if (e.height > 0) d.seenOn(b, n.id, 'connected', at); // genesis comes with the parameters, it does not propagate
       const chain = n.chain.length && n.chain[n.chain.length - 1].hash !== e.prev ? [] : n.chain;
       return { ...n, chain: keepLast([...chain, { hash: e.hash, height: e.height, prev: e.prev }], LIMITS.chain) };
     }
@@ -482,14 +483,17 @@ export function propagationOf(s: DashState, hash: string): Propagation | null {
 }
 
 /** Message counts between every ordered pair of nodes, optionally for one command. */
-export function messageMatrix(s: DashState, cmd: string | null): { ids: string[]; count(from: string, to: string): number; max: number } {
+export function messageMatrix(s: DashState, cmd: string | null, hide: string[] = []): { ids: string[]; count(from: string, to: string): number; max: number } {
   const ids = new Set<string>(Object.keys(s.nodes));
   for (const k of Object.keys(s.pairs)) for (const id of k.split('>')) ids.add(id);
   let max = 0;
   const cell = (from: string, to: string) => {
     const c = s.pairs[`${from}>${to}`];
     if (!c) return 0;
-    return cmd ? c[cmd] ?? 0 : Object.values(c).reduce((a, b) => a + b, 0);
+    if (cmd) return hide.includes(cmd) ? 0 : c[cmd] ?? 0;
+    let n = 0;
+    for (const [k, v] of Object.entries(c)) if (!hide.includes(k)) n += v;
+    return n;
   };
   const sorted = [...ids].sort(byNodeId);
   for (const a of sorted) for (const b of sorted) max = Math.max(max, cell(a, b));
@@ -503,12 +507,13 @@ export function commandsSeen(s: DashState): string[] {
   return [...set].sort();
 }
 
-/** Messages matching a filter (either end may be '' for any; cmd '' for any), newest last. */
-export function filterMessages(s: DashState, f: { from: string; to: string; cmd: string; either?: boolean }, max = 200): MessageRecord[] {
+/** Messages matching a filter (either end may be '' for any; cmd '' for any; `hide` commands left out), newest last. */
+export function filterMessages(s: DashState, f: { from: string; to: string; cmd: string; either?: boolean; hide?: string[] }, max = 200): MessageRecord[] {
   const out: MessageRecord[] = [];
   for (let i = s.messages.length - 1; i >= 0 && out.length < max; i--) {
     const m = s.messages[i];
     if (f.cmd && m.cmd !== f.cmd) continue;
+    if (f.hide?.includes(m.cmd)) continue;
     const direct = (!f.from || m.from === f.from) && (!f.to || m.to === f.to);
     const reverse = f.either && (!f.from || m.to === f.from) && (!f.to || m.from === f.to);
     if (direct || reverse) out.push(m);
