@@ -1,10 +1,10 @@
 import type { ViewDef } from './registry';
 import { OverviewView } from './network/OverviewView';
 import { MessagesView } from './messages/MessagesView';
-import { MinerPanel } from '../components/Panels';
 import { ChainView } from './chain/ChainView';
 import { WalletView } from './wallet/WalletView';
 import { MempoolView } from './mempool/MempoolView';
+import { MinerView } from './miner/MinerView';
 
 /** The node screen's tabs, in order. Each view lives in its own file. */
 export const VIEWS: ViewDef[] = [
@@ -13,5 +13,5 @@ export const VIEWS: ViewDef[] = [
   { id: 'chain', label: 'nav.chain', component: ChainView },
   { id: 'wallet', label: 'nav.wallet', component: WalletView },
   { id: 'mempool', label: 'nav.mempool', component: MempoolView },
-  { id: 'miner', label: 'nav.miner', component: MinerPanel },
+  { id: 'miner', label: 'nav.miner', component: MinerView },
 ];
