@@ -2,7 +2,7 @@
  * `npm run bench [-- filter]`: runs every bench/*.bench.ts, prints each figure beside its anchor
  * as a ratio, and writes bench/results.json.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchFigure, BenchModule } from './harness';
@@ -18,13 +18,22 @@ const all: BenchFigure[] = [];
 for (const file of files) {
   console.log(`\n# ${file}`);
   const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as BenchModule;
-  const figures = await mod.run();
+  const figures = (await mod.run()).map((f) => ({ ...f, bench: file.replace(/\.bench\.ts$/, '') }));
   for (const f of figures) console.log(format(f));
   all.push(...figures);
 }
 
+// A filtered run replaces only its own benches' figures; the others stay as last measured.
 const out = path.join(dir, 'results.json');
-writeFileSync(out, JSON.stringify(all, null, 2) + '\n');
+const ran = new Set(files.map((f) => f.replace(/\.bench\.ts$/, '')));
+let previous: (BenchFigure & { bench?: string })[] = [];
+try {
+  previous = JSON.parse(readFileSync(out, 'utf8'));
+} catch {
+  previous = [];
+}
+const merged = [...previous.filter((f) => f.bench && !ran.has(f.bench)), ...all];
+writeFileSync(out, JSON.stringify(merged, null, 2) + '\n');
 console.log('\n' + table(all));
 console.log(`\nwrote ${path.relative(process.cwd(), out)} (${all.length} figures)`);
 const failed = all.filter((f) => f.pass === false);
