@@ -5,6 +5,7 @@ import { ChainView } from './chain/ChainView';
 import { WalletView } from './wallet/WalletView';
 import { MempoolView } from './mempool/MempoolView';
 import { MinerView } from './miner/MinerView';
+import { TimelineView } from './timeline/TimelineView';
 
 /** The node screen's tabs, in order. Each view lives in its own file. */
 export const VIEWS: ViewDef[] = [
@@ -14,4 +15,5 @@ export const VIEWS: ViewDef[] = [
   { id: 'wallet', label: 'nav.wallet', component: WalletView },
   { id: 'mempool', label: 'nav.mempool', component: MempoolView },
   { id: 'miner', label: 'nav.miner', component: MinerView },
+  { id: 'timeline', label: 'nav.timeline', component: TimelineView },
 ];
