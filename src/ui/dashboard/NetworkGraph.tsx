@@ -196,14 +196,18 @@ export function NetworkGraph() {
       const [a, b] = byNodeId(m.from, m.to) <= 0 ? [m.from, m.to] : [m.to, m.from];
       const edge = cy.getElementById(`e${a}|${b}`);
       packets.current++;
-      // Travel along the middle of the edge, so the packet never hides a node's label.
+      // Travel between the two nodes' outlines, so a packet never hides a node's label.
       const a0 = from.position();
       const b0 = to.position();
+      const len = Math.hypot(b0.x - a0.x, b0.y - a0.y) || 1;
+      const margin = (n: typeof from) => Math.max(n.width(), n.height()) / 2 + 14;
+      const f0 = Math.min(0.45, margin(from) / len);
+      const f1 = Math.max(0.55, 1 - margin(to) / len);
       const at = (f: number) => ({ x: a0.x + (b0.x - a0.x) * f, y: a0.y + (b0.y - a0.y) * f });
-      const p = cy.add({ group: 'nodes', data: { id: `p${m.seq}`, label: m.cmd, color: commandColor(m.cmd) }, classes: 'packet', position: at(0.22) });
+      const p = cy.add({ group: 'nodes', data: { id: `p${m.seq}`, label: m.cmd, color: commandColor(m.cmd) }, classes: 'packet', position: at(f0) });
       edge.addClass('busy');
       p.animate(
-        { position: at(0.78) },
+        { position: at(f1) },
         {
           duration: PACKET_MS,
           easing: 'ease-in-out-sine',

@@ -1,0 +1,208 @@
+/**
+ * The teacher dashboard in real Chromium: `scripts/start.mjs` (the app and its PeerJS signalling
+ * server) as a child process, one browser, a dashboard tab and a 4-node regtest network (central,
+ * miner, two wallets, star). The dashboard is not a node: it only hears the nodes' observer
+ * reports. Every wait is on something the page shows; the only setup step done through
+ * `window.tabchain` is asking the miner to mine (the mining UI is another view's business).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const shots = path.join(root, 'artifacts', 'screenshots');
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const NET = `dash${Date.now() % 1_000_000}`;
+const IDS = ['3000', '3001', '3002', '3003'];
+
+let server: ChildProcess;
+let base = '';
+let serverLog = '';
+let browser: Browser;
+let ctx: BrowserContext;
+const pageErrors: string[] = [];
+const nodes = new Map<string, Page>();
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(): Promise<void> {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, ['scripts/start.mjs', '--port', String(port)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${serverLog}`)), 60_000);
+    server.stdout!.on('data', (d: Buffer) => {
+      serverLog += d.toString();
+      if (serverLog.includes(`:${port}/`)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    server.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
+    server.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${serverLog}`)));
+  });
+}
+
+async function newPage(url: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const page = await ctx.newPage();
+  await page.setViewportSize(viewport);
+  // Vite's dev client throws this when its HMR socket cannot open (start.mjs turns HMR off): not ours.
+  page.on('pageerror', (e) => {
+    if (!/WebSocket closed without opened/.test(e.message)) pageErrors.push(`${url}: ${e.message}`);
+  });
+  await page.goto(base + url);
+  return page;
+}
+
+/** Opens a node tab and waits until its node runs (the header shows its id). */
+async function openNode(role: 'central' | 'miner' | 'wallet'): Promise<Page> {
+  const page = await newPage(`/?network=${NET}&role=${role}&topology=star&preset=regtest`);
+  await page.getByTestId('node-id').waitFor({ timeout: 60_000 });
+  const id = (await page.getByTestId('node-id').textContent())!.trim();
+  nodes.set(id, page);
+  return page;
+}
+
+async function openDashboard(viewport = { width: 1920, height: 1080 }, lang = 'en'): Promise<Page> {
+  const page = await newPage(`/?dashboard=${NET}&lang=${lang}`, viewport);
+  await page.getByTestId('dash-receiver').waitFor();
+  await page.waitForFunction(() => (window as unknown as { tabchainDashboard?: { receiver: { status: { state: string } } } }).tabchainDashboard?.receiver.status.state === 'listening', null, { timeout: 30_000 });
+  return page;
+}
+
+/** Heights the dashboard's node table shows, by node id. */
+async function shownHeights(dash: Page): Promise<Record<string, string | null>> {
+  const out: Record<string, string | null> = {};
+  for (const id of IDS) {
+    const row = dash.getByTestId(`dash-node-${id}`);
+    out[id] = (await row.count()) ? await row.getAttribute('data-height') : null;
+  }
+  return out;
+}
+
+async function waitForHeights(dash: Page, height: number, timeout = 30_000): Promise<void> {
+  await dash.waitForFunction(
+    ({ ids, h }) => ids.every((id) => document.querySelector(`[data-testid="dash-node-${id}"]`)?.getAttribute('data-height') === String(h) && document.querySelector(`[data-testid="dash-node-${id}"]`)?.getAttribute('data-online') === 'true'),
+    { ids: IDS, h: height },
+    { timeout, polling: 100 },
+  );
+}
+
+async function waitForStarEdges(dash: Page): Promise<void> {
+  await dash.waitForFunction(() => document.querySelector('[data-testid="dash-graph"]')?.getAttribute('data-edges')?.split(' ').sort().join(' ') === '3000-3001 3000-3002 3000-3003', null, { timeout: 30_000, polling: 100 });
+}
+
+async function mineOn(id: string): Promise<string> {
+  const page = nodes.get(id)!;
+  const before = await page.evaluate(() => (window as unknown as { tabchain: { node: { height: number } } }).tabchain.node.height);
+  await page.evaluate(() => (window as unknown as { tabchain: { node: { mineOnce(): void } } }).tabchain.node.mineOnce());
+  await page.waitForFunction((h) => (window as unknown as { tabchain: { node: { height: number } } }).tabchain.node.height > h, before, { timeout: 30_000 });
+  return page.evaluate(() => (window as unknown as { tabchain: { node: { tipHash: string } } }).tabchain.node.tipHash);
+}
+
+async function waitForPropagation(dash: Page, hash: string): Promise<void> {
+  await dash.waitForFunction(
+    (h) => {
+      const s = document.querySelector('[data-testid="dash-prop-summary"]');
+      return s?.getAttribute('data-hash') === h && s.getAttribute('data-reached') === '4';
+    },
+    hash,
+    { timeout: 30_000, polling: 100 },
+  );
+  for (const id of IDS) expect(await dash.getByTestId(`dash-prop-${id}`).getAttribute('data-done'), id).toBe('true');
+}
+
+async function seriousAxeViolations(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).analyze();
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+}
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  await startServer();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  ctx = await browser.newContext();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+});
+
+describe('teacher dashboard (4-node regtest network, star)', () => {
+  let dash: Page;
+
+  it('opened first, it sees every node, its links and heights, and a block reaching all 4 nodes', async () => {
+    dash = await openDashboard();
+    expect(await dash.getByRole('heading', { level: 1 }).textContent()).toContain(NET);
+
+    await openNode('central');
+    await openNode('miner');
+    await openNode('wallet');
+    await openNode('wallet');
+    expect([...nodes.keys()].sort()).toEqual(IDS);
+
+    await waitForHeights(dash, 0);
+    await waitForStarEdges(dash);
+    expect(await dash.getByTestId('dash-online').textContent()).toBe('4');
+    expect(await dash.getByTestId('dash-graph').getAttribute('data-nodes')).toBe(IDS.join(' '));
+
+    // The miner (3001: the second tab) mines; the block spreads through the central node.
+    const hash = await mineOn('3001');
+    await waitForHeights(dash, 1);
+    expect(await shownHeights(dash)).toEqual({ '3000': '1', '3001': '1', '3002': '1', '3003': '1' });
+    await waitForPropagation(dash, hash);
+    // The matrix counts the block going out of the miner to the central node.
+    expect(await dash.getByTestId('dash-matrix').getByRole('button', { name: /from 3001 to 3000/ }).textContent()).not.toBe('·');
+    await expect.poll(() => dash.getByTestId('dash-verdict').textContent()).toMatch(/share one tip, at height 1/);
+
+    // Another block, photographed while its messages travel along the edges.
+    const hash2 = await mineOn('3000');
+    await dash.waitForTimeout(350);
+    await dash.screenshot({ path: path.join(shots, 'dashboard-1920x1080.png') });
+    await waitForPropagation(dash, hash2);
+    await dash.screenshot({ path: path.join(shots, 'dashboard-1920x1080-settled.png') });
+    await dash.setViewportSize({ width: 1280, height: 800 });
+    await dash.waitForTimeout(400);
+    await dash.screenshot({ path: path.join(shots, 'dashboard-1280x800.png') });
+    await dash.screenshot({ path: path.join(shots, 'dashboard-1280x800-full.png'), fullPage: true });
+
+    expect(await seriousAxeViolations(dash)).toEqual([]);
+  }, 180_000);
+
+  it('opened after the nodes, it catches up from their snapshots (nodes, links, heights, the last block)', async () => {
+    await dash.close();
+    const hash = await mineOn('3001'); // nobody watching: height 3
+    const late = await openDashboard({ width: 1920, height: 1080 }, 'ko');
+    await waitForHeights(late, 3);
+    await waitForStarEdges(late);
+    await waitForPropagation(late, hash);
+    await late.screenshot({ path: path.join(shots, 'dashboard-late-ko-1920x1080.png') });
+    expect(await seriousAxeViolations(late)).toEqual([]);
+    // Korean on the page, no missing translation keys.
+    expect(await late.getByRole('heading', { level: 1 }).textContent()).toContain('교사용 대시보드');
+    expect(await late.evaluate(() => (window as unknown as { __missingKeys?: string[] }).__missingKeys ?? [])).toEqual([]);
+  }, 120_000);
+
+  it('a node tab that closes goes offline on the dashboard, its link disappears, and nothing threw', async () => {
+    const late = ctx.pages().find((p) => p.url().includes('dashboard='))!;
+    await nodes.get('3003')!.close();
+    await late.waitForFunction(() => document.querySelector('[data-testid="dash-node-3003"]')?.getAttribute('data-online') === 'false', null, { timeout: 30_000 });
+    await late.waitForFunction(() => document.querySelector('[data-testid="dash-graph"]')?.getAttribute('data-edges')?.split(' ').sort().join(' ') === '3000-3001 3000-3002', null, { timeout: 30_000 });
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});
