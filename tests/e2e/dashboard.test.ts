@@ -156,6 +156,7 @@ describe('teacher dashboard (4-node regtest network, star)', () => {
     await openNode('wallet');
     expect([...nodes.keys()].sort()).toEqual(IDS);
 
+    await dash.bringToFront(); // the projector shows the dashboard (hidden tabs get no animation frames)
     await waitForHeights(dash, 0);
     await waitForStarEdges(dash);
     expect(await dash.getByTestId('dash-online').textContent()).toBe('4');

@@ -185,7 +185,8 @@ export function NetworkGraph() {
       top = Math.max(top, m.seq);
     }
     lastSeq.current = top;
-    if (!cy || !animate || fresh.length === 0) return;
+    // A hidden tab gets no animation frames: packets would pile up and play all at once later.
+    if (!cy || !animate || fresh.length === 0 || document.hidden) return;
     fresh.sort((a, b) => a.time - b.time || a.seq - b.seq);
     for (const m of fresh) {
       if (!pings && (m.cmd === 'ping' || m.cmd === 'pong')) continue;
@@ -197,8 +198,8 @@ export function NetworkGraph() {
       const edge = cy.getElementById(`e${a}|${b}`);
       packets.current++;
       // Travel between the two nodes' outlines, so a packet never hides a node's label.
-      const a0 = from.position();
-      const b0 = to.position();
+      const a0 = { ...from.position() };
+      const b0 = { ...to.position() };
       const len = Math.hypot(b0.x - a0.x, b0.y - a0.y) || 1;
       const margin = (n: typeof from) => Math.max(n.width(), n.height()) / 2 + 14;
       const f0 = Math.min(0.45, margin(from) / len);
@@ -206,18 +207,18 @@ export function NetworkGraph() {
       const at = (f: number) => ({ x: a0.x + (b0.x - a0.x) * f, y: a0.y + (b0.y - a0.y) * f });
       const p = cy.add({ group: 'nodes', data: { id: `p${m.seq}`, label: m.cmd, color: commandColor(m.cmd) }, classes: 'packet', position: at(f0) });
       edge.addClass('busy');
-      p.animate(
-        { position: at(f1) },
-        {
-          duration: PACKET_MS,
-          easing: 'ease-in-out-sine',
-          complete: () => {
-            packets.current--;
-            p.remove();
-            edge.removeClass('busy');
-          },
-        },
-      );
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        packets.current--;
+        if (!cy.destroyed()) {
+          p.remove();
+          edge.removeClass('busy');
+        }
+      };
+      p.animate({ position: at(f1) }, { duration: PACKET_MS, easing: 'ease-in-out-sine', complete: finish });
+      setTimeout(finish, PACKET_MS * 3); // never leave a packet behind (an animation can be cut short)
     }
   }, [data.messages, animate, pings]);
 
