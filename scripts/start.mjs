@@ -4,6 +4,7 @@
 //   npm start -- --host            -> bind every interface, print the LAN addresses for a classroom
 //   npm start -- --port 8080       -> another port
 //   npm start -- --prod            -> serve the static build in dist/ (run `npm run build` first)
+//   npm start -- --prod --dist D   -> serve the static build in D instead
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +29,13 @@ const prod = flag('--prod');
 
 const app = express();
 const server = http.createServer(app);
+// Every open socket, so stopping closes the signalling websockets too (server.close() alone
+// waits for them forever, and the tabs would go on believing the server is up).
+const sockets = new Set();
+server.on('connection', (s) => {
+  sockets.add(s);
+  s.on('close', () => sockets.delete(s));
+});
 
 // PeerJS signalling lives at /peerjs on the same origin, so a page finds it from its own URL.
 const peerServer = ExpressPeerServer(server, { path: '/', allow_discovery: true, alive_timeout: 20_000 });
@@ -35,14 +43,18 @@ app.use('/peerjs', peerServer);
 peerServer.on('connection', (c) => process.env.TABCHAIN_VERBOSE && console.log('peer connected', c.getId()));
 peerServer.on('disconnect', (c) => process.env.TABCHAIN_VERBOSE && console.log('peer left', c.getId()));
 
+let closeVite = () => {};
 if (prod) {
-  const dist = path.join(root, 'dist');
+  // --dist DIR serves another build (the e2e tests build into a directory of their own).
+  const dist = path.resolve(root, option('--dist', 'dist'));
   app.use(express.static(dist));
   app.use((_req, res) => res.sendFile(path.join(dist, 'index.html')));
 } else {
   const { createServer } = await import('vite');
-  // HMR is off: its websocket would compete with the signalling server's on this port.
-  const vite = await createServer({ root, server: { middlewareMode: true, hmr: false }, appType: 'spa' });
+  // HMR and Vite's websocket are off: it would listen on a fixed port (24678) that a second
+  // server on this machine cannot have, and the page would log a failed connection.
+  const vite = await createServer({ root, server: { middlewareMode: true, hmr: false, ws: false }, appType: 'spa' });
+  closeVite = () => vite.close();
   app.use(vite.middlewares);
 }
 
@@ -56,6 +68,11 @@ server.listen(port, host, () => {
   for (const u of urls) console.log(`  ${u}`);
 });
 
-const stop = () => server.close(() => process.exit(0));
+const stop = () => {
+  server.close();
+  for (const s of sockets) s.destroy();
+  void Promise.resolve(closeVite()).finally(() => process.exit(0));
+  setTimeout(() => process.exit(0), 2000).unref();
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
