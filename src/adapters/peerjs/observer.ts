@@ -42,6 +42,23 @@ const OPEN_TIMEOUT_MS = 8_000;
 const KEEPALIVE_MS = 2_000;
 const SILENCE_MS = 7_000;
 
+/**
+ * Whether the dashboard is registered on the signalling server, asked over plain HTTP (PeerServer's
+ * peer list, `allow_discovery`): far cheaper than a WebRTC offer to nobody every few seconds.
+ * null when the server does not say (discovery off, network error): then just try to connect.
+ */
+async function dashboardRegistered(c: SignalConfig, network: string): Promise<boolean | null> {
+  try {
+    const path = c.path.endsWith('/') ? c.path : `${c.path}/`;
+    const res = await fetch(`${c.secure ? 'https' : 'http'}://${c.host}:${c.port}${path}peerjs/peers`, { cache: 'no-store' });
+    if (!res.ok) return null;
+    const ids = (await res.json()) as unknown;
+    return Array.isArray(ids) ? ids.includes(dashboardPeerId(network)) : null;
+  } catch {
+    return null;
+  }
+}
+
 function peerOptions(c: SignalConfig) {
   return { host: c.host, port: c.port, path: c.path, secure: c.secure, config: { iceServers: c.iceServers }, debug: 0 as const };
 }
@@ -57,7 +74,7 @@ export interface ReporterOptions {
   intervalMs?: number;
   /** An empty report keeps "last seen" fresh when nothing happens (default 2 s). */
   heartbeatMs?: number;
-  /** Retry delays while no dashboard exists: doubling from `min` up to `max` (default 1 s … 5 s). */
+  /** Retry delays while no dashboard exists: doubling from `min` up to `max` (default 1 s … 3 s). */
   retry?: { min: number; max: number };
   limits?: Partial<ReportLimits>;
 }
@@ -79,6 +96,7 @@ export class ObserverReporter {
   private flushTimer: ReturnType<typeof setInterval> | null = null;
   private lastSend = 0;
   private lastHeard = 0;
+  private looking = false;
   private readonly intervalMs: number;
   private readonly heartbeatMs: number;
   private readonly retry: { min: number; max: number };
@@ -89,7 +107,7 @@ export class ObserverReporter {
   ) {
     this.intervalMs = opts.intervalMs ?? 200;
     this.heartbeatMs = opts.heartbeatMs ?? 2_000;
-    this.retry = opts.retry ?? { min: 1_000, max: 5_000 };
+    this.retry = opts.retry ?? { min: 1_000, max: 3_000 };
     this.buffer = new ReportBuffer(node, opts.topology, opts.limits);
     this.safely(() => this.createPeer());
   }
@@ -125,7 +143,7 @@ export class ObserverReporter {
     const peer = new Peer(observerPeerId(this.opts.network, this.node.id), peerOptions(this.opts.signal));
     this.peer = peer;
     this.state = 'searching';
-    peer.on('open', () => this.safely(() => this.connect()));
+    peer.on('open', () => this.safely(() => this.lookForDashboard()));
     peer.on('disconnected', () => this.safely(() => this.retryLater(false)));
     peer.on('error', (err: PeerError<string>) =>
       this.safely(() => {
@@ -137,7 +155,20 @@ export class ObserverReporter {
     );
   }
 
-  /** Looks for the dashboard: opens the observer data channel to its well-known id. */
+  /** Connects if the dashboard is there (or if the server will not say), else tries again later. */
+  private lookForDashboard(): void {
+    if (this.state === 'stopped' || this.conn || this.looking) return;
+    this.looking = true;
+    void dashboardRegistered(this.opts.signal, this.opts.network).then((present) =>
+      this.safely(() => {
+        this.looking = false;
+        if (present === false) this.retryLater(false);
+        else this.connect();
+      }),
+    );
+  }
+
+  /** Opens the observer data channel to the dashboard's well-known id. */
   private connect(): void {
     const peer = this.peer;
     if (!peer || peer.destroyed || peer.disconnected || this.state === 'stopped' || this.conn) return;
@@ -203,7 +234,7 @@ export class ObserverReporter {
     this.lastSend = Date.now();
   }
 
-  /** Tries again later: 1 s, 2 s, 4 s, then every 5 s while no dashboard answers. */
+  /** Tries again later: 1 s, 2 s, then every 3 s while no dashboard is there. */
   private retryLater(freshPeer: boolean): void {
     if (this.state === 'stopped' || this.retryTimer) return;
     if (this.conn) {
@@ -232,7 +263,7 @@ export class ObserverReporter {
             peer?.destroy();
             this.createPeer();
           } else if (peer.disconnected) peer.reconnect();
-          else this.connect();
+          else this.lookForDashboard();
         }),
       delay,
     );
