@@ -201,7 +201,7 @@ describe('views of one node', () => {
       for (const size of SIZES) {
         await page.setViewportSize(size);
         await page.waitForTimeout(400);
-        await page.screenshot({ path: path.join(shots, `${v.id}-${size.width}x${size.height}.png`) });
+        await page.screenshot({ path: path.join(shots, `views-${v.id}-${size.width}x${size.height}.png`) });
       }
       const result = await new AxeBuilder({ page }).include('#view').analyze();
       for (const violation of result.violations)
@@ -214,7 +214,7 @@ describe('views of one node', () => {
     await central.getByLabel('Projector mode').check();
     await central.getByRole('combobox', { name: 'Language' }).selectOption('ko');
     await central.waitForTimeout(400);
-    await central.screenshot({ path: path.join(shots, 'chain-ko-projector-1920x1080.png') });
+    await central.screenshot({ path: path.join(shots, 'views-chain-ko-projector-1920x1080.png') });
     await classroom.evaluate(() => (window as unknown as Win).tabchain.node.setMining('off'));
     expect(problems).toEqual([]);
   }, 240_000);

@@ -201,7 +201,7 @@ function Transactions({ block, undo, active, utxoHas }: { block: Block; undo: Co
               </p>
               <div className="tx-io">
                 <div>
-                  <h4>{t('chainView.tx.inputs')}</h4>
+                  <h3>{t('chainView.tx.inputs')}</h3>
                   <ul>
                     {cb ? (
                       <li>{t('chainView.tx.newCoins')}</li>
@@ -225,7 +225,7 @@ function Transactions({ block, undo, active, utxoHas }: { block: Block; undo: Co
                 </div>
                 <div className="tx-arrow" aria-hidden="true">→</div>
                 <div>
-                  <h4>{t('chainView.tx.outputs')}</h4>
+                  <h3>{t('chainView.tx.outputs')}</h3>
                   <ul>
                     {tx.outputs.map((o, v) => {
                       const unspent = utxoHas(`${id}:${v}`);

@@ -63,7 +63,7 @@ export function MempoolView() {
                 </p>
                 <div className="tx-io">
                   <div>
-                    <h4>{t('mempoolView.spends')}</h4>
+                    <h3>{t('mempoolView.spends')}</h3>
                     <ul>
                       {x.inputs.map((i) => (
                         <li key={i.outpoint} className={i.address && mine.has(i.address) ? 'mine' : ''}>
@@ -78,7 +78,7 @@ export function MempoolView() {
                   </div>
                   <div className="tx-arrow" aria-hidden="true">→</div>
                   <div>
-                    <h4>{t('mempoolView.creates')}</h4>
+                    <h3>{t('mempoolView.creates')}</h3>
                     <ul>
                       {x.outputs.map((o, v) => (
                         <li key={v} className={mine.has(o.address) ? 'mine' : ''}>

@@ -40,9 +40,10 @@ export function HashRatePlot({ points, workers }: { points: readonly HashRatePoi
   const dataRef = useRef(data);
   dataRef.current = data;
 
+  const hasPoints = points.length > 0;
   useEffect(() => {
     const el = box.current;
-    if (!el) return;
+    if (!el || !hasPoints) return;
     const height = Math.max(160, Math.round(parseFloat(getComputedStyle(el).fontSize) * 13));
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
@@ -74,7 +75,7 @@ export function HashRatePlot({ points, workers }: { points: readonly HashRatePoi
       u.destroy();
       plot.current = null;
     };
-  }, [workers, t, i18n.resolvedLanguage]);
+  }, [workers, t, i18n.resolvedLanguage, hasPoints]);
 
   useEffect(() => {
     plot.current?.setData(data as uPlot.AlignedData);
@@ -84,8 +85,8 @@ export function HashRatePlot({ points, workers }: { points: readonly HashRatePoi
   const max = points.reduce((m, p) => Math.max(m, p.rate), 0);
   return (
     <figure className="hashrate-plot">
-      <div ref={box} role="img" aria-label={latest ? t('minerView.plot.aria', { now: rate(latest.rate), max: rate(max) }) : t('minerView.plot.empty')} />
-      <figcaption className="muted small">{points.length ? t('minerView.plot.caption') : t('minerView.plot.empty')}</figcaption>
+      {hasPoints && <div ref={box} role="img" aria-label={latest ? t('minerView.plot.aria', { now: rate(latest.rate), max: rate(max) }) : ''} />}
+      <figcaption className={hasPoints ? 'muted small' : 'muted'}>{hasPoints ? t('minerView.plot.caption') : t('minerView.plot.empty')}</figcaption>
     </figure>
   );
 }

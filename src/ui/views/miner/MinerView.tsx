@@ -59,108 +59,112 @@ export function MinerView() {
 
   return (
     <div className="miner-view">
-      <section className="panel miner-controls" aria-labelledby="miner-title" data-testid="panel-miner">
-        <h2 id="miner-title">{t('minerView.title')}</h2>
-        <p data-testid="miner-state" className="miner-state">
-          {mining.active ? t('minerView.searching') : t('minerView.idle')} · {t(`minerView.mode.${mining.mode}`)}
-          {mining.mode === 'threshold' ? ` (${t('minerView.thresholdShort', { n: mining.threshold })})` : ''}
-        </p>
-        <div className="buttons">
-          {role !== 'wallet' && (
-            <button type="button" onClick={() => node()?.mineOnce()}>{t('minerView.mineNow')}</button>
+      <div className="miner-col">
+        <section className="panel miner-controls" aria-labelledby="miner-title" data-testid="panel-miner">
+          <h2 id="miner-title">{t('minerView.title')}</h2>
+          <p data-testid="miner-state" className="miner-state">
+            {mining.active ? t('minerView.searching') : t('minerView.idle')} · {t(`minerView.mode.${mining.mode}`)}
+            {mining.mode === 'threshold' ? ` (${t('minerView.thresholdShort', { n: mining.threshold })})` : ''}
+          </p>
+          <div className="buttons">
+            {role !== 'wallet' && (
+              <button type="button" onClick={() => node()?.mineOnce()}>{t('minerView.mineNow')}</button>
+            )}
+            <button type="button" onClick={() => node()?.setMining('continuous')} disabled={mining.mode === 'continuous'}>{t('minerView.startContinuous')}</button>
+            <button type="button" onClick={() => node()?.setMining('threshold')} disabled={mining.mode === 'threshold'}>{t('minerView.startThreshold')}</button>
+            <button type="button" onClick={() => node()?.setMining('off')} disabled={mining.mode === 'off'}>{t('minerView.stop')}</button>
+          </div>
+          <div className="miner-settings">
+            <label>
+              {t('minerView.threshold')}
+              <input type="number" min={1} max={100} value={mining.threshold} onChange={(e) => node()?.setMining(node()!.mining, Number(e.target.value))} />
+            </label>
+            <label>
+              {t('minerView.workers', { max: mining.maxConcurrency })}
+              <select value={mining.concurrency} disabled={!canSetWorkers} onChange={(e) => setWorkers(Number(e.target.value))} data-testid="worker-count">
+                {Array.from({ length: Math.max(1, mining.maxConcurrency) }, (_, i) => (
+                  <option key={i + 1} value={i + 1}>{i + 1}</option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <p className="muted small">
+            {mining.job
+              ? t('minerView.job', { height: mining.job.height, count: mining.job.txCount })
+              : mining.lastStop
+                ? t(`minerView.stopped.${mining.lastStop.why}`)
+                : t('minerView.noJob')}
+            {kernel && ` · ${t('minerView.kernel', { kernel })}`}
+          </p>
+          <p className="muted small">{t('minerView.found', { count: mining.found })}</p>
+        </section>
+
+        <section className="panel miner-difficulty" aria-labelledby="miner-diff-title">
+          <h2 id="miner-diff-title">{t('minerView.difficulty.title')}</h2>
+          {params && bits !== null ? (
+            <>
+              <p>{t('minerView.difficulty.bits', { bits: bitsHex(bits), zeros: zeroBitsOfHex(targetHex(bits)) })}</p>
+              <p>
+                {params.retargetInterval > 0
+                  ? t('minerView.difficulty.retarget', {
+                      interval: params.retargetInterval,
+                      spacing: params.targetSpacing,
+                      next: (Math.floor(height / params.retargetInterval) + 1) * params.retargetInterval,
+                    })
+                  : t('minerView.difficulty.fixed', { spacing: params.targetSpacing })}
+              </p>
+              <p className="muted small">{t('minerView.difficulty.consensus')}</p>
+            </>
+          ) : (
+            <p className="muted">{t('minerView.difficulty.none')}</p>
           )}
-          <button type="button" onClick={() => node()?.setMining('continuous')} disabled={mining.mode === 'continuous'}>{t('minerView.startContinuous')}</button>
-          <button type="button" onClick={() => node()?.setMining('threshold')} disabled={mining.mode === 'threshold'}>{t('minerView.startThreshold')}</button>
-          <button type="button" onClick={() => node()?.setMining('off')} disabled={mining.mode === 'off'}>{t('minerView.stop')}</button>
-        </div>
-        <div className="miner-settings">
-          <label>
-            {t('minerView.threshold')}
-            <input type="number" min={1} max={100} value={mining.threshold} onChange={(e) => node()?.setMining(node()!.mining, Number(e.target.value))} />
-          </label>
-          <label>
-            {t('minerView.workers', { max: mining.maxConcurrency })}
-            <select value={mining.concurrency} disabled={!canSetWorkers} onChange={(e) => setWorkers(Number(e.target.value))} data-testid="worker-count">
-              {Array.from({ length: Math.max(1, mining.maxConcurrency) }, (_, i) => (
-                <option key={i + 1} value={i + 1}>{i + 1}</option>
-              ))}
-            </select>
-          </label>
-        </div>
-        <p className="muted small">
-          {mining.job
-            ? t('minerView.job', { height: mining.job.height, count: mining.job.txCount })
-            : mining.lastStop
-              ? t(`minerView.stopped.${mining.lastStop.why}`)
-              : t('minerView.noJob')}
-          {kernel && ` · ${t('minerView.kernel', { kernel })}`}
-        </p>
-        <p className="muted small">{t('minerView.found', { count: mining.found })}</p>
-      </section>
-
-      <section className="panel miner-stats" aria-labelledby="miner-stats-title">
-        <h2 id="miner-stats-title">{t('minerView.statsTitle')}</h2>
-        <dl className="facts big-facts">
-          <div><dt>{t('minerView.rate')}</dt><dd data-testid="hash-rate">{p ? rate(p.hashRate) : '—'}</dd></div>
-          <div><dt>{t('minerView.tried')}</dt><dd data-testid="hashes-tried">{p ? p.hashes.toLocaleString() : '—'}</dd></div>
-          <div><dt>{t('minerView.perBlock')}</dt><dd>{perBlock !== null ? count(perBlock) : '—'}</dd></div>
-          <div><dt>{t('minerView.expected')}</dt><dd>{p ? duration(p.expectedSeconds) : '—'}</dd></div>
-        </dl>
-        <div className="pow-compare" role="group" aria-label={t('minerView.compareAria')}>
-          <div className="pow-row">
-            <span className="pow-label">{t('minerView.best')}</span>
-            {p?.bestHash ? <Hash hex={p.bestHash} bits={p.bestZeroBits} /> : <span className="muted">{t('minerView.noBest')}</span>}
+        </section>
+      </div>
+      <div className="miner-col">
+        <section className="panel miner-stats" aria-labelledby="miner-stats-title">
+          <h2 id="miner-stats-title">{t('minerView.statsTitle')}</h2>
+          <dl className="facts big-facts">
+            <div><dt>{t('minerView.rate')}</dt><dd data-testid="hash-rate">{p ? rate(p.hashRate) : '—'}</dd></div>
+            <div><dt>{t('minerView.tried')}</dt><dd data-testid="hashes-tried">{p ? p.hashes.toLocaleString() : '—'}</dd></div>
+            <div><dt>{t('minerView.perBlock')}</dt><dd>{perBlock !== null ? count(perBlock) : '—'}</dd></div>
+            <div><dt>{t('minerView.expected')}</dt><dd>{p ? duration(p.expectedSeconds) : '—'}</dd></div>
+          </dl>
+          <div className="pow-compare" role="group" aria-label={t('minerView.compareAria')}>
+            <div className="pow-row">
+              <span className="pow-label">{t('minerView.best')}</span>
+              {p?.bestHash ? <Hash hex={p.bestHash} bits={p.bestZeroBits} /> : <span className="muted">{t('minerView.noBest')}</span>}
+            </div>
+            <div className="pow-row">
+              <span className="pow-label">{t('minerView.target')}</span>
+              {target ? <Hash hex={target} bits={zeroBitsOfHex(target)} /> : '—'}
+            </div>
+            <p className="muted small">{t('minerView.compareNote')}</p>
           </div>
-          <div className="pow-row">
-            <span className="pow-label">{t('minerView.target')}</span>
-            {target ? <Hash hex={target} bits={zeroBitsOfHex(target)} /> : '—'}
-          </div>
-          <p className="muted small">{t('minerView.compareNote')}</p>
-        </div>
-        <h3>{t('minerView.perWorker')}</h3>
-        {p && p.perWorker.length ? (
-          <ul className="worker-bars">
-            {p.perWorker.map((r, i) => {
-              const max = Math.max(...p.perWorker, 1);
-              return (
-                <li key={i}>
-                  <span className="worker-name">{t('minerView.worker', { n: i + 1 })}</span>
-                  <span className="worker-bar" aria-hidden="true"><span style={{ width: `${(100 * r) / max}%` }} /></span>
-                  <span className="worker-rate">{rate(r)}</span>
-                </li>
-              );
-            })}
-          </ul>
-        ) : (
-          <p className="muted">{t('minerView.noWorkers')}</p>
-        )}
-      </section>
+          <h3>{t('minerView.perWorker')}</h3>
+          {p && p.perWorker.length ? (
+            <ul className="worker-bars">
+              {p.perWorker.map((r, i) => {
+                const max = Math.max(...p.perWorker, 1);
+                return (
+                  <li key={i}>
+                    <span className="worker-name">{t('minerView.worker', { n: i + 1 })}</span>
+                    <span className="worker-bar" aria-hidden="true"><span style={{ width: `${(100 * r) / max}%` }} /></span>
+                    <span className="worker-rate">{rate(r)}</span>
+                  </li>
+                );
+              })}
+            </ul>
+          ) : (
+            <p className="muted">{t('minerView.noWorkers')}</p>
+          )}
+        </section>
 
-      <section className="panel miner-difficulty" aria-labelledby="miner-diff-title">
-        <h2 id="miner-diff-title">{t('minerView.difficulty.title')}</h2>
-        {params && bits !== null ? (
-          <>
-            <p>{t('minerView.difficulty.bits', { bits: bitsHex(bits), zeros: zeroBitsOfHex(targetHex(bits)) })}</p>
-            <p>
-              {params.retargetInterval > 0
-                ? t('minerView.difficulty.retarget', {
-                    interval: params.retargetInterval,
-                    spacing: params.targetSpacing,
-                    next: (Math.floor(height / params.retargetInterval) + 1) * params.retargetInterval,
-                  })
-                : t('minerView.difficulty.fixed', { spacing: params.targetSpacing })}
-            </p>
-            <p className="muted small">{t('minerView.difficulty.consensus')}</p>
-          </>
-        ) : (
-          <p className="muted">{t('minerView.difficulty.none')}</p>
-        )}
-      </section>
-      <section className="panel miner-plot" aria-labelledby="miner-plot-title">
-        <h2 id="miner-plot-title">{t('minerView.plot.title')}</h2>
-        <HashRatePlot points={hashRates} workers={workers} />
-      </section>
+        <section className="panel miner-plot" aria-labelledby="miner-plot-title">
+          <h2 id="miner-plot-title">{t('minerView.plot.title')}</h2>
+          <HashRatePlot points={hashRates} workers={workers} />
+        </section>
 
+      </div>
     </div>
   );
 }

@@ -252,14 +252,14 @@ function PaymentsPanel() {
               </p>
               <div className="tx-io">
                 <div>
-                  <h4>{t('walletView.payments.spends')}</h4>
+                  <h3>{t('walletView.payments.spends')}</h3>
                   <ul>
                     {p.coinbase ? <li>{t('walletView.payments.newCoins')}</li> : p.inputs.map((x) => <Part key={x.outpoint} part={x} />)}
                   </ul>
                 </div>
                 <div className="tx-arrow" aria-hidden="true">→</div>
                 <div>
-                  <h4>{t('walletView.payments.creates')}</h4>
+                  <h3>{t('walletView.payments.creates')}</h3>
                   <ul>
                     {p.outputs.map((x) => <Part key={x.outpoint} part={x} />)}
                   </ul>
