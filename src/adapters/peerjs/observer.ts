@@ -144,6 +144,7 @@ export class ObserverReporter {
     this.peer = peer;
     this.state = 'searching';
     peer.on('open', () => this.safely(() => this.lookForDashboard()));
+    peer.on('connection', (c) => this.safely(() => c.close())); // nobody dials a reporter (a forged addr might)
     peer.on('disconnected', () => this.safely(() => this.retryLater(false)));
     peer.on('error', (err: PeerError<string>) =>
       this.safely(() => {
