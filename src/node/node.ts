@@ -33,6 +33,7 @@ import {
 } from '../core';
 import {
   MAX_ADDR,
+  MAX_PAYLOAD,
   MSG_BLOCK,
   MSG_TX,
   PROTOCOL_VERSION,
@@ -116,6 +117,8 @@ const KNOWN_INV_MAX = 20_000;
 const MAX_REJECTED = 10_000;
 /** Blocks from the future held for a retry. */
 const MAX_DEFERRED = 64;
+/** Transaction bytes a mined block may carry: the frame limit less room for header, count and coinbase. */
+const MAX_BLOCK_TXS_BYTES = MAX_PAYLOAD - 1000;
 const NODE_NETWORK = 1n;
 
 interface Peer {
@@ -184,6 +187,8 @@ export class FullNode {
   private readonly deferred = new Map<string, Block>();
   private readonly listeners = new Set<(e: NodeEvent) => void>();
   private syncPeer: string | null = null;
+  /** Last hash of a full getblocks answer whose follow-up getblocks is not sent yet. */
+  private syncContinue: string | null = null;
   private syncActivity = 0;
   private msgSeq = 0;
   private miningJob: { abort: AbortController; tip: string; mempoolVersion: number; once: boolean } | null = null;
@@ -486,11 +491,20 @@ export class FullNode {
 
   // ---------------------------------------------------------------- sending
 
-  private sendMsg(p: Peer, m: Message): void {
-    if (p.closed) return;
-    const raw = encodeMessage(this.magic, m);
+  /** Frames and sends a message; false (and a warning) if it cannot be framed, e.g. a block over 256 KiB. */
+  private sendMsg(p: Peer, m: Message): boolean {
+    if (p.closed) return false;
+    let raw: Uint8Array;
+    try {
+      raw = encodeMessage(this.magic, m);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      this.log(`cannot send ${m.command} to ${p.id}: ${e.message}`, 'warn');
+      return false;
+    }
     this.emit({ type: 'message', id: this.msgSeq++, time: this.now(), dir: 'out', peer: p.id, command: m.command, bytes: raw.length, summary: summarize(m), raw, ...hashesOf(m) });
     p.link.send(raw);
+    return true;
   }
 
   private sendVersion(p: Peer): void {
@@ -598,7 +612,8 @@ export class FullNode {
       case 'tx':
         return this.onTx(p, m.tx, id);
       case 'ping':
-        return this.sendMsg(p, { command: 'pong', nonce: m.nonce });
+        this.sendMsg(p, { command: 'pong', nonce: m.nonce });
+        return;
       case 'pong':
         if (p.pingNonce === m.nonce && p.pingSentAt !== undefined) {
           p.rtt = this.now() - p.pingSentAt;
@@ -761,10 +776,19 @@ export class FullNode {
     if (blocks) p.bestHeight = Math.max(p.bestHeight, this.height + 1);
     if (p.id === this.syncPeer) this.syncActivity = this.now();
     if (txWanted.length) this.sendMsg(p, { command: 'getdata', items: txWanted });
-    // A full getblocks answer means there is more: ask again from its last hash (pipelined).
-    if (blocks >= GETBLOCKS_LIMIT && lastBlock && p.id === this.syncPeer)
-      this.sendMsg(p, { command: 'getblocks', version: PROTOCOL_VERSION, locator: [lastBlock, ...this.chain.locator()], stop: ZERO_HASH });
+    // A full getblocks answer means there is more: ask again from its last hash, pipelined but
+    // at most one batch ahead of the download.
+    if (blocks >= GETBLOCKS_LIMIT && lastBlock && p.id === this.syncPeer) this.syncContinue = lastBlock;
     this.requestBlocks();
+    this.continueSync(p);
+  }
+
+  /** Sends the next getblocks of a download once fewer than a batch of announced blocks are outstanding. */
+  private continueSync(p: Peer): void {
+    if (!this.chain || !this.syncContinue || p.id !== this.syncPeer || p.wanted > GETBLOCKS_LIMIT) return;
+    const from = this.syncContinue;
+    this.syncContinue = null;
+    this.sendMsg(p, { command: 'getblocks', version: PROTOCOL_VERSION, locator: [from, ...this.chain.locator()], stop: ZERO_HASH });
   }
 
   /**
@@ -828,6 +852,7 @@ export class FullNode {
       if (this.ready(p) && p.bestHeight > this.height && (!best || p.bestHeight > best.bestHeight)) best = p;
     if (!best) return;
     this.syncPeer = best.id;
+    this.syncContinue = null;
     this.syncActivity = this.now();
     this.sendMsg(best, { command: 'getblocks', version: PROTOCOL_VERSION, locator: this.chain.locator(), stop: ZERO_HASH });
     this.emitSync();
@@ -871,11 +896,11 @@ export class FullNode {
     for (const it of items) {
       if (p.closed) return;
       if (it.type === MSG_BLOCK) {
-        const block = this.chain?.getEntry(it.hash) ? this.chain.getBlock(it.hash) : undefined;
-        if (block) {
-          this.remember(p, it.hash);
-          this.sendMsg(p, { command: 'block', block });
-        } else missing.push(it);
+        // Never serve a block found invalid while connecting (the engine keeps its body).
+        const entry = this.chain?.getEntry(it.hash);
+        const block = entry && entry.status === 'valid' ? this.chain!.getBlock(it.hash) : undefined;
+        if (block && this.sendMsg(p, { command: 'block', block })) this.remember(p, it.hash);
+        else missing.push(it);
       } else if (it.type === MSG_TX) {
         const e = this.mempool?.get(it.hash);
         if (e) {
@@ -919,6 +944,7 @@ export class FullNode {
     if (p.id === this.syncPeer) this.syncActivity = this.now();
     this.acceptBlock(block, p, id);
     this.requestBlocks();
+    this.continueSync(p);
     if (this.syncPeer === p.id && p.blocksInFlight.size === 0 && this.height >= p.bestHeight) this.syncPeer = null;
   }
 
@@ -954,6 +980,12 @@ export class FullNode {
   private onTipChanged(events: ChainEvent[], from: Peer | null): void {
     // A new tip can make a refused transaction valid (e.g. a coinbase it spends matured).
     this.rejectedTxs.clear();
+    // While downloading a chain others already have, announce nothing (Core: no relay during
+    // initial block download); the last block of the download is announced as the new tip.
+    if (this.syncPeer !== null && this.height < this.bestKnownHeight()) {
+      this.emitSync();
+      return this.maybeMine();
+    }
     const connected = events.filter((e): e is Extract<ChainEvent, { type: 'block-connected' }> => e.type === 'block-connected').map((e) => e.entry.hash);
     const announce = connected.length > 8 ? [this.chain!.tip.hash] : connected.filter((h) => this.chain!.getEntry(h) && this.chain!.isActive(this.chain!.getEntry(h)!));
     for (const p of this.peers.values()) {
@@ -1113,7 +1145,7 @@ export class FullNode {
   private async runMiningJob(once: boolean): Promise<void> {
     const chain = this.chain!;
     const payTo = this.keys[0];
-    const template = blockTemplate(chain, this.mempool, payTo.pubkeyHash, this.nowSeconds(), `tabchain ${this.role} ${this.id}`);
+    const template = blockTemplate(chain, this.mempool ? frameSized(this.mempool) : null, payTo.pubkeyHash, this.nowSeconds(), `tabchain ${this.role} ${this.id}`);
     const abort = new AbortController();
     const job = { abort, tip: chain.tip.hash, mempoolVersion: this.mempoolVersion, once };
     this.miningJob = job;
@@ -1138,6 +1170,16 @@ export class FullNode {
     this.acceptBlock(block, null, -1);
     this.maybeMine();
   }
+}
+
+/**
+ * The mempool as the block template sees it, with transaction selection capped so the block fits
+ * one 256 KiB frame (a larger block could be mined but never sent: WebRTC refuses the message).
+ */
+function frameSized(mempool: Mempool): Mempool {
+  return Object.create(mempool, {
+    selectForBlock: { value: (maxBytes: number) => mempool.selectForBlock(Math.min(maxBytes, MAX_BLOCK_TXS_BYTES)) },
+  }) as Mempool;
 }
 
 function hashesOf(m: Message): { hashes?: string[] } {

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { TestNetwork } from '../helpers/testNetwork';
 import { testKey, TestChain, spendTx, payTo } from '../helpers/chainBuilder';
 import { handshaken } from './support/rawPeer';
-import { COIN, txidHex } from '../../src/core';
+import { COIN, encodeBlock, txidHex } from '../../src/core';
+import { MAX_PAYLOAD } from '../../src/node/wire/messages';
 import type { MessageEvent, NodeEvent } from '../../src/node/events';
 import type { FullNode } from '../../src/node/node';
 
@@ -147,5 +148,45 @@ describe('block relay', () => {
       expect(tn.balance(n.id, B)).toBe(2);
     }
     expect(nodes[0].chain!.getBlock(nodes[0].tipHash!)!.txs.map(txidHex)).toContain(txidHex(tx));
+  });
+});
+
+describe('blocks and the 256 KiB frame', () => {
+  it('a miner never builds a block too big to send; what does not fit waits for the next block', async () => {
+    const tn = new TestNetwork({ seed: 47 });
+    const C = tn.add('C', 'central');
+    const W = tn.add('W', 'wallet', { seeds: ['C'] });
+    const M = tn.add('M', 'miner', { seeds: ['C'], mining: 'off' });
+    await tn.settle();
+    // Five chained 68 KB payments (1 input, 2,000 outputs each): 340 KB in the mempool.
+    const key = tn.centralKey;
+    let prev = C.chain!.getBlock(C.chain!.genesis.hash)!.txs[0];
+    let value = prev.outputs[0].value;
+    for (let i = 0; i < 5; i++) {
+      const outs = [payTo(key, value - 1999n), ...Array.from({ length: 1999 }, () => payTo(B, 1n))];
+      const tx = spendTx(key, [{ key: `${txidHex(prev)}:0`, coin: { script: key.script } }], outs);
+      C.submitTx(tx);
+      prev = tx;
+      value -= 1999n;
+    }
+    await tn.settle();
+    expect(M.mempool!.size).toBe(5);
+
+    M.mineOnce();
+    await tn.settle();
+    const block = M.chain!.getBlock(M.tipHash!)!;
+    expect(encodeBlock(block).length).toBeLessThanOrEqual(MAX_PAYLOAD);
+    expect(block.txs.length).toBe(4); // coinbase + 3 payments
+    for (const n of [C, W, M]) {
+      expect(n.tipHash, n.id).toBe(M.tipHash);
+      expect(n.mempool!.size, n.id).toBe(2);
+    }
+    M.mineOnce();
+    await tn.settle();
+    for (const n of [C, W, M]) {
+      expect(n.height, n.id).toBe(2);
+      expect(n.mempool!.size, n.id).toBe(0);
+    }
+    for (const [id, log] of tn.events) expect(log.filter((e) => e.type === 'log' && e.level === 'error'), id).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { TestNetwork } from '../helpers/testNetwork';
 import { utxoDigest } from '../helpers/chainBuilder';
 import { buildLongChain, utxoTotal, type LongChain } from './support/longChain';
 import { RawPeer } from './support/rawPeer';
+import { TimedNetwork } from './support/timedNetwork';
 import { blockHashHex, subsidyAt, type Chain } from '../../src/core';
 import { MSG_BLOCK } from '../../src/node/wire/messages';
 import type { MessageEvent, NodeEvent } from '../../src/node/events';
@@ -22,9 +23,9 @@ beforeAll(() => {
   chain = buildLongChain(seedNet.params, seedNet.centralKey, N);
 });
 
-/** A network (same parameters as the fixture) whose central node holds the whole chain. */
-function networkWithChain(seed: number): TestNetwork {
-  const tn = new TestNetwork({ seed });
+/** A network with the fixture's parameters (optionally with link latency). */
+function networkWithChain(seed: number, latency = 0): TestNetwork {
+  const tn = latency ? new TimedNetwork({ seed, latency }) : new TestNetwork({ seed });
   tn.params = seedNet.params;
   return tn;
 }
@@ -47,8 +48,8 @@ function expectSameChain(node: FullNode, ref: FullNode): void {
 }
 
 describe(`initial sync of ${N} blocks`, () => {
-  it('a late joiner downloads the whole chain from one peer, in pipelined batches of 500', async () => {
-    const tn = networkWithChain(101);
+  it('a late joiner downloads the whole chain from one peer over 10 ms links, in pipelined batches of 500', async () => {
+    const tn = networkWithChain(101, 10) as TimedNetwork;
     const central = tn.add('C', 'central', { blocks: chain.blocks, mining: 'off' });
     expect(central.height).toBe(N);
     expect(central.tipHash).toBe(chain.tip);
@@ -56,13 +57,19 @@ describe(`initial sync of ${N} blocks`, () => {
     // The joiner knows nothing: not even the parameters (it asks with getparams).
     const joiner = tn.add('J', 'wallet', { seeds: ['C'] });
     let maxInFlight = 0;
+    let maxWanted = 0;
     joiner.on((e) => {
-      if (e.type === 'sync') maxInFlight = Math.max(maxInFlight, e.inFlight);
+      if (e.type !== 'sync') return;
+      maxInFlight = Math.max(maxInFlight, e.inFlight);
+      maxWanted = Math.max(maxWanted, joiner.resourceCounts().wantedBlocks);
     });
-    await tn.settle();
+    const start = tn.clock.now();
+    await tn.runFor(10_000);
 
     expectSameChain(joiner, central);
     const log = tn.events.get('J')!;
+    const done = log.filter((e) => e.type === 'chain' && e.event.type === 'tip-changed').at(-1)!.time;
+    expect(done - start).toBeLessThan(2_000); // virtual ms: 2,000 blocks need far fewer round trips than blocks
     expect(msgs(log, 'out', 'getparams')).toHaveLength(1);
     // 4 full inv batches of 500 hashes; every getblocks after the first starts from the last hash received.
     const invs = msgs(log, 'in', 'inv').map((e) => e.hashes!.length);
@@ -72,6 +79,8 @@ describe(`initial sync of ${N} blocks`, () => {
     expect(msgs(log, 'in', 'block')).toHaveLength(N); // each block exactly once
     expect(maxInFlight).toBeLessThanOrEqual(256);
     expect(maxInFlight).toBeGreaterThan(1); // pipelined, not one at a time
+    expect(maxWanted).toBeLessThanOrEqual(1000); // announcements run at most one batch ahead of the download
+    expect(msgs(log, 'out', 'getdata').length).toBeLessThan(N / 50); // requests go out in batches
     // The payments are there: the recipient got 1,000 sat per payment but the genesis split.
     const r = joiner.chain!.utxo.coinsForScript(chain.keys.R.script);
     expect(r.length).toBe(chain.payments - 1);
@@ -104,6 +113,8 @@ describe(`initial sync of ${N} blocks`, () => {
     expect(from(server!)).toBeGreaterThanOrEqual(N / 2);
     expect(from(other.id)).toBeGreaterThan(0);
     expect(from(server!) + from(other.id)).toBeGreaterThanOrEqual(N);
+    // A node downloading a chain does not announce each block it gets to peers (Core: no relay in IBD).
+    expect(msgs(log, 'out', 'inv').length).toBeLessThanOrEqual(2);
   });
 
   it('a peer that never answers getdata is dropped as a staller and its requests go to another peer', async () => {
