@@ -136,8 +136,15 @@ function Tree({ layout, cards, selected, tip, moved, onSelect }: {
   );
 
   if (!cards.length) return <p className="muted">{t('chainView.noBlocks')}</p>;
+  const laneTitle = (lane: number) =>
+    lane === layout.orphanLane ? t('chainView.orphanLane') : lane === 0 ? t('chainView.kind.active') : t('chainView.kind.side');
   return (
     <div className="tree-scroll">
+      <div className="tree-head" aria-hidden="true" style={{ gridTemplateColumns: `repeat(${layout.lanes}, ${W}em)`, columnGap: `${G}em`, width: `${width}em` }}>
+        {Array.from({ length: layout.lanes }, (_, lane) => (
+          <span key={lane} className={`lane-title lane-${lane === layout.orphanLane ? 'orphan' : lane === 0 ? 'active' : 'side'}`}>{laneTitle(lane)}</span>
+        ))}
+      </div>
       <div
         className="chain-tree"
         role="group"
@@ -159,9 +166,6 @@ function Tree({ layout, cards, selected, tip, moved, onSelect }: {
             ) : null,
           )}
         </svg>
-        {layout.orphanLane !== null && (
-          <p className="orphan-lane-title" style={{ gridColumn: layout.orphanLane + 1 }}>{t('chainView.orphanLane')}</p>
-        )}
         {cards.map((c) => (
           <BlockCard
             key={c.cell.hash}
@@ -170,10 +174,7 @@ function Tree({ layout, cards, selected, tip, moved, onSelect }: {
             isTip={c.cell.hash === tip}
             moved={moved.get(c.cell.hash) ?? null}
             onSelect={onSelect}
-            register={(el) => {
-              if (el) refs.current.set(c.cell.hash, el);
-              else refs.current.delete(c.cell.hash);
-            }}
+            refs={refs.current}
           />
         ))}
       </div>
@@ -182,14 +183,17 @@ function Tree({ layout, cards, selected, tip, moved, onSelect }: {
 }
 
 /** One block as a card: the fields of its header a student compares between blocks. */
-const BlockCard = memo(function BlockCard({ data, selected, isTip, moved, onSelect, register }: {
+interface CardProps {
   data: CardData;
   selected: boolean;
   isTip: boolean;
   moved: 'out' | 'in' | null;
   onSelect: (hash: string) => void;
-  register: (el: HTMLButtonElement | null) => void;
-}) {
+  /** Focus targets for arrow-key navigation, by hash. */
+  refs: Map<string, HTMLButtonElement>;
+}
+
+const BlockCard = memo(function BlockCard({ data, selected, isTip, moved, onSelect, refs }: CardProps) {
   const { t, i18n } = useTranslation();
   const { cell, block, orphan } = data;
   const b = block ?? orphan;
@@ -203,7 +207,10 @@ const BlockCard = memo(function BlockCard({ data, selected, isTip, moved, onSele
   return (
     <button
       type="button"
-      ref={register}
+      ref={(el) => {
+        if (el) refs.set(b.hash, el);
+        else refs.delete(b.hash);
+      }}
       className={`block-card card-${kind} ${selected ? 'selected' : ''} ${isTip ? 'tip' : ''} ${moved ? `moved-${moved}` : ''}`}
       style={style}
       data-hash={b.hash}
@@ -226,7 +233,18 @@ const BlockCard = memo(function BlockCard({ data, selected, isTip, moved, onSele
       {moved === 'out' && <span className="card-line moved-note">{t('chainView.movedOut')}</span>}
     </button>
   );
-});
+}, sameCard);
+
+/** Cards are rebuilt on every chain change; re-render only those whose place or state changed. */
+function sameCard(a: CardProps, b: CardProps): boolean {
+  const x = a.data;
+  const y = b.data;
+  return (
+    a.selected === b.selected && a.isTip === b.isTip && a.moved === b.moved && a.onSelect === b.onSelect &&
+    x.cell.hash === y.cell.hash && x.cell.lane === y.cell.lane && x.cell.row === y.cell.row && x.cell.kind === y.cell.kind &&
+    x.block?.active === y.block?.active && x.block?.invalid === y.block?.invalid && !!x.orphan === !!y.orphan
+  );
+}
 
 /** "Reorg!": which blocks left the active chain, which joined it, which txs went back to the mempool. */
 function ReorgBanner({ reorg }: { reorg: ReorgSummary }) {
