@@ -163,7 +163,8 @@ export async function startApp(): Promise<AppServer> {
 export type Recorded =
   | { type: 'message'; dir: 'in' | 'out'; command: string; peer: string; hashes?: string[]; time: number; at: number }
   | { type: 'chain'; event: string; hash?: string; height?: number; time: number; at: number }
-  | { type: 'block-mined'; hash: string; height: number; time: number; at: number };
+  | { type: 'block-mined'; hash: string; height: number; time: number; at: number }
+  | { type: 'start'; height: number; at: number };
 
 /**
  * Installed in every page of a context before any script: when the app publishes
@@ -180,6 +181,8 @@ function recorder(): void {
     get: () => session,
     set(v: { node: { on(l: (e: Record<string, unknown>) => void): void } }) {
       session = v;
+      // The height the node starts with: restored from IndexedDB before any peer is reached.
+      w.__tabchainEvents.push({ type: 'start', height: (v.node as unknown as { height: number }).height, at: performance.timeOrigin + performance.now() });
       v.node.on((e) => {
         const at = performance.timeOrigin + performance.now();
         const time = e.time as number;
@@ -286,8 +289,21 @@ export function recorded(page: Page): Promise<Recorded[]> {
 }
 
 /** Inbound messages of one command recorded by this page. */
-export async function inbound(page: Page, command: string): Promise<Recorded[]> {
-  return (await recorded(page)).filter((e) => e.type === 'message' && e.dir === 'in' && e.command === command);
+export async function inbound(page: Page, command: string): Promise<Extract<Recorded, { type: 'message' }>[]> {
+  return (await recorded(page)).filter((e): e is Extract<Recorded, { type: 'message' }> => e.type === 'message' && e.dir === 'in' && e.command === command);
+}
+
+/** The node's tip hash. */
+export function tipOf(page: Page): Promise<string> {
+  return page.evaluate(() => (window as unknown as { tabchain: { node: { tipHash: string } } }).tabchain.node.tipHash);
+}
+
+/** Clicks the central node's "Mine a block now" and waits for the block. Returns its hash. */
+export async function mineNow(page: Page): Promise<string> {
+  const h = await page.evaluate(() => (window as unknown as { tabchain: { node: { height: number } } }).tabchain.node.height);
+  await (await showView(page, 'miner')).getByRole('button', { name: 'Mine a block now' }).click();
+  await waitHeight(page, h + 1);
+  return tipOf(page);
 }
 
 /** Confirmed balance in whole coins of every address found in the node's UTXO set. */
