@@ -111,8 +111,9 @@ export function writeJobWords(header: Uint8Array, io: Int32Array): void {
 /** Names of the scan backends, fastest first where supported. */
 export type KernelName = 'wasm-simd' | 'wasm-scalar' | 'js';
 
-/** Word offsets in a backend's `io` view (see scripts/gen-sha256d.ts for the contract). */
+/** Word offset of the candidate threshold in a backend's `io` view (see scripts/gen-sha256d.ts). */
 export const IO_THRESHOLD = 11;
+/** Word offset where a backend stores the top words of the group it stopped on. */
 export const IO_TOPS = 16;
 
 /**

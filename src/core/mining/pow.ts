@@ -7,9 +7,11 @@
  * bytes reversed. A header is valid proof of work when that integer is <= the target.
  */
 
-/** Byte offsets of the header fields the miner touches (all little-endian uint32). */
+/** Byte offset of the header's `time` field (little-endian uint32), rolled when nonces run out. */
 export const HEADER_TIME = 68;
+/** Byte offset of the header's compact target `bits` (little-endian uint32). */
 export const HEADER_BITS = 72;
+/** Byte offset of the header's `nonce` (little-endian uint32), the field the miner searches. */
 export const HEADER_NONCE = 76;
 /** An 80-byte block header. */
 export const HEADER_SIZE = 80;
