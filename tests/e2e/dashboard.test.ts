@@ -199,6 +199,34 @@ describe('teacher dashboard (4-node regtest network, star)', () => {
     expect(await late.evaluate(() => (window as unknown as { __missingKeys?: string[] }).__missingKeys ?? [])).toEqual([]);
   }, 120_000);
 
+  it('shows a fork (the miner cut off mines while the others mine too) and its end (a longer branch, reorgs)', async () => {
+    const late = ctx.pages().find((p) => p.url().includes('dashboard='))!;
+    await late.getByRole('combobox', { name: '언어' }).selectOption('en');
+    const miner = nodes.get('3001')!;
+    // The miner drops its link to the central node (it redials its seed 5 s later) and mines alone.
+    await miner.evaluate(() => (window as unknown as { tabchain: { node: { disconnect(p: string, r: string): void } } }).tabchain.node.disconnect('3000', 'fork demo'));
+    await late.waitForFunction(() => document.querySelector('[data-testid="dash-graph"]')?.getAttribute('data-edges')?.split(' ').sort().join(' ') === '3000-3002 3000-3003', null, { timeout: 10_000, polling: 50 });
+    const a = await mineOn('3001');
+    const b = await mineOn('3000');
+    expect(a).not.toBe(b);
+    // Back together, each side keeps the block it saw first: two tips of equal work.
+    await waitForStarEdges(late);
+    await late.waitForFunction(() => document.querySelector('[data-testid="dash-verdict"]')?.getAttribute('data-tips') === '2', null, { timeout: 30_000, polling: 100 });
+    expect(await late.getByTestId('dash-verdict').textContent()).toMatch(/Disagreement: the nodes are on 2 different tips/);
+    expect(await late.getByTestId('dash-node-3001').textContent()).toContain('branch B');
+    expect(await late.getByTestId('dash-node-3002').textContent()).toContain('branch A');
+    await late.screenshot({ path: path.join(shots, 'dashboard-fork-1920x1080.png') });
+
+    // The miner finds the next block: its branch is longer, everyone reorganises onto it.
+    const c = await mineOn('3001');
+    await waitForHeights(late, 5);
+    await late.waitForFunction(() => document.querySelector('[data-testid="dash-verdict"]')?.getAttribute('data-tips') === '1', null, { timeout: 30_000, polling: 100 });
+    await expect.poll(() => late.locator(`.dash-block.side[data-hash="${b}"]`).count()).toBe(1);
+    expect(await late.locator('.dash-activity').textContent()).toMatch(/3000 reorganised: 1 block\(s\) off, 2 on, from height 3/);
+    await waitForPropagation(late, c);
+    await late.screenshot({ path: path.join(shots, 'dashboard-after-reorg-1920x1080.png') });
+  }, 120_000);
+
   it('a node tab that closes goes offline on the dashboard, its link disappears, and nothing threw', async () => {
     const late = ctx.pages().find((p) => p.url().includes('dashboard='))!;
     await nodes.get('3003')!.close();

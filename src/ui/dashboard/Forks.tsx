@@ -16,12 +16,15 @@ export function Forks() {
   const tree = useMemo(() => blockTree(data, 6), [data]);
   const branches = branchOf(groups);
   const forked = groups.length > 1;
-  const notable = data.activity.filter((a) => a.kind === 'reorg' || a.kind === 'invalid' || a.kind === 'rejected' || a.kind === 'offline').slice(-6).reverse();
+  const notable = data.activity
+    .filter((a) => a.kind === 'reorg' || a.kind === 'invalid' || a.kind === 'rejected' || a.kind === 'offline')
+    .slice(-6)
+    .sort((a, b) => b.time - a.time);
 
   return (
     <section className="dash-panel dash-forks" aria-labelledby="dash-forks-title">
       <h2 id="dash-forks-title">{t('dashboard.forks.title')}</h2>
-      <p className={`dash-verdict ${forked ? 'dash-bad' : 'dash-good'}`} data-testid="dash-verdict" role="status">
+      <p className={`dash-verdict ${forked ? 'dash-bad' : 'dash-good'}`} data-testid="dash-verdict" data-tips={groups.length} role="status">
         {groups.length === 0
           ? t('dashboard.forks.nobody')
           : forked
@@ -49,7 +52,7 @@ export function Forks() {
             {row.blocks.map((b) => {
               const br = b.tipOf.length && forked ? branches.get(b.hash) : undefined;
               return (
-                <span key={b.hash} className={`dash-block ${b.side ? 'side' : ''} ${b.invalid ? 'invalid' : ''}`} title={b.hash} style={br ? { borderColor: br.color } : undefined}>
+                <span key={b.hash} className={`dash-block ${b.side ? 'side' : ''} ${b.invalid ? 'invalid' : ''}`} title={b.hash} data-hash={b.hash} style={br ? { borderColor: br.color } : undefined}>
                   <span className="mono">{short(b.hash, 10)}</span>{' '}
                   {b.invalid ? (
                     <span className="dash-bad">{t('dashboard.forks.invalid')}</span>

@@ -21,6 +21,7 @@ export function NetworkGraph() {
   const data = useDash((s) => s.data);
   const box = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
+  const layoutRef = useRef<cytoscape.Layouts | null>(null);
   const lastSeq = useRef(0);
   const packets = useRef(0);
   const [layout, setLayout] = useState<LayoutName>('concentric');
@@ -53,8 +54,8 @@ export function NetworkGraph() {
             'text-outline-width': 2,
             'background-color': 'data(color)',
             shape: 'data(shape)' as never,
-            width: 120,
-            height: 76,
+            width: 150,
+            height: 80,
             'border-width': 'data(border)' as never,
             'border-color': 'data(branch)',
             'border-style': 'solid',
@@ -157,7 +158,10 @@ export function NetworkGraph() {
         : layout === 'circle'
           ? { name: 'circle' as const, sort: (a: cytoscape.NodeSingular, b: cytoscape.NodeSingular) => byNodeId(a.id().slice(1), b.id().slice(1)) }
           : { name: 'cose' as const, nodeRepulsion: () => 400_000, idealEdgeLength: () => 160, randomize: false };
-    els.layout({ ...opts, animate: true, animationDuration: 300, padding: 50, fit: true } as cytoscape.LayoutOptions).run();
+    layoutRef.current?.stop(); // a layout still animating would fight the new one
+    const run = els.layout({ ...opts, animate: true, animationDuration: 300, padding: 50, fit: true, nodeDimensionsIncludeLabels: true } as cytoscape.LayoutOptions);
+    layoutRef.current = run;
+    run.run();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shapeKey]);
 
