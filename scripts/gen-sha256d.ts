@@ -167,8 +167,8 @@ function compress(g: Graph, state: number[], block: number[]): number[] {
   return [a, b, c, d, e, f, gg, h];
 }
 
-/** The traced kernel: per-group output nodes (top = bswap(H7) of SHA-256d). */
-export interface Trace { g: Graph; tops: number[] }
+/** The traced kernel: per-group outputs (top = bswap(H7) of SHA-256d) and first-hash digests. */
+export interface Trace { g: Graph; tops: number[]; h1: number[][] }
 
 /** Traces SHA-256d of an 80-byte header for `groups` independent nonce groups. */
 export function traceSha256d(groups: number): Trace {
@@ -176,12 +176,14 @@ export function traceSha256d(groups: number): Trace {
   const mid = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => g.input(i));
   const tail = [8, 9, 10].map((i) => g.input(i));
   const tops: number[] = [];
+  const firsts: number[][] = [];
   for (let grp = 0; grp < groups; grp++) {
     // Block 2 of the first hash: header bytes 64..79 then padding for an 80-byte (640-bit) message.
     const w3 = g.bswap(g.nonce(grp)); // the nonce is little-endian in the header, SHA reads big-endian
     const block2 = [...tail, w3, g.c(0x80000000), ...Array(10).fill(g.c(0)), g.c(640)];
     const s1 = compress(g, mid, block2);
     const h1 = s1.map((x, i) => g.add(mid[i], x));
+    firsts.push(h1);
     // Second hash: one block, the 32-byte digest then padding for a 256-bit message.
     const block = [...h1, g.c(0x80000000), ...Array(6).fill(g.c(0)), g.c(256)];
     const s2 = compress(g, IV.map((v) => g.c(v)), block);
@@ -189,7 +191,7 @@ export function traceSha256d(groups: number): Trace {
     // Digest bytes 28..31 are H7 big-endian; read as the top of a little-endian number: bswap.
     tops.push(g.bswap(h7));
   }
-  return { g, tops };
+  return { g, tops, h1: firsts };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,19 +213,26 @@ interface Plan {
   inline: Set<number>;
 }
 
-function plan(trace: Trace, groups: number, interleave = true): Plan {
-  const { g, tops } = trace;
+/**
+ * Plans the code computing `roots` (default: the tops). Nodes in `cut` are provided from outside
+ * (function parameters), like the nonce: the JS backend uses this to split the work in two.
+ */
+function plan(trace: Trace, groups: number, interleave = true, roots = trace.tops, cut = new Set<number>()): Plan {
+  const { g } = trace;
+  const tops = roots;
+  const provided = (id: number) => g.nodes[id].op === 'nonce' || cut.has(id);
   const live = new Set<number>();
   const stack = [...tops];
   while (stack.length) {
     const id = stack.pop()!;
     if (live.has(id)) continue;
     live.add(id);
-    stack.push(...g.nodes[id].args);
+    if (!cut.has(id)) stack.push(...g.nodes[id].args);
   }
   const uses = new Map<number, number>();
   const multiRead = new Set<number>();
   for (const id of live) {
+    if (cut.has(id)) continue;
     for (const a of g.nodes[id].args) {
       uses.set(a, (uses.get(a) ?? 0) + 1);
       if (MULTI_READ.has(g.nodes[id].op)) multiRead.add(a);
@@ -238,14 +247,13 @@ function plan(trace: Trace, groups: number, interleave = true): Plan {
   }
   const invariants = ids.filter((id) => invSet.has(id));
   const lane = ids.filter((id) => g.nodes[id].level === 2);
-  const inline = new Set(lane.filter((id) => (uses.get(id) ?? 0) === 1 && !multiRead.has(id)
-    && g.nodes[id].op !== 'nonce'));
+  const inline = new Set(lane.filter((id) => (uses.get(id) ?? 0) === 1 && !multiRead.has(id) && !provided(id)));
   const mat = lane.filter((id) => !inline.has(id));
   // Interleave the groups: the k-th materialised node of each group, then the (k+1)-th...
   const groupOf = new Map<number, number>();
   for (const id of lane) {
     const n = g.nodes[id];
-    groupOf.set(id, n.op === 'nonce' ? n.imm : Math.max(...n.args.map((a) => groupOf.get(a) ?? -1)));
+    groupOf.set(id, n.op === 'nonce' ? n.imm : cut.has(id) ? 0 : Math.max(...n.args.map((a) => groupOf.get(a) ?? -1)));
   }
   const perGroup: number[][] = Array.from({ length: groups }, () => []);
   for (const id of mat) perGroup[groupOf.get(id)!].push(id);
@@ -259,6 +267,7 @@ function plan(trace: Trace, groups: number, interleave = true): Plan {
   }
   // Liveness: the last loop position reading each materialised node (through inline trees).
   const reads = (id: number, out: Set<number>) => {
+    if (cut.has(id)) return;
     for (const a of g.nodes[id].args) {
       if (g.nodes[a].level < 2) continue;
       if (inline.has(a)) reads(a, out); else out.add(a);
@@ -277,8 +286,8 @@ function plan(trace: Trace, groups: number, interleave = true): Plan {
   const dies = new Map<number, number[]>();
   for (const [id, pos] of last) dies.set(pos, [...(dies.get(pos) ?? []), id]);
   loop.forEach((id, pos) => {
-    for (const d of dies.get(pos) ?? []) if (g.nodes[d].op !== 'nonce') free.push(slot.get(d)!);
-    if (g.nodes[id].op === 'nonce') return; // provided by the loop itself
+    for (const d of dies.get(pos) ?? []) if (!provided(d)) free.push(slot.get(d)!);
+    if (provided(id)) return; // the nonce (from the loop) or a parameter
     slot.set(id, free.length ? free.pop()! : slots++);
   });
   return { g, tops, prologue, invariants, loop, slot, slots, inline };
@@ -573,42 +582,76 @@ export function buildScalarWasm(): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 // JavaScript backend.
 
-/** Emits the body of the JS scan function (int32 arithmetic, one nonce per iteration). */
+/**
+ * Emits the JS kernel: `scanJs` runs the prologue and, per nonce, the second block of the first
+ * hash, then calls `sha256dTail` (the second hash, which needs no per-job values) with the eight
+ * first-hash words. Two functions keep each well under V8's ~60 KB bytecode limit for optimisation.
+ */
 export function buildJsScan(): string {
   const trace = traceSha256d(1);
-  const p = plan(trace, 1);
-  const { g } = p;
+  const h1 = trace.h1[0];
+  const head = plan(trace, 1, true, h1);
+  const tail = plan(trace, 1, true, trace.tops, new Set(h1));
+  if (tail.prologue.length) throw new Error('the second hash should need no per-job values');
+  const { g } = trace;
   const lit = (v: number) => { const s = v | 0; return s < 0 ? `(${s})` : String(s); };
   const jname = (id: number) => `j${id}`;
-  const expr = (id: number): string => {
+  const headExpr = (id: number): string => {
     const n = g.nodes[id];
     if (n.level === 0) return lit(n.imm);
     if (n.level === 1) return jname(id);
     if (n.op === 'nonce') return 'n';
-    if (!p.inline.has(id)) return `r${p.slot.get(id)}`;
-    return opExpr(n, expr);
+    if (!head.inline.has(id)) return `r${head.slot.get(id)}`;
+    return opExpr(n, headExpr);
+  };
+  const tailExpr = (id: number): string => {
+    const n = g.nodes[id];
+    if (n.level === 0) return lit(n.imm);
+    if (n.level === 1) throw new Error('per-job value in the second hash');
+    const k = h1.indexOf(id);
+    if (k >= 0) return `p${k}`;
+    if (!tail.inline.has(id)) return `r${tail.slot.get(id)}`;
+    return opExpr(n, tailExpr);
   };
   const prologueExpr = (id: number): string => {
     const n = g.nodes[id];
     return n.level === 0 ? lit(n.imm) : jname(id);
   };
+  const regs = (p: Plan) => `  let ${Array.from({ length: p.slots }, (_, i) => `r${i} = 0`).join(', ')};`;
   const lines: string[] = [];
-  for (const id of p.prologue) {
+  lines.push('/** The second SHA-256 of the header, from the first digest (p0..p7), up to the top word. */');
+  lines.push(`function sha256dTail(${h1.map((_, k) => `p${k}: number`).join(', ')}): number {`);
+  lines.push(regs(tail));
+  for (const id of tail.loop) {
+    if (h1.includes(id)) continue;
+    lines.push(`  r${tail.slot.get(id)} = ${opExpr(g.nodes[id], tailExpr)};`);
+  }
+  lines.push(`  return ${tailExpr(trace.tops[0])};`);
+  lines.push('}');
+  lines.push('');
+  lines.push(`/**
+ * Tries nonces start, start+1, ... (count of them) on the job in \`io\` (words 0..7 midstate,
+ * 8..10 header words 16..18, 11 threshold) and returns the offset of the first nonce whose
+ * top hash word (bswap(H7) of SHA-256d) is <= the threshold, storing that word in io[16]; else -1.
+ */`);
+  lines.push('export function scanJs(io: Int32Array, start: number, count: number): number {');
+  for (const id of head.prologue) {
     const n = g.nodes[id];
     const rhs = n.op === 'in' ? `io[${n.imm}] | 0` : opExpr(n, prologueExpr);
     lines.push(`  const ${jname(id)} = ${rhs};`);
   }
   lines.push(`  const thr = io[11] ^ -2147483648;`);
-  lines.push(`  let ${Array.from({ length: p.slots }, (_, i) => `r${i} = 0`).join(', ')};`);
+  lines.push(regs(head));
   lines.push(`  for (let i = 0, n = start | 0; i < count; i++, n = (n + 1) | 0) {`);
-  for (const id of p.loop) {
+  for (const id of head.loop) {
     if (g.nodes[id].op === 'nonce') continue;
-    lines.push(`    r${p.slot.get(id)} = ${opExpr(g.nodes[id], expr)};`);
+    lines.push(`    r${head.slot.get(id)} = ${opExpr(g.nodes[id], headExpr)};`);
   }
-  const top = expr(trace.tops[0]);
-  lines.push(`    if ((${top} ^ -2147483648) <= thr) { io[16] = ${top}; return i; }`);
+  lines.push(`    const top = sha256dTail(${h1.map(headExpr).join(', ')});`);
+  lines.push(`    if ((top ^ -2147483648) <= thr) { io[16] = top; return i; }`);
   lines.push('  }');
   lines.push('  return -1;');
+  lines.push('}');
   return lines.join('\n');
 }
 
@@ -663,14 +706,7 @@ ${wrap(base64(buildScalarWasm()))};
 export function jsSource(): string {
   return `${HEADER}
 /* eslint-disable */
-/**
- * Tries nonces start, start+1, ... (count of them) on the job in \`io\` (words 0..7 midstate,
- * 8..10 header words 16..18, 11 threshold) and returns the offset of the first nonce whose
- * top hash word (bswap(H7) of SHA-256d) is <= the threshold, storing that word in io[16]; else -1.
- */
-export function scanJs(io: Int32Array, start: number, count: number): number {
 ${buildJsScan()}
-}
 `;
 }
 
