@@ -227,6 +227,15 @@ describe('teacher dashboard (4-node regtest network, star)', () => {
     await late.screenshot({ path: path.join(shots, 'dashboard-after-reorg-1920x1080.png') });
   }, 120_000);
 
+  it('the first screen links to the dashboard of the network typed there', async () => {
+    const setup = await newPage('/?lang=en');
+    await setup.getByLabel('Network name').fill('room42');
+    const link = setup.getByRole('link', { name: 'Open teacher dashboard' });
+    expect(await link.getAttribute('href')).toBe('?dashboard=room42');
+    expect(await link.getAttribute('target')).toBe('_blank');
+    await setup.close();
+  }, 60_000);
+
   it('a node tab that closes goes offline on the dashboard, its link disappears, and nothing threw', async () => {
     const late = ctx.pages().find((p) => p.url().includes('dashboard='))!;
     await nodes.get('3003')!.close();

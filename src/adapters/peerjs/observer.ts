@@ -1,15 +1,15 @@
 /**
  * The teacher dashboard's observer channel over PeerJS, kept apart from the node protocol:
  *
- * - every node tab runs an `ObserverReporter`: a *second* PeerJS peer (`tabchain-<net>-obs-<id>`)
+ * - every node tab runs an `ObserverReporter`: a *second* PeerJS peer (`tabchain-<net>-obs_<id>`)
  *   that looks for the dashboard's well-known id (`tabchain-<net>-dashboard`), and while it is
  *   there sends it JSON text reports (`raw` serialization, one report per data-channel message,
  *   label 'observer'). No dashboard: one failed look-up every few seconds, nothing queued.
  * - the dashboard tab runs a `DashboardReceiver` under the well-known id and accepts only
- *   'observer' connections from `obs-` peers of its network.
+ *   'observer' connections from `obs_` peers of its network.
  *
  * The node never reads anything from this channel (the reporter only notes *that* the dashboard's
- * keepalives arrive, to notice a dashboard that vanished) and nodes never link to `obs-` or
+ * keepalives arrive, to notice a dashboard that vanished) and nodes never link to `obs_` or
  * `dashboard` peers, so consensus cannot depend on it.
  */
 import { Peer, type DataConnection, type PeerError } from 'peerjs';
@@ -19,9 +19,13 @@ import { peerJsId, type SignalConfig } from './transport';
 import { ReportBuffer, type ReportLimits } from '../observer/reportBuffer';
 import { OBSERVER_LABEL, parseReport, type Report } from '../observer/protocol';
 
-/** PeerJS id of a node's reporter: beside the node's own id, never used by the node protocol. */
+/**
+ * PeerJS id of a node's reporter: beside the node's own id, never used by the node protocol.
+ * `obs_` (not `obs-`): node ids are digits, so `tabchain-x-obs_3001` can be no node of any network
+ * (`tabchain-x-obs-3001` would be node 3001 of a network called `x-obs`).
+ */
 export function observerPeerId(network: string, nodeId: string): string {
-  return peerJsId(network, `obs-${nodeId}`);
+  return peerJsId(network, `obs_${nodeId}`);
 }
 
 /** The well-known PeerJS id of a network's teacher dashboard. */
