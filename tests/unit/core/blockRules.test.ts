@@ -209,17 +209,25 @@ function buildScript(): BlockScript {
   s.accept('b20', s.block({ txs: [bobSpend] }));
 
   // ---- A child of a block rejected by the context-free checks is an orphan: that block was never stored.
-  s.orphan('child-of-mutated-sibling', s.block({ parent: 'too-big' }));
+  s.orphan('child-of-unstored-block', s.block({ parent: 'too-big' }));
   return s;
 }
 
 describe('block rules (feature_block-style script, replayed on a fresh engine)', () => {
   const s = buildScript();
 
-  it('every step has the expected outcome, reason and punish flag', () => {
+  it('the whole script, in order: every step has the expected outcome, reason and punish flag', () => {
     const chain = s.replay();
     expect(chain.tip.hash).toBe(s.hashOf('b20'));
     expect(chain.height).toBe(20);
+  });
+
+  // One test per step (each on a fresh engine fed the steps before it).
+  s.steps.forEach((st, i) => {
+    const what = st.expect.kind === 'rejected' ? `${st.expect.reason}${st.expect.punish ? '' : ' (not punished)'}` : st.expect.kind;
+    it(`${st.name}: ${what}`, () => {
+      s.replayStep(i);
+    });
   });
 
   it('covers every reason of the issue', () => {
