@@ -66,10 +66,14 @@ async function storedNodes(network: string): Promise<string[]> {
   }
 }
 
-/** Next free id after the central node's 3000: 3001, 3002, … */
+/**
+ * Next free id after the central node's 3000 (3001, 3002, …), with its lock already taken: tabs
+ * opened at the same moment (Quick start opens two) would otherwise both pick the same id, and
+ * the second would be refused. An id whose lock another tab holds is skipped.
+ */
 async function pickNodeId(network: string): Promise<string> {
   const taken = new Set([...(await onlineNodes(network)), ...(await storedNodes(network))]);
-  for (let n = Number(CENTRAL_ID) + 1; ; n++) if (!taken.has(String(n))) return String(n);
+  for (let n = Number(CENTRAL_ID) + 1; ; n++) if (!taken.has(String(n)) && (await lockNode(network, String(n)))) return String(n);
 }
 
 /**
@@ -102,13 +106,14 @@ export function startSession(address: NodeAddress, makeMiner: () => Miner & { co
 
 async function start(address: NodeAddress, makeMiner: () => Miner & { concurrency: number }, maxConcurrency: number): Promise<Session | null> {
   viewStore.setState({ phase: 'starting', network: address.network, role: address.role, topology: address.topology });
+  const picked = address.role !== 'central' && !address.node;
   const id = address.role === 'central' ? CENTRAL_ID : address.node ?? (await pickNodeId(address.network));
   const addr = { ...address, node: id };
   history.replaceState(null, '', nodeAddressToSearch(addr));
   viewStore.setState({ nodeId: id });
   document.title = `tabchain ${id} (${address.role})`;
 
-  if (!(await lockNode(address.network, id))) {
+  if (!picked && !(await lockNode(address.network, id))) {
     viewStore.setState({ phase: 'refused', error: 'already-open' });
     return null;
   }
