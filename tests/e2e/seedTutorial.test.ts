@@ -57,7 +57,7 @@ describe('seed tutorial in three tabs (central, wallet, miner) over WebRTC', () 
 
     // 1. The central node creates the network (Instant preset: trivial proof of work).
     const central = await ctx.newPage();
-    await joinFromSetup(central, network, 'central', 'regtest', 'setup');
+    await joinFromSetup(central, network, 'central', 'regtest', 'e2e-setup');
     await expect.poll(() => central.getByTestId('node-id').textContent()).toBe('3000');
     await expect.poll(() => central.getByTestId('height').textContent()).toBe('0');
     const [CENTRAL] = await walletAddresses(central);
@@ -122,12 +122,12 @@ describe('seed tutorial in three tabs (central, wallet, miner) over WebRTC', () 
 
     // Screenshots of each tab: its first view, its wallet, and the miner's miner view.
     for (const [p, name] of [[central, 'central'], [wallet, 'wallet'], [miner, 'miner']] as const) {
-      await screenshot(p, `${name}-wallet`);
+      await screenshot(p, `e2e-${name}-wallet`);
       await p.locator('[role=tab]').first().click().catch(() => {});
-      await screenshot(p, name);
+      await screenshot(p, `e2e-${name}`);
     }
     await showView(miner, 'miner');
-    await screenshot(miner, 'miner-miner');
+    await screenshot(miner, 'e2e-miner-miner');
     expect(ctx.errors).toEqual([]);
   }, 120_000);
 });

@@ -226,7 +226,13 @@ const POLL = { polling: 50 } as const;
 
 /** Waits until the page's node is running (the node screen with its header is shown). */
 export async function waitRunning(page: Page, timeout = 60_000): Promise<void> {
-  await page.waitForFunction(() => !!(window as unknown as { tabchain?: unknown }).tabchain, null, { ...POLL, timeout });
+  await page.waitForFunction(
+    () => !!(window as unknown as { tabchain?: unknown }).tabchain || !!document.querySelector('[data-testid=refused]'),
+    null,
+    { ...POLL, timeout },
+  );
+  const refused = page.getByTestId('refused');
+  if (await refused.count()) throw new Error(`${page.url()} was refused: ${await refused.textContent()}`);
   await page.getByTestId('node-id').waitFor({ timeout });
 }
 

@@ -1,0 +1,93 @@
+/**
+ * What a classroom meets when things go wrong: a second tab opened on a node that is already
+ * running is refused (two tabs must never write one node's database), and the signalling server
+ * going down and coming back — the header says so, existing WebRTC links keep carrying blocks
+ * meanwhile, and every tab reconnects on its own (no reload) so new tabs can join again.
+ */
+import type { Browser, Page } from '@playwright/test';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AppServer, launchChromium, mineNow, newContext, nodeUrl, openNode, screenshot, startApp, waitHeight, waitPeers, waitRunning,
+} from './support/harness';
+
+let server: AppServer;
+let browser: Browser;
+let ctx: Awaited<ReturnType<typeof newContext>>;
+let central: Page;
+let wallet: Page;
+let miner: Page;
+const network = `signal${Date.now() % 100000}`;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startApp(), launchChromium()]);
+  ctx = await newContext(browser);
+  central = await openNode(ctx, nodeUrl(server.url, { network, role: 'central', preset: 'regtest' }));
+  wallet = await openNode(ctx, nodeUrl(server.url, { network, role: 'wallet' }));
+  miner = await openNode(ctx, nodeUrl(server.url, { network, role: 'miner' }));
+  for (const p of [wallet, miner]) await waitPeers(p, 1);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const signal = (p: Page) => p.getByTestId('signal-status').textContent();
+
+describe('a second tab on the same node', () => {
+  it('is refused, and the first tab keeps running', async () => {
+    const again = await ctx.newPage();
+    await again.goto(wallet.url());
+    const refused = again.getByTestId('refused');
+    await refused.waitFor();
+    expect(await refused.textContent()).toMatch(/already open in another tab/);
+    await screenshot(again, 'e2e-refused');
+    expect(await again.evaluate(() => 'tabchain' in window && !!(window as unknown as { tabchain?: unknown }).tabchain)).toBe(false);
+    await again.close();
+    const b = await mineNow(central);
+    await waitHeight(wallet, 1, b);
+  });
+});
+
+describe('Quick start', () => {
+  it('opens central, wallet and miner tabs at once; the two joining tabs get different ids', async () => {
+    const setup = await ctx.newPage();
+    await setup.goto(server.url + '/');
+    await setup.getByLabel('Network name').fill(`${network}q`);
+    await setup.getByLabel('Chain parameters').selectOption('regtest');
+    const opened: Page[] = [];
+    ctx.on('page', (p) => opened.push(p));
+    await setup.getByRole('button', { name: /Quick start/ }).click();
+    await expect.poll(() => opened.length).toBe(3);
+    for (const p of opened) await waitRunning(p);
+    const seen = await Promise.all(opened.map(async (p) => [await p.getByTestId('node-id').textContent(), new URL(p.url()).searchParams.get('role')]));
+    expect(seen.sort()).toEqual([['3000', 'central'], ['3001', expect.any(String)], ['3002', expect.any(String)]]);
+    for (const p of opened) await waitPeers(p, 1);
+    await Promise.all([...opened, setup].map((p) => p.close()));
+  });
+});
+
+describe('the signalling server stops and comes back', () => {
+  it('shows it in the header, keeps existing links working, and recovers without a reload', async () => {
+    const h0 = await central.evaluate(() => (window as unknown as { tabchain: { node: { height: number } } }).tabchain.node.height);
+    await server.stop();
+    for (const p of [central, wallet, miner]) await expect.poll(() => signal(p), { timeout: 20_000 }).not.toBe('online');
+    expect(await signal(wallet)).toMatch(/lost, reconnecting/);
+    await screenshot(wallet, 'e2e-signalling-lost');
+
+    // Data channels do not need the server: a block still goes central → wallet and miner.
+    const b = await mineNow(central);
+    for (const p of [wallet, miner]) await waitHeight(p, h0 + 1, b);
+
+    // Back on the same address: every tab re-registers by itself (same page, no reload).
+    await server.start();
+    for (const p of [central, wallet, miner]) await expect.poll(() => signal(p), { timeout: 45_000, interval: 250 }).toBe('online');
+
+    // A new tab can join through the server again: it gets the next id, reaches central and syncs.
+    const late = await openNode(ctx, nodeUrl(server.url, { network, role: 'wallet' }));
+    expect(await late.getByTestId('node-id').textContent()).toBe('3003');
+    await waitPeers(late, 1);
+    await waitHeight(late, h0 + 1, b);
+    expect(ctx.errors).toEqual([]);
+  }, 120_000);
+});
