@@ -172,36 +172,38 @@ export type Recorded =
  * every message of the session. `at` is `performance.timeOrigin + performance.now()`: one clock
  * for all tabs of the browser, finer than Date.now().
  */
-function recorder(): void {
-  const w = window as unknown as { tabchain?: unknown; __tabchainEvents: unknown[] };
-  w.__tabchainEvents = [];
-  let session: unknown;
+// Plain JavaScript text, not a function: the page must get it verbatim (a TypeScript function
+// passed through tsx or Vite may be wrapped in helpers such as `__name` that the page lacks).
+const RECORDER = `(() => {
+  const events = [];
+  window.__tabchainEvents = events;
+  const now = () => performance.timeOrigin + performance.now();
+  let session;
   Object.defineProperty(window, 'tabchain', {
     configurable: true,
-    get: () => session,
-    set(v: { node: { on(l: (e: Record<string, unknown>) => void): void } }) {
+    get() { return session; },
+    set(v) {
       session = v;
       // The height the node starts with: restored from IndexedDB before any peer is reached.
-      w.__tabchainEvents.push({ type: 'start', height: (v.node as unknown as { height: number }).height, at: performance.timeOrigin + performance.now() });
+      events.push({ type: 'start', height: v.node.height, at: now() });
       v.node.on((e) => {
-        const at = performance.timeOrigin + performance.now();
-        const time = e.time as number;
+        const at = now();
         if (e.type === 'message')
-          w.__tabchainEvents.push({ type: 'message', dir: e.dir, command: e.command, peer: e.peer, hashes: e.hashes, time, at });
-        else if (e.type === 'chain') {
-          const ev = e.event as { type: string; entry?: { hash: string; height: number } };
-          w.__tabchainEvents.push({ type: 'chain', event: ev.type, hash: ev.entry?.hash, height: ev.entry?.height, time, at });
-        } else if (e.type === 'block-mined') w.__tabchainEvents.push({ type: 'block-mined', hash: e.hash, height: e.height, time, at });
+          events.push({ type: 'message', dir: e.dir, command: e.command, peer: e.peer, hashes: e.hashes, time: e.time, at });
+        else if (e.type === 'chain')
+          events.push({ type: 'chain', event: e.event.type, hash: e.event.entry && e.event.entry.hash, height: e.event.entry && e.event.entry.height, time: e.time, at });
+        else if (e.type === 'block-mined')
+          events.push({ type: 'block-mined', hash: e.hash, height: e.height, time: e.time, at });
       });
     },
   });
-}
+})();`;
 
 /** A browser context whose pages record their node's events; page errors are collected. */
 export async function newContext(browser: Browser): Promise<BrowserContext & { errors: string[] }> {
   const ctx = (await browser.newContext({ viewport: { width: 1400, height: 1000 } })) as BrowserContext & { errors: string[] };
   ctx.errors = [];
-  await ctx.addInitScript(recorder);
+  await ctx.addInitScript({ content: RECORDER });
   ctx.on('page', (p) => watchErrors(p, ctx.errors));
   return ctx;
 }
@@ -256,13 +258,15 @@ export async function openNode(ctx: BrowserContext, url: string): Promise<Page> 
   return page;
 }
 
-/** Evaluates against the page's node (`window.tabchain.node`), typed loosely. */
+/**
+ * Evaluates `fn(window.tabchain, arg)` in the page (for setup steps and reads). `fn` is sent as
+ * its source text: keep it free of named inner functions, which a transpiler may wrap in helpers.
+ */
 type Tab = { node: any; store: any; transport: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 export function onNode<R, A>(page: Page, fn: (t: Tab, arg: A) => R | Promise<R>, arg: A): Promise<R>;
 export function onNode<R>(page: Page, fn: (t: Tab) => R | Promise<R>): Promise<R>;
 export function onNode<R, A>(page: Page, fn: (t: Tab, arg?: A) => R | Promise<R>, arg?: A): Promise<R> {
   return page.evaluate(
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     ([src, a]) => new Function('t', 'a', `return (${src})(t, a)`)((window as unknown as { tabchain: Tab }).tabchain, a),
     [fn.toString(), arg] as const,
   ) as Promise<R>;
@@ -314,10 +318,8 @@ export async function mineNow(page: Page): Promise<string> {
 
 /** Confirmed balance in whole coins of every address found in the node's UTXO set. */
 export async function utxoBalances(page: Page): Promise<Map<string, number>> {
-  const coins = await onNode(page, (t) => {
-    const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-    return [...t.node.chain.utxo.entries()].map(([, c]: [string, { script: Uint8Array; value: bigint }]) => [hex(c.script), c.value.toString()] as [string, string]);
-  });
+  const coins = (await page.evaluate(`[...window.tabchain.node.chain.utxo.entries()].map(([, c]) =>
+    [Array.from(c.script, (x) => x.toString(16).padStart(2, '0')).join(''), c.value.toString()])`)) as [string, string][];
   const out = new Map<string, number>();
   for (const [script, value] of coins) {
     const h = parseP2PKH(fromHex(script));
