@@ -243,6 +243,8 @@ export function bindNode(node: FullNode, opts: { intervalMs?: number; miner?: { 
   const pendingRejections: Record<number, Rejection> = {};
   const pendingLog: ViewState['log'] = [];
   let chainDirty = true;
+  /** Wallet and mempool rows change only with chain, mempool and wallet events (not mining progress). */
+  let walletDirty = true;
   let progress: MinerProgress | null | undefined;
   let found = 0;
   let scheduled: ReturnType<typeof setTimeout> | null = null;
@@ -269,8 +271,7 @@ export function bindNode(node: FullNode, opts: { intervalMs?: number; miner?: { 
       bestKnownHeight: node.bestKnownHeight(),
       inFlight: node.blocksInFlight,
       params: node.params,
-      wallet: walletRows(node),
-      mempool: mempoolRows(node),
+      ...(walletDirty ? { wallet: walletRows(node), mempool: mempoolRows(node) } : {}),
       mining: {
         ...s.mining,
         mode: node.mining,
@@ -285,6 +286,7 @@ export function bindNode(node: FullNode, opts: { intervalMs?: number; miner?: { 
       },
     };
     firstFlush = false;
+    walletDirty = false;
     found = 0;
     progress = undefined;
     job = undefined;
@@ -332,6 +334,7 @@ export function bindNode(node: FullNode, opts: { intervalMs?: number; miner?: { 
   };
 
   const off = node.on((e: NodeEvent) => {
+    if (e.type === 'chain' || e.type === 'chain-ready' || e.type === 'mempool' || e.type === 'wallet-changed') walletDirty = true;
     switch (e.type) {
       case 'message': {
         pendingMessages.push(e);
