@@ -27,7 +27,7 @@ export default {
       },
       f: { hash: 'hash', prev: 'prev', time: 'time', nonce: 'nonce', bits: 'bits', target: 'target', miner: 'reward to' },
       reorg: {
-        title: 'Reorganisation at height {{height}}:',
+        title: 'Reorganisation: the branches split after block #{{height}}.',
         summary: '{{out}} block(s) left the active chain, {{in}} block(s) joined it (the branch with more work wins).',
         left: 'Now a side branch:',
         joined: 'Now active:',
@@ -134,7 +134,7 @@ export default {
       },
       f: { hash: '해시', prev: '이전', time: '시각', nonce: '논스', bits: '비트', target: '목표값', miner: '보상 받는 곳' },
       reorg: {
-        title: '높이 {{height}}에서 체인 재구성:',
+        title: '체인 재구성: 블록 #{{height}} 다음에서 가지가 갈라졌습니다.',
         summary: '블록 {{out}}개가 활성 체인에서 빠지고 {{in}}개가 들어왔습니다 (작업량이 더 많은 가지가 이깁니다).',
         left: '이제 곁가지:',
         joined: '이제 활성:',
