@@ -45,7 +45,7 @@ function pooled(kernel?: KernelName): WorkerMiner {
   const key = kernel ?? 'best';
   let m = pools.get(key);
   if (!m) {
-    m = new WorkerMiner({ maxConcurrency: navigator.hardwareConcurrency, kernel, progressMs: 100 });
+    m = new WorkerMiner({ maxConcurrency: navigator.hardwareConcurrency, kernel, progressMs: 50 });
     pools.set(key, m);
   }
   return m;
@@ -120,6 +120,39 @@ const api = {
   },
 };
 
+/** The background job of `begin`/`sample`/`end` (bench/pow.bench.ts drives it window by window). */
+let bg: { miner: WorkerMiner; c: AbortController; last: { t: number; hashes: number; perWorker: number[] }; done: Promise<unknown> } | null = null;
+
+/** Starts mining a hard header with `workers` workers of a warm pooled miner; returns at once. */
+function begin(workers: number, kernel?: KernelName) {
+  if (bg) throw new Error('a background job is running');
+  const miner = pooled(kernel);
+  miner.setConcurrency(workers);
+  const c = new AbortController();
+  const job = { miner, c, last: { t: performance.now(), hashes: 0, perWorker: [] as number[] }, done: Promise.resolve() as Promise<unknown> };
+  job.done = miner.mine({ header: hardHeader() }, {
+    signal: c.signal,
+    onProgress: (p) => { job.last = { t: performance.now(), hashes: p.hashes, perWorker: p.perWorker }; },
+  });
+  bg = job;
+}
+
+/** The background job's latest progress: report time, total hashes, per-worker rates, kernel. */
+function sample() {
+  if (!bg) throw new Error('no background job');
+  return { ...bg.last, kernel: bg.miner.kernel };
+}
+
+/** Stops the background job and waits until its workers are idle. */
+async function end() {
+  if (!bg) return;
+  const { miner, c, done } = bg;
+  bg = null;
+  c.abort();
+  await done;
+  await miner.whenIdle();
+}
+
 /** Per-worker rates of every progress report while mining a hard header for `ms` (for diagnosis). */
 async function trace(workers: number, ms: number, kernel?: KernelName) {
   const miner = new WorkerMiner({ concurrency: workers, maxConcurrency: workers, kernel, progressMs: 250 });
@@ -138,10 +171,10 @@ async function trace(workers: number, ms: number, kernel?: KernelName) {
   miner.dispose();
   return rows;
 }
-Object.assign(api, { trace });
+Object.assign(api, { trace, begin, sample, end });
 
 declare global {
-  interface Window { mining: typeof api & { trace: typeof trace } }
+  interface Window { mining: typeof api & { trace: typeof trace; begin: typeof begin; sample: typeof sample; end: typeof end } }
 }
-window.mining = api as typeof api & { trace: typeof trace };
+window.mining = api as Window['mining'];
 document.getElementById('status')!.textContent = 'ready';
