@@ -99,8 +99,10 @@ function NodeScreen() {
           <input type="checkbox" checked={projector} onChange={(e) => setProjector(e.target.checked)} /> {t('nav.projector')}
         </label>
       </nav>
-      <main id="view" role="tabpanel" aria-labelledby={`tab-${active.id}`} className="view" data-testid={`view-${active.id}`}>
-        <Active />
+      <main>
+        <div id="view" role="tabpanel" aria-labelledby={`tab-${active.id}`} className="view" data-testid={`view-${active.id}`}>
+          <Active />
+        </div>
       </main>
     </div>
   );

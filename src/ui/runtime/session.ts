@@ -109,7 +109,10 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
   const picked = address.role !== 'central' && !address.node;
   const id = address.role === 'central' ? CENTRAL_ID : address.node ?? (await pickNodeId(address.network));
   const addr = { ...address, node: id };
-  history.replaceState(null, '', nodeAddressToSearch(addr));
+  // Keep page-only parameters (the open view, the language) beside the node's address.
+  const keep = new URLSearchParams(location.search);
+  const extra = ['view', 'lang'].filter((k) => keep.get(k)).map((k) => `&${k}=${encodeURIComponent(keep.get(k)!)}`).join('');
+  history.replaceState(null, '', nodeAddressToSearch(addr) + extra);
   viewStore.setState({ nodeId: id });
   document.title = `tabchain ${id} (${address.role})`;
 

@@ -1,6 +1,6 @@
 import { NetworkGraph } from './NetworkGraph';
 import { ScenarioPanel } from '../scenario/ScenarioPanel';
-import { PeersPanel } from '../../components/Panels';
+import { PeersPanel } from './PeersPanel';
 
 /** The first tab: the network graph beside the guided scenario, and the peer table. */
 export function OverviewView() {

@@ -1,0 +1,50 @@
+import { useTranslation } from 'react-i18next';
+import { useView } from '../../useView';
+
+/** A titled panel region with an accessible name. */
+export function Panel({ id, title, children, className }: { id: string; title: string; children: React.ReactNode; className?: string }) {
+  return (
+    <section className={`panel ${className ?? ''}`} aria-labelledby={`${id}-title`} data-testid={`panel-${id}`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/** This node's peers: id, role, height, link direction, round trip; and the nodes it knows of. */
+export function PeersPanel() {
+  const { t } = useTranslation();
+  const peers = useView((s) => s.peers);
+  const known = useView((s) => s.knownNodes);
+  return (
+    <Panel id="peers" title={t('peers.title')}>
+      {peers.length === 0 ? (
+        <p className="muted">{t('peers.none')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('peers.id')}</th>
+              <th>{t('peers.role')}</th>
+              <th>{t('peers.height')}</th>
+              <th>{t('peers.direction')}</th>
+              <th>{t('peers.rtt')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {peers.map((p) => (
+              <tr key={p.id} data-testid={`peer-${p.id}`}>
+                <td>{p.id}</td>
+                <td>{p.role ? t(`role.${p.role}`) : '?'}</td>
+                <td>{p.height}</td>
+                <td>{p.ready ? (p.outbound ? t('peers.outbound') : t('peers.inbound')) : t('peers.handshaking')}</td>
+                <td>{p.rtt !== undefined ? `${p.rtt} ms` : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="muted">{t('peers.known', { count: known.length, ids: known.join(', ') })}</p>
+    </Panel>
+  );
+}
