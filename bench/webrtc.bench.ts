@@ -131,9 +131,14 @@ async function initialSync(server: AppServer, browser: Browser) {
   const network = `wsync${Date.now() % 100000}`;
   const central = await openNode(ctx, nodeUrl(server.url, { network, role: 'central', preset: 'regtest' }));
   const tb = performance.now();
-  await central.evaluate("window.tabchain.node.setMining('continuous')");
+  // Mine continuously and stop from inside the page at the target height (no overshoot while
+  // the test polls).
+  await central.evaluate(`(() => {
+    const node = window.tabchain.node;
+    node.on((e) => { if (e.type === 'chain' && node.height >= ${SYNC_BLOCKS} && node.mining !== 'off') node.setMining('off'); });
+    node.setMining('continuous');
+  })()`);
   await waitHeight(central, SYNC_BLOCKS, null, 600_000);
-  await central.evaluate("window.tabchain.node.setMining('off')");
   await central.waitForFunction('!window.tabchain.node.isMining', null, { polling: 50 });
   const height = (await central.evaluate('window.tabchain.node.height')) as number;
   const tip = (await central.evaluate('window.tabchain.node.tipHash')) as string;
