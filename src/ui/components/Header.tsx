@@ -40,7 +40,7 @@ export function Header() {
           <dt>{t('header.signal')}</dt>
           <dd data-testid="signal-status" className={`signal-${signal.state}`}>
             {t(`signal.${signal.state}`)}
-            {signal.state === 'reconnecting' ? ` (${Math.round(signal.inMs / 1000)} s)` : ''}
+            {signal.state === 'reconnecting' ? ` (${t('signal.attempt', { n: signal.attempt })})` : ''}
           </dd>
         </div>
       </dl>

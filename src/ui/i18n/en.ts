@@ -43,6 +43,7 @@ export const en = {
     reconnecting: 'lost, reconnecting',
     'id-taken': 'node id in use',
     failed: 'failed',
+    attempt: 'attempt {{n}}',
     help: 'The signalling server is unreachable. Existing peer links keep working; new connections wait until it is back.',
   },
   storage: {

@@ -45,6 +45,7 @@ export const ko: typeof en = {
     reconnecting: '끊김, 다시 연결 중',
     'id-taken': '노드 ID 사용 중',
     failed: '실패',
+    attempt: '{{n}}번째 시도',
     help: '시그널링 서버에 연결할 수 없습니다. 이미 연결된 피어는 계속 동작하며, 새 연결은 서버가 돌아오면 이루어집니다.',
   },
   storage: {

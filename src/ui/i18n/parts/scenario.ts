@@ -21,13 +21,13 @@ export default {
           title: '2. Wallets connect and download the chain',
           what: 'A wallet node introduces itself with version/verack, asks for blocks with getblocks, receives their hashes in inv, and fetches them with getdata.',
           bitcoin: 'Bitcoin: version → verack → getblocks (a block locator) → inv (up to 500 hashes) → getdata → block.',
-          todo: 'Open a wallet tab on this network (button above).',
+          todo: 'If no wallet is running yet, open a wallet tab on this network (button above).',
         },
         minerSync: {
           title: '3. Miners connect and download it',
           what: 'A miner node does the same handshake and download. Every node validates every block itself: nobody trusts anybody.',
           bitcoin: 'Bitcoin: the same initial block download, checking proof of work, merkle root and every signature.',
-          todo: 'Open a miner tab on this network (button above).',
+          todo: 'If no miner is running yet, open a miner tab on this network (button above). A wallet in a star cannot see the miner: this step ticks when the miner’s block arrives.',
         },
         payment: {
           title: '4. A wallet creates a payment',
@@ -90,13 +90,13 @@ export default {
           title: '2. 지갑이 연결해서 체인을 내려받습니다',
           what: '지갑 노드가 version/verack으로 인사하고, getblocks로 블록을 요청하고, inv로 해시를 받고, getdata로 블록을 가져옵니다.',
           bitcoin: '비트코인: version → verack → getblocks (블록 로케이터) → inv (해시 최대 500개) → getdata → block.',
-          todo: '이 네트워크에 지갑 탭을 여세요 (위 버튼).',
+          todo: '아직 지갑이 없다면 이 네트워크에 지갑 탭을 여세요 (위 버튼).',
         },
         minerSync: {
           title: '3. 채굴자가 연결해서 내려받습니다',
           what: '채굴자 노드도 같은 핸드셰이크와 다운로드를 합니다. 모든 노드가 모든 블록을 직접 검증합니다. 아무도 남을 믿지 않습니다.',
           bitcoin: '비트코인: 같은 초기 블록 다운로드로 작업 증명, 머클 루트, 모든 서명을 확인합니다.',
-          todo: '이 네트워크에 채굴자 탭을 여세요 (위 버튼).',
+          todo: '아직 채굴자가 없다면 이 네트워크에 채굴자 탭을 여세요 (위 버튼). 스타 구조의 지갑은 채굴자를 볼 수 없어서, 채굴자의 블록이 도착할 때 이 단계가 체크됩니다.',
         },
         payment: {
           title: '4. 지갑이 송금합니다',

@@ -5,8 +5,9 @@ import { viewStore, type ViewState } from '../../runtime/viewStore';
 import type { MessageEvent } from '../../../node/events';
 import { COMMAND_COLORS, commandColor } from './commandColors';
 
-/** Most message animations in flight at once (a sync burst must not flood the canvas). */
+/** Most message animations in flight at once, and started per store update (a sync burst must not flood the canvas). */
 const MAX_PACKETS = 24;
+const MAX_NEW_PER_UPDATE = 8;
 const PACKET_MS = 600;
 
 /**
@@ -28,6 +29,8 @@ export function NetworkGraph() {
           style: {
             label: 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'center', 'font-size': 13, color: '#fff',
             'background-color': 'data(color)', width: 78, height: 78, 'text-outline-width': 0, 'border-width': 2, 'border-color': '#333',
+            // Nodes above packets: a message's label passes under a node's name, never over it.
+            'z-index': 10,
           },
         },
         { selector: 'node.self', style: { 'border-width': 5, 'border-color': '#1b1f24', width: 96, height: 96, 'font-weight': 'bold' } },
@@ -38,7 +41,7 @@ export function NetworkGraph() {
           style: {
             label: 'data(label)', 'font-size': 11, 'text-valign': 'top', 'text-margin-y': -2, color: '#1b1f24',
             'text-background-color': '#fff', 'text-background-opacity': 0.85, 'text-background-padding': '1px',
-            width: 14, height: 14, 'background-color': 'data(color)', 'border-width': 1, 'border-color': '#222', 'z-index': 10,
+            width: 14, height: 14, 'background-color': 'data(color)', 'border-width': 1, 'border-color': '#222', 'z-index': 1,
           },
         },
       ],
@@ -99,7 +102,8 @@ export function NetworkGraph() {
       const fresh: MessageEvent[] = [];
       for (let i = s.messages.length - 1; i >= 0 && s.messages[i].id > lastMessage; i--) fresh.push(s.messages[i]);
       if (s.messages.length) lastMessage = s.messages[s.messages.length - 1].id;
-      for (const m of fresh.reverse().slice(-MAX_PACKETS)) animate(m, s.nodeId);
+      // In a burst (initial sync: hundreds of messages per update) show a sample, newest first.
+      for (const m of fresh.slice(0, MAX_NEW_PER_UPDATE).reverse()) animate(m, s.nodeId);
     };
 
     const animate = (m: MessageEvent, self: string) => {

@@ -56,6 +56,7 @@ function WalletPanel() {
     if (!isValidAddress(to.trim())) return setMessage({ ok: false, text: t('walletView.badAddress'), refusal: { code: 'bad-address', detail: '' } });
     try {
       s.node.send(fromAddr, to.trim(), sat, { mine });
+      setMine(false); // like the tutorial's -mine flag, it applies to one send
       setMessage({ ok: true, text: t('walletView.sent', { amount, to: short(to, 14) }) });
       viewStore.setState({ lastPaymentError: null });
     } catch (err) {
