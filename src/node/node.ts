@@ -174,6 +174,8 @@ export class FullNode {
   private readonly miner?: Miner;
   private readonly peers = new Map<string, Peer>();
   private readonly connecting = new Set<string>();
+  /** When each id was last dialled (automatic redials wait `timing.reconnect`). */
+  private readonly lastDialed = new Map<string, number>();
   private readonly seeds: string[];
   private readonly addrBook = new Map<string, PeerAddress>();
   private readonly discouraged = new Map<string, number>();
@@ -382,17 +384,26 @@ export class FullNode {
   /** Opens a connection to a peer by id (if not already connected). */
   connect(peerId: string): void {
     if (peerId === this.id || this.peers.has(peerId) || this.connecting.has(peerId) || this.isDiscouraged(peerId) || this.stopped) return;
+    if (this.lastDialed.size >= 2 * ADDR_BOOK_MAX)
+      for (const [id, t] of this.lastDialed) if (this.now() - t >= this.timing.reconnect) this.lastDialed.delete(id);
+    this.lastDialed.set(peerId, this.now());
     this.connecting.add(peerId);
     this.transport.connect(peerId);
   }
 
+  /** Automatic dialling tries one id at most once per `reconnect` ms (a peer that refuses us is not hammered). */
+  private mayDial(id: string): boolean {
+    const t = this.lastDialed.get(id);
+    return t === undefined || this.now() - t >= this.timing.reconnect;
+  }
+
   private maintainConnections(): void {
     if (this.stopped) return;
-    for (const s of this.seeds) if (!this.peers.has(s)) this.connect(s);
+    for (const s of this.seeds) if (!this.peers.has(s) && this.mayDial(s)) this.connect(s);
     if (this.topology !== 'mesh') return;
     const open = this.peers.size + this.connecting.size;
     if (open >= this.maxPeers) return;
-    const candidates = [...this.addrBook.keys()].filter((id) => id !== this.id && !this.peers.has(id) && !this.connecting.has(id) && !this.isDiscouraged(id));
+    const candidates = [...this.addrBook.keys()].filter((id) => id !== this.id && !this.peers.has(id) && !this.connecting.has(id) && !this.isDiscouraged(id) && this.mayDial(id));
     for (let i = candidates.length - 1; i > 0; i--) {
       const j = Math.floor(this.random.next() * (i + 1));
       [candidates[i], candidates[j]] = [candidates[j], candidates[i]];
@@ -879,6 +890,7 @@ export class FullNode {
     }
     if (this.syncPeer === null) this.startSync();
     for (const [id, until] of this.discouraged) if (until <= this.now()) this.discouraged.delete(id);
+    this.maintainConnections(); // redials that had to wait
     this.stallTimer = this.clock.setTimer(1000, () => this.checkStalls());
   }
 

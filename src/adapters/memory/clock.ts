@@ -7,8 +7,11 @@ import type { Clock, Random } from '../../node/transport';
 export class ManualClock implements Clock {
   private t: number;
   private nextId = 1;
-  private timers = new Map<number, { at: number; seq: number; fn: () => void }>();
   private seq = 0;
+  /** Live timers by id; the heap may still hold cleared ones, skipped when they surface. */
+  private readonly timers = new Map<number, Timer>();
+  /** Binary min-heap on (at, seq): taking the next timer is O(log n), not a scan of all of them. */
+  private readonly heap: Timer[] = [];
 
   constructor(start = 1_700_000_000_000) {
     this.t = start;
@@ -18,7 +21,9 @@ export class ManualClock implements Clock {
   }
   setTimer(ms: number, fn: () => void): number {
     const id = this.nextId++;
-    this.timers.set(id, { at: this.t + Math.max(0, ms), seq: this.seq++, fn });
+    const timer: Timer = { id, at: this.t + Math.max(0, ms), seq: this.seq++, fn };
+    this.timers.set(id, timer);
+    this.push(timer);
     return id;
   }
   clearTimer(id: number): void {
@@ -30,27 +35,29 @@ export class ManualClock implements Clock {
   }
   /** Time of the earliest timer, or undefined. */
   nextAt(): number | undefined {
-    let min: number | undefined;
-    for (const t of this.timers.values()) if (min === undefined || t.at < min) min = t.at;
-    return min;
+    this.dropCleared();
+    return this.heap.length ? this.heap[0].at : undefined;
   }
   private takeDue(): (() => void) | undefined {
-    let best: [number, { at: number; seq: number; fn: () => void }] | undefined;
-    for (const entry of this.timers) {
-      const [, t] = entry;
-      if (t.at > this.t) continue;
-      if (!best || t.at < best[1].at || (t.at === best[1].at && t.seq < best[1].seq)) best = entry;
-    }
-    if (!best) return undefined;
-    this.timers.delete(best[0]);
-    return best[1].fn;
+    this.dropCleared();
+    const top = this.heap[0];
+    if (!top || top.at > this.t) return undefined;
+    this.pop();
+    this.timers.delete(top.id);
+    return top.fn;
   }
+  /**
+   * Tests can set this: more timers than this at one instant throw a "timer storm" error (a busy
+   * loop in zero virtual time), instead of spinning for minutes.
+   */
+  stormLimit = Infinity;
+
   /** Runs every timer due now (and those they set for now); returns how many ran. */
   runDue(limit = 10_000_000): number {
     let n = 0;
-    for (let fn = this.takeDue(); fn && n < limit; fn = this.takeDue()) {
+    for (let fn = n < limit ? this.takeDue() : undefined; fn; fn = n < limit ? this.takeDue() : undefined) {
       fn();
-      n++;
+      if (++n > this.stormLimit) throw new Error(`timer storm: more than ${this.stormLimit} timers at t=${this.t}`);
     }
     return n;
   }
@@ -67,6 +74,50 @@ export class ManualClock implements Clock {
     this.t = end;
     return n + this.runDue();
   }
+
+  private dropCleared(): void {
+    while (this.heap.length && !this.timers.has(this.heap[0].id)) this.pop();
+  }
+  private push(x: Timer): void {
+    const h = this.heap;
+    h.push(x);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(h[i], h[parent])) break;
+      [h[i], h[parent]] = [h[parent], h[i]];
+      i = parent;
+    }
+  }
+  private pop(): void {
+    const h = this.heap;
+    const last = h.pop()!;
+    if (!h.length) return;
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && before(h[l], h[m])) m = l;
+      if (r < h.length && before(h[r], h[m])) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m], h[i]];
+      i = m;
+    }
+  }
+}
+
+interface Timer {
+  id: number;
+  at: number;
+  seq: number;
+  fn: () => void;
+}
+
+/** Earlier time first; among equal times, the timer set first. */
+function before(a: Timer, b: Timer): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }
 
 /** Small, fast, seeded PRNG (mulberry32) implementing the node's Random port. */

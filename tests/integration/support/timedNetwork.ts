@@ -3,9 +3,15 @@ import { TestNetwork } from '../../helpers/testNetwork';
 /**
  * TestNetwork for links with latency: `settle()` delivers what is due now and lets miners
  * finish, but does not wait for messages still travelling (time has to pass for those:
- * `advance(ms)`, or `runFor(ms)` which jumps timer to timer).
+ * `advance(ms)`, or `runFor(ms)` which jumps timer to timer). A busy loop in zero virtual time
+ * fails fast as a "timer storm" instead of hanging the test.
  */
 export class TimedNetwork extends TestNetwork {
+  constructor(...args: ConstructorParameters<typeof TestNetwork>) {
+    super(...args);
+    this.clock.stormLimit = 20_000;
+  }
+
   override async settle(maxRounds = 100_000): Promise<void> {
     for (let i = 0; i < maxRounds; i++) {
       const ran = this.net.flush();
