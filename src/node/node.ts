@@ -1053,7 +1053,8 @@ export class FullNode {
 
   private relayTx(hash: string, except: Peer | null): void {
     for (const p of this.peers.values()) {
-      if (!this.ready(p) || p === except || p.knownInv.has(hash)) continue;
+      // BIP37: a peer whose version said relay = 0 wants no transaction announcements.
+      if (!this.ready(p) || p === except || p.knownInv.has(hash) || !p.version!.relay) continue;
       this.remember(p, hash);
       this.sendMsg(p, { command: 'inv', items: [{ type: MSG_TX, hash }] });
     }

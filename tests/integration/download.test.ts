@@ -1,0 +1,108 @@
+/**
+ * Block download corner cases with small chains: a peer that lies about its height, a peer that
+ * answers notfound, a seed that goes away and comes back, a peer that asked for no tx relay.
+ */
+import { describe, expect, it } from 'vitest';
+import { TestNetwork } from '../helpers/testNetwork';
+import { TestChain, testKey } from '../helpers/chainBuilder';
+import { RawPeer, handshaken } from './support/rawPeer';
+import { MSG_BLOCK, MSG_TX } from '../../src/node/wire/messages';
+import { COIN, blockHashHex } from '../../src/core';
+
+const MINER = testKey('DL_MINER');
+
+function chainOf(tn: TestNetwork, n: number) {
+  const tc = new TestChain(tn.params);
+  const blocks = Array.from({ length: n }, () => tc.mineAndAdd(MINER, []));
+  return { tc, blocks };
+}
+
+describe('download corner cases', () => {
+  it('a peer claiming a height it does not have delays sync by about the stall timeout, no more', async () => {
+    const tn = new TestNetwork({ seed: 81 });
+    const { blocks } = chainOf(tn, 20);
+    const central = tn.add('C', 'central', { blocks, mining: 'off' });
+    const joiner = tn.add('J', 'wallet', { params: tn.params });
+    // The liar claims height 1,000 and answers getblocks with nothing.
+    const liar = RawPeer.for(tn.net, 'L', joiner);
+    liar.onmessage = (m, p) => {
+      if (m.command === 'version') {
+        p.send(p.version(joiner, { startHeight: 1000 }));
+        p.send({ command: 'verack' });
+      }
+    };
+    joiner.connect('L');
+    await tn.settle();
+    joiner.connect('C');
+    await tn.settle();
+    expect(joiner.syncPeerId).toBe('L');
+    expect(joiner.height).toBe(0);
+    const t0 = tn.clock.now();
+    while (joiner.height < 20 && tn.clock.now() - t0 < 30_000) await tn.advance(500, 500);
+    expect(joiner.tipHash).toBe(central.tipHash);
+    expect(tn.clock.now() - t0).toBeLessThanOrEqual(joiner.timing.stallTimeout + 2_000);
+    expect(liar.connected).toBe(true); // lying about height is not proof of malice
+  });
+
+  it('a block the first announcer cannot deliver (notfound) is fetched from another peer at once', async () => {
+    const tn = new TestNetwork({ seed: 82 });
+    const { tc, blocks } = chainOf(tn, 3);
+    const central = tn.add('C', 'central', { blocks, mining: 'off' });
+    const honest = tn.add('H', 'miner', { seeds: ['C'], mining: 'off' });
+    await tn.settle();
+    const raw = await handshaken(tn.net, () => tn.settle(), 'R', central);
+    raw.onmessage = (m, p) => {
+      if (m.command === 'getdata') p.send({ command: 'notfound', items: m.items });
+    };
+    const next = tc.mine(MINER, []);
+    const hash = blockHashHex(next.header);
+    // The raw peer announces first; the honest node, which really has it, second.
+    raw.send({ command: 'inv', items: [{ type: MSG_BLOCK, hash }] });
+    await tn.settle();
+    expect(raw.got('getdata')[0].items[0].hash).toBe(hash);
+    expect(central.height).toBe(3);
+    honest.submitBlock(next);
+    await tn.settle();
+    expect(central.tipHash).toBe(hash);
+    expect(raw.connected).toBe(true); // notfound is an honest answer
+    expect(central.resourceCounts()).toMatchObject({ wantedBlocks: 0, blocksInFlight: 0 });
+  });
+
+  it('a wallet reconnects to its seed when the central node comes back, and catches up', async () => {
+    const tn = new TestNetwork({ seed: 83 });
+    const central = tn.add('C', 'central', { mining: 'off' });
+    central.mineOnce();
+    await tn.settle();
+    const wallet = tn.add('W', 'wallet', { seeds: ['C'] });
+    await tn.settle();
+    expect(wallet.height).toBe(1);
+    const blocks = [central.chain!.getBlock(central.tipHash!)!];
+    central.stop();
+    await tn.advance(12_000, 1_000);
+    expect(wallet.peerIds()).toEqual([]);
+    // The central node restarts from its storage and mines while the wallet is away.
+    const again = tn.add('C', 'central', { blocks, mining: 'off', keys: [tn.centralKey] });
+    again.mineOnce();
+    await tn.settle();
+    await tn.advance(6_000, 1_000);
+    expect(wallet.peerIds()).toEqual(['C']);
+    expect(wallet.tipHash).toBe(again.tipHash);
+    const failed = tn.events.get('W')!.filter((e) => e.type === 'connect-failed').length;
+    expect(failed).toBeGreaterThan(0);
+    expect(failed).toBeLessThanOrEqual(4); // one attempt per 5 s while it was gone
+  });
+
+  it('a peer that said relay = 0 in its version gets block announcements but no transactions', async () => {
+    const tn = new TestNetwork({ seed: 84 });
+    const central = tn.add('C', 'central', { mining: 'off' });
+    const quiet = await handshaken(tn.net, () => tn.settle(), 'Q', central, { relay: false });
+    const chatty = await handshaken(tn.net, () => tn.settle(), 'K', central);
+    central.send(tn.centralKey.address, MINER.address, 1n * COIN);
+    await tn.settle();
+    expect(chatty.got('inv').flatMap((m) => m.items).filter((i) => i.type === MSG_TX)).toHaveLength(1);
+    expect(quiet.got('inv').flatMap((m) => m.items).filter((i) => i.type === MSG_TX)).toHaveLength(0);
+    central.mineOnce();
+    await tn.settle();
+    expect(quiet.got('inv').flatMap((m) => m.items).filter((i) => i.type === MSG_BLOCK)).toHaveLength(1);
+  });
+});
