@@ -86,17 +86,7 @@ export class Chain {
   ) {
     checkBlockSanity(genesis, params);
     const hash = blockHashHex(genesis.header);
-    const entry: BlockEntry = {
-      hash,
-      header: genesis.header,
-      height: 0,
-      chainWork: workFromBits(genesis.header.bits),
-      parent: null,
-      seq: this.seq++,
-      status: 'valid',
-      txCount: genesis.txs.length,
-      size: blockSize(genesis),
-    };
+    const entry = this.newEntry(hash, genesis, null);
     contextualCheckBlock(genesis, 0, 0);
     this.index.set(hash, entry);
     this.blocks.set(hash, genesis);
@@ -296,17 +286,7 @@ export class Chain {
       events.push({ type: 'orphan-added', hash, prevHash });
       return { ...base, status: 'orphan', error: new RuleError('prev-blk-not-found', 'previous block is unknown; kept as an orphan while it is fetched', 'orphan', false) };
     }
-    const entry: BlockEntry = {
-      hash,
-      header: block.header,
-      height: parent.height + 1,
-      chainWork: parent.chainWork + workFromBits(block.header.bits),
-      parent,
-      seq: this.seq++,
-      status: 'valid',
-      txCount: block.txs.length,
-      size: blockSize(block),
-    };
+    const entry = this.newEntry(hash, block, parent);
     try {
       if (parent.status === 'invalid') throw consensus('bad-prevblk', `previous block ${prevHash.slice(0, 16)}… is invalid`);
       const mtp = this.medianTimePast(parent);
@@ -328,6 +308,21 @@ export class Chain {
     this.candidates.add(entry);
     events.push({ type: 'block-accepted', entry, block });
     return { ...base, status: 'accepted' };
+  }
+
+  /** A block index entry on top of `parent` (null for genesis), numbered in arrival order. */
+  private newEntry(hash: string, block: Block, parent: BlockEntry | null): BlockEntry {
+    return {
+      hash,
+      header: block.header,
+      height: parent ? parent.height + 1 : 0,
+      chainWork: (parent?.chainWork ?? 0n) + workFromBits(block.header.bits),
+      parent,
+      seq: this.seq++,
+      status: 'valid',
+      txCount: block.txs.length,
+      size: blockSize(block),
+    };
   }
 
   private addOrphan(hash: string, prevHash: string, block: Block): void {
@@ -510,17 +505,7 @@ export class Chain {
       for (const b of byPrev.get(parent.hash) ?? []) {
         const hash = blockHashHex(b.header);
         if (this.index.has(hash)) continue;
-        const entry: BlockEntry = {
-          hash,
-          header: b.header,
-          height: parent.height + 1,
-          chainWork: parent.chainWork + workFromBits(b.header.bits),
-          parent,
-          seq: this.seq++,
-          status: 'valid',
-          txCount: b.txs.length,
-          size: blockSize(b),
-        };
+        const entry = this.newEntry(hash, b, parent);
         this.index.set(hash, entry);
         this.blocks.set(hash, b);
         queue.push(entry);
