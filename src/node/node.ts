@@ -142,6 +142,8 @@ interface Peer {
   addrTokensAt: number;
   gaveAddr: boolean;
   wanted: number;
+  /** When we last sent this peer getparams (while we have no chain). */
+  paramsAskedAt?: number;
   closed: boolean;
 }
 
@@ -669,7 +671,7 @@ export class FullNode {
     this.emit({ type: 'peer-connected', time: this.now(), peer: p.id, outbound: p.outbound, role: p.role, height: p.bestHeight, userAgent: p.version!.userAgent });
     this.schedulePing(p);
     if (!this.chain) {
-      if (p.version!.genesis !== ZERO_HASH) this.sendMsg(p, { command: 'getparams' });
+      if (p.version!.genesis !== ZERO_HASH) this.askParams(p);
     } else {
       this.startSync();
     }
@@ -702,12 +704,22 @@ export class FullNode {
       if (params.magic !== this.magic || params.network !== this.network) throw new Error('parameters are for another network');
       if (!params.genesisHex) throw new Error('parameters carry no genesis block');
       const genesis = decodeBlock(fromHex(params.genesisHex));
-      if (blockHashHex(genesis.header) !== p.version!.genesis) throw new Error("genesis does not match the peer's version message");
+      // A peer that had no chain when we shook hands (zero genesis) may have one now.
+      if (p.version!.genesis !== ZERO_HASH && blockHashHex(genesis.header) !== p.version!.genesis)
+        throw new Error("genesis does not match the peer's version message");
       this.loadChain(params, []);
     } catch (e) {
       return this.reject(p, id, 'params', 'bad-params', (e as Error).message, true);
     }
+    // The peer has a chain, perhaps longer than its version said: ask it (if it has nothing more,
+    // the stall check lowers this optimistic height again).
+    p.bestHeight = Math.max(p.bestHeight, this.height + 1);
     this.startSync();
+  }
+
+  private askParams(p: Peer): void {
+    p.paramsAskedAt = this.now();
+    this.sendMsg(p, { command: 'getparams' });
   }
 
   // ---------------------------------------------------------------- addresses
@@ -891,6 +903,10 @@ export class FullNode {
     if (this.syncPeer === null) this.startSync();
     for (const [id, until] of this.discouraged) if (until <= this.now()) this.discouraged.delete(id);
     this.maintainConnections(); // redials that had to wait
+    // Still no chain: ask every peer now and then (a neighbour may have got one since the handshake).
+    if (!this.chain)
+      for (const p of this.peers.values())
+        if (this.ready(p) && this.now() - (p.paramsAskedAt ?? -Infinity) >= this.timing.reconnect) this.askParams(p);
     this.stallTimer = this.clock.setTimer(1000, () => this.checkStalls());
   }
 

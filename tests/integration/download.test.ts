@@ -7,7 +7,7 @@ import { TestNetwork } from '../helpers/testNetwork';
 import { TestChain, testKey } from '../helpers/chainBuilder';
 import { RawPeer, handshaken } from './support/rawPeer';
 import { MSG_BLOCK, MSG_TX } from '../../src/node/wire/messages';
-import { COIN, blockHashHex } from '../../src/core';
+import { COIN, blockHashHex, decodeBlock, fromHex, paramsToJSON } from '../../src/core';
 
 const MINER = testKey('DL_MINER');
 
@@ -106,3 +106,51 @@ describe('download corner cases', () => {
     expect(quiet.got('inv').flatMap((m) => m.items).filter((i) => i.type === MSG_BLOCK)).toHaveLength(1);
   });
 });
+
+describe('joining before the neighbours have the chain', () => {
+  it('nodes seeded through other new nodes get the parameters and the chain once a neighbour has them', async () => {
+    const tn = new TestNetwork({ seed: 85 });
+    const { blocks } = chainOf(tn, 5);
+    // A line C – N1 – N2 – N3, everyone started at the same instant: when N2 shakes hands with N1,
+    // N1 has no chain yet (its version carries a zero genesis), and likewise N3 with N2.
+    const central = tn.add('C', 'central', { blocks, mining: 'off' });
+    const n1 = tn.add('N1', 'wallet', { seeds: ['C'] });
+    const n2 = tn.add('N2', 'wallet', { seeds: ['N1'] });
+    const n3 = tn.add('N3', 'wallet', { seeds: ['N2'] });
+    await tn.advance(10_000, 1_000);
+    for (const n of [n1, n2, n3]) {
+      expect(n.chain, n.id).not.toBeNull();
+      expect(n.tipHash, n.id).toBe(central.tipHash);
+    }
+    // And a block mined at the far end travels the line.
+    n3.setMining('off');
+    central.mineOnce();
+    await tn.settle();
+    expect(n3.tipHash).toBe(central.tipHash);
+  });
+});
+
+describe('params from a peer', () => {
+  it('parameters whose genesis differs from the peer’s version are refused and the peer punished', async () => {
+    const tn = new TestNetwork({ seed: 86 });
+    const other = new TestNetwork({ seed: 87, params: { blockReward: 7n * COIN } });
+    const joiner = tn.add('J', 'wallet', {});
+    const liar = RawPeer.for(tn.net, 'L', joiner);
+    liar.onmessage = (m, p) => {
+      if (m.command === 'version') {
+        p.send(p.version(joiner, { genesis: blockHashHex(decodeGenesis(tn.params.genesisHex!)), startHeight: 3 }));
+        p.send({ command: 'verack' });
+      }
+      if (m.command === 'getparams') p.send({ command: 'params', json: paramsToJSON({ ...other.params, network: tn.params.network, magic: tn.params.magic }) });
+    };
+    joiner.connect('L');
+    await tn.settle();
+    expect(tn.events.get('J')!.find((e) => e.type === 'rejected')).toMatchObject({ command: 'params', reason: 'bad-params', debug: "genesis does not match the peer's version message", punished: true });
+    expect(joiner.chain).toBeNull();
+    expect(joiner.isDiscouraged('L')).toBe(true);
+  });
+});
+
+function decodeGenesis(hex: string) {
+  return decodeBlock(fromHex(hex)).header;
+}
