@@ -67,6 +67,28 @@ describe('Quick start', () => {
   });
 });
 
+describe('two browsers join at the same moment', () => {
+  it('the one that loses the id race on the signalling server takes the next id instead of being refused', async () => {
+    // Separate contexts share no IndexedDB and no Web Locks: like two laptops, only the
+    // signalling server sees both, so both first pick 3001 for themselves.
+    const net2 = `${network}r`;
+    const c0 = await newContext(browser);
+    const a = await newContext(browser);
+    const b = await newContext(browser);
+    const centralTab = await openNode(c0, nodeUrl(server.url, { network: net2, role: 'central', preset: 'regtest' }));
+    const [pa, pb] = await Promise.all([a.newPage(), b.newPage()]);
+    await Promise.all([pa.goto(nodeUrl(server.url, { network: net2, role: 'wallet' })), pb.goto(nodeUrl(server.url, { network: net2, role: 'wallet' }))]);
+    await Promise.all([waitRunning(pa), waitRunning(pb)]);
+    const ids = [await pa.getByTestId('node-id').textContent(), await pb.getByTestId('node-id').textContent()].sort();
+    expect(ids).toEqual(['3001', '3002']);
+    await waitPeers(centralTab, 2);
+    for (const c of [c0, a, b]) {
+      expect(c.errors).toEqual([]);
+      await c.close();
+    }
+  }, 120_000);
+});
+
 describe('the signalling server stops and comes back', () => {
   it('shows it in the header, keeps existing links working, and recovers without a reload', async () => {
     const h0 = await central.evaluate(() => (window as unknown as { tabchain: { node: { height: number } } }).tabchain.node.height);

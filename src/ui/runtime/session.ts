@@ -71,8 +71,8 @@ async function storedNodes(network: string): Promise<string[]> {
  * opened at the same moment (Quick start opens two) would otherwise both pick the same id, and
  * the second would be refused. An id whose lock another tab holds is skipped.
  */
-async function pickNodeId(network: string): Promise<string> {
-  const taken = new Set([...(await onlineNodes(network)), ...(await storedNodes(network))]);
+async function pickNodeId(network: string, skip: Set<string> = new Set()): Promise<string> {
+  const taken = new Set([...(await onlineNodes(network)), ...(await storedNodes(network)), ...skip]);
   for (let n = Number(CENTRAL_ID) + 1; ; n++) if (!taken.has(String(n)) && (await lockNode(network, String(n)))) return String(n);
 }
 
@@ -107,35 +107,53 @@ export function startSession(address: NodeAddress, makeMiner: () => Miner & { co
 async function start(address: NodeAddress, makeMiner: () => Miner & { concurrency: number }, maxConcurrency: number): Promise<Session | null> {
   viewStore.setState({ phase: 'starting', network: address.network, role: address.role, topology: address.topology });
   const picked = address.role !== 'central' && !address.node;
-  const id = address.role === 'central' ? CENTRAL_ID : address.node ?? (await pickNodeId(address.network));
-  const addr = { ...address, node: id };
-  // Keep page-only parameters (the open view, the language) beside the node's address.
-  const keep = new URLSearchParams(location.search);
-  const extra = ['view', 'lang'].filter((k) => keep.get(k)).map((k) => `&${k}=${encodeURIComponent(keep.get(k)!)}`).join('');
-  history.replaceState(null, '', nodeAddressToSearch(addr) + extra);
-  viewStore.setState({ nodeId: id });
-  document.title = `tabchain ${id} (${address.role})`;
+  const skip = new Set<string>();
+  let id = '';
+  let addr: NodeAddress = address;
+  let store: NodeStore;
+  let saved: Awaited<ReturnType<NodeStore['load']>>;
+  let transport: PeerJsTransport;
+  // An id picked here may be in use by a tab in another browser (only the signalling server
+  // knows): then the next free id is tried, a few times, before the tab gives up.
+  for (let attempt = 0; ; attempt++) {
+    id = address.role === 'central' ? CENTRAL_ID : address.node ?? (await pickNodeId(address.network, skip));
+    addr = { ...address, node: id };
+    // Keep page-only parameters (the open view, the language) beside the node's address.
+    const keep = new URLSearchParams(location.search);
+    const extra = ['view', 'lang'].filter((k) => keep.get(k)).map((k) => `&${k}=${encodeURIComponent(keep.get(k)!)}`).join('');
+    history.replaceState(null, '', nodeAddressToSearch(addr) + extra);
+    viewStore.setState({ nodeId: id });
+    document.title = `tabchain ${id} (${address.role})`;
 
-  if (!picked && !(await lockNode(address.network, id))) {
-    viewStore.setState({ phase: 'refused', error: 'already-open' });
-    return null;
-  }
-  status('opening-storage');
-  const store = await NodeStore.open(databaseName(address.network, id), (p) => viewStore.setState({ storage: p }));
-  const saved = await store.load();
-  if (saved.role && saved.role !== address.role) {
-    viewStore.setState({ phase: 'error', error: `role-mismatch:${saved.role}` });
-    return null;
-  }
-  status('connecting-signalling');
-  const transport = new PeerJsTransport(address.network, id, signalConfigFromLocation(location, iceServersFromQuery(address.ice ? `?ice=${encodeURIComponent(address.ice)}` : '')));
-  transport.onstatus = (s) => viewStore.setState({ signal: s });
-  try {
-    await transport.ready();
-  } catch (e) {
-    transport.close();
-    viewStore.setState({ phase: 'refused', error: `id-taken:${(e as Error).message}` });
-    return null;
+    if (!picked && !(await lockNode(address.network, id))) {
+      viewStore.setState({ phase: 'refused', error: 'already-open' });
+      return null;
+    }
+    status('opening-storage');
+    store = await NodeStore.open(databaseName(address.network, id), (p) => viewStore.setState({ storage: p }));
+    saved = await store.load();
+    if (saved.role && saved.role !== address.role) {
+      viewStore.setState({ phase: 'error', error: `role-mismatch:${saved.role}` });
+      return null;
+    }
+    status('connecting-signalling');
+    transport = new PeerJsTransport(address.network, id, signalConfigFromLocation(location, iceServersFromQuery(address.ice ? `?ice=${encodeURIComponent(address.ice)}` : '')));
+    transport.onstatus = (s) => viewStore.setState({ signal: s });
+    try {
+      await transport.ready();
+      break;
+    } catch (e) {
+      transport.close();
+      const fresh = !saved.params && !saved.tip;
+      if (picked && fresh && attempt < 5) {
+        store.close();
+        await NodeStore.destroy(databaseName(address.network, id));
+        skip.add(id);
+        continue;
+      }
+      viewStore.setState({ phase: 'refused', error: `id-taken:${(e as Error).message}` });
+      return null;
+    }
   }
   const miner = makeMiner();
   let params = saved.params;
