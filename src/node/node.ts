@@ -111,6 +111,7 @@ const GETBLOCKS_LIMIT = 500;
 /** Unrequested items per peer we will remember wanting (bounds an inv flood). */
 const MAX_WANTED_PER_PEER = 5_000;
 const MAX_TX_IN_FLIGHT = 1_000;
+const MAX_TX_REQUESTS = 10_000;
 const ADDR_BOOK_MAX = 1_000;
 const KNOWN_INV_MAX = 20_000;
 /** Refused block hashes remembered (so their announcements are not followed again). */
@@ -189,6 +190,8 @@ export class FullNode {
   private readonly rejectedTxs = new Set<string>();
   private readonly versionNonces = new Set<bigint>();
   private readonly deferred = new Map<string, Block>();
+  /** Transactions asked for: of whom, when, and who else announced them (asked next if the first fails). */
+  private readonly txRequests = new Map<string, { peer: string; at: number; others: string[] }>();
   private readonly listeners = new Set<(e: NodeEvent) => void>();
   private syncPeer: string | null = null;
   /** Last hash of a full getblocks answer whose follow-up getblocks is not sent yet. */
@@ -360,7 +363,7 @@ export class FullNode {
    * Sizes of every table a peer can make the node grow, for tests (each must stay bounded under
    * a flood) and the UI's debug view.
    */
-  resourceCounts(): { peers: number; addrBook: number; discouraged: number; wantedBlocks: number; blocksInFlight: number; txInFlight: number; knownInv: number; orphans: number; deferred: number; recentlyRejected: number } {
+  resourceCounts(): { peers: number; addrBook: number; discouraged: number; wantedBlocks: number; blocksInFlight: number; txInFlight: number; txRequests: number; knownInv: number; orphans: number; deferred: number; recentlyRejected: number } {
     let txInFlight = 0;
     let knownInv = 0;
     for (const p of this.peers.values()) {
@@ -374,6 +377,7 @@ export class FullNode {
       wantedBlocks: this.wantedBlocks.size,
       blocksInFlight: this.blockRequests.size,
       txInFlight,
+      txRequests: this.txRequests.size,
       knownInv,
       orphans: this.chain ? this.chain.orphanHashes().length : 0,
       deferred: this.deferred.size,
@@ -476,6 +480,8 @@ export class FullNode {
     if (this.peers.get(p.id) === p) this.peers.delete(p.id);
     for (const h of p.blocksInFlight) this.blockRequests.delete(h);
     p.blocksInFlight.clear();
+    for (const h of p.txInFlight) this.retryTx(h, p);
+    p.txInFlight.clear();
     // Forget what only this peer announced: nobody else can deliver it, and a flood of bogus
     // announcements must not outlive the connection that made it.
     for (const [hash, w] of [...this.wantedBlocks]) {
@@ -791,8 +797,14 @@ export class FullNode {
         w.from.add(p.id);
       } else if (it.type === MSG_TX) {
         if (this.mempool!.has(it.hash) || this.rejectedTxs.has(it.hash) || p.txInFlight.has(it.hash)) continue;
+        // Already asked another peer, recently: wait for that answer and keep this peer as a fallback.
+        const asked = this.txRequests.get(it.hash);
+        if (asked && asked.peer !== p.id && this.now() - asked.at < this.timing.stallTimeout && this.peers.has(asked.peer)) {
+          if (asked.others.length < 8 && !asked.others.includes(p.id)) asked.others.push(p.id);
+          continue;
+        }
         if (p.txInFlight.size >= MAX_TX_IN_FLIGHT) continue;
-        p.txInFlight.add(it.hash);
+        this.trackTxRequest(p, it.hash, asked?.others ?? []);
         txWanted.push(it);
       }
     }
@@ -894,6 +906,14 @@ export class FullNode {
       }
     }
     for (const [hash, until] of [...this.deferredRetry()]) if (until <= this.nowSeconds()) this.retryDeferred(hash);
+    // Transactions asked for and not delivered in time: ask the next peer that announced them.
+    for (const [hash, r] of [...this.txRequests])
+      if (this.now() - r.at > this.timing.stallTimeout) {
+        const p = this.peers.get(r.peer);
+        p?.txInFlight.delete(hash);
+        if (p) this.retryTx(hash, p);
+        else this.txRequests.delete(hash);
+      }
     const sp = this.syncPeer ? this.peers.get(this.syncPeer) : undefined;
     if (sp && sp.blocksInFlight.size === 0 && this.now() - this.syncActivity > this.timing.stallTimeout) {
       // The sync peer has nothing more for us: its advertised height was optimistic.
@@ -947,9 +967,30 @@ export class FullNode {
         this.blockRequests.delete(it.hash);
         this.wantedBlocks.get(it.hash)?.from.delete(p.id);
         if (this.wantedBlocks.get(it.hash)?.from.size === 0) this.dropWanted(it.hash);
-      } else if (it.type === MSG_TX) p.txInFlight.delete(it.hash);
+      } else if (it.type === MSG_TX && p.txInFlight.delete(it.hash)) this.retryTx(it.hash, p);
     }
     this.requestBlocks();
+  }
+
+  /** Records that a transaction was asked of `p` (one peer at a time, Core's TxRequestTracker idea). */
+  private trackTxRequest(p: Peer, hash: string, others: string[]): void {
+    p.txInFlight.add(hash);
+    if (!this.txRequests.has(hash) && this.txRequests.size >= MAX_TX_REQUESTS) this.txRequests.delete(this.txRequests.keys().next().value as string);
+    this.txRequests.set(hash, { peer: p.id, at: this.now(), others: others.filter((o) => o !== p.id) });
+  }
+
+  /** The peer asked for a transaction cannot deliver it (notfound, disconnect): ask the next announcer. */
+  private retryTx(hash: string, failed: Peer): void {
+    const r = this.txRequests.get(hash);
+    if (!r || r.peer !== failed.id) return;
+    this.txRequests.delete(hash);
+    for (const id of r.others) {
+      const next = this.peers.get(id);
+      if (!next || !this.ready(next) || next.txInFlight.size >= MAX_TX_IN_FLIGHT) continue;
+      this.trackTxRequest(next, hash, r.others);
+      this.sendMsg(next, { command: 'getdata', items: [{ type: MSG_TX, hash }] });
+      return;
+    }
   }
 
   private onBlock(p: Peer, block: Block, id: number): void {
@@ -1054,6 +1095,7 @@ export class FullNode {
     const hash = txidHex(tx);
     this.remember(p, hash);
     p.txInFlight.delete(hash);
+    this.txRequests.delete(hash);
     try {
       this.mempool.accept(tx, this.nowSeconds());
     } catch (e) {

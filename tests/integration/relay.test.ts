@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { TestNetwork } from '../helpers/testNetwork';
 import { testKey, TestChain, spendTx, payTo } from '../helpers/chainBuilder';
 import { handshaken } from './support/rawPeer';
+import { TimedNetwork } from './support/timedNetwork';
+import { MSG_TX } from '../../src/node/wire/messages';
 import { COIN, encodeBlock, txidHex } from '../../src/core';
 import { MAX_PAYLOAD } from '../../src/node/wire/messages';
 import type { MessageEvent, NodeEvent } from '../../src/node/events';
@@ -188,5 +190,64 @@ describe('blocks and the 256 KiB frame', () => {
       expect(n.mempool!.size, n.id).toBe(0);
     }
     for (const [id, log] of tn.events) expect(log.filter((e) => e.type === 'log' && e.level === 'error'), id).toEqual([]);
+  });
+});
+
+describe('transaction requests: one peer at a time', () => {
+  it('a node hearing of a payment from two peers at once downloads it once', async () => {
+    const tn = new TimedNetwork({ seed: 48, latency: 3 });
+    // A diamond: O – A – D and O – B – D (star topology: each dials only its seeds).
+    const O = tn.add('O', 'central');
+    O.send(tn.centralKey.address, A.address, 5n * COIN, { mine: true });
+    await tn.runFor(50);
+    tn.add('NA', 'wallet', { seeds: ['O'], keys: [A] });
+    tn.add('NB', 'wallet', { seeds: ['O'] });
+    await tn.runFor(100);
+    const D = tn.add('D', 'wallet', { seeds: ['NA', 'NB'] });
+    await tn.runFor(100);
+    expect(D.peerIds().sort()).toEqual(['NA', 'NB']);
+    const tx = O.send(tn.centralKey.address, B.address, 1n * COIN);
+    await tn.runFor(100);
+    const id = txidHex(tx);
+    expect(D.mempool!.has(id)).toBe(true);
+    const log = tn.events.get('D')!;
+    expect(msgs(log, 'in', 'inv', id).map((e) => e.peer).sort()).toEqual(['NA', 'NB']);
+    expect(msgs(log, 'out', 'getdata', id)).toHaveLength(1);
+    expect(msgs(log, 'in', 'tx', id)).toHaveLength(1);
+  });
+
+  it('if the peer asked stays silent, the next announcer is asked after the stall timeout; after notfound, at once', async () => {
+    const tn = new TestNetwork({ seed: 49 });
+    const C = tn.add('C', 'central');
+    C.send(tn.centralKey.address, A.address, 5n * COIN, { mine: true });
+    await tn.settle();
+    const W = tn.add('W', 'wallet', { seeds: ['C'], keys: [A] });
+    await tn.settle();
+    const silent = await handshaken(tn.net, () => tn.settle(), 'S', C);
+    const tc = new TestChain(tn.params);
+    tc.add(C.chain!.getBlock(C.chain!.entryAt(1)!.hash)!, true);
+    const [key, coin] = tc.chain.utxo.coinsForScript(A.script)[0];
+    // Two payments W will make; the silent peer announces them first and never delivers.
+    const tx1 = spendTx(A, [{ key, coin }], [payTo(B, 1n * COIN), payTo(A, coin.value - 1n * COIN)]);
+    silent.send({ command: 'inv', items: [{ type: MSG_TX, hash: txidHex(tx1) }] });
+    await tn.settle();
+    W.submitTx(tx1);
+    await tn.settle();
+    expect(C.mempool!.has(txidHex(tx1))).toBe(false); // waiting for the silent peer
+    await tn.advance(C.timing.stallTimeout + 1_500, 500);
+    expect(C.mempool!.has(txidHex(tx1))).toBe(true);
+    expect(msgs(tn.events.get('C')!, 'out', 'getdata', txidHex(tx1)).map((e) => e.peer)).toEqual(['S', 'W']);
+
+    const tx2 = spendTx(A, [{ key: `${txidHex(tx1)}:1`, coin: { script: A.script } }], [payTo(B, 1n * COIN), payTo(A, coin.value - 2n * COIN)]);
+    silent.send({ command: 'inv', items: [{ type: MSG_TX, hash: txidHex(tx2) }] });
+    await tn.settle();
+    W.submitTx(tx2);
+    await tn.settle();
+    expect(C.mempool!.has(txidHex(tx2))).toBe(false);
+    silent.send({ command: 'notfound', items: [{ type: MSG_TX, hash: txidHex(tx2) }] });
+    await tn.settle(); // no time passes
+    expect(C.mempool!.has(txidHex(tx2))).toBe(true);
+    expect(msgs(tn.events.get('C')!, 'out', 'getdata', txidHex(tx2)).map((e) => e.peer)).toEqual(['S', 'W']);
+    expect(C.resourceCounts().txRequests).toBe(0);
   });
 });
