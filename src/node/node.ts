@@ -1002,6 +1002,14 @@ export class FullNode {
     if (requested) {
       this.blockRequests.delete(hash);
       p.lastBlockAt = this.now();
+    } else {
+      // Asked of someone else but it came from here: that request is moot (the other peer must
+      // not be counted a staller for a block we already have).
+      const owner = this.blockRequests.get(hash);
+      if (owner !== undefined) {
+        this.peers.get(owner)?.blocksInFlight.delete(hash);
+        this.blockRequests.delete(hash);
+      }
     }
     this.dropWanted(hash);
     const parent = chain.getEntry(hashToHex(block.header.prevHash));

@@ -154,3 +154,23 @@ describe('params from a peer', () => {
 function decodeGenesis(hex: string) {
   return decodeBlock(fromHex(hex)).header;
 }
+
+describe('a block asked of one peer arrives from another', () => {
+  it('the first request is cancelled: the slow peer is not dropped as a staller', async () => {
+    const tn = new TestNetwork({ seed: 88 });
+    const { tc, blocks } = chainOf(tn, 2);
+    const central = tn.add('C', 'central', { blocks, mining: 'off' });
+    const slow = await handshaken(tn.net, () => tn.settle(), 'S', central);
+    const pusher = await handshaken(tn.net, () => tn.settle(), 'P', central);
+    const next = tc.mine(MINER, []);
+    slow.send({ command: 'inv', items: [{ type: MSG_BLOCK, hash: blockHashHex(next.header) }] });
+    await tn.settle();
+    expect(central.blocksInFlight).toBe(1);
+    pusher.send({ command: 'block', block: next }); // unsolicited, but it extends the tip
+    await tn.settle();
+    expect(central.tipHash).toBe(blockHashHex(next.header));
+    expect(central.blocksInFlight).toBe(0);
+    await tn.advance(central.timing.stallTimeout + 2_000, 1_000);
+    expect(slow.connected).toBe(true);
+  });
+});
