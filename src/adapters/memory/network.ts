@@ -128,8 +128,8 @@ export class MemoryNetwork {
         from.onconnectfailed?.(toId, to && !to.closed ? 'peer unreachable' : 'peer not found');
         return;
       }
-      const a = new MemoryLink(this, from.localId, toId, true);
-      const b = new MemoryLink(this, toId, from.localId, false);
+      const a = new MemoryLink(this, from.localId, toId, true, from);
+      const b = new MemoryLink(this, toId, from.localId, false, to);
       a.peer = b;
       b.peer = a;
       from.links.add(a);
@@ -156,6 +156,7 @@ export class MemoryLink implements Link {
     readonly localId: string,
     readonly peerId: string,
     readonly outbound: boolean,
+    private readonly owner: MemoryTransport,
   ) {}
   send(data: Uint8Array): void {
     if (this.closed) return;
@@ -166,7 +167,9 @@ export class MemoryLink implements Link {
     this.closed = true;
     const other = this.peer;
     this.peer = null;
-    this.net.transport(this.localId).links.delete(this);
+    // The owning transport, not `net.transport(id)`: that would create a fresh (reachable) transport
+    // for a node that has shut down, and peers dialling it would reach a ghost.
+    this.owner.links.delete(this);
     this.onclose?.(reason);
     if (other && !other.closed) {
       // The remote side learns of the close after one link latency.
