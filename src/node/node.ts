@@ -143,6 +143,8 @@ interface Peer {
   addrTokensAt: number;
   gaveAddr: boolean;
   wanted: number;
+  /** The nonce of the version we sent (forgotten once the handshake ends either way). */
+  versionNonce?: bigint;
   /** When we last sent this peer getparams (while we have no chain). */
   paramsAskedAt?: number;
   closed: boolean;
@@ -476,6 +478,7 @@ export class FullNode {
   private onClosed(p: Peer, reason: string): void {
     if (p.closed) return;
     p.closed = true;
+    if (p.versionNonce !== undefined) this.versionNonces.delete(p.versionNonce);
     for (const t of p.timers) this.clock.clearTimer(t);
     if (this.peers.get(p.id) === p) this.peers.delete(p.id);
     for (const h of p.blocksInFlight) this.blockRequests.delete(h);
@@ -529,6 +532,7 @@ export class FullNode {
   private sendVersion(p: Peer): void {
     const nonce = this.random.nonce64();
     this.versionNonces.add(nonce);
+    p.versionNonce = nonce;
     p.versionSent = true;
     this.sendMsg(p, {
       command: 'version',
@@ -673,6 +677,8 @@ export class FullNode {
   }
 
   private onHandshake(p: Peer): void {
+    // A completed handshake is not a connection to ourselves: its nonce need not be remembered.
+    if (p.versionNonce !== undefined) this.versionNonces.delete(p.versionNonce);
     this.learnAddr([{ time: this.nowSeconds(), services: NODE_NETWORK, id: p.id }], p);
     this.emit({ type: 'peer-connected', time: this.now(), peer: p.id, outbound: p.outbound, role: p.role, height: p.bestHeight, userAgent: p.version!.userAgent });
     this.schedulePing(p);
