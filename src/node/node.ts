@@ -1063,9 +1063,10 @@ export class FullNode {
   private onTipChanged(events: ChainEvent[], from: Peer | null): void {
     // A new tip can make a refused transaction valid (e.g. a coinbase it spends matured).
     this.rejectedTxs.clear();
-    // While downloading a chain others already have, announce nothing (Core: no relay during
-    // initial block download); the last block of the download is announced as the new tip.
-    if (this.syncPeer !== null && this.height < this.bestKnownHeight()) {
+    // While downloading a chain others already have, announce nothing of it (Core: no relay
+    // during initial block download); the last block of the download is announced as the new
+    // tip. Blocks of our own (mined, submitted) are always announced.
+    if (from !== null && this.syncPeer !== null && this.height < this.bestKnownHeight()) {
       this.emitSync();
       return this.maybeMine();
     }

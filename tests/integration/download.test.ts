@@ -174,3 +174,19 @@ describe('a block asked of one peer arrives from another', () => {
     expect(slow.connected).toBe(true);
   });
 });
+
+describe('a node that believes it is behind', () => {
+  it('still announces the blocks it mines itself at once', async () => {
+    const tn = new TestNetwork({ seed: 89 });
+    const central = tn.add('C', 'central', { mining: 'off' });
+    const wallet = tn.add('W', 'wallet', { seeds: ['C'] });
+    await tn.settle();
+    // A peer claims to be far ahead, so the central node thinks it is downloading.
+    const liar = await handshaken(tn.net, () => tn.settle(), 'L', central, { startHeight: 1000 });
+    expect(central.syncPeerId).toBe('L');
+    central.mineOnce();
+    await tn.settle();
+    expect(wallet.tipHash).toBe(central.tipHash);
+    void liar;
+  });
+});
