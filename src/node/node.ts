@@ -793,6 +793,7 @@ export class FullNode {
       if (it.type === MSG_BLOCK) {
         blocks++;
         lastBlock = it.hash;
+        this.noteHeight(p, it.hash);
         if (this.haveBlock(it.hash) || this.recentlyRejected.has(it.hash)) continue;
         let w = this.wantedBlocks.get(it.hash);
         if (!w) {
@@ -936,8 +937,19 @@ export class FullNode {
     this.stallTimer = this.clock.setTimer(1000, () => this.checkStalls());
   }
 
+  /**
+   * What we know of a peer's height, from blocks it showed or was given: an inv or locator naming
+   * a block we know, a block we sent it or it sent us. (Bitcoin learns it from headers; without
+   * this the peers table kept the height from the version message forever.)
+   */
+  private noteHeight(p: Peer, hash: string): void {
+    const e = this.chain?.getEntry(hash);
+    if (e && e.status === 'valid' && e.height > p.bestHeight) p.bestHeight = e.height;
+  }
+
   private onGetBlocks(p: Peer, locator: string[], stop: string): void {
     if (!this.chain) return;
+    if (locator.length) this.noteHeight(p, locator[0]); // a locator starts at the peer's tip
     const hashes = this.chain.blocksAfter(locator, stop === ZERO_HASH ? null : stop, GETBLOCKS_LIMIT);
     if (hashes.length) {
       for (const h of hashes) this.remember(p, h);
@@ -953,8 +965,10 @@ export class FullNode {
         // Never serve a block found invalid while connecting (the engine keeps its body).
         const entry = this.chain?.getEntry(it.hash);
         const block = entry && entry.status === 'valid' ? this.chain!.getBlock(it.hash) : undefined;
-        if (block && this.sendMsg(p, { command: 'block', block })) this.remember(p, it.hash);
-        else missing.push(it);
+        if (block && this.sendMsg(p, { command: 'block', block })) {
+          this.remember(p, it.hash);
+          this.noteHeight(p, it.hash);
+        } else missing.push(it);
       } else if (it.type === MSG_TX) {
         const e = this.mempool?.get(it.hash);
         if (e) {
@@ -1026,6 +1040,7 @@ export class FullNode {
     }
     if (p.id === this.syncPeer) this.syncActivity = this.now();
     this.acceptBlock(block, p, id);
+    this.noteHeight(p, hash);
     this.requestBlocks();
     this.continueSync(p);
     if (this.syncPeer === p.id && p.blocksInFlight.size === 0 && this.height >= p.bestHeight) this.syncPeer = null;
