@@ -524,7 +524,9 @@ export class FullNode {
       this.log(`cannot send ${m.command} to ${p.id}: ${e.message}`, 'warn');
       return false;
     }
-    this.emit({ type: 'message', id: this.msgSeq++, time: this.now(), dir: 'out', peer: p.id, command: m.command, bytes: raw.length, summary: summarize(m), raw, ...hashesOf(m) });
+    const id = this.msgSeq++;
+    // Summaries cost string work per message: built only when someone listens.
+    if (this.listeners.size) this.emit({ type: 'message', id, time: this.now(), dir: 'out', peer: p.id, command: m.command, bytes: raw.length, summary: summarize(m), raw, ...hashesOf(m) });
     p.link.send(raw);
     return true;
   }
@@ -591,7 +593,7 @@ export class FullNode {
       this.reject(p, id, command, reason, e.reason, true);
       return;
     }
-    this.emit({ type: 'message', id, time: this.now(), dir: 'in', peer: p.id, command, bytes: data.length, summary: summarize(m), raw: data, ...hashesOf(m) });
+    if (this.listeners.size) this.emit({ type: 'message', id, time: this.now(), dir: 'in', peer: p.id, command, bytes: data.length, summary: summarize(m), raw: data, ...hashesOf(m) });
     try {
       this.dispatch(p, m, id);
     } catch (e) {
