@@ -1,55 +1,26 @@
 /**
  * Initial block download: a late joiner fetches a 2,000-block chain (two signed payments per
- * block, fully validated) with getblocks → inv (500 hashes) → getdata, pipelined; then the same
- * with the serving peer leaving halfway, and with a peer that never delivers what it announced.
+ * block, fully validated) with getblocks → inv (500 hashes) → getdata, pipelined; and a peer that
+ * never delivers what it announced is replaced. (The serving peer leaving halfway: syncFailover.)
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TestNetwork } from '../helpers/testNetwork';
-import { utxoDigest } from '../helpers/chainBuilder';
-import { buildLongChain, utxoTotal, type LongChain } from './support/longChain';
+import type { LongChain } from './support/longChain';
+import { N, buildSyncFixture, expectSameChain, msgs, networkWithChain } from './support/syncFixture';
 import { RawPeer } from './support/rawPeer';
-import { TimedNetwork } from './support/timedNetwork';
-import { blockHashHex, subsidyAt, type Chain } from '../../src/core';
+import type { TimedNetwork } from './support/timedNetwork';
+import { blockHashHex } from '../../src/core';
 import { MSG_BLOCK } from '../../src/node/wire/messages';
-import type { MessageEvent, NodeEvent } from '../../src/node/events';
-import type { FullNode } from '../../src/node/node';
 
-const N = 2000;
 let chain: LongChain;
-let seedNet: TestNetwork;
+let params: ReturnType<typeof buildSyncFixture>['params'];
 
 beforeAll(() => {
-  seedNet = new TestNetwork({ seed: 100 });
-  chain = buildLongChain(seedNet.params, seedNet.centralKey, N);
+  ({ chain, params } = buildSyncFixture());
 });
-
-/** A network with the fixture's parameters (optionally with link latency). */
-function networkWithChain(seed: number, latency = 0): TestNetwork {
-  const tn = latency ? new TimedNetwork({ seed, latency }) : new TestNetwork({ seed });
-  tn.params = seedNet.params;
-  return tn;
-}
-
-const msgs = (log: NodeEvent[], dir: 'in' | 'out', command: string) =>
-  log.filter((e): e is MessageEvent => e.type === 'message' && e.dir === dir && e.command === command);
-
-function totalSubsidy(c: Chain): bigint {
-  let s = 0n;
-  for (let h = 0; h <= c.height; h++) s += subsidyAt(c.params, h);
-  return s;
-}
-
-/** Every node agrees with `ref` on tip, UTXO set, and no coin was lost or made. */
-function expectSameChain(node: FullNode, ref: FullNode): void {
-  expect(node.height).toBe(ref.height);
-  expect(node.tipHash).toBe(ref.tipHash);
-  expect(utxoDigest(node.chain!.utxo)).toBe(utxoDigest(ref.chain!.utxo));
-  expect(utxoTotal(node.chain!.utxo)).toBe(totalSubsidy(node.chain!));
-}
 
 describe(`initial sync of ${N} blocks`, () => {
   it('a late joiner downloads the whole chain from one peer over 10 ms links, in pipelined batches of 500', async () => {
-    const tn = networkWithChain(101, 10) as TimedNetwork;
+    const tn = networkWithChain(params, 101, 10) as TimedNetwork;
     const central = tn.add('C', 'central', { blocks: chain.blocks, mining: 'off' });
     expect(central.height).toBe(N);
     expect(central.tipHash).toBe(chain.tip);
@@ -87,38 +58,8 @@ describe(`initial sync of ${N} blocks`, () => {
     expect(tn.events.get('J')!.some((e) => e.type === 'log' && e.level === 'error')).toBe(false);
   });
 
-  it('finishes from another peer when the serving peer leaves halfway', async () => {
-    const tn = networkWithChain(102);
-    const central = tn.add('C', 'central', { blocks: chain.blocks, mining: 'off' });
-    const helper = tn.add('H', 'central', { params: tn.params, blocks: chain.blocks, mining: 'off', keys: [] });
-    expect(helper.height).toBe(N);
-    const joiner = tn.add('J', 'wallet', { seeds: ['C', 'H'], params: tn.params });
-
-    let server: string | null = null;
-    joiner.on((e) => {
-      if (e.type === 'chain' && e.event.type === 'tip-changed' && e.event.entry.height >= N / 2 && !server) {
-        server = joiner.syncPeerId;
-        tn.node(server!).stop(); // gone, with 1,000 blocks still to go
-      }
-    });
-    await tn.settle();
-    await tn.advance(2000);
-
-    expect(server).not.toBeNull();
-    const other = server === 'C' ? helper : central;
-    expectSameChain(joiner, other);
-    const log = tn.events.get('J')!;
-    expect(log.find((e) => e.type === 'peer-disconnected' && e.peer === server)).toBeTruthy();
-    const from = (peer: string) => msgs(log, 'in', 'block').filter((e) => e.peer === peer).length;
-    expect(from(server!)).toBeGreaterThanOrEqual(N / 2);
-    expect(from(other.id)).toBeGreaterThan(0);
-    expect(from(server!) + from(other.id)).toBeGreaterThanOrEqual(N);
-    // A node downloading a chain does not announce each block it gets to peers (Core: no relay in IBD).
-    expect(msgs(log, 'out', 'inv').length).toBeLessThanOrEqual(2);
-  });
-
   it('a peer that never answers getdata is dropped as a staller and its requests go to another peer', async () => {
-    const tn = networkWithChain(103);
+    const tn = networkWithChain(params, 103);
     const central = tn.add('C', 'central', { blocks: chain.blocks, mining: 'off' });
     const joiner = tn.add('J', 'wallet', { params: tn.params });
     const hashes = chain.blocks.map((b) => blockHashHex(b.header));
