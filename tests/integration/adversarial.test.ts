@@ -381,3 +381,29 @@ describe('transactions from a raw peer', () => {
     expect(raw.got('notfound')).toEqual([{ command: 'notfound', items: [items[0], items[1], items[3]] }]);
   });
 });
+
+describe('repeats', () => {
+  it('a block, a transaction or a verack sent twice: noted, not answered with reject, not punished', async () => {
+    const { tn, tc, central, log, peer, settle } = await setup(25);
+    const raw = await peer('R');
+    const block = makeBlock(tc, MINER, []);
+    raw.send({ command: 'block', block });
+    raw.send({ command: 'block', block });
+    const { key, coin } = genesisCoin(tc, tn);
+    const tx = spendTx(tn.centralKey, [{ key, coin }], [payTo(SOMEONE, 10n * COIN)]);
+    raw.send({ command: 'tx', tx });
+    raw.send({ command: 'tx', tx });
+    raw.send({ command: 'verack' });
+    await settle();
+    const refusals = log.filter((e): e is Rejected => e.type === 'rejected').map((r) => [r.command, r.reason, r.punished]);
+    expect(refusals).toEqual([
+      ['block', 'duplicate', false],
+      ['tx', 'txn-already-in-mempool', false],
+      ['verack', 'redundant verack', false],
+    ]);
+    expect(raw.got('reject')).toEqual([]);
+    expect(raw.connected).toBe(true);
+    expect(central.tipHash).toBe(blockHashHex(block.header));
+    expect(central.mempool!.has(txidHex(tx))).toBe(true);
+  });
+});
