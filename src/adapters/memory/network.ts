@@ -17,7 +17,7 @@ export interface InFlight {
 
 /**
  * A deterministic in-memory network: transports by node id, links with latency, loss and
- * partitions. Every message is structured-cloned (like postMessage/WebRTC: no shared objects)
+ * partitions. Every message is copied (as WebRTC delivers it: no shared buffers)
  * and delivered by a clock timer, so nothing moves until the test runs the clock:
  * `network.flush()` delivers everything due now; `clock.advance(ms)` lets latency pass.
  *
@@ -102,7 +102,7 @@ export class MemoryNetwork {
     if (!to) return;
     this.stats.sent++;
     const c = this.linkConditions(from.localId, from.peerId);
-    const copy = structuredClone(data);
+    const copy = data.slice(); // a copy, as WebRTC delivers: no shared buffer between nodes
     this.inFlight++;
     this.clock.setTimer(c.latency, () => {
       this.inFlight--;
