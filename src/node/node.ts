@@ -284,10 +284,13 @@ export class FullNode {
       const r = chain.processBlock(b, t);
       if (r.status === 'invalid') this.log(`stored block ${r.hash} is invalid: ${r.error?.reason}`, 'warn');
     }
-    chain.on((event) => this.emit({ type: 'chain', time: this.now(), event }));
+    // Event objects are built only when someone listens (a download emits several per block).
+    chain.on((event) => {
+      if (this.listeners.size) this.emit({ type: 'chain', time: this.now(), event });
+    });
     mempool.on((event) => {
       this.mempoolVersion++;
-      this.emit({ type: 'mempool', time: this.now(), event });
+      if (this.listeners.size) this.emit({ type: 'mempool', time: this.now(), event });
     });
     this.emit({ type: 'chain-ready', time: this.now(), params });
   }
@@ -885,7 +888,7 @@ export class FullNode {
   }
 
   private emitSync(): void {
-    this.emit({ type: 'sync', time: this.now(), height: this.height, bestKnownHeight: this.bestKnownHeight(), inFlight: this.blockRequests.size, syncPeer: this.syncPeer });
+    if (this.listeners.size) this.emit({ type: 'sync', time: this.now(), height: this.height, bestKnownHeight: this.bestKnownHeight(), inFlight: this.blockRequests.size, syncPeer: this.syncPeer });
   }
 
   /** Starts block download from the best peer if one is ahead of us (getblocks with a locator). */
