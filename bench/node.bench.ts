@@ -8,7 +8,7 @@
  *     virtual milliseconds, beside the ideal: eccentricity of the miner × 3 one-way trips
  *     (inv → getdata → block per hop).
  */
-import { figure, type BenchFigure } from './harness';
+import { figure, type BenchFigure, warmUpSignatures } from './harness';
 import { Chain, decodeBlock, encodeBlock } from '../src/core';
 import { FullNode } from '../src/node/node';
 import { MemoryNetwork } from '../src/adapters/memory/network';
@@ -32,7 +32,8 @@ export async function run(): Promise<BenchFigure[]> {
   const bytes = chain.blocks.map((b) => encodeBlock(b));
   const engineRuns: Timing[] = [];
   const syncRuns: Timing[] = [];
-  engineOnce(params, bytes.slice(0, 200)); // warm up the JIT
+  await warmUpSignatures();
+  engineOnce(params, bytes); // warm-up pass: JIT and WebAssembly tier-up reach steady state
   for (let i = 0; i < 3; i++) {
     engineRuns.push(engineOnce(params, bytes));
     syncRuns.push(syncOnce(params, chain.blocks, key));

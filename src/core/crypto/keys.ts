@@ -122,10 +122,17 @@ function to32(x: Uint8Array): Uint8Array | null {
   return out;
 }
 
+/** n/2 as 32 big-endian bytes, for a byte-wise comparison (no BigInt in the hot path). */
+const HALF_N_BYTES = (() => {
+  const out = new Uint8Array(32);
+  let v = HALF_N;
+  for (let i = 31; i >= 0; i--, v >>= 8n) out[i] = Number(v & 0xffn);
+  return out;
+})();
+
 function isHighS(s32: Uint8Array): boolean {
-  let v = 0n;
-  for (const b of s32) v = (v << 8n) | BigInt(b);
-  return v > HALF_N;
+  for (let i = 0; i < 32; i++) if (s32[i] !== HALF_N_BYTES[i]) return s32[i] > HALF_N_BYTES[i];
+  return false;
 }
 
 /** Why a signature was refused, as Bitcoin Core's script errors name it. */
@@ -160,8 +167,9 @@ export function verifySignature(
     return 'bad-pubkey';
   const compact = concatBytes(rs.r, rs.s);
   try {
-    // tiny-secp256k1 normalises S when strict is false, so historic high-S signatures verify.
-    return tiny.verify(digest, pubkey, compact, false) ? null : 'invalid';
+    // tiny-secp256k1 normalises S when strict is false, so historic high-S signatures verify;
+    // when low-S was demanded and checked above, strict mode skips that needless step.
+    return tiny.verify(digest, pubkey, compact, opts.lowS) ? null : 'invalid';
   } catch (e) {
     return e instanceof Error && e.message === 'Expected Point' ? 'bad-pubkey' : 'invalid';
   }
