@@ -2,23 +2,13 @@
  * Six tabs in mesh topology: nodes learn each other's ids with addr and link up directly, so a
  * block reaches every tab — and still does after the central node's tab is closed.
  */
-import type { Browser, Page } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppServer, launchChromium, mineNow, newContext, nodeUrl, openNode, startApp, waitHeight } from './support/harness';
+import type { Page } from '@playwright/test';
+import { describe, expect, it } from 'vitest';
+import {
+  mineNow, nodeUrl, openNode, waitHeight, useApp,
+} from './support/harness';
 
-let server: AppServer;
-let browser: Browser;
-let ctx: Awaited<ReturnType<typeof newContext>>;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startApp(), launchChromium()]);
-  ctx = await newContext(browser);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = useApp();
 
 function peersOf(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { tabchain: { node: { peerIds(): string[] } } }).tabchain.node.peerIds());
@@ -35,10 +25,10 @@ function connected(ids: string[], links: Map<string, string[]>): boolean {
 describe('six tabs in mesh topology', () => {
   it('relays a block to every tab, and still does with the central tab closed', async () => {
     const network = `mesh${Date.now() % 100000}`;
-    const central = await openNode(ctx, nodeUrl(server.url, { network, role: 'central', topology: 'mesh', preset: 'regtest' }));
+    const central = await openNode(app.ctx, nodeUrl(app.server.url, { network, role: 'central', topology: 'mesh', preset: 'regtest' }));
     const others: Page[] = [];
     for (const role of ['miner', 'wallet', 'wallet', 'miner', 'wallet'] as const)
-      others.push(await openNode(ctx, nodeUrl(server.url, { network, role, topology: 'mesh' })));
+      others.push(await openNode(app.ctx, nodeUrl(app.server.url, { network, role, topology: 'mesh' })));
     const ids = await Promise.all(others.map((p) => p.getByTestId('node-id').textContent())) as string[];
     expect(ids).toEqual(['3001', '3002', '3003', '3004', '3005']);
 
@@ -63,6 +53,6 @@ describe('six tabs in mesh topology', () => {
     const b3 = await mineNow(others[3]);
     for (const p of others) await waitHeight(p, 3, b3);
     for (const p of others) await expect.poll(() => p.getByTestId('height').textContent()).toBe('3');
-    expect(ctx.errors).toEqual([]);
+    expect(app.ctx.errors).toEqual([]);
   }, 150_000);
 });

@@ -3,26 +3,13 @@
  * node id, the same addresses and balances, the chain read back from IndexedDB — no block is
  * downloaded again — and only the blocks mined while it was away arrive over the network.
  */
-import type { Browser, Page } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from '@playwright/test';
+import { describe, expect, it } from 'vitest';
 import {
-  type AppServer, inbound, launchChromium, mineNow, newContext, nodeUrl, openNode, recorded, showView, shownBalance, startApp, tipOf,
-  waitHeight, waitPeers, waitRunning, walletAddresses,
+  inbound, mineNow, nodeUrl, openNode, recorded, showView, shownBalance, tipOf, waitHeight, waitPeers, waitRunning, walletAddresses, useApp,
 } from './support/harness';
 
-let server: AppServer;
-let browser: Browser;
-let ctx: Awaited<ReturnType<typeof newContext>>;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startApp(), launchChromium()]);
-  ctx = await newContext(browser);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = useApp();
 
 /** Hashes of the blocks this tab received (inbound `block` messages). */
 async function blocksReceived(page: Page): Promise<string[]> {
@@ -45,8 +32,8 @@ function flushed(page: Page): Promise<void> {
 describe('a wallet tab reloads and comes back', () => {
   it('keeps its id, keys, balances and chain, and downloads only blocks it has not got', async () => {
     const network = `reload${Date.now() % 100000}`;
-    const central = await openNode(ctx, nodeUrl(server.url, { network, role: 'central', preset: 'regtest' }));
-    let wallet = await openNode(ctx, nodeUrl(server.url, { network, role: 'wallet' }));
+    const central = await openNode(app.ctx, nodeUrl(app.server.url, { network, role: 'central', preset: 'regtest' }));
+    let wallet = await openNode(app.ctx, nodeUrl(app.server.url, { network, role: 'wallet' }));
     await waitPeers(wallet, 1);
     await (await showView(wallet, 'wallet')).getByRole('button', { name: 'New address' }).click();
     await expect.poll(() => walletAddresses(wallet).then((a) => a.length)).toBe(2);
@@ -87,12 +74,12 @@ describe('a wallet tab reloads and comes back', () => {
     await expect.poll(() => central.evaluate(() => (window as unknown as { tabchain: { node: { peerIds(): string[] } } }).tabchain.node.peerIds().length), { timeout: 30_000 }).toBe(0);
     const b5 = await mineNow(central);
     const b6 = await mineNow(central);
-    wallet = await openNode(ctx, url);
+    wallet = await openNode(app.ctx, url);
     expect((await recorded(wallet)).find((e) => e.type === 'start')).toMatchObject({ height: 4 });
     await waitHeight(wallet, 6, b6);
     expect(await blocksReceived(wallet)).toEqual([b5, b6]);
     expect(await walletSnapshot(wallet)).toEqual(before);
     await expect.poll(() => wallet.getByTestId('height').textContent()).toBe('6');
-    expect(ctx.errors).toEqual([]);
+    expect(app.ctx.errors).toEqual([]);
   }, 120_000);
 });

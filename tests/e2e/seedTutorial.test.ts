@@ -5,30 +5,17 @@
  * addresses, send with "Mine it now", send two payments from the wallet, let the miner mine at
  * its threshold of 2. Ends with balances 9, 9, 1, 1, miner 10, central 10 on every tab.
  */
-import type { Browser, Page } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from '@playwright/test';
+import { describe, expect, it } from 'vitest';
 import {
-  type AppServer, launchChromium, newContext, screenshot, showView, shownBalance, startApp, utxoBalances, waitHeight, waitPeers, waitRunning,
-  walletAddresses,
+  screenshot, showView, shownBalance, utxoBalances, waitHeight, waitPeers, waitRunning, walletAddresses, useApp,
 } from './support/harness';
 
-let server: AppServer;
-let browser: Browser;
-let ctx: Awaited<ReturnType<typeof newContext>>;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startApp(), launchChromium()]);
-  ctx = await newContext(browser);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = useApp();
 
 /** Goes through the setup screen: network name, role, (preset), then Create or Join. */
 async function joinFromSetup(page: Page, network: string, role: 'central' | 'wallet' | 'miner', preset?: string, shot?: string): Promise<void> {
-  await page.goto(server.url + '/');
+  await page.goto(app.server.url + '/');
   await page.getByLabel('Network name').fill(network);
   await page.getByRole('radio', { name: new RegExp(`^${role}\\b`) }).check();
   if (preset) await page.getByLabel('Chain parameters').selectOption(preset);
@@ -61,16 +48,16 @@ async function seedTutorial(preset: 'regtest' | 'classroom', shots: boolean): Pr
   const T = preset === 'regtest' ? 60_000 : 240_000; // waits that include mining
 
   // 1. The central node creates the network.
-  const central = await ctx.newPage();
+  const central = await app.ctx.newPage();
   await joinFromSetup(central, network, 'central', preset, shots ? 'e2e-setup' : undefined);
   await expect.poll(() => central.getByTestId('node-id').textContent()).toBe('3000');
   await expect.poll(() => central.getByTestId('height').textContent()).toBe('0');
   const [CENTRAL] = await walletAddresses(central);
 
   // 2.-3. A wallet tab and a miner tab join; each downloads the genesis block.
-  const wallet = await ctx.newPage();
+  const wallet = await app.ctx.newPage();
   await joinFromSetup(wallet, network, 'wallet');
-  const miner = await ctx.newPage();
+  const miner = await app.ctx.newPage();
   await joinFromSetup(miner, network, 'miner');
   await expect.poll(() => wallet.getByTestId('node-id').textContent()).toBe('3001');
   await expect.poll(() => miner.getByTestId('node-id').textContent()).toBe('3002');
@@ -135,7 +122,7 @@ async function seedTutorial(preset: 'regtest' | 'classroom', shots: boolean): Pr
     await showView(miner, 'miner');
     await screenshot(miner, 'e2e-miner-miner');
   }
-  expect(ctx.errors).toEqual([]);
+  expect(app.ctx.errors).toEqual([]);
   await Promise.all([central, wallet, miner].map((p) => p.close()));
 }
 

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { addressFromHash, fromHex, parseP2PKH } from '../../../src/core';
 
@@ -345,4 +346,29 @@ export async function walletAddresses(page: Page): Promise<string[]> {
 /** The confirmed balance (coins) the wallet panel shows for an address. */
 export async function shownBalance(page: Page, address: string): Promise<string | null> {
   return (await showView(page, 'wallet')).getByTestId(`balance-${address}`).textContent();
+}
+
+/** The app server, Chromium and one recording context shared by a test file. */
+export interface App {
+  server: AppServer;
+  browser: Browser;
+  ctx: BrowserContext & { errors: string[] };
+}
+
+/**
+ * Registers a file's beforeAll/afterAll: start the app server and Chromium, open one context whose
+ * tabs record their node's events; stop both at the end. The returned object is filled in before
+ * the first test runs.
+ */
+export function useApp(): App {
+  const app = {} as App;
+  beforeAll(async () => {
+    [app.server, app.browser] = await Promise.all([startApp(), launchChromium()]);
+    app.ctx = await newContext(app.browser);
+  });
+  afterAll(async () => {
+    await app.browser?.close();
+    await app.server?.stop();
+  });
+  return app;
 }
