@@ -1,12 +1,11 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import wasm from 'vite-plugin-wasm';
 
-// tiny-secp256k1 ships libsecp256k1 as an ES-module WebAssembly import; vite-plugin-wasm
-// resolves it for pages and for workers alike.
+// libsecp256k1 (@bitauth/libauth) embeds its WebAssembly as base64 and is awaited at module load:
+// pages and workers are ES modules with top-level await (es2022).
 export default defineConfig({
-  plugins: [wasm(), react()],
-  worker: { format: 'es', plugins: () => [wasm()] },
+  plugins: [react()],
+  worker: { format: 'es' },
   build: { target: 'es2022' },
   server: { host: '127.0.0.1' },
 });

@@ -67,10 +67,15 @@ export function opsPerSecond(fn: () => void, ms = 1000, batch = 1): number {
 export async function warmUpSignatures(ms = 3000): Promise<void> {
   const { secp256k1 } = await import('@noble/curves/secp256k1.js');
   const tiny = await import('tiny-secp256k1');
+  const { secp256k1Wasm } = await import('../src/core');
   const priv = new Uint8Array(32).fill(7);
   const pub = secp256k1.getPublicKey(priv, true);
   const msg = new Uint8Array(32).fill(3);
   const sig = secp256k1.sign(msg, priv, { prehash: false });
   const end = performance.now() + ms;
-  while (performance.now() < end) for (let i = 0; i < 64; i++) tiny.verify(msg, pub, sig);
+  while (performance.now() < end)
+    for (let i = 0; i < 64; i++) {
+      tiny.verify(msg, pub, sig);
+      secp256k1Wasm.verifySignatureCompact(sig, pub, msg);
+    }
 }

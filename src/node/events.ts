@@ -37,6 +37,7 @@ export type NodeEvent =
   | { type: 'peer-discouraged'; time: number; peer: string; reason: string; until: number }
   | { type: 'connect-failed'; time: number; peer: string; reason: string }
   | { type: 'addr-learned'; time: number; ids: string[] }
+  | { type: 'offline-changed'; time: number; offline: boolean }
   | { type: 'chain-ready'; time: number; params: ChainParams }
   | { type: 'chain'; time: number; event: ChainEvent }
   | { type: 'mempool'; time: number; event: MempoolEvent }

@@ -112,6 +112,8 @@ const GETBLOCKS_LIMIT = 500;
 const MAX_WANTED_PER_PEER = 5_000;
 const MAX_TX_IN_FLIGHT = 1_000;
 const MAX_TX_REQUESTS = 10_000;
+/** Mempool transactions announced to a peer that just connected (what it may have in flight). */
+const MAX_MEMPOOL_INV = MAX_TX_IN_FLIGHT;
 const ADDR_BOOK_MAX = 1_000;
 const KNOWN_INV_MAX = 20_000;
 /** Refused block hashes remembered (so their announcements are not followed again). */
@@ -206,6 +208,7 @@ export class FullNode {
   private stallTimer: number | null = null;
   private started = false;
   private stopped = false;
+  private cutOff = false;
 
   constructor(opts: NodeOptions) {
     this.id = opts.id;
@@ -320,6 +323,31 @@ export class FullNode {
     this.transport.close();
   }
 
+  /**
+   * Cuts this node off from the network (true) or reconnects it (false): the classroom's way to make
+   * a fork. Offline, the node closes every link, refuses new ones and dials nobody, but keeps its
+   * chain, mempool and wallet, and a miner keeps mining on its own branch. Back online, it dials its
+   * seeds (and, in a mesh, known nodes) at once; the handshake and getblocks then settle the fork.
+   */
+  setOffline(offline: boolean): void {
+    if (this.cutOff === offline || this.stopped) return;
+    this.cutOff = offline;
+    this.emit({ type: 'offline-changed', time: this.now(), offline });
+    if (offline) {
+      this.log('offline: links closed, nobody is dialled until the node goes online again', 'warn');
+      for (const p of [...this.peers.values()]) this.disconnect(p, 'went offline');
+    } else {
+      this.log('online again: dialling seeds and known nodes');
+      this.lastDialed.clear();
+      this.maintainConnections();
+    }
+  }
+
+  /** True while the node is cut off from the network (`setOffline`). */
+  get offline(): boolean {
+    return this.cutOff;
+  }
+
   // ---------------------------------------------------------------- public state
 
   get height(): number {
@@ -394,6 +422,7 @@ export class FullNode {
 
   /** Opens a connection to a peer by id (if not already connected). */
   connect(peerId: string): void {
+    if (this.cutOff) return;
     if (peerId === this.id || this.peers.has(peerId) || this.connecting.has(peerId) || this.isDiscouraged(peerId) || this.stopped) return;
     if (this.lastDialed.size >= 2 * ADDR_BOOK_MAX)
       for (const [id, t] of this.lastDialed) if (this.now() - t >= this.timing.reconnect) this.lastDialed.delete(id);
@@ -409,7 +438,7 @@ export class FullNode {
   }
 
   private maintainConnections(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.cutOff) return;
     for (const s of this.seeds) if (!this.peers.has(s) && this.mayDial(s)) this.connect(s);
     if (this.topology !== 'mesh') return;
     const open = this.peers.size + this.connecting.size;
@@ -425,6 +454,10 @@ export class FullNode {
   private onLink(link: Link): void {
     this.connecting.delete(link.peerId);
     if (this.stopped) return link.close('node shut down');
+    if (this.cutOff) {
+      this.emit({ type: 'peer-disconnected', time: this.now(), peer: link.peerId, reason: 'offline: refused' });
+      return link.close('offline');
+    }
     if (this.isDiscouraged(link.peerId)) {
       this.emit({ type: 'peer-disconnected', time: this.now(), peer: link.peerId, reason: 'discouraged: refused' });
       return link.close('discouraged');
@@ -695,6 +728,25 @@ export class FullNode {
     // Advertise ourselves and ask for more peers (Core does both after the handshake).
     this.sendMsg(p, { command: 'addr', addrs: [{ time: this.nowSeconds(), services: NODE_NETWORK, id: this.id }] });
     if (p.outbound && this.topology === 'mesh') this.sendMsg(p, { command: 'getaddr' });
+    this.announceMempool(p);
+  }
+
+  /**
+   * Announces the whole mempool to a peer that just connected, in acceptance order (parents before
+   * children), so a payment made while offline or before a peer joined still reaches the miner.
+   * Bitcoin Core re-broadcasts only its own wallet's transactions, on a timer; see docs/PROTOCOL.md.
+   */
+  private announceMempool(p: Peer): void {
+    if (!this.mempool || !p.version!.relay) return;
+    const items = this.mempool
+      .all()
+      .map((e) => e.txid)
+      .filter((h) => !p.knownInv.has(h))
+      .slice(0, MAX_MEMPOOL_INV)
+      .map((hash) => ({ type: MSG_TX, hash }));
+    if (!items.length) return;
+    for (const it of items) this.remember(p, it.hash);
+    this.sendMsg(p, { command: 'inv', items });
   }
 
   private schedulePing(p: Peer): void {

@@ -203,14 +203,25 @@ describe('teacher dashboard (4-node regtest network, star)', () => {
     const late = ctx.pages().find((p) => p.url().includes('dashboard='))!;
     await late.getByRole('combobox', { name: '언어' }).selectOption('en');
     const miner = nodes.get('3001')!;
-    // The miner drops its link to the central node (it redials its seed 5 s later) and mines alone.
-    await miner.evaluate(() => (window as unknown as { tabchain: { node: { disconnect(p: string, r: string): void } } }).tabchain.node.disconnect('3000', 'fork demo'));
+    // The teacher cuts the miner off with its switch: it drops its link and dials nobody until told.
+    const toggle = miner.getByTestId('offline-toggle');
+    await toggle.click();
+    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
+    await miner.getByTestId('offline-badge').waitFor();
     await late.waitForFunction(() => document.querySelector('[data-testid="dash-graph"]')?.getAttribute('data-edges')?.split(' ').sort().join(' ') === '3000-3002 3000-3003', null, { timeout: 10_000, polling: 50 });
+    await late.getByTestId('dash-cutoff-3001').waitFor({ timeout: 10_000 });
     const a = await mineOn('3001');
     const b = await mineOn('3000');
     expect(a).not.toBe(b);
+    // However long it waits, the cut-off miner stays alone (no redial of its seed after 5 s).
+    await miner.waitForTimeout(6_000);
+    expect(await miner.evaluate(() => (window as unknown as { tabchain: { node: { peerIds(): string[] } } }).tabchain.node.peerIds())).toEqual([]);
+    await miner.screenshot({ path: path.join(shots, 'node-cut-off-1280x800.png') });
     // Back together, each side keeps the block it saw first: two tips of equal work.
+    await toggle.click();
+    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('false');
     await waitForStarEdges(late);
+    expect(await late.getByTestId('dash-cutoff-3001').count()).toBe(0);
     await late.waitForFunction(() => document.querySelector('[data-testid="dash-verdict"]')?.getAttribute('data-tips') === '2', null, { timeout: 30_000, polling: 100 });
     expect(await late.getByTestId('dash-verdict').textContent()).toMatch(/Disagreement: the nodes are on 2 different tips/);
     expect(await late.getByTestId('dash-node-3001').textContent()).toContain('branch B');

@@ -55,6 +55,8 @@ export interface ObsState {
   /** Peers that completed the handshake. */
   peers: string[];
   mining: boolean;
+  /** Cut off from the network on purpose (the node's "cut this node off" switch). */
+  cutOff: boolean;
 }
 
 /** Sent first on every (re)connection: who the node is and what it has seen lately. */
@@ -202,7 +204,7 @@ function parseState(o: Record<string, unknown>): ObsState | null {
   const time = num(o.time);
   const height = num(o.height);
   if (time === null || height === null) return null;
-  return { time, height, tip: hash(o.tip), peers: list(o.peers, id, 200), mining: o.mining === true };
+  return { time, height, tip: hash(o.tip), peers: list(o.peers, id, 200), mining: o.mining === true, cutOff: o.cutOff === true };
 }
 
 /**

@@ -148,7 +148,7 @@ export class ReportBuffer {
 
   private state(): ObsState {
     const n = this.node;
-    return { time: n.clock.now(), height: n.height, tip: n.tipHash, peers: n.peerIds(), mining: n.isMining };
+    return { time: n.clock.now(), height: n.height, tip: n.tipHash, peers: n.peerIds(), mining: n.isMining, cutOff: n.offline };
   }
 
   private push(e: ObsEvent): void {

@@ -1,4 +1,10 @@
-import { toHex } from '../encoding';
+/**
+ * Key of the by-script index: the script's bytes as a one-byte-per-char string (one native call,
+ * half the length of hex; consulted on every coin added or spent).
+ */
+function scriptKey(script: Uint8Array): string {
+  return String.fromCharCode.apply(null, script as unknown as number[]);
+}
 
 /** An unspent output with what consensus needs to know about where it came from. */
 export interface Coin {
@@ -34,7 +40,7 @@ export class UtxoSet implements CoinView {
   }
   add(key: string, coin: Coin): void {
     this.coins.set(key, coin);
-    const s = toHex(coin.script);
+    const s = scriptKey(coin.script);
     let set = this.byScript.get(s);
     if (!set) this.byScript.set(s, (set = new Set()));
     set.add(key);
@@ -44,7 +50,7 @@ export class UtxoSet implements CoinView {
     const coin = this.coins.get(key);
     if (!coin) return undefined;
     this.coins.delete(key);
-    const s = toHex(coin.script);
+    const s = scriptKey(coin.script);
     const set = this.byScript.get(s);
     if (set) {
       set.delete(key);
@@ -54,7 +60,7 @@ export class UtxoSet implements CoinView {
   }
   /** Unspent outputs locked to a script, as [key, coin] pairs. */
   coinsForScript(script: Uint8Array): [string, Coin][] {
-    const set = this.byScript.get(toHex(script));
+    const set = this.byScript.get(scriptKey(script));
     if (!set) return [];
     return [...set].map((k) => [k, this.coins.get(k)!]);
   }

@@ -12,6 +12,7 @@ export function Header() {
     height: s.height, tip: s.tip, bestKnownHeight: s.bestKnownHeight, inFlight: s.inFlight,
   }));
   const peers = useView((s) => s.peers.filter((p) => p.ready).length);
+  const offline = useView((s) => s.offline);
   const synced = height >= 0 && height >= bestKnownHeight;
   return (
     <header className="top">
@@ -26,7 +27,10 @@ export function Header() {
       <dl className="facts">
         <div>
           <dt>{t('header.peers')}</dt>
-          <dd data-testid="peer-count">{peers}</dd>
+          <dd data-testid="peer-count">
+            {peers}
+            {offline && <span className="offline-badge" data-testid="offline-badge"> · {t('header.offline')}</span>}
+          </dd>
         </div>
         <div>
           <dt>{t('header.height')}</dt>
@@ -46,7 +50,7 @@ export function Header() {
       </dl>
       <div className="sync">
         <label htmlFor="sync-progress">
-          {synced ? t('header.synced') : t('header.syncing', { height, best: bestKnownHeight, inFlight })}
+          {offline ? t('header.cutOffSync') : synced ? t('header.synced') : t('header.syncing', { height, best: bestKnownHeight, inFlight })}
         </label>
         <progress id="sync-progress" max={Math.max(1, bestKnownHeight)} value={synced ? Math.max(1, bestKnownHeight) : Math.max(0, height)} />
       </div>

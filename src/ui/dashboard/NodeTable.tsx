@@ -39,6 +39,7 @@ export function NodeTable() {
                   <th scope="row">
                     <span className="dash-id">{n.id}</span> <span className={`role-badge role-${n.role}`}>{t(`role.${n.role}`)}</span>
                     {n.mining && <span className="dash-tag">{t('dashboard.nodes.mining')}</span>}
+                    {n.online && n.cutOff && <span className="dash-tag warn" data-testid={`dash-cutoff-${n.id}`}>{t('dashboard.nodes.cutOff')}</span>}
                   </th>
                   <td className="dash-num" data-testid={`dash-height-${n.id}`}>
                     {n.height}

@@ -24,6 +24,8 @@ export interface DashNode {
   peers: string[];
   known: string[];
   mining: boolean;
+  /** The node's own "cut this node off" switch is on (it has no peer links on purpose). */
+  cutOff: boolean;
   /** Dashboard clock of the last report. */
   lastSeen: number;
   /** Dashboard clock − node clock, estimated (ms). */
@@ -294,6 +296,7 @@ export function foldReports(state: DashState, arrivals: Arrival[]): DashState {
         peers: r.peers,
         known: r.known,
         mining: r.mining,
+        cutOff: r.cutOff,
         lastSeen: receivedAt,
         offset,
         chain: keepLast(r.chain, LIMITS.chain),
@@ -309,9 +312,9 @@ export function foldReports(state: DashState, arrivals: Arrival[]): DashState {
     // still useful for its state; its role stays unknown until the next snapshot.
     let n: DashNode = old
       ? { ...old }
-      : { id: nodeId, role: 'wallet', topology: 'star', online: true, height: r.height, tip: r.tip, peers: r.peers, known: [], mining: r.mining, lastSeen: receivedAt, offset, chain: [], gaps: 0, seq: 0 };
+      : { id: nodeId, role: 'wallet', topology: 'star', online: true, height: r.height, tip: r.tip, peers: r.peers, known: [], mining: r.mining, cutOff: r.cutOff, lastSeen: receivedAt, offset, chain: [], gaps: 0, seq: 0 };
     if (r.seq !== n.seq + 1) n.gaps++;
-    n = { ...n, online: true, height: r.height, tip: r.tip, peers: r.peers, mining: r.mining, lastSeen: receivedAt, offset, seq: r.seq };
+    n = { ...n, online: true, height: r.height, tip: r.tip, peers: r.peers, mining: r.mining, cutOff: r.cutOff, lastSeen: receivedAt, offset, seq: r.seq };
     const reporting = new Set(Object.keys(d.nodes).filter((id) => d.nodes[id].online));
     for (const e of r.events) n = applyEvent(d, n, e, reporting);
     d.nodes[nodeId] = n;
@@ -325,7 +328,7 @@ export function nodeWentAway(state: DashState, nodeId: string, at: number): Dash
   if (!n || !n.online) return state;
   return {
     ...state,
-    nodes: { ...state.nodes, [nodeId]: { ...n, online: false, peers: [], mining: false } },
+    nodes: { ...state.nodes, [nodeId]: { ...n, online: false, peers: [], mining: false, cutOff: false } },
     activity: keepLast([...state.activity, { time: at, node: nodeId, kind: 'offline', detail: {} }], LIMITS.activity),
   };
 }

@@ -155,6 +155,8 @@ export interface ViewState {
   storage: StoreProblem | null;
   peers: PeerRow[];
   knownNodes: string[];
+  /** Cut off from the network on purpose (the peers panel's switch; `FullNode.setOffline`). */
+  offline: boolean;
   height: number;
   tip: string | null;
   bestKnownHeight: number;
@@ -210,6 +212,7 @@ export function initialViewState(): ViewState {
     storage: null,
     peers: [],
     knownNodes: [],
+    offline: false,
     height: -1,
     tip: null,
     bestKnownHeight: -1,
@@ -266,6 +269,7 @@ export function bindNode(node: FullNode, opts: { intervalMs?: number; miner?: { 
     const patch: Partial<ViewState> = {
       peers: node.peerInfo(),
       knownNodes: node.knownNodes(),
+      offline: node.offline,
       height: node.height,
       tip: node.tipHash,
       bestKnownHeight: node.bestKnownHeight(),

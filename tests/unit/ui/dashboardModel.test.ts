@@ -171,7 +171,7 @@ describe('teacher dashboard: folding node reports', () => {
     let s = emptyDashState();
     const chain = (...hs: string[]) => hs.map((h, i) => ({ hash: H(h), height: i, prev: i ? H(hs[i - 1]) : null }));
     const snap = (node: string, tip: string, peers: string[], blocks: ReturnType<typeof chain>): Report => ({
-      kind: 'snapshot', v: OBSERVER_PROTOCOL, node, role: 'miner', topology: 'mesh', time: 1000, height: blocks.length - 1, tip: H(tip), peers, mining: false, known: peers, chain: blocks, leaves: [], blocks: [],
+      kind: 'snapshot', v: OBSERVER_PROTOCOL, node, role: 'miner', topology: 'mesh', time: 1000, height: blocks.length - 1, tip: H(tip), peers, mining: false, cutOff: false, known: peers, chain: blocks, leaves: [], blocks: [],
     });
     s = foldReport(s, '3000', snap('3000', 'b', ['3001', '3002'], chain('0', 'a', 'b')), 1000);
     s = foldReport(s, '3001', snap('3001', 'b', ['3000'], chain('0', 'a', 'b')), 1000);
@@ -190,7 +190,7 @@ describe('teacher dashboard: folding node reports', () => {
 
     // 3002 reorganises onto b: its chain follows the events.
     s = foldReport(s, '3002', {
-      kind: 'events', v: OBSERVER_PROTOCOL, node: '3002', seq: 1, time: 1200, height: 2, tip: H('b'), peers: ['3000'], mining: false,
+      kind: 'events', v: OBSERVER_PROTOCOL, node: '3002', seq: 1, time: 1200, height: 2, tip: H('b'), peers: ['3000'], mining: false, cutOff: false,
       events: [
         { t: 'disconnected', time: 1100, hash: H('c'), height: 2 },
         { t: 'connected', time: 1100, hash: H('b'), height: 2, prev: H('a') },
@@ -209,7 +209,7 @@ describe('teacher dashboard: folding node reports', () => {
     expect(graphOf(s).nodes.map((n) => [n.id, n.online])).toContainEqual(['3001', false]);
     expect(graphOf(s).edges.map((e) => `${e.a}-${e.b}`)).toEqual(['3000-3001', '3000-3002']);
     s = foldReport(s, '3000', {
-      kind: 'events', v: OBSERVER_PROTOCOL, node: '3000', seq: 1, time: 2100, height: 2, tip: H('b'), peers: ['3002'], mining: false,
+      kind: 'events', v: OBSERVER_PROTOCOL, node: '3000', seq: 1, time: 2100, height: 2, tip: H('b'), peers: ['3002'], mining: false, cutOff: false,
       events: [{ t: 'peer-down', time: 2050, peer: '3001', reason: 'connection closed' }],
     }, 2100);
     expect(graphOf(s).edges.map((e) => `${e.a}-${e.b}`)).toEqual(['3000-3002']);
@@ -217,7 +217,7 @@ describe('teacher dashboard: folding node reports', () => {
 
   it('keeps the message log in time order when reports from different nodes interleave', () => {
     const msg = (node: string, peer: string, cmd: string, time: number, seq = 1): Report => ({
-      kind: 'events', v: OBSERVER_PROTOCOL, node, seq, time, height: 0, tip: null, peers: [peer], mining: false,
+      kind: 'events', v: OBSERVER_PROTOCOL, node, seq, time, height: 0, tip: null, peers: [peer], mining: false, cutOff: false,
       events: [{ t: 'msg', time, dir: 'out', peer, cmd, bytes: 61, summary: cmd }],
     });
     let s = foldReports(emptyDashState(), [
@@ -231,10 +231,10 @@ describe('teacher dashboard: folding node reports', () => {
 
   it('counts lost reports and keeps the newest messages only', () => {
     let s = foldReport(emptyDashState(), '3000', {
-      kind: 'snapshot', v: OBSERVER_PROTOCOL, node: '3000', role: 'central', topology: 'star', time: 0, height: 0, tip: null, peers: [], mining: false, known: [], chain: [], leaves: [], blocks: [],
+      kind: 'snapshot', v: OBSERVER_PROTOCOL, node: '3000', role: 'central', topology: 'star', time: 0, height: 0, tip: null, peers: [], mining: false, cutOff: false, known: [], chain: [], leaves: [], blocks: [],
     }, 0);
     const batch = (seq: number, n: number): Report => ({
-      kind: 'events', v: OBSERVER_PROTOCOL, node: '3000', seq, time: seq, height: 0, tip: null, peers: ['3001'], mining: false,
+      kind: 'events', v: OBSERVER_PROTOCOL, node: '3000', seq, time: seq, height: 0, tip: null, peers: ['3001'], mining: false, cutOff: false,
       events: Array.from({ length: n }, (_, i) => ({ t: 'msg' as const, time: seq, dir: 'out' as const, peer: '3001', cmd: 'ping', bytes: 32, summary: `ping ${seq}.${i}` })),
     });
     s = foldReport(s, '3000', batch(1, 2000), 1);
@@ -247,6 +247,28 @@ describe('teacher dashboard: folding node reports', () => {
 });
 
 describe('observer reports: node side', () => {
+  it('a node cut off from the network reports it, and the dashboard shows it until it reconnects', async () => {
+    const { tn, nodes } = await classroom('star');
+    const b = new ReportBuffer(nodes[1], 'star');
+    b.open();
+    nodes[1].setOffline(true);
+    await tn.settle();
+    const r = parseReport(JSON.parse(JSON.stringify(b.next(true))));
+    expect(r?.cutOff).toBe(true);
+    expect(r?.peers).toEqual([]);
+    let s = foldReport(emptyDashState(), nodes[1].id, r!, 1);
+    expect(s.nodes[nodes[1].id].cutOff).toBe(true);
+    nodes[1].setOffline(false);
+    await tn.settle();
+    const back = parseReport(JSON.parse(JSON.stringify(b.next(true))));
+    expect(back?.cutOff).toBe(false);
+    s = foldReport(s, nodes[1].id, back!, 2);
+    expect(s.nodes[nodes[1].id].cutOff).toBe(false);
+    expect(s.nodes[nodes[1].id].peers.length).toBeGreaterThan(0);
+    // A report whose flag is not a boolean does not claim the node is cut off.
+    expect(parseReport({ ...JSON.parse(JSON.stringify(back)), cutOff: 'yes' })?.cutOff).toBe(false);
+  });
+
   it('never queues while no dashboard listens, and collapses an overflowing queue into a snapshot', async () => {
     const { tn, nodes } = await classroom('star');
     const b = new ReportBuffer(nodes[0], 'star', { maxQueued: 5 });
@@ -279,7 +301,7 @@ describe('observer reports: node side', () => {
       events: [{ t: 'msg', time: 1, dir: 'out', peer: '3001', cmd: 'inv', bytes: 61, summary: 'x'.repeat(1000), hashes: [H('a'), 'bad'] }, { t: 'boom', time: 1 }, { t: 'tip', time: 'late' }],
     });
     expect(r).toEqual({
-      kind: 'events', v: OBSERVER_PROTOCOL, node: '3000', seq: 1, time: 5, height: 1, tip: null, peers: ['3001'], mining: false,
+      kind: 'events', v: OBSERVER_PROTOCOL, node: '3000', seq: 1, time: 5, height: 1, tip: null, peers: ['3001'], mining: false, cutOff: false,
       events: [{ t: 'msg', time: 1, dir: 'out', peer: '3001', cmd: 'inv', bytes: 61, summary: 'x'.repeat(200), hashes: [H('a')] }],
     });
   });

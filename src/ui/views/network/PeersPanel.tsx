@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useView } from '../../useView';
+import { currentSession } from '../../runtime/session';
 
 /** A titled panel region with an accessible name. */
 export function Panel({ id, title, children, className }: { id: string; title: string; children: React.ReactNode; className?: string }) {
@@ -16,10 +17,22 @@ export function PeersPanel() {
   const { t } = useTranslation();
   const peers = useView((s) => s.peers);
   const known = useView((s) => s.knownNodes);
+  const offline = useView((s) => s.offline);
   return (
     <Panel id="peers" title={t('peers.title')}>
+      <div className="offline-switch">
+        <button
+          type="button"
+          data-testid="offline-toggle"
+          aria-pressed={offline}
+          onClick={() => currentSession()?.node.setOffline(!offline)}
+        >
+          {offline ? t('peers.goOnline') : t('peers.goOffline')}
+        </button>
+        <span className="muted">{offline ? t('peers.offlineHelp') : t('peers.onlineHelp')}</span>
+      </div>
       {peers.length === 0 ? (
-        <p className="muted">{t('peers.none')}</p>
+        <p className="muted">{offline ? t('peers.noneOffline') : t('peers.none')}</p>
       ) : (
         <table>
           <thead>
