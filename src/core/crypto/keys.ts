@@ -177,15 +177,43 @@ export function verifySignature(
     }
   }
   if (opts.lowS && isHighS(compact)) return 'high-s';
-  // Only the shape is checked here: libsecp256k1 parses (decompresses) the key inside verify; only
-  // when verify fails is the key parsed again, to tell a key off the curve from a wrong signature.
-  if (!(pubkey.length === 33 && (pubkey[0] === 2 || pubkey[0] === 3)) && !(pubkey.length === 65 && pubkey[0] >= 4 && pubkey[0] <= 7))
-    return 'bad-pubkey';
+  let key = pubkey;
+  if (pubkey.length === 33 && (pubkey[0] === 2 || pubkey[0] === 3)) {
+    const full = uncompressed(pubkey);
+    if (!full) return 'bad-pubkey';
+    key = full;
+  } else if (!(pubkey.length === 65 && pubkey[0] >= 4 && pubkey[0] <= 7)) return 'bad-pubkey';
   // The non-low-S variant normalises S first, so historic high-S signatures verify; when low-S was
   // demanded and checked above, the low-S variant skips that needless step.
-  const ok = opts.lowS ? libsecp256k1.verifySignatureCompactLowS(compact, pubkey, digest) : libsecp256k1.verifySignatureCompact(compact, pubkey, digest);
+  const ok = opts.lowS ? libsecp256k1.verifySignatureCompactLowS(compact, key, digest) : libsecp256k1.verifySignatureCompact(compact, key, digest);
   if (ok) return null;
-  return libsecp256k1.validatePublicKey(pubkey) ? 'invalid' : 'bad-pubkey';
+  // Only when verify fails is the key parsed again, to tell a key off the curve from a wrong signature.
+  return libsecp256k1.validatePublicKey(key) ? 'invalid' : 'bad-pubkey';
+}
+
+/**
+ * Compressed keys decompressed once and remembered: libsecp256k1 otherwise recomputes y (a
+ * square root) on every verify, ≈5 % of it, and a classroom's wallets reuse a few keys for every
+ * payment. Bounded: cleared when full. Null for an x that is not on the curve.
+ */
+const decompressed = new Map<string, Uint8Array | null>();
+const MAX_DECOMPRESSED = 10_000;
+
+/** Forgets every remembered decompressed key (benchmarks measure verification without the cache). */
+export function forgetDecompressedKeys(): void {
+  decompressed.clear();
+}
+
+function uncompressed(pubkey: Uint8Array): Uint8Array | null {
+  const k = String.fromCharCode.apply(null, pubkey as unknown as number[]);
+  let full = decompressed.get(k);
+  if (full === undefined) {
+    const r = libsecp256k1.uncompressPublicKey(pubkey);
+    full = typeof r === 'string' ? null : r;
+    if (decompressed.size >= MAX_DECOMPRESSED) decompressed.clear();
+    decompressed.set(k, full);
+  }
+  return full;
 }
 
 /** The libsecp256k1 instance behind `verifySignature` (benchmarks compare against it raw). */

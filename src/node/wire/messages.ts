@@ -109,7 +109,7 @@ const ZERO_HASH = '0'.repeat(64);
 /** Internal-order bytes of a display-hex hash, written straight into the writer (no regex per byte). */
 function writeHash(w: ByteWriter, hex: string): void {
   if (hex.length !== 64) throw new RangeError(`a hash is 64 hex digits, got ${hex.length}`);
-  const b = new Uint8Array(32);
+  const b = HASH_SCRATCH;
   for (let i = 0; i < 32; i++) {
     const hi = HEX_VALUE[hex.charCodeAt(62 - 2 * i)];
     const lo = HEX_VALUE[hex.charCodeAt(63 - 2 * i)];
@@ -118,6 +118,8 @@ function writeHash(w: ByteWriter, hex: string): void {
   }
   w.bytes(b);
 }
+/** writeHash's scratch (the writer copies it; encoding is synchronous). */
+const HASH_SCRATCH = new Uint8Array(32);
 const HEX_VALUE: number[] = Array.from({ length: 128 }, (_, c) =>
   c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1,
 );

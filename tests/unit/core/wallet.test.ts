@@ -3,6 +3,7 @@
  * confirmed and pending, payments with change and fee, and the errors a student can hit.
  */
 import { describe, expect, it } from 'vitest';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import {
   COIN,
   DecodeError,
@@ -94,6 +95,21 @@ describe('signatures: low-S on our chain, high-S only for history', () => {
     expect(verifySignature(digest, sig, publicKeyOf(sha256(utf8('other'))), { lowS: true, strictDer: true })).toBe('invalid');
     expect(verifySignature(digest, sig, Uint8Array.of(2, ...new Uint8Array(32)), { lowS: true, strictDer: true })).toBe('bad-pubkey');
     expect(verifySignature(digest, derEncode(r, s, { padR: true }), publicKeyOf(ONE), { lowS: true, strictDer: true })).toBe('der');
+  });
+
+  it('gives the same answers the second time a key is seen (decompressed keys are remembered)', () => {
+    const pub = publicKeyOf(sha256(utf8('cached key')));
+    const priv = sha256(utf8('cached key'));
+    const offCurve = Uint8Array.of(3, ...new Uint8Array(32).fill(0xff));
+    for (let round = 0; round < 3; round++) {
+      const digest = sha256(utf8(`message ${round}`));
+      const sig = signDigest(digest, priv);
+      expect(verifySignature(digest, sig, pub, { lowS: true, strictDer: true })).toBeNull();
+      expect(verifySignature(sha256(utf8('other message')), sig, pub, { lowS: true, strictDer: true })).toBe('invalid');
+      expect(verifySignature(digest, sig, offCurve, { lowS: true, strictDer: true })).toBe('bad-pubkey');
+      // The uncompressed form of the same key verifies the same signature.
+      expect(verifySignature(digest, sig, secp256k1.Point.fromBytes(pub).toBytes(false), { lowS: true, strictDer: true })).toBeNull();
+    }
   });
 });
 
