@@ -198,13 +198,37 @@ export function compactSizeLength(n: number): number {
   return n < 0xfd ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9;
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Character codes of the 16 lower-case hex digits. */
+const HEX_DIGITS = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+/** Bytes per String.fromCharCode.apply call (keeps the argument list far below engine limits). */
+const HEX_CHUNK = 8192;
+
+/**
+ * Hex of b[start..end), forwards or byte-reversed, built in one String.fromCharCode call. The
+ * result is a flat string: appending two digits at a time would build a rope of 2n pieces that
+ * the engine flattens again every time a new string containing it (such as an outpoint key
+ * `${txid}:${vout}`) is used as a Map key, several times the cost of the Map operation itself.
+ */
+function hexOf(b: Uint8Array, reverse: boolean): string {
+  const n = b.length;
+  if (n > HEX_CHUNK) {
+    if (reverse) throw new RangeError('hashToHex is for hashes, not long byte strings');
+    const parts: string[] = [];
+    for (let i = 0; i < n; i += HEX_CHUNK) parts.push(hexOf(b.subarray(i, Math.min(n, i + HEX_CHUNK)), false));
+    return parts.join('');
+  }
+  const codes = new Array<number>(2 * n);
+  for (let i = 0; i < n; i++) {
+    const v = b[reverse ? n - 1 - i : i];
+    codes[2 * i] = HEX_DIGITS[v >> 4];
+    codes[2 * i + 1] = HEX_DIGITS[v & 15];
+  }
+  return String.fromCharCode.apply(null, codes);
+}
 
 /** Lower-case hex of bytes, in the given order. */
 export function toHex(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += HEX[b[i]];
-  return s;
+  return hexOf(b, false);
 }
 
 /** Bytes from hex; throws DecodeError on odd length or a non-hex character. */
@@ -221,9 +245,7 @@ export function fromHex(hex: string): Uint8Array {
 
 /** Hex of a 32-byte hash in Bitcoin's display order (byte-reversed). */
 export function hashToHex(hash: Uint8Array): string {
-  let s = '';
-  for (let i = hash.length - 1; i >= 0; i--) s += HEX[hash[i]];
-  return s;
+  return hexOf(hash, true);
 }
 
 /** Internal-order bytes from a display-order (reversed) hash hex. */

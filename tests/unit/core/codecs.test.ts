@@ -302,9 +302,14 @@ describe('addresses, WIF, hex', () => {
         expect(fromHex(toHex(b).toUpperCase())).toEqual(b);
         expect(hexToHash(hashToHex(h))).toEqual(h);
         expect(hashToHex(h)).toBe(toHex(h.slice().reverse()));
+        expect(toHex(b)).toBe(Buffer.from(b).toString('hex'));
       }),
       RUNS,
     );
+    // Long byte strings (a whole block in the hex dump) are converted in chunks, same result.
+    const long = Uint8Array.from({ length: 50_001 }, (_, i) => (i * 7919) & 0xff);
+    expect(toHex(long)).toBe(Buffer.from(long).toString('hex'));
+    expect(fromHex(toHex(long))).toEqual(long);
   });
 });
 
