@@ -4,11 +4,14 @@ import cytoscape, { type Core } from 'cytoscape';
 import { viewStore, type ViewState } from '../../runtime/viewStore';
 import type { MessageEvent } from '../../../node/events';
 import { COMMAND_COLORS, commandColor } from './commandColors';
+import { PacketLayer } from './packetLayer';
 
 /** Most message animations in flight at once, and started per store update (a sync burst must not flood the canvas). */
 const MAX_PACKETS = 24;
 const MAX_NEW_PER_UPDATE = 8;
 const PACKET_MS = 600;
+/** Redraws per second of the messages in flight (the graph itself redraws only when it changes). */
+const PACKET_FPS = 30;
 
 /**
  * This node and every node it knows of (peers and addr), live connections as edges, each message
@@ -19,6 +22,7 @@ export function NetworkGraph() {
   const { t } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
+  const overlay = useRef<HTMLCanvasElement>(null);
 
   useEffect(() => {
     const cy = cytoscape({
@@ -36,14 +40,6 @@ export function NetworkGraph() {
         { selector: 'node.self', style: { 'border-width': 5, 'border-color': '#1b1f24', width: 96, height: 96, 'font-weight': 'bold' } },
         { selector: 'node.known', style: { 'background-color': '#c9ced6', color: '#1b1f24', 'border-style': 'dashed' } },
         { selector: 'edge', style: { width: 3, 'line-color': '#8c96a3', 'curve-style': 'straight' } },
-        {
-          selector: 'node.packet',
-          style: {
-            label: 'data(label)', 'font-size': 11, 'text-valign': 'top', 'text-margin-y': -2, color: '#1b1f24',
-            'text-background-color': '#fff', 'text-background-opacity': 0.85, 'text-background-padding': '1px',
-            width: 14, height: 14, 'background-color': 'data(color)', 'border-width': 1, 'border-color': '#222', 'z-index': 1,
-          },
-        },
       ],
       userZoomingEnabled: true,
       boxSelectionEnabled: false,
@@ -52,7 +48,11 @@ export function NetworkGraph() {
     cyRef.current = cy;
     let lastShape = '';
     let lastMessage = -1;
-    let packets = 0;
+    const layer = new PacketLayer(overlay.current!, { durationMs: PACKET_MS, maxPackets: MAX_PACKETS, fps: PACKET_FPS });
+    const fitLayer = () => layer.resize(box.current!.clientWidth, box.current!.clientHeight, window.devicePixelRatio || 1);
+    fitLayer();
+    const ro = new ResizeObserver(fitLayer);
+    ro.observe(box.current!);
 
     const roleColor = (role?: string) => (role === 'central' ? '#6f42c1' : role === 'miner' ? '#b35c00' : role === 'wallet' ? '#0b6bcb' : '#5f6b7a');
 
@@ -107,14 +107,16 @@ export function NetworkGraph() {
     };
 
     const animate = (m: MessageEvent, self: string) => {
-      if (packets >= MAX_PACKETS) return;
-      const from = cy.getElementById(`n${m.dir === 'out' ? self : m.peer}`);
-      const to = cy.getElementById(`n${m.dir === 'out' ? m.peer : self}`);
-      if (from.empty() || to.empty()) return;
-      packets++;
-      const p = cy.add({ group: 'nodes', data: { id: `p${m.id}-${Math.random()}`, label: m.command, color: commandColor(m.command) }, classes: 'packet', position: { ...from.position() } });
-      p.ungrabify();
-      p.animate({ position: { ...to.position() } }, { duration: PACKET_MS, complete: () => { p.remove(); packets--; } });
+      const fromId = `n${m.dir === 'out' ? self : m.peer}`;
+      const toId = `n${m.dir === 'out' ? m.peer : self}`;
+      if (cy.getElementById(fromId).empty() || cy.getElementById(toId).empty()) return;
+      const at = (id: string) => {
+        const n = cy.getElementById(id);
+        if (n.empty()) return null;
+        const { x, y } = n.renderedPosition();
+        return { x, y, r: n.renderedOuterWidth() / 2 + 7 };
+      };
+      layer.add({ from: () => at(fromId), to: () => at(toId) }, m.command, commandColor(m.command));
     };
 
     sync(viewStore.getState());
@@ -124,6 +126,8 @@ export function NetworkGraph() {
     return () => {
       unsub();
       window.removeEventListener('resize', onResize);
+      ro.disconnect();
+      layer.destroy();
       cy.destroy();
     };
   }, [t]);
@@ -131,7 +135,10 @@ export function NetworkGraph() {
   return (
     <section className="panel graph-panel" aria-labelledby="graph-title" data-testid="network-graph">
       <h2 id="graph-title">{t('graph.title')}</h2>
-      <div ref={box} className="graph" role="img" aria-label={t('graph.aria')} />
+      <div className="graph-wrap">
+        <div ref={box} className="graph" role="img" aria-label={t('graph.aria')} />
+        <canvas ref={overlay} className="packet-layer" aria-hidden="true" />
+      </div>
       <ul className="legend" aria-label={t('graph.legend')}>
         {Object.entries(COMMAND_COLORS).filter(([c]) => c !== 'params' && c !== 'getparams').map(([c, color]) => (
           <li key={c}><span className="swatch" style={{ background: color }} aria-hidden="true" /> {c}</li>

@@ -1,0 +1,131 @@
+/**
+ * Messages in flight, drawn on a light canvas laid over the network graph.
+ *
+ * Drawing them as cytoscape elements made the whole graph (nodes, labels, edges) redraw at 60 fps
+ * for as long as any message moved, which under load is always; with eight tabs on one machine
+ * that alone kept both cores busy. Here the graph stays still and only this canvas is redrawn,
+ * at most `fps` times a second and only while a packet moves: a few circles and labels per frame.
+ */
+/** Where a node is drawn now (follows zoom and pan): pixel centre and radius. */
+export interface NodeDisc {
+  x: number;
+  y: number;
+  /** Inside this radius the packet is hidden: it travels under the node. */
+  r: number;
+}
+
+export interface PacketEnds {
+  from(): NodeDisc | null;
+  to(): NodeDisc | null;
+}
+
+interface Packet {
+  ends: PacketEnds;
+  label: string;
+  color: string;
+  start: number;
+}
+
+export interface PacketLayerOptions {
+  durationMs: number;
+  maxPackets: number;
+  fps: number;
+  /** Clock and frame scheduler (injected in tests). */
+  now?: () => number;
+  requestFrame?: (cb: (t: number) => void) => number;
+  cancelFrame?: (id: number) => void;
+}
+
+export class PacketLayer {
+  private readonly packets: Packet[] = [];
+  private frameId: number | null = null;
+  private lastDraw = -Infinity;
+  private readonly now: () => number;
+  private readonly requestFrame: (cb: (t: number) => void) => number;
+  private readonly cancelFrame: (id: number) => void;
+  /** Frames drawn so far (for tests and curiosity). */
+  drawn = 0;
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly opts: PacketLayerOptions,
+  ) {
+    this.now = opts.now ?? (() => performance.now());
+    this.requestFrame = opts.requestFrame ?? ((cb) => requestAnimationFrame(cb));
+    this.cancelFrame = opts.cancelFrame ?? ((id) => cancelAnimationFrame(id));
+  }
+
+  get inFlight(): number {
+    return this.packets.length;
+  }
+
+  /** Starts a packet; ignored when `maxPackets` are already moving. Returns whether it was added. */
+  add(ends: PacketEnds, label: string, color: string): boolean {
+    if (this.packets.length >= this.opts.maxPackets) return false;
+    this.packets.push({ ends, label, color, start: this.now() });
+    this.schedule();
+    return true;
+  }
+
+  /** Matches the canvas's pixel buffer to its box (call on resize). */
+  resize(width: number, height: number, pixelRatio = 1): void {
+    this.canvas.width = Math.max(1, Math.round(width * pixelRatio));
+    this.canvas.height = Math.max(1, Math.round(height * pixelRatio));
+    this.canvas.style.width = `${width}px`;
+    this.canvas.style.height = `${height}px`;
+    this.canvas.getContext('2d')?.setTransform(pixelRatio, 0, 0, pixelRatio, 0, 0);
+    this.lastDraw = -Infinity;
+  }
+
+  destroy(): void {
+    if (this.frameId !== null) this.cancelFrame(this.frameId);
+    this.frameId = null;
+    this.packets.length = 0;
+  }
+
+  private schedule(): void {
+    if (this.frameId === null) this.frameId = this.requestFrame(() => this.frame());
+  }
+
+  private frame(): void {
+    this.frameId = null;
+    const now = this.now();
+    // Finished packets leave; the rest are drawn at most `fps` times a second.
+    for (let i = this.packets.length - 1; i >= 0; i--) if (now - this.packets[i].start >= this.opts.durationMs) this.packets.splice(i, 1);
+    // (¾ of the period: at 60 Hz and 30 fps every second frame is drawn despite frame jitter.)
+    if (this.packets.length === 0 || now - this.lastDraw >= (0.75 * 1000) / this.opts.fps) this.draw(now);
+    if (this.packets.length) this.schedule();
+  }
+
+  private draw(now: number): void {
+    this.lastDraw = now;
+    this.drawn++;
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'bottom';
+    for (const p of this.packets) {
+      const a = p.ends.from();
+      const b = p.ends.to();
+      if (!a || !b) continue;
+      const f = Math.min(1, (now - p.start) / this.opts.durationMs);
+      const x = a.x + (b.x - a.x) * f;
+      const y = a.y + (b.y - a.y) * f;
+      if (Math.hypot(x - a.x, y - a.y) < a.r || Math.hypot(x - b.x, y - b.y) < b.r) continue; // under a node
+      ctx.beginPath();
+      ctx.arc(x, y, 7, 0, 2 * Math.PI);
+      ctx.fillStyle = p.color;
+      ctx.fill();
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = '#222';
+      ctx.stroke();
+      const w = ctx.measureText(p.label).width + 4;
+      ctx.fillStyle = 'rgba(255,255,255,0.85)';
+      ctx.fillRect(x - w / 2, y - 23, w, 14);
+      ctx.fillStyle = '#1b1f24';
+      ctx.fillText(p.label, x, y - 10);
+    }
+  }
+}
