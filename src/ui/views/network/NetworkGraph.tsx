@@ -68,11 +68,14 @@ export function NetworkGraph() {
           const label = `${id}\n${role ? t(`role.${role}`) : '?'}${height !== undefined && height >= 0 ? `\n#${height}` : ''}`;
           const data = { id: `n${id}`, label, color: roleColor(role) };
           const existing = cy.getElementById(`n${id}`);
+          // Touch an element only when it changed: any data or class write makes cytoscape redraw
+          // the whole graph, and the store updates several times a second under load.
           if (existing.empty()) cy.add({ group: 'nodes', data, classes: 'peer' });
-          else existing.data(data);
+          else if (existing.data('label') !== label || existing.data('color') !== data.color) existing.data(data);
           const el = cy.getElementById(`n${id}`);
-          el.toggleClass('self', self);
-          el.toggleClass('known', !self && !ready.has(id));
+          const known = !self && !ready.has(id);
+          if (el.hasClass('self') !== self) el.toggleClass('self', self);
+          if (el.hasClass('known') !== known) el.toggleClass('known', known);
         }
         cy.nodes('.peer').forEach((n) => {
           if (!ids.has(n.id().slice(1))) n.remove();
