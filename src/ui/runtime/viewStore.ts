@@ -266,9 +266,23 @@ export function bindNode(node: FullNode, opts: { intervalMs?: number; miner?: { 
   const flush = () => {
     scheduled = null;
     const s = viewStore.getState();
+    const mining: ViewState['mining'] = {
+      ...s.mining,
+      mode: node.mining,
+      threshold: node.mineThreshold,
+      active: node.isMining,
+      found: s.mining.found + found,
+      ...(progress !== undefined ? { progress } : {}),
+      ...(job !== undefined ? { job } : {}),
+      ...(lastStop !== undefined ? { lastStop } : {}),
+      // The miner's worker count is read once; later changes come from the miner view.
+      ...(opts.miner && firstFlush ? { concurrency: opts.miner.concurrency, maxConcurrency: opts.miner.maxConcurrency } : {}),
+    };
+    // Unchanged parts keep their old objects, so the components that read them do not re-render
+    // (under load the store updates ten times a second, mostly with the same peers and miner state).
     const patch: Partial<ViewState> = {
-      peers: node.peerInfo(),
-      knownNodes: node.knownNodes(),
+      peers: sameRows(s.peers, node.peerInfo()),
+      knownNodes: sameRows(s.knownNodes, node.knownNodes()),
       offline: node.offline,
       height: node.height,
       tip: node.tipHash,
@@ -276,18 +290,7 @@ export function bindNode(node: FullNode, opts: { intervalMs?: number; miner?: { 
       inFlight: node.blocksInFlight,
       params: node.params,
       ...(walletDirty ? { wallet: walletRows(node), mempool: mempoolRows(node) } : {}),
-      mining: {
-        ...s.mining,
-        mode: node.mining,
-        threshold: node.mineThreshold,
-        active: node.isMining,
-        found: s.mining.found + found,
-        ...(progress !== undefined ? { progress } : {}),
-        ...(job !== undefined ? { job } : {}),
-        ...(lastStop !== undefined ? { lastStop } : {}),
-        // The miner's worker count is read once; later changes come from the miner view.
-        ...(opts.miner && firstFlush ? { concurrency: opts.miner.concurrency, maxConcurrency: opts.miner.maxConcurrency } : {}),
-      },
+      mining: shallowSame(s.mining, mining),
     };
     firstFlush = false;
     walletDirty = false;
@@ -394,6 +397,31 @@ export function bindNode(node: FullNode, opts: { intervalMs?: number; miner?: { 
     off();
     if (scheduled) clearTimeout(scheduled);
   };
+}
+
+/** `old` when `fresh` holds the same rows (each row's own fields compared with ===), else `fresh`. */
+export function sameRows<T>(old: T[], fresh: T[]): T[] {
+  if (old.length !== fresh.length) return fresh;
+  for (let i = 0; i < old.length; i++) {
+    const a = old[i];
+    const b = fresh[i];
+    if (a === b) continue;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return fresh;
+    if (!shallowEqual(a as Record<string, unknown>, b as Record<string, unknown>)) return fresh;
+  }
+  return old;
+}
+
+/** `old` when `fresh` has the same own fields (compared with ===), else `fresh`. */
+export function shallowSame<T extends object>(old: T, fresh: T): T {
+  return shallowEqual(old as Record<string, unknown>, fresh as Record<string, unknown>) ? old : fresh;
+}
+
+function shallowEqual(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /**
