@@ -1,7 +1,7 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import cytoscape, { type Core } from 'cytoscape';
 import { viewStore, type ViewState } from '../../runtime/viewStore';
+import { useViewShallow } from '../../useView';
 import type { MessageEvent } from '../../../node/events';
 import { COMMAND_COLORS, commandColor } from './commandColors';
 import { PacketLayer } from './packetLayer';
@@ -17,148 +17,178 @@ const PACKET_MS = 600;
  */
 const PACKET_FPS = 20;
 
+/** The drawing's coordinate system (the SVG scales it to the panel, keeping proportions). */
+const VIEW_W = 700;
+const VIEW_H = 440;
+const PEER_R = 39;
+const SELF_R = 48;
+
+export interface GraphNode {
+  id: string;
+  x: number;
+  y: number;
+  r: number;
+  label: string[];
+  color: string;
+  self: boolean;
+  /** Known by address only (no live link): drawn dashed on the outer ring. */
+  known: boolean;
+}
+
+const roleColor = (role?: string) => (role === 'central' ? '#6f42c1' : role === 'miner' ? '#b35c00' : role === 'wallet' ? '#0b6bcb' : '#5f6b7a');
+
+/**
+ * Concentric layout: this node in the middle, peers with a live link on the inner ring, nodes known
+ * only by address on the outer ring, each ring in id order starting at the top. Pure, for tests.
+ */
+export function layoutGraph(
+  s: Pick<ViewState, 'nodeId' | 'role' | 'height' | 'peers' | 'knownNodes'>,
+  roleName: (role: string) => string,
+): { nodes: GraphNode[]; edges: [string, string][] } {
+  const ready = s.peers.filter((p) => p.ready).map((p) => p.id).sort(byId);
+  const linked = new Set(ready);
+  const others = [...new Set([...s.peers.map((p) => p.id), ...s.knownNodes])].filter((id) => id !== s.nodeId && !linked.has(id)).sort(byId);
+  const label = (id: string, role?: string, height?: number) => [id, role ? roleName(role) : '?', ...(height !== undefined && height >= 0 ? [`#${height}`] : [])];
+  const cx = VIEW_W / 2;
+  const cy = VIEW_H / 2;
+  const nodes: GraphNode[] = [{ id: s.nodeId, x: cx, y: cy, r: SELF_R, label: label(s.nodeId, s.role, s.height), color: roleColor(s.role), self: true, known: false }];
+  // Rings are ellipses (the panel is wider than it is tall), nodes spaced at equal arc lengths
+  // from the top; discs shrink when a ring is crowded and stay inside the gap between the rings.
+  const INNER = { rx: 200, ry: 105 };
+  const OUTER = { rx: 310, ry: 178 };
+  const gapR = others.length ? (OUTER.ry - INNER.ry) / 2 - 2 : PEER_R;
+  const ring = (ids: string[], rx: number, ry: number, known: boolean) => {
+    if (!ids.length) return;
+    const pts = ellipsePoints(rx, ry, ids.length);
+    const arc = ellipsePerimeter(rx, ry) / ids.length;
+    const r = Math.max(6, Math.min(PEER_R, gapR, arc / 2 - 2));
+    ids.forEach((id, i) => {
+      const peer = s.peers.find((p) => p.id === id);
+      const full = label(id, peer?.role, peer?.height);
+      nodes.push({ id, x: cx + pts[i].x, y: cy + pts[i].y, r, label: r < 24 ? full.slice(0, 1) : full, color: known ? '#c9ced6' : roleColor(peer?.role), self: false, known });
+    });
+  };
+  ring(ready, INNER.rx, INNER.ry, false);
+  ring(others, OUTER.rx, OUTER.ry, true);
+  return { nodes, edges: ready.map((id) => [s.nodeId, id]) };
+}
+
+/** Perimeter of an ellipse, by summing 720 chords. */
+function ellipsePerimeter(rx: number, ry: number): number {
+  let p = 0;
+  for (let i = 0; i < 720; i++) {
+    const a = (2 * Math.PI * i) / 720;
+    const b = (2 * Math.PI * (i + 1)) / 720;
+    p += Math.hypot(rx * (Math.cos(b) - Math.cos(a)), ry * (Math.sin(b) - Math.sin(a)));
+  }
+  return p;
+}
+
+/** `n` points on an ellipse centred at 0, equally spaced along its outline, the first at the top. */
+function ellipsePoints(rx: number, ry: number, n: number): { x: number; y: number }[] {
+  const steps = 720;
+  const at = (k: number) => {
+    const a = -Math.PI / 2 + (2 * Math.PI * k) / steps;
+    return { x: rx * Math.cos(a), y: ry * Math.sin(a) };
+  };
+  const step = ellipsePerimeter(rx, ry) / n;
+  const out = [at(0)];
+  let walked = 0;
+  let prev = at(0);
+  for (let k = 1; k <= steps && out.length < n; k++) {
+    const p = at(k);
+    walked += Math.hypot(p.x - prev.x, p.y - prev.y);
+    prev = p;
+    if (walked >= step * out.length) out.push(p);
+  }
+  while (out.length < n) out.push(at(0));
+  return out;
+}
+
+function byId(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 /**
  * This node and every node it knows of (peers and addr), live connections as edges, each message
- * animated along its edge and labelled with its command. Layout by cytoscape (concentric: this
- * node in the middle, peers around it, nodes known only by address on the outer ring).
+ * animated along its edge and labelled with its command. Drawn as SVG by React: nothing runs while
+ * nothing changes (a canvas graph library kept a 60 Hz frame loop going in every tab).
  */
 export function NetworkGraph() {
   const { t } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
-  const cyRef = useRef<Core | null>(null);
   const overlay = useRef<HTMLCanvasElement>(null);
+  const graphState = useViewShallow((s) => ({ nodeId: s.nodeId, role: s.role, height: s.height, peers: s.peers, knownNodes: s.knownNodes }));
+  const graph = useMemo(() => layoutGraph(graphState, (r) => t(`role.${r}`)), [graphState, t]);
+  const graphRef = useRef(graph);
+  graphRef.current = graph;
 
   useEffect(() => {
-    const cy = cytoscape({
-      container: box.current!,
-      style: [
-        {
-          selector: 'node.peer',
-          style: {
-            label: 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'center', 'font-size': 13, color: '#fff',
-            'background-color': 'data(color)', width: 78, height: 78, 'text-outline-width': 0, 'border-width': 2, 'border-color': '#333',
-            // Nodes above packets: a message's label passes under a node's name, never over it.
-            'z-index': 10,
-          },
-        },
-        { selector: 'node.self', style: { 'border-width': 5, 'border-color': '#1b1f24', width: 96, height: 96, 'font-weight': 'bold' } },
-        { selector: 'node.known', style: { 'background-color': '#c9ced6', color: '#1b1f24', 'border-style': 'dashed' } },
-        { selector: 'edge', style: { width: 3, 'line-color': '#8c96a3', 'curve-style': 'straight' } },
-      ],
-      userZoomingEnabled: true,
-      boxSelectionEnabled: false,
-      autoungrabify: false,
-    });
-    cyRef.current = cy;
-    let lastShape = '';
-    let lastMessage = -1;
     const layer = new PacketLayer(overlay.current!, { durationMs: PACKET_MS, maxPackets: MAX_PACKETS, fps: PACKET_FPS });
-    const fitLayer = () => layer.resize(box.current!.clientWidth, box.current!.clientHeight, window.devicePixelRatio || 1);
-    fitLayer();
-    const ro = new ResizeObserver(fitLayer);
+    // Where the SVG's drawing sits in the panel (preserveAspectRatio="xMidYMid meet").
+    let scale = 1;
+    let dx = 0;
+    let dy = 0;
+    const fit = () => {
+      const w = box.current!.clientWidth;
+      const h = box.current!.clientHeight;
+      scale = Math.min(w / VIEW_W, h / VIEW_H);
+      dx = (w - VIEW_W * scale) / 2;
+      dy = (h - VIEW_H * scale) / 2;
+      layer.resize(w, h, window.devicePixelRatio || 1);
+    };
+    fit();
+    const ro = new ResizeObserver(fit);
     ro.observe(box.current!);
-
-    const roleColor = (role?: string) => (role === 'central' ? '#6f42c1' : role === 'miner' ? '#b35c00' : role === 'wallet' ? '#0b6bcb' : '#5f6b7a');
-
-    let lastGraph = '';
-    const sync = (s: ViewState) => {
-      const ids = new Set<string>([s.nodeId, ...s.peers.map((p) => p.id), ...s.knownNodes]);
-      const ready = new Set(s.peers.filter((p) => p.ready).map((p) => p.id));
-      // What the graph shows: if none of it changed, cytoscape is not touched at all (even an
-      // empty batch asks it for a redraw).
-      const graph = `${s.nodeId}|${s.role}|${s.height}|${s.peers.map((p) => `${p.id}:${p.role}:${p.height}:${p.ready}`).join(',')}|${s.knownNodes.join(',')}`;
-      if (graph !== lastGraph) {
-        lastGraph = graph;
-        updateGraph(s, ids, ready);
-      }
-      animateNew(s);
+    const disc = (id: string) => {
+      const n = graphRef.current.nodes.find((g) => g.id === id);
+      return n ? { x: dx + n.x * scale, y: dy + n.y * scale, r: (n.r + 7) * scale } : null;
     };
-
-    const updateGraph = (s: ViewState, ids: Set<string>, ready: Set<string>) => {
-      cy.batch(() => {
-        for (const id of ids) {
-          const peer = s.peers.find((p) => p.id === id);
-          const self = id === s.nodeId;
-          const role = self ? s.role : peer?.role;
-          const height = self ? s.height : peer?.height;
-          const label = `${id}\n${role ? t(`role.${role}`) : '?'}${height !== undefined && height >= 0 ? `\n#${height}` : ''}`;
-          const data = { id: `n${id}`, label, color: roleColor(role) };
-          const existing = cy.getElementById(`n${id}`);
-          // Touch an element only when it changed: any data or class write makes cytoscape redraw
-          // the whole graph, and the store updates several times a second under load.
-          if (existing.empty()) cy.add({ group: 'nodes', data, classes: 'peer' });
-          else if (existing.data('label') !== label || existing.data('color') !== data.color) existing.data(data);
-          const el = cy.getElementById(`n${id}`);
-          const known = !self && !ready.has(id);
-          if (el.hasClass('self') !== self) el.toggleClass('self', self);
-          if (el.hasClass('known') !== known) el.toggleClass('known', known);
-        }
-        cy.nodes('.peer').forEach((n) => {
-          if (!ids.has(n.id().slice(1))) n.remove();
-        });
-        for (const id of ready) {
-          const eid = `e${id}`;
-          if (cy.getElementById(eid).empty()) cy.add({ group: 'edges', data: { id: eid, source: `n${s.nodeId}`, target: `n${id}` } });
-        }
-        cy.edges().forEach((e) => {
-          if (!ready.has(e.id().slice(1))) e.remove();
-        });
-      });
-      const shape = [...ids].sort().join(',') + '|' + [...ready].sort().join(',');
-      if (shape !== lastShape) {
-        lastShape = shape;
-        cy.layout({
-          name: 'concentric',
-          concentric: (n: cytoscape.NodeSingular) => (n.hasClass('self') ? 3 : n.hasClass('known') ? 1 : 2),
-          levelWidth: () => 1,
-          minNodeSpacing: 40,
-          animate: false,
-          fit: true,
-          padding: 40,
-        } as cytoscape.LayoutOptions).run();
-      }
-    };
-
+    let lastMessage = viewStore.getState().messages.at(-1)?.id ?? -1;
     const animateNew = (s: ViewState) => {
-      // Animate the messages that arrived since the last update.
       const fresh: MessageEvent[] = [];
       for (let i = s.messages.length - 1; i >= 0 && s.messages[i].id > lastMessage; i--) fresh.push(s.messages[i]);
       if (s.messages.length) lastMessage = s.messages[s.messages.length - 1].id;
       // In a burst (initial sync: hundreds of messages per update) show a sample, newest first.
-      for (const m of fresh.slice(0, MAX_NEW_PER_UPDATE).reverse()) animate(m, s.nodeId);
+      for (const m of fresh.slice(0, MAX_NEW_PER_UPDATE).reverse()) {
+        const from = m.dir === 'out' ? s.nodeId : m.peer;
+        const to = m.dir === 'out' ? m.peer : s.nodeId;
+        if (!disc(from) || !disc(to)) continue;
+        layer.add({ from: () => disc(from), to: () => disc(to) }, m.command, commandColor(m.command));
+      }
     };
-
-    const animate = (m: MessageEvent, self: string) => {
-      const fromId = `n${m.dir === 'out' ? self : m.peer}`;
-      const toId = `n${m.dir === 'out' ? m.peer : self}`;
-      if (cy.getElementById(fromId).empty() || cy.getElementById(toId).empty()) return;
-      const at = (id: string) => {
-        const n = cy.getElementById(id);
-        if (n.empty()) return null;
-        const { x, y } = n.renderedPosition();
-        return { x, y, r: n.renderedOuterWidth() / 2 + 7 };
-      };
-      layer.add({ from: () => at(fromId), to: () => at(toId) }, m.command, commandColor(m.command));
-    };
-
-    sync(viewStore.getState());
-    const unsub = viewStore.subscribe(sync);
-    const onResize = () => cy.resize();
-    window.addEventListener('resize', onResize);
+    const unsub = viewStore.subscribe(animateNew);
     return () => {
       unsub();
-      window.removeEventListener('resize', onResize);
       ro.disconnect();
       layer.destroy();
-      cy.destroy();
     };
-  }, [t]);
+  }, []);
 
+  const byNode = new Map(graph.nodes.map((n) => [n.id, n]));
   return (
     <section className="panel graph-panel" aria-labelledby="graph-title" data-testid="network-graph">
       <h2 id="graph-title">{t('graph.title')}</h2>
       <div className="graph-wrap">
-        <div ref={box} className="graph" role="img" aria-label={t('graph.aria')} />
+        <div ref={box} className="graph" role="img" aria-label={t('graph.aria')} data-nodes={graph.nodes.map((n) => n.id).join(' ')} data-edges={graph.edges.map((e) => e.join('-')).join(' ')}>
+          <svg viewBox={`0 0 ${VIEW_W} ${VIEW_H}`} preserveAspectRatio="xMidYMid meet" aria-hidden="true">
+            {graph.edges.map(([a, b]) => {
+              const na = byNode.get(a)!;
+              const nb = byNode.get(b)!;
+              return <line key={`${a}-${b}`} x1={na.x} y1={na.y} x2={nb.x} y2={nb.y} className="graph-edge" />;
+            })}
+            {graph.nodes.map((n) => (
+              <g key={n.id} className={`graph-node${n.self ? ' self' : ''}${n.known ? ' known' : ''}`} transform={`translate(${n.x.toFixed(1)} ${n.y.toFixed(1)})`}>
+                <circle r={n.r} fill={n.color} />
+                <text textAnchor="middle" fontSize={n.r < 30 ? 10 : 13}>
+                  {n.label.map((line, i) => (
+                    <tspan key={i} x={0} dy={i === 0 ? `${-0.6 * (n.label.length - 1) + 0.35}em` : '1.2em'}>{line}</tspan>
+                  ))}
+                </text>
+              </g>
+            ))}
+          </svg>
+        </div>
         <canvas ref={overlay} className="packet-layer" aria-hidden="true" />
       </div>
       <ul className="legend" aria-label={t('graph.legend')}>

@@ -1,12 +1,12 @@
 /**
  * Messages in flight, drawn on a light canvas laid over the network graph.
  *
- * Drawing them as cytoscape elements made the whole graph (nodes, labels, edges) redraw at 60 fps
- * for as long as any message moved, which under load is always; with eight tabs on one machine
- * that alone kept both cores busy. Here the graph stays still and only this canvas is redrawn,
- * at most `fps` times a second and only while a packet moves: a few circles and labels per frame.
+ * The graph itself is still SVG that changes only when nodes, heights or links do; this canvas is
+ * redrawn at most `fps` times a second and only while a packet moves: a few circles and labels.
+ * (Packets as graph-library elements redrew the whole graph at 60 fps while anything moved, which
+ * under load is always; a DOM layer animated by the Web Animations API or moved from script was
+ * measured no cheaper than this canvas in a tab of eight.)
  */
-/** Where a node is drawn now (follows zoom and pan): pixel centre and radius. */
 export interface NodeDisc {
   x: number;
   y: number;
