@@ -5,56 +5,28 @@
  * reports. Every wait is on something the page shows; the only setup step done through
  * `window.tabchain` is asking the miner to mine (the mining UI is another view's business).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppServer, freePort, launchChromium, screenshotDir as shots } from './support/harness';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const shots = path.join(root, 'artifacts', 'screenshots');
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const NET = `dash${Date.now() % 1_000_000}`;
 const IDS = ['3000', '3001', '3002', '3003'];
 
-let server: ChildProcess;
+let server: AppServer;
 let base = '';
-let serverLog = '';
 let browser: Browser;
 let ctx: BrowserContext;
 const pageErrors: string[] = [];
 const nodes = new Map<string, Page>();
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
+/** The app in dev mode (`start.mjs` without `--prod`), as `npm start` runs it. */
 async function startServer(): Promise<void> {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, ['scripts/start.mjs', '--port', String(port)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${serverLog}`)), 60_000);
-    server.stdout!.on('data', (d: Buffer) => {
-      serverLog += d.toString();
-      if (serverLog.includes(`:${port}/`)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    server.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${serverLog}`)));
-  });
+  server = new AppServer(await freePort());
+  base = server.url;
+  await server.start();
 }
 
 async function newPage(url: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
@@ -134,13 +106,13 @@ async function seriousAxeViolations(page: Page): Promise<string[]> {
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   await startServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  browser = await launchChromium();
   ctx = await browser.newContext();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
+  await server?.stop();
 });
 
 describe('teacher dashboard (4-node regtest network, star)', () => {
