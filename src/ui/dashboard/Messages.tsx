@@ -32,39 +32,15 @@ export function Messages() {
       <div className="dash-panel-head">
         <h2 id="dash-msgs-title">{t('dashboard.msgs.title')}</h2>
         <div className="dash-controls">
-          <label className="choice">
-            {t('dashboard.msgs.from')}
-            <select value={from} onChange={(e) => setFrom(e.target.value)}>
-              <option value="">{t('dashboard.msgs.any')}</option>
-              {ids.map((id) => (
-                <option key={id} value={id}>{id}</option>
-              ))}
-            </select>
-          </label>
-          <label className="choice">
-            {t('dashboard.msgs.to')}
-            <select value={to} onChange={(e) => setTo(e.target.value)}>
-              <option value="">{t('dashboard.msgs.any')}</option>
-              {ids.map((id) => (
-                <option key={id} value={id}>{id}</option>
-              ))}
-            </select>
-          </label>
+          <Choice label={t('dashboard.msgs.from')} value={from} onChange={setFrom} any={t('dashboard.msgs.any')} options={ids} />
+          <Choice label={t('dashboard.msgs.to')} value={to} onChange={setTo} any={t('dashboard.msgs.any')} options={ids} />
           <label className="choice">
             <input type="checkbox" checked={both} onChange={(e) => setBoth(e.target.checked)} /> {t('dashboard.msgs.both')}
           </label>
           <label className="choice">
             <input type="checkbox" checked={pings} onChange={(e) => setPings(e.target.checked)} /> {t('dashboard.msgs.pings')}
           </label>
-          <label className="choice">
-            {t('dashboard.msgs.command')}
-            <select value={cmd} onChange={(e) => setCmd(e.target.value)}>
-              <option value="">{t('dashboard.msgs.allCommands')}</option>
-              {commands.map((c) => (
-                <option key={c} value={c}>{c}</option>
-              ))}
-            </select>
-          </label>
+          <Choice label={t('dashboard.msgs.command')} value={cmd} onChange={setCmd} any={t('dashboard.msgs.allCommands')} options={commands} />
           <button type="button" onClick={() => { setFrom(''); setTo(''); setCmd(''); }} disabled={!from && !to && !cmd}>
             {t('dashboard.msgs.clear')}
           </button>
@@ -152,5 +128,20 @@ export function Messages() {
         </ScrollRegion>
       </div>
     </section>
+  );
+}
+
+/** A labelled filter select: "any" (empty value) first, then the options. */
+function Choice({ label, value, onChange, any, options }: { label: string; value: string; onChange: (v: string) => void; any: string; options: string[] }) {
+  return (
+    <label className="choice">
+      {label}
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{any}</option>
+        {options.map((o) => (
+          <option key={o} value={o}>{o}</option>
+        ))}
+      </select>
+    </label>
   );
 }

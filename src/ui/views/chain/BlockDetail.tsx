@@ -20,6 +20,7 @@ import { useView } from '../../useView';
 import type { BlockSummary } from '../../runtime/viewStore';
 import { addressOfScript, bitsHex, blockByteGroups, HEADER_FIELDS, spacedBytes, targetHex, zeroBitsOfHex } from './blockParts';
 import { Hash } from './Hash';
+import { TxFlow } from '../../components/TxFlow';
 
 type Section = 'header' | 'txs' | 'merkle' | 'raw';
 const SECTIONS: Section[] = ['header', 'txs', 'merkle', 'raw'];
@@ -199,46 +200,41 @@ function Transactions({ block, undo, active, utxoHas }: { block: Block; undo: Co
                 <span className="mono" title={id}>{short(id, 20)}</span>
                 {!cb && inSum !== null && <span className="muted"> · {t('chainView.tx.fee', { fee: coins(inSum - outSum) })}</span>}
               </p>
-              <div className="tx-io">
-                <div>
-                  <h3>{t('chainView.tx.inputs')}</h3>
-                  <ul>
-                    {cb ? (
-                      <li>{t('chainView.tx.newCoins')}</li>
-                    ) : (
-                      tx.inputs.map((input, k) => {
-                        const key = `${hashToHex(input.prevout.txid)}:${input.prevout.vout}`;
-                        const coin = ins[k];
-                        return (
-                          <li key={k}>
-                            {t('chainView.tx.spends')} <span className="mono" title={key}>{short(hashToHex(input.prevout.txid), 12)}:{input.prevout.vout}</span>
-                            {coin && (
-                              <>
-                                {' '}— <strong>{coins(coin.value)}</strong> {t('chainView.tx.coinsOf')} <span className="mono">{short(addressOfScript(coin.script) ?? t('chainView.tx.nonStandard'), 14)}</span>
-                              </>
-                            )}
-                          </li>
-                        );
-                      })
-                    )}
-                  </ul>
-                </div>
-                <div className="tx-arrow" aria-hidden="true">→</div>
-                <div>
-                  <h3>{t('chainView.tx.outputs')}</h3>
-                  <ul>
-                    {tx.outputs.map((o, v) => {
-                      const unspent = utxoHas(`${id}:${v}`);
+              <TxFlow
+                inTitle={t('chainView.tx.inputs')}
+                inputs={
+                  cb ? (
+                    <li>{t('chainView.tx.newCoins')}</li>
+                  ) : (
+                    tx.inputs.map((input, k) => {
+                      const key = `${hashToHex(input.prevout.txid)}:${input.prevout.vout}`;
+                      const coin = ins[k];
                       return (
-                        <li key={v}>
-                          <span className="muted">#{v}</span> <strong>{coins(o.value)}</strong> → <span className="mono">{short(addressOfScript(o.script) ?? t('chainView.tx.nonStandard'), 14)}</span>{' '}
-                          <span className={`tag ${unspent ? 'tag-ok' : ''}`}>{!active ? t('chainView.tx.notActive') : unspent ? t('chainView.tx.unspent') : t('chainView.tx.spent')}</span>
+                        <li key={k}>
+                          {t('chainView.tx.spends')} <span className="mono" title={key}>{short(hashToHex(input.prevout.txid), 12)}:{input.prevout.vout}</span>
+                          {coin && (
+                            <>
+                              {' '}— <strong>{coins(coin.value)}</strong> {t('chainView.tx.coinsOf')} <span className="mono">{short(addressOfScript(coin.script) ?? t('chainView.tx.nonStandard'), 14)}</span>
+                            </>
+                          )}
                         </li>
                       );
-                    })}
-                  </ul>
-                </div>
-              </div>
+                    })
+                  )
+                }
+                outTitle={t('chainView.tx.outputs')}
+                outputs={
+                  tx.outputs.map((o, v) => {
+                    const unspent = utxoHas(`${id}:${v}`);
+                    return (
+                      <li key={v}>
+                        <span className="muted">#{v}</span> <strong>{coins(o.value)}</strong> → <span className="mono">{short(addressOfScript(o.script) ?? t('chainView.tx.nonStandard'), 14)}</span>{' '}
+                        <span className={`tag ${unspent ? 'tag-ok' : ''}`}>{!active ? t('chainView.tx.notActive') : unspent ? t('chainView.tx.unspent') : t('chainView.tx.spent')}</span>
+                      </li>
+                    );
+                  })
+                }
+              />
             </li>
           );
         })}

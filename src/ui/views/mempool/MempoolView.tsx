@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { coins, short } from '../../format';
 import { useView } from '../../useView';
+import { TxFlow } from '../../components/TxFlow';
 import type { ReorgSummary } from '../../runtime/viewStore';
 
 /**
@@ -61,34 +62,29 @@ export function MempoolView() {
                     </span>
                   )}
                 </p>
-                <div className="tx-io">
-                  <div>
-                    <h3>{t('mempoolView.spends')}</h3>
-                    <ul>
-                      {x.inputs.map((i) => (
-                        <li key={i.outpoint} className={i.address && mine.has(i.address) ? 'mine' : ''}>
-                          <span className="mono" title={i.outpoint}>{short(i.outpoint.split(':')[0], 10)}:{i.outpoint.split(':')[1]}</span>{' '}
-                          {i.value !== null && <strong>{coins(i.value)}</strong>} <span className="mono">{short(i.address, 14)}</span>{' '}
-                          <span className={`tag ${i.confirmed ? 'tag-ok' : 'tag-pending'}`}>
-                            {i.confirmed ? t('mempoolView.confirmedCoin') : inPool.has(i.outpoint.split(':')[0]) ? t('mempoolView.unconfirmedParent') : t('mempoolView.unknownCoin')}
-                          </span>
-                        </li>
-                      ))}
-                    </ul>
-                  </div>
-                  <div className="tx-arrow" aria-hidden="true">→</div>
-                  <div>
-                    <h3>{t('mempoolView.creates')}</h3>
-                    <ul>
-                      {x.outputs.map((o, v) => (
-                        <li key={v} className={mine.has(o.address) ? 'mine' : ''}>
-                          <span className="muted">#{v}</span> <strong>{coins(o.value)}</strong> → <span className="mono">{o.address}</span>{' '}
-                          {mine.has(o.address) && <span className="tag">{t('walletView.mine')}</span>}
-                        </li>
-                      ))}
-                    </ul>
-                  </div>
-                </div>
+                <TxFlow
+                  inTitle={t('mempoolView.spends')}
+                  inputs={
+                    x.inputs.map((i) => (
+                      <li key={i.outpoint} className={i.address && mine.has(i.address) ? 'mine' : ''}>
+                        <span className="mono" title={i.outpoint}>{short(i.outpoint.split(':')[0], 10)}:{i.outpoint.split(':')[1]}</span>{' '}
+                        {i.value !== null && <strong>{coins(i.value)}</strong>} <span className="mono">{short(i.address, 14)}</span>{' '}
+                        <span className={`tag ${i.confirmed ? 'tag-ok' : 'tag-pending'}`}>
+                          {i.confirmed ? t('mempoolView.confirmedCoin') : inPool.has(i.outpoint.split(':')[0]) ? t('mempoolView.unconfirmedParent') : t('mempoolView.unknownCoin')}
+                        </span>
+                      </li>
+                    ))
+                  }
+                  outTitle={t('mempoolView.creates')}
+                  outputs={
+                    x.outputs.map((o, v) => (
+                      <li key={v} className={mine.has(o.address) ? 'mine' : ''}>
+                        <span className="muted">#{v}</span> <strong>{coins(o.value)}</strong> → <span className="mono">{o.address}</span>{' '}
+                        {mine.has(o.address) && <span className="tag">{t('walletView.mine')}</span>}
+                      </li>
+                    ))
+                  }
+                />
               </li>
             );
           })}

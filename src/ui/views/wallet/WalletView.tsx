@@ -5,6 +5,7 @@ import { coins, parseCoins, short } from '../../format';
 import { currentSession } from '../../runtime/session';
 import { viewStore } from '../../runtime/viewStore';
 import { useView } from '../../useView';
+import { TxFlow } from '../../components/TxFlow';
 import { addressOfScript } from '../chain/blockParts';
 import { describePayment, type PaymentPart, type PaymentView } from './payments';
 
@@ -251,21 +252,12 @@ function PaymentsPanel() {
                 )}
                 {p.fee !== null && p.fee > 0n && <span className="muted"> · {t('walletView.payments.fee', { fee: coins(p.fee) })}</span>}
               </p>
-              <div className="tx-io">
-                <div>
-                  <h3>{t('walletView.payments.spends')}</h3>
-                  <ul>
-                    {p.coinbase ? <li>{t('walletView.payments.newCoins')}</li> : p.inputs.map((x) => <Part key={x.outpoint} part={x} />)}
-                  </ul>
-                </div>
-                <div className="tx-arrow" aria-hidden="true">→</div>
-                <div>
-                  <h3>{t('walletView.payments.creates')}</h3>
-                  <ul>
-                    {p.outputs.map((x) => <Part key={x.outpoint} part={x} />)}
-                  </ul>
-                </div>
-              </div>
+              <TxFlow
+                inTitle={t('walletView.payments.spends')}
+                inputs={p.coinbase ? <li>{t('walletView.payments.newCoins')}</li> : p.inputs.map((x) => <Part key={x.outpoint} part={x} />)}
+                outTitle={t('walletView.payments.creates')}
+                outputs={p.outputs.map((x) => <Part key={x.outpoint} part={x} />)}
+              />
             </li>
           ))}
         </ol>
