@@ -204,14 +204,8 @@ interface Plan {
   inline: Set<number>;
 }
 
-/**
- * Plans the code computing `roots` (default: the tops). Nodes in `cut` are provided from outside
- * (function parameters), like the nonce: the JS backend uses this to split the work in two.
- */
-function plan(trace: Trace, groups: number, interleave = true, roots = trace.tops, cut = new Set<number>()): Plan {
-  const { g } = trace;
-  const tops = roots;
-  const provided = (id: number) => g.nodes[id].op === 'nonce' || cut.has(id);
+/** Every node the `tops` depend on (their transitive arguments), not looking past `cut` nodes. */
+export function liveNodes(g: Graph, tops: number[], cut: Set<number> = new Set()): Set<number> {
   const live = new Set<number>();
   const stack = [...tops];
   while (stack.length) {
@@ -220,6 +214,18 @@ function plan(trace: Trace, groups: number, interleave = true, roots = trace.top
     live.add(id);
     if (!cut.has(id)) stack.push(...g.nodes[id].args);
   }
+  return live;
+}
+
+/**
+ * Plans the code computing `roots` (default: the tops). Nodes in `cut` are provided from outside
+ * (function parameters), like the nonce: the JS backend uses this to split the work in two.
+ */
+function plan(trace: Trace, groups: number, interleave = true, roots = trace.tops, cut = new Set<number>()): Plan {
+  const { g } = trace;
+  const tops = roots;
+  const provided = (id: number) => g.nodes[id].op === 'nonce' || cut.has(id);
+  const live = liveNodes(g, tops, cut);
   const uses = new Map<number, number>();
   const multiRead = new Set<number>();
   for (const id of live) {

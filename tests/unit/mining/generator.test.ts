@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  OUTPUTS, buildScalarWasm, buildSimdVariant, buildSimdWasm, jsSource, traceSha256d, wasmSource,
+  OUTPUTS, buildScalarWasm, buildSimdVariant, buildSimdWasm, jsSource, liveNodes, traceSha256d, wasmSource,
 } from '../../../scripts/gen-sha256d';
 import { kernelWasmBytes } from '../../../src/core/mining/wasm';
 import { writeJobWords } from '../../../src/core/mining/kernel';
@@ -29,14 +29,7 @@ describe('generated kernels are built from source', () => {
 
   it('leaves only per-nonce work in the loop: the fold removes rounds 0..2 and the tail of hash 2', () => {
     const { g, tops } = traceSha256d(1);
-    const live = new Set<number>();
-    const stack = [...tops];
-    while (stack.length) {
-      const id = stack.pop()!;
-      if (live.has(id)) continue;
-      live.add(id);
-      stack.push(...g.nodes[id].args);
-    }
+    const live = liveNodes(g, tops);
     const perNonce = [...live].filter((id) => g.nodes[id].level === 2);
     const count = (op: string) => perNonce.filter((id) => g.nodes[id].op === op).length;
     // Hash 1 runs rounds 3..63 per nonce, but round 3 reads only per-job e and a: Σ1, Σ0 in 4..63.

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
+import { bitsToTarget, hashMeetsTarget, readU32LE } from '../../../src/core/mining/pow';
 
 /** mulberry32: a tiny seeded PRNG, so every run tries the same headers. */
 export function seeded(seed: number): () => number {
@@ -29,6 +30,18 @@ export function nobleHash(header: Uint8Array, nonce?: number): Uint8Array {
   if (nonce !== undefined) new DataView(h.buffer).setUint32(76, nonce >>> 0, true);
   return sha256(sha256(h));
 }
+
+/** A seeded random 80-byte header with a fixed time and the given compact target. */
+export function template(seed: number, bits: number): Uint8Array {
+  const h = randomBytes(seeded(seed), 80);
+  const v = new DataView(h.buffer);
+  v.setUint32(68, 1_700_000_000, true);
+  v.setUint32(72, bits, true);
+  return h;
+}
+
+/** True when a solved header's hash (noble reference) meets the target its own bits name. */
+export const meets = (h: Uint8Array): boolean => hashMeetsTarget(nobleHash(h), bitsToTarget(readU32LE(h, 72)));
 
 /** Top 32 bits of the hash read little-endian (what the kernels compare first). */
 export function topWord(hash: Uint8Array): number {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MinerProgress } from '../../../src/core/mining/miner';
-import { bitsToTarget, hashMeetsTarget, readU32LE } from '../../../src/core/mining/pow';
+import { readU32LE } from '../../../src/core/mining/pow';
 import { MainThreadMiner } from '../../../src/workers/mainThreadMiner';
-import { nobleHash, randomBytes, seeded } from './helpers';
-
-function template(seed: number, bits: number): Uint8Array {
-  const h = randomBytes(seeded(seed), 80);
-  const v = new DataView(h.buffer);
-  v.setUint32(68, 1_700_000_000, true);
-  v.setUint32(72, bits, true);
-  return h;
-}
-
-const meets = (h: Uint8Array) => hashMeetsTarget(nobleHash(h), bitsToTarget(readU32LE(h, 72)));
+import { meets, template } from './helpers';
 
 describe('MainThreadMiner', () => {
   it('solves an easy header with the same template, only time/nonce changed', async () => {

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { MinerProgress } from '../../../src/core/mining/miner';
-import { bitsToTarget, hashMeetsTarget, readU32LE } from '../../../src/core/mining/pow';
+import { bitsToTarget } from '../../../src/core/mining/pow';
 import { WorkerMiner, type WorkerLike, checkSolution, partition } from '../../../src/workers/pool';
 import { type FromWorker, type ToWorker, createWorkerHandler } from '../../../src/workers/search';
-import { nobleHash, randomBytes, seeded } from './helpers';
-
-function template(seed: number, bits: number): Uint8Array {
-  const h = randomBytes(seeded(seed), 80);
-  const v = new DataView(h.buffer);
-  v.setUint32(68, 1_700_000_000, true);
-  v.setUint32(72, bits, true);
-  return h;
-}
-const meets = (h: Uint8Array) => hashMeetsTarget(nobleHash(h), bitsToTarget(readU32LE(h, 72)));
+import { meets, template } from './helpers';
 
 /** Runs the real worker handler in this process; messages are cloned, as postMessage does. */
 class InProcessWorker implements WorkerLike {
