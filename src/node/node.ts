@@ -28,6 +28,7 @@ import {
   type Coin,
   type Miner,
   type ProcessResult,
+  type RestoreReport,
   type Tx,
   type WalletKey,
 } from '../core';
@@ -172,6 +173,8 @@ export class FullNode {
   readonly timing: Timing;
   chain: Chain | null = null;
   mempool: Mempool | null = null;
+  /** What restoring from storage found (null when the node did not start from storage). */
+  restoreReport: RestoreReport | null = null;
   keys: WalletKey[];
   mining: MiningMode;
   mineThreshold: number;
@@ -274,7 +277,7 @@ export class FullNode {
     this.mempool = mempool;
     const t = this.nowSeconds();
     if (restore) {
-      chain.restore(restore);
+      this.restoreReport = chain.restore(restore);
       for (const tx of restore.mempool ?? []) {
         try {
           mempool.accept(tx, t);

@@ -6,7 +6,7 @@
 import type { Page } from '@playwright/test';
 import { describe, expect, it } from 'vitest';
 import {
-  inbound, mineNow, nodeUrl, openNode, recorded, showView, shownBalance, tipOf, waitHeight, waitPeers, waitRunning, walletAddresses, useApp,
+  inbound, mineNow, nodeUrl, openNode, recorded, showView, shownBalance, tipOf, utxoBalances, waitHeight, waitPeers, waitRunning, walletAddresses, useApp,
 } from './support/harness';
 
 const app = useApp();
@@ -81,5 +81,36 @@ describe('a wallet tab reloads and comes back', () => {
     expect(await walletSnapshot(wallet)).toEqual(before);
     await expect.poll(() => wallet.getByTestId('height').textContent()).toBe('6');
     expect(app.ctx.errors).toEqual([]);
+  }, 120_000);
+
+  it('a central tab keeps the genesis coin through a reload and a renderer crash', async () => {
+    const network = `reloadc${Date.now() % 100000}`;
+    const url = nodeUrl(app.server.url, { network, role: 'central', preset: 'regtest' });
+    let central = await openNode(app.ctx, url);
+    const [address] = await walletAddresses(central);
+    for (let i = 0; i < 3; i++) await mineNow(central);
+    // Genesis + 3 blocks: 4 unspent outputs, 40 coins, all this node's.
+    await expect.poll(() => shownBalance(central, address)).toBe('40');
+    expect((await utxoBalances(central)).get(address)).toBe(40);
+    await flushed(central);
+
+    await central.reload();
+    await waitRunning(central);
+    expect((await recorded(central)).find((e) => e.type === 'start')).toMatchObject({ height: 3 });
+    await expect.poll(() => shownBalance(central, address)).toBe('40');
+    expect((await utxoBalances(central)).get(address)).toBe(40);
+    expect(await central.getByTestId('storage-repaired').count()).toBe(0);
+
+    // A renderer crash right after a block: whatever was committed comes back whole (10 coins a block).
+    await mineNow(central);
+    await central.goto('chrome://crash').catch(() => undefined);
+    await central.close().catch(() => undefined);
+    central = await openNode(app.ctx, url);
+    const height = (await recorded(central)).find((e) => e.type === 'start')!;
+    expect([3, 4]).toContain((height as { height: number }).height);
+    const coins = 10 * ((height as { height: number }).height + 1);
+    await expect.poll(() => shownBalance(central, address)).toBe(String(coins));
+    expect((await utxoBalances(central)).get(address)).toBe(coins);
+    expect(await central.getByTestId('storage-repaired').count()).toBe(0);
   }, 120_000);
 });

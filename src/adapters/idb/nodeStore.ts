@@ -1,4 +1,4 @@
-import { openDB, deleteDB, type IDBPDatabase, type DBSchema } from 'idb';
+import { openDB, deleteDB, type IDBPDatabase, type IDBPTransaction, type DBSchema, type StoreNames } from 'idb';
 import {
   decodeBlock,
   decodeTx,
@@ -10,13 +10,14 @@ import {
   walletKeyFromSecret,
   wifToPrivateKey,
   type Block,
+  type Chain,
   type ChainEvent,
   type ChainParams,
   type Coin,
   type Tx,
   type WalletKey,
 } from '../../core';
-import type { FullNode } from '../../node/node';
+import type { FullNode, NodeOptions } from '../../node/node';
 import type { NodeEvent, Role } from '../../node/events';
 
 /**
@@ -39,6 +40,9 @@ interface Schema extends DBSchema {
   wallet: { key: string; value: { wif: string; label?: string; order: number } };
 }
 
+type StoreName = StoreNames<Schema>;
+type WriteTx = IDBPTransaction<Schema, StoreName[], 'readwrite'>;
+
 export const SCHEMA_VERSION = 1;
 
 /** Everything a node needs to come back after a reload. */
@@ -51,6 +55,18 @@ export interface StoredNode {
   undo: [string, Coin[]][];
   mempool: Tx[];
   keys: WalletKey[];
+}
+
+/**
+ * The node options a stored node comes back with: parameters, wallet keys and, when a chain was
+ * saved, the chain state to restore (a database with parameters but no tip starts at genesis).
+ */
+export function restoredOptions(saved: StoredNode): Pick<NodeOptions, 'params' | 'keys' | 'restore'> {
+  return {
+    ...(saved.params ? { params: saved.params } : {}),
+    ...(saved.keys.length ? { keys: saved.keys } : {}),
+    ...(saved.params && saved.tip ? { restore: { blocks: saved.blocks, tip: saved.tip, utxo: saved.utxo, undo: saved.undo, mempool: saved.mempool } } : {}),
+  };
 }
 
 /** Storage problems the user must see (never ignored silently). */
@@ -128,13 +144,17 @@ export class NodeStore {
 
   /** Subscribes to a node's events and keeps the database in step with it. Returns an unsubscribe. */
   attach(node: FullNode): () => void {
-    void this.saveMeta(node.role);
-    if (node.params) void this.saveParams(node.params);
-    void this.saveKeys(node.keys);
+    this.saveMeta(node.role);
+    if (node.params) this.saveParams(node.params);
+    if (node.chain) this.saveBase(node.chain, !!node.restoreReport?.repaired.length);
+    this.saveKeys(node.keys);
     return node.on((e: NodeEvent) => {
       if (e.type === 'chain') this.queue(e.event);
-      else if (e.type === 'chain-ready') void this.saveParams(e.params);
-      else if (e.type === 'wallet-changed') void this.saveKeys(node.keys);
+      else if (e.type === 'chain-ready') {
+        this.saveParams(e.params);
+        if (node.chain) this.saveBase(node.chain, false);
+      }
+      else if (e.type === 'wallet-changed') this.saveKeys(node.keys);
       else if (e.type === 'mempool') this.scheduleMempool(node);
     });
   }
@@ -178,63 +198,112 @@ export class NodeStore {
     return new Promise((r) => queueMicrotask(() => r(this.writes)));
   }
 
-  private async writeChain(batch: ChainEvent[]): Promise<void> {
-    const tx = this.db.transaction(['blocks', 'utxo', 'undo', 'meta'], 'readwrite');
-    const blocks = tx.objectStore('blocks');
-    const utxo = tx.objectStore('utxo');
-    const undo = tx.objectStore('undo');
-    let tip: string | null = null;
+  /**
+   * The state every later chain write builds on. A database without a tip gets the genesis block's
+   * coins and tip (the Chain connects genesis in its constructor, before the store listens: missing
+   * them lost the genesis coin on every reload). After a repaired restore, the UTXO set and undo
+   * data are rewritten whole from the chain. Taken synchronously, written in one transaction,
+   * ahead of any chain event that follows.
+   */
+  private saveBase(chain: Chain, rewrite: boolean): void {
+    const g = chain.genesisConnected;
+    const coins = rewrite ? [...chain.utxo.entries()] : g.created.map((c) => [c.key, c.coin] as [string, Coin]);
+    const undos: [string, Coin[]][] = [];
+    if (rewrite) for (let h = 1; h <= chain.height; h++) undos.push([chain.entryAt(h)!.hash, chain.getUndo(chain.entryAt(h)!.hash)!]);
+    const tip = chain.tip.hash;
+    this.enqueue(() =>
+      this.write(['utxo', 'undo', 'meta'], async (tx, ops) => {
+        const stored = await tx.objectStore('meta').get('tip');
+        if (!rewrite && typeof stored === 'string') return;
+        if (rewrite) ops.push(tx.objectStore('utxo').clear(), tx.objectStore('undo').clear());
+        for (const [k, c] of coins) ops.push(tx.objectStore('utxo').put(c, k));
+        for (const [h, u] of undos) ops.push(tx.objectStore('undo').put(u, h));
+        ops.push(tx.objectStore('meta').put(rewrite ? tip : g.entry.hash, 'tip'));
+      }),
+    );
+  }
+
+  /**
+   * Runs a transaction's requests; on any failure the transaction is aborted, so nothing of it is
+   * committed (IndexedDB would otherwise commit the requests made before the failure).
+   */
+  private async write(stores: StoreName[], work: (tx: WriteTx, ops: Promise<unknown>[]) => Promise<void> | void): Promise<void> {
+    const tx = this.db.transaction(stores, 'readwrite');
     const ops: Promise<unknown>[] = [];
-    for (const e of batch) {
-      if (e.type === 'block-accepted') ops.push(blocks.put(encodeBlock(e.block), e.entry.hash));
-      else if (e.type === 'block-connected') {
-        for (const s of e.spent) ops.push(utxo.delete(s.key));
-        for (const c of e.created) ops.push(utxo.put(c.coin, c.key));
-        ops.push(undo.put(e.undo, e.entry.hash));
-        tip = e.entry.hash;
-      } else if (e.type === 'block-disconnected') {
-        for (const k of e.removed) ops.push(utxo.delete(k));
-        for (const r of e.restored) ops.push(utxo.put(r.coin, r.key));
-        ops.push(undo.delete(e.entry.hash));
-        tip = e.entry.parent!.hash;
+    try {
+      await work(tx, ops);
+      await Promise.all(ops);
+      await tx.done;
+    } catch (e) {
+      try {
+        tx.abort();
+      } catch {
+        // already finished or aborted: nothing was committed after the failure either way
       }
+      // The transaction's other requests fail with it: that is expected, not a second problem.
+      for (const op of ops) op.catch(() => undefined);
+      tx.done.catch(() => undefined);
+      throw e;
     }
-    if (tip) ops.push(tx.objectStore('meta').put(tip, 'tip'));
-    await Promise.all([...ops, tx.done]);
   }
 
-  private saveParams(p: ChainParams): Promise<void> {
-    return new Promise((resolve) => this.enqueue(async () => {
-      await this.db.put('meta', paramsToJSON(p), 'params');
-      resolve();
-    }));
-  }
-
-  private saveMeta(role: Role): void {
-    this.enqueue(async () => {
-      const existing = await this.db.get('meta', 'node');
-      if (!existing) await this.db.put('meta', { role, created: Date.now() }, 'node');
+  private writeChain(batch: ChainEvent[]): Promise<void> {
+    return this.write(['blocks', 'utxo', 'undo', 'meta'], (tx, ops) => {
+      const blocks = tx.objectStore('blocks');
+      const utxo = tx.objectStore('utxo');
+      const undo = tx.objectStore('undo');
+      let tip: string | null = null;
+      for (const e of batch) {
+        if (e.type === 'block-accepted') ops.push(blocks.put(encodeBlock(e.block), e.entry.hash));
+        else if (e.type === 'block-connected') {
+          for (const s of e.spent) ops.push(utxo.delete(s.key));
+          for (const c of e.created) ops.push(utxo.put(c.coin, c.key));
+          ops.push(undo.put(e.undo, e.entry.hash));
+          tip = e.entry.hash;
+        } else if (e.type === 'block-disconnected') {
+          for (const k of e.removed) ops.push(utxo.delete(k));
+          for (const r of e.restored) ops.push(utxo.put(r.coin, r.key));
+          ops.push(undo.delete(e.entry.hash));
+          tip = e.entry.parent!.hash;
+        }
+      }
+      if (tip) ops.push(tx.objectStore('meta').put(tip, 'tip'));
     });
   }
 
-  private saveKeys(keys: WalletKey[]): Promise<void> {
-    return new Promise((resolve) => this.enqueue(async () => {
-      const tx = this.db.transaction('wallet', 'readwrite');
-      await Promise.all([...keys.map((k, order) => tx.store.put({ wif: exportWif(k), label: k.label, order }, k.address)), tx.done]);
-      resolve();
-    }));
+  private saveParams(p: ChainParams): void {
+    this.enqueue(() => this.write(['meta'], (tx, ops) => void ops.push(tx.objectStore('meta').put(paramsToJSON(p), 'params'))));
+  }
+
+  private saveMeta(role: Role): void {
+    this.enqueue(() =>
+      this.write(['meta'], async (tx, ops) => {
+        const existing = await tx.objectStore('meta').get('node');
+        if (!existing) ops.push(tx.objectStore('meta').put({ role, created: Date.now() }, 'node'));
+      }),
+    );
+  }
+
+  private saveKeys(keys: WalletKey[]): void {
+    const rows = keys.map((k, order) => ({ wif: exportWif(k), label: k.label, order, address: k.address }));
+    this.enqueue(() =>
+      this.write(['wallet'], (tx, ops) => {
+        for (const { address, ...row } of rows) ops.push(tx.objectStore('wallet').put(row, address));
+      }),
+    );
   }
 
   private scheduleMempool(node: FullNode): void {
     if (this.mempoolTimer) return;
     this.mempoolWrite = () => {
       this.mempoolWrite = null;
-      const txs = node.mempool?.all() ?? [];
-      this.enqueue(async () => {
-        const tx = this.db.transaction('mempool', 'readwrite');
-        await tx.store.clear();
-        await Promise.all([...txs.map((e) => tx.store.put(encodeTx(e.tx), e.txid)), tx.done]);
-      });
+      const txs = (node.mempool?.all() ?? []).map((e) => [e.txid, encodeTx(e.tx)] as const);
+      this.enqueue(() =>
+        this.write(['mempool'], (tx, ops) => {
+          ops.push(tx.objectStore('mempool').clear());
+          for (const [id, bytes] of txs) ops.push(tx.objectStore('mempool').put(bytes, id));
+        }),
+      );
     };
     // Mempool churn is bursty; write its state at most five times a second.
     this.mempoolTimer = setTimeout(() => {

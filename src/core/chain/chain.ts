@@ -9,9 +9,9 @@ import { checkTxInputs, checkTxScripts } from '../consensus/inputs';
 import { bitsToTarget, targetToBits, workFromBits } from '../consensus/pow';
 import { blockHash, blockHashHex, blockSize, decodeBlock, type Block, type BlockHeader } from '../primitives/block';
 import { isCoinbase, outpointKey, txidHex, type Tx } from '../primitives/tx';
-import { hashToHex, fromHex } from '../encoding';
+import { hashToHex, fromHex, toHex } from '../encoding';
 import { subsidyAt, type ChainParams } from '../params';
-import { CoinOverlay, UtxoSet, type Coin } from './utxo';
+import { CoinOverlay, UtxoSet, sameCommitment, utxoCommitment, type Coin, type UtxoCommitment } from './utxo';
 
 /** One known block in the block index, with its place in the tree of all known blocks. */
 export interface BlockEntry {
@@ -58,6 +58,27 @@ export interface ProcessResult {
   events: ChainEvent[];
 }
 
+/** A stored chain as a node's storage gives it back after a reload. */
+export interface StoredChain {
+  blocks: Block[];
+  tip: string;
+  utxo: Iterable<[string, Coin]>;
+  undo: Iterable<[string, Coin[]]>;
+}
+
+/**
+ * What `Chain.restore` found: the stored UTXO set's commitment beside the one obtained by replaying
+ * the stored blocks from genesis to the stored tip. `repaired` lists what did not match and was
+ * rebuilt from the blocks (empty when storage was consistent).
+ */
+export interface RestoreReport {
+  tip: string;
+  height: number;
+  stored: UtxoCommitment;
+  replayed: UtxoCommitment;
+  repaired: ('utxo' | 'undo')[];
+}
+
 /** Hard cap on orphan blocks kept while their parents are fetched. */
 export const MAX_ORPHANS = 1000;
 
@@ -79,6 +100,11 @@ export class Chain {
   private seq = 0;
   private listeners: ((e: ChainEvent) => void)[] = [];
   readonly genesis: BlockEntry;
+  /**
+   * The genesis block's connection, made in the constructor before anyone could listen: a store
+   * must write its coins (the tutorial's first 10 coins) like those of any other connected block.
+   */
+  readonly genesisConnected: Extract<ChainEvent, { type: 'block-connected' }>;
 
   constructor(
     readonly params: ChainParams,
@@ -95,6 +121,7 @@ export class Chain {
     // central node 10 coins there and spends them).
     const events: ChainEvent[] = [];
     this.connectTip(entry, events);
+    this.genesisConnected = events[0] as Extract<ChainEvent, { type: 'block-connected' }>;
   }
 
   /** Subscribe to chain events; returns an unsubscribe function. */
@@ -420,21 +447,12 @@ export class Chain {
     const undo: Coin[] = [];
     let fees = 0n;
     const isGenesis = entry.height === 0;
-    for (const tx of block.txs) {
-      const id = txidHex(tx);
-      const cb = isCoinbase(tx);
-      if (!cb) {
-        const { fee, coins } = checkTxInputs(tx, view, entry.height, this.params);
-        if (!this.verifiedTxs.has(id)) checkTxScripts(tx, coins);
-        fees += fee;
-        for (let i = 0; i < tx.inputs.length; i++) {
-          view.spend(outpointKey(tx.inputs[i].prevout));
-          undo.push(coins[i]);
-        }
-      }
-      for (let v = 0; v < tx.outputs.length; v++)
-        view.add(`${id}:${v}`, { value: tx.outputs[v].value, script: tx.outputs[v].script, height: entry.height, coinbase: cb });
-    }
+    applyBlock(block, entry.height, view, undo, (tx) => {
+      const { fee, coins } = checkTxInputs(tx, view, entry.height, this.params);
+      if (!this.verifiedTxs.has(txidHex(tx))) checkTxScripts(tx, coins);
+      fees += fee;
+      return coins;
+    });
     let cbOut = 0n;
     for (const o of block.txs[0].outputs) cbOut += o.value;
     const allowed = subsidyAt(this.params, entry.height) + fees;
@@ -487,11 +505,14 @@ export class Chain {
   }
 
   /**
-   * Rebuilds the chain from this node's own storage without validating again: every stored block
-   * (any order; unconnectable ones are ignored), the active tip, the UTXO set and undo data that
-   * were written together with that tip. Throws if the stored state is inconsistent.
+   * Rebuilds the chain from this node's own storage without validating signatures again: every
+   * stored block (any order; unconnectable ones are ignored) and the active tip. The UTXO set and
+   * undo data are rebuilt by replaying the active chain's blocks from genesis, and compared with
+   * the stored ones: a mismatch (a lost or extra coin) is repaired from the blocks and reported,
+   * so a storage fault can never silently split this node from the network. Throws if the stored
+   * tip is not among the stored blocks or a stored block spends a coin that does not exist.
    */
-  restore(state: { blocks: Block[]; tip: string; utxo: Iterable<[string, Coin]>; undo: Iterable<[string, Coin[]]> }): void {
+  restore(state: StoredChain): RestoreReport {
     const byPrev = new Map<string, Block[]>();
     for (const b of state.blocks) {
       const prev = hashToHex(b.header.prevHash);
@@ -515,15 +536,46 @@ export class Chain {
     if (!tip) throw new Error(`stored tip ${state.tip} is not among the stored blocks`);
     const path: BlockEntry[] = [];
     for (let e: BlockEntry | null = tip; e; e = e.parent) path.push(e);
+    path.reverse();
+    // Replay: the genesis coins as the constructor made them, then each block's spends and outputs.
+    const replay = new UtxoSet();
+    for (const c of this.genesisConnected.created) replay.add(c.key, c.coin);
+    const replayedUndo = new Map<string, Coin[]>();
+    for (const e of path.slice(1)) {
+      const view = new CoinOverlay(replay);
+      const undo: Coin[] = [];
+      applyBlock(this.blocks.get(e.hash)!, e.height, view, undo, (tx) =>
+        tx.inputs.map((input) => {
+          const coin = view.getCoin(outpointKey(input.prevout));
+          if (!coin) throw new Error(`stored block ${e.hash} (height ${e.height}) spends ${outpointKey(input.prevout)}, which does not exist`);
+          return coin;
+        }),
+      );
+      view.commit();
+      replayedUndo.set(e.hash, undo);
+    }
+    const storedUtxo = [...state.utxo];
+    const stored = utxoCommitment(storedUtxo);
+    const replayed = replay.commitment();
+    const repaired: RestoreReport['repaired'] = [];
+    if (!sameCommitment(stored, replayed)) repaired.push('utxo');
+    const storedUndo = new Map(state.undo);
+    for (const [h, u] of replayedUndo) {
+      const s = storedUndo.get(h);
+      if (!s || !sameCoins(s, u)) {
+        repaired.push('undo');
+        break;
+      }
+    }
     this.active.length = 0;
-    this.active.push(...path.reverse());
+    this.active.push(...path);
     this.utxo.clear();
-    for (const [k, c] of state.utxo) this.utxo.add(k, c);
+    for (const [k, c] of replay.entries()) this.utxo.add(k, c);
     this.undo.clear();
-    for (const [h, u] of state.undo) this.undo.set(h, u);
-    for (const e of this.active) if (e.height > 0 && !this.undo.has(e.hash)) throw new Error(`undo data missing for block ${e.hash}`);
+    for (const [h, u] of replayedUndo) this.undo.set(h, u);
     this.candidates.clear();
     for (const leaf of this.leaves()) if (leaf.chainWork >= tip.chainWork && leaf !== tip) this.candidates.add(leaf);
+    return { tip: tip.hash, height: tip.height, stored, replayed, repaired };
   }
 
   /** Marks a transaction's signatures as already verified (the mempool did it): Core's script cache. */
@@ -536,6 +588,36 @@ export class Chain {
   checkHeader(header: BlockHeader): void {
     checkProofOfWork(header, this.params);
   }
+}
+
+/**
+ * Applies a block's transactions to a coin view in order: each non-coinbase transaction's inputs
+ * (the coins `spends` returns for it, checked or trusted by the caller) are spent and appended to
+ * `undo` in input order, then its outputs are added. Core's UpdateCoins, for connect and replay.
+ */
+function applyBlock(block: Block, height: number, view: CoinOverlay, undo: Coin[], spends: (tx: Tx) => Coin[]): void {
+  for (const tx of block.txs) {
+    const id = txidHex(tx);
+    const cb = isCoinbase(tx);
+    if (!cb) {
+      const coins = spends(tx);
+      for (let i = 0; i < tx.inputs.length; i++) {
+        view.spend(outpointKey(tx.inputs[i].prevout));
+        undo.push(coins[i]);
+      }
+    }
+    for (let v = 0; v < tx.outputs.length; v++)
+      view.add(`${id}:${v}`, { value: tx.outputs[v].value, script: tx.outputs[v].script, height, coinbase: cb });
+  }
+}
+
+function sameCoins(a: Coin[], b: Coin[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (x.value !== y.value || x.height !== y.height || x.coinbase !== y.coinbase || toHex(x.script) !== toHex(y.script)) return false;
+  }
+  return true;
 }
 
 /** Ancestor of an entry at a given height (walks parents). */

@@ -1,3 +1,6 @@
+import { ByteWriter, toHex } from '../encoding';
+import { sha256 } from '../crypto/hash';
+
 /**
  * Key of the by-script index: the script's bytes as a one-byte-per-char string (one native call,
  * half the length of hex; consulted on every coin added or spent).
@@ -71,6 +74,10 @@ export class UtxoSet implements CoinView {
     this.coins.clear();
     this.byScript.clear();
   }
+  /** Count, total value and hash of the whole set (see `utxoCommitment`). */
+  commitment(): UtxoCommitment {
+    return utxoCommitment(this.coins.entries());
+  }
 }
 
 /**
@@ -105,4 +112,36 @@ export class CoinOverlay implements CoinView {
     for (const k of this.spentFromBase.keys()) this.base.spend(k);
     for (const [k, c] of this.created) this.base.add(k, c);
   }
+}
+
+/**
+ * What a UTXO set commits to (Bitcoin Core's `gettxoutsetinfo`: txouts, total_amount and a hash of
+ * the serialized set): two sets are equal exactly when their commitments are. The hash is SHA-256
+ * over every coin in outpoint-key order (outpoint, value, height, coinbase flag, script).
+ */
+export interface UtxoCommitment {
+  count: number;
+  /** Sum of every coin's value, in satoshis. */
+  total: bigint;
+  /** Hex SHA-256 of the set in canonical order. */
+  hash: string;
+}
+
+/** The commitment of any collection of coins (a live set, a stored table, a replay). */
+export function utxoCommitment(coins: Iterable<[string, Coin]>): UtxoCommitment {
+  const rows = [...coins].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const h = sha256.create();
+  let total = 0n;
+  for (const [key, c] of rows) {
+    total += c.value;
+    const w = new ByteWriter(64 + c.script.length);
+    w.varString(key).u64(c.value).u32(c.height).u8(c.coinbase ? 1 : 0).varBytes(c.script);
+    h.update(w.finish());
+  }
+  return { count: rows.length, total, hash: toHex(h.digest()) };
+}
+
+/** True when two commitments describe the same set. */
+export function sameCommitment(a: UtxoCommitment, b: UtxoCommitment): boolean {
+  return a.count === b.count && a.total === b.total && a.hash === b.hash;
 }

@@ -1,14 +1,14 @@
 import { useTranslation } from 'react-i18next';
 import { useView, useViewShallow } from '../useView';
-import { short } from '../format';
+import { coins, short } from '../format';
 import { LANGUAGES } from '../i18n';
 import { resetSession } from '../runtime/session';
 
 /** Who this node is, how it is connected, how far it has synced. */
 export function Header() {
   const { t, i18n } = useTranslation();
-  const { nodeId, role, network, topology, signal, storage, height, tip, bestKnownHeight, inFlight } = useViewShallow((s) => ({
-    nodeId: s.nodeId, role: s.role, network: s.network, topology: s.topology, signal: s.signal, storage: s.storage,
+  const { nodeId, role, network, topology, signal, storage, repaired, height, tip, bestKnownHeight, inFlight } = useViewShallow((s) => ({
+    nodeId: s.nodeId, role: s.role, network: s.network, topology: s.topology, signal: s.signal, storage: s.storage, repaired: s.repaired,
     height: s.height, tip: s.tip, bestKnownHeight: s.bestKnownHeight, inFlight: s.inFlight,
   }));
   const peers = useView((s) => s.peers.filter((p) => p.ready).length);
@@ -68,6 +68,14 @@ export function Header() {
       {storage && (
         <p role="alert" className="banner error" data-testid="storage-problem">
           {t(`storage.${storage.kind}`)} {storage.message}
+        </p>
+      )}
+      {repaired && (
+        <p role="alert" className="banner warn" data-testid="storage-repaired">
+          {t('storage.repaired', {
+            storedCount: repaired.stored.count, stored: coins(repaired.stored.total),
+            count: repaired.replayed.count, total: coins(repaired.replayed.total), height: repaired.height,
+          })}
         </p>
       )}
       {signal.state !== 'online' && signal.state !== 'connecting' && (

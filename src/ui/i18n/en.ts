@@ -53,6 +53,7 @@ export const en = {
     blocked: 'Storage blocked.',
     failed: 'Storage error.',
     unavailable: 'Storage unavailable.',
+    repaired: 'This node’s saved coins did not match its saved blocks ({{storedCount}} unspent outputs worth {{stored}} coins). They were rebuilt from the blocks up to height {{height}}: {{count}} unspent outputs worth {{total}} coins. Nothing was lost.',
   },
   starting: {
     starting: 'Starting the node…',

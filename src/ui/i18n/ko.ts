@@ -55,6 +55,7 @@ export const ko: typeof en = {
     blocked: '저장소가 막혔습니다.',
     failed: '저장 오류.',
     unavailable: '저장소를 쓸 수 없습니다.',
+    repaired: '이 노드에 저장된 코인이 저장된 블록과 맞지 않았습니다(미사용 출력 {{storedCount}}개, {{stored}} 코인). 높이 {{height}}까지의 블록으로 다시 만들었습니다: 미사용 출력 {{count}}개, {{total}} 코인. 잃어버린 것은 없습니다.',
   },
   starting: {
     starting: '노드를 시작하는 중…',

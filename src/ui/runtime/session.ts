@@ -1,7 +1,7 @@
 import { FullNode } from '../../node/node';
 import { systemRandom } from '../../node/transport';
 import { PeerJsTransport, signalConfigFromLocation } from '../../adapters/peerjs/transport';
-import { NodeStore, databaseName } from '../../adapters/idb/nodeStore';
+import { NodeStore, databaseName, restoredOptions } from '../../adapters/idb/nodeStore';
 import { makeParams, walletKeyFromSecret, type Miner } from '../../core';
 import { CENTRAL_ID, nodeAddressToSearch, type NodeAddress } from './url';
 import { bindNode, viewStore } from './viewStore';
@@ -171,11 +171,12 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
     miner,
     topology: address.topology,
     seeds: address.role === 'central' ? [] : [CENTRAL_ID],
+    ...restoredOptions(saved),
     keys,
     ...(params ? { params } : {}),
-    ...(params && saved.tip ? { restore: { blocks: saved.blocks, tip: saved.tip, utxo: saved.utxo, undo: saved.undo, mempool: saved.mempool } } : {}),
     timing: { pingInterval: 5_000, pingTimeout: 15_000 },
   });
+  if (node.restoreReport?.repaired.length) viewStore.setState({ repaired: node.restoreReport });
   store.attach(node);
   const unbind = bindNode(node, { miner: { concurrency: miner.concurrency, maxConcurrency } });
   attachScenario(node); // the guided scenario must see every event from the start

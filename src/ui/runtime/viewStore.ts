@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import {
+  type RestoreReport,
   balanceOf,
   hashToHex,
   leadingZeroBits,
@@ -153,6 +154,8 @@ export interface ViewState {
   params: ChainParams | null;
   signal: SignalStatus;
   storage: StoreProblem | null;
+  /** Set when restoring from storage found coins that did not match the stored blocks (and rebuilt them). */
+  repaired: RestoreReport | null;
   peers: PeerRow[];
   knownNodes: string[];
   /** Cut off from the network on purpose (the peers panel's switch; `FullNode.setOffline`). */
@@ -210,6 +213,7 @@ export function initialViewState(): ViewState {
     params: null,
     signal: { state: 'connecting' },
     storage: null,
+    repaired: null,
     peers: [],
     knownNodes: [],
     offline: false,
