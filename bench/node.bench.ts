@@ -127,7 +127,7 @@ async function propagation(params: ReturnType<typeof testParams>, key: ReturnTyp
         params,
         ...(i === 0 ? { keys: [key] } : { seeds: ['n0'] }),
         topology: 'mesh',
-        maxPeers,
+        maxOutbound: maxPeers,
         mining: 'off',
       }),
     );

@@ -26,3 +26,4 @@ export * from './mempool/mempool';
 export * from './wallet/wallet';
 export * from './mining/template';
 export * from './mining/miner';
+export * from './util/bounded';

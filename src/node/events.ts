@@ -24,14 +24,14 @@ export interface MessageEvent {
   raw: Uint8Array;
   /** Hashes this message is about (block/tx hashes), for timelines. */
   hashes?: string[];
-  /** Why the node refused it, if it did. */
+  /** Why the node refused it, if it did (the refusal's code; see misbehavior.ts). */
   reason?: string;
 }
 
 /** Everything a node reports; the UI and the store are built on these. */
 export type NodeEvent =
   | MessageEvent
-  | { type: 'rejected'; time: number; messageId: number; peer: string; command: string; hash?: string; reason: string; debug: string; punished: boolean }
+  | { type: 'rejected'; time: number; messageId: number; peer: string; command: string; hash?: string; code: string; reason: string; debug: string; punished: boolean }
   | { type: 'peer-connected'; time: number; peer: string; outbound: boolean; role?: Role; height: number; userAgent: string }
   | { type: 'peer-disconnected'; time: number; peer: string; reason: string }
   | { type: 'peer-discouraged'; time: number; peer: string; reason: string; until: number }
@@ -50,3 +50,24 @@ export type NodeEvent =
   | { type: 'log'; time: number; level: 'info' | 'warn' | 'error'; text: string };
 
 export type NodeEventType = NodeEvent['type'];
+
+/**
+ * The node's event bus. Listeners are called synchronously, in subscription order. Events that
+ * cost work to build (message summaries, chain events during a download) are built only when
+ * `listening` says someone will read them.
+ */
+export class EventBus {
+  private readonly listeners = new Set<(e: NodeEvent) => void>();
+
+  /** Subscribes; returns an unsubscribe function. */
+  on(listener: (e: NodeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  get listening(): boolean {
+    return this.listeners.size > 0;
+  }
+  emit(e: NodeEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+}

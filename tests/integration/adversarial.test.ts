@@ -23,6 +23,7 @@ import { COIN, blockHashHex, txidHex, type Block } from '../../src/core';
 import { MAX_ADDR, MAX_PAYLOAD, MSG_BLOCK, MSG_TX, encodeMessage } from '../../src/node/wire/messages';
 import type { FullNode } from '../../src/node/node';
 import type { NodeEvent } from '../../src/node/events';
+import { NODE_REFUSALS, type NodeRefusalCode } from '../../src/node/misbehavior';
 
 type Rejected = Extract<NodeEvent, { type: 'rejected' }>;
 
@@ -54,41 +55,52 @@ function genesisCoin(tc: TestChain, tn: TestNetwork) {
 }
 
 describe('malformed frames', () => {
-  it.each(([
-    ['wrong magic', (raw: RawPeer, c: FullNode) => raw.sendRaw(encodeMessage(c.magic ^ 0x01010101, { command: 'ping', nonce: 1n })), 'wrong network magic', false, true],
-    ['bad checksum', (raw: RawPeer, c: FullNode) => {
+  type Case = { name: string; code: NodeRefusalCode; debug: string | RegExp; punished: boolean; disconnected: boolean; send: (raw: RawPeer, c: FullNode) => void };
+  const cases: Case[] = [
+    { name: 'wrong magic', code: 'wrong-magic', debug: 'peer is on another network', punished: false, disconnected: true,
+      send: (raw, c) => raw.sendRaw(encodeMessage(c.magic ^ 0x01010101, { command: 'ping', nonce: 1n })) },
+    { name: 'bad checksum', code: 'bad-checksum', debug: /dropped/, punished: false, disconnected: false, send: (raw, c) => {
       const f = encodeMessage(c.magic, { command: 'ping', nonce: 1n });
       f[20] ^= 0xff;
       raw.sendRaw(f);
-    }, 'bad checksum', false, false],
-    ['oversized payload (declared length over 256 KiB, header only)', (raw: RawPeer, c: FullNode) => {
+    } },
+    { name: 'oversized payload (declared length over 256 KiB, header only)', code: 'oversized-message', debug: `header declares ${MAX_PAYLOAD + 1} bytes of payload; the limit is ${MAX_PAYLOAD}`, punished: true, disconnected: true, send: (raw, c) => {
       const f = encodeMessage(c.magic, { command: 'ping', nonce: 1n }).slice(0, 24);
       new DataView(f.buffer).setUint32(16, MAX_PAYLOAD + 1, true);
       raw.sendRaw(f);
-    }, `oversized message (${MAX_PAYLOAD + 1} bytes)`, true, true],
-    ['oversized frame (300 KiB of bytes)', (raw: RawPeer, c: FullNode) => raw.sendRaw(frameOf(c.magic, 'tx', new Uint8Array(300 * 1024))), `oversized message (${300 * 1024} bytes)`, true, true],
-    ['inv declaring 50,001 items', (raw: RawPeer, c: FullNode) => raw.sendRaw(frameOf(c.magic, 'inv', Uint8Array.of(0xfd, 0x51, 0xc3, ...new Uint8Array(36 * 100)))), 'oversized-inv', true, true],
-    ['addr with 1,001 addresses', (raw: RawPeer, c: FullNode) => {
+    } },
+    { name: 'oversized frame (300 KiB of bytes)', code: 'oversized-message', debug: `header declares ${300 * 1024} bytes of payload; the limit is ${MAX_PAYLOAD}`, punished: true, disconnected: true,
+      send: (raw, c) => raw.sendRaw(frameOf(c.magic, 'tx', new Uint8Array(300 * 1024))) },
+    { name: 'inv declaring 50,001 items', code: 'oversized-payload', debug: /^inv: too many/, punished: true, disconnected: true,
+      send: (raw, c) => raw.sendRaw(frameOf(c.magic, 'inv', Uint8Array.of(0xfd, 0x51, 0xc3, ...new Uint8Array(36 * 100)))) },
+    { name: 'addr with 1,001 addresses', code: 'oversized-payload', debug: /^addr: too many/, punished: true, disconnected: true, send: (raw, c) => {
       const ok = encodeMessage(c.magic, { command: 'addr', addrs: Array.from({ length: MAX_ADDR }, (_, i) => ({ time: 0, services: 1n, id: `p${i}` })) });
       const payload = ok.slice(24);
       // Bump the CompactSize count from 1000 (fd e8 03) to 1001 and append one more entry.
       payload[1] = 0xe9;
       raw.sendRaw(frameOf(c.magic, 'addr', Uint8Array.from([...payload, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0x78])));
-    }, 'oversized-addr', true, true],
-    ['truncated tx', (raw: RawPeer, c: FullNode) => raw.sendRaw(frameOf(c.magic, 'tx', Uint8Array.of(1, 0, 0, 0, 1, 2, 3))), 'malformed tx: truncated: prevout txid', true, true],
-    ['truncated block header', (raw: RawPeer, c: FullNode) => raw.sendRaw(frameOf(c.magic, 'block', new Uint8Array(79))), 'malformed block: truncated: header nonce', true, true],
-    ['truncated getblocks', (raw: RawPeer, c: FullNode) => raw.sendRaw(frameOf(c.magic, 'getblocks', Uint8Array.of(0x71, 0x11, 1, 0, 1, 0xaa))), 'malformed getblocks: truncated: locator hash', true, true],
-    ['trailing bytes after a ping', (raw: RawPeer, c: FullNode) => raw.sendRaw(frameOf(c.magic, 'ping', new Uint8Array(9))), 'malformed ping: 1 trailing bytes after ping', true, true],
-  ] as [string, (raw: RawPeer, c: FullNode) => void, string, boolean, boolean][]).map(([n, f, r, p, d]) => [n, r, p, d, f] as const))('%s → "%s"', async (_name, reason, punished, disconnected, send) => {
+    } },
+    { name: 'truncated tx', code: 'malformed-payload', debug: 'tx: truncated: prevout txid', punished: true, disconnected: true,
+      send: (raw, c) => raw.sendRaw(frameOf(c.magic, 'tx', Uint8Array.of(1, 0, 0, 0, 1, 2, 3))) },
+    { name: 'truncated block header', code: 'malformed-payload', debug: 'block: truncated: header nonce', punished: true, disconnected: true,
+      send: (raw, c) => raw.sendRaw(frameOf(c.magic, 'block', new Uint8Array(79))) },
+    { name: 'truncated getblocks', code: 'malformed-payload', debug: 'getblocks: truncated: locator hash', punished: true, disconnected: true,
+      send: (raw, c) => raw.sendRaw(frameOf(c.magic, 'getblocks', Uint8Array.of(0x71, 0x11, 1, 0, 1, 0xaa))) },
+    { name: 'trailing bytes after a ping', code: 'malformed-payload', debug: 'ping: 1 trailing bytes after ping', punished: true, disconnected: true,
+      send: (raw, c) => raw.sendRaw(frameOf(c.magic, 'ping', new Uint8Array(9))) },
+  ];
+  it.each(cases)('$name → $code', async ({ code, debug, punished, disconnected, send }) => {
     const { central, log, peer, settle } = await setup(11);
     const raw = await peer('R');
     const tip = central.tipHash;
     send(raw, central);
     await settle();
     const r = lastRejected(log)!;
-    expect(r).toMatchObject({ peer: 'R', reason, punished });
+    expect(r).toMatchObject({ peer: 'R', code, reason: NODE_REFUSALS[code].reason, punished });
+    if (typeof debug === 'string') expect(r.debug).toBe(debug);
+    else expect(r.debug).toMatch(debug);
     // The message log shows the refused frame with the same reason.
-    expect(log.find((e) => e.type === 'message' && e.id === r.messageId)).toMatchObject({ dir: 'in', peer: 'R', reason });
+    expect(log.find((e) => e.type === 'message' && e.id === r.messageId)).toMatchObject({ dir: 'in', peer: 'R', reason: r.reason });
     expect(raw.connected).toBe(!disconnected);
     expect(central.isDiscouraged('R')).toBe(punished);
     expect(log.some((e) => e.type === 'peer-discouraged' && e.peer === 'R')).toBe(punished);

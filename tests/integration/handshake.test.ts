@@ -53,7 +53,7 @@ describe('handshake between two nodes', () => {
     await tn.settle();
     raw.send(raw.version(central, { genesis: '11'.repeat(32) }));
     await tn.settle();
-    expect(rejected(tn.events.get('C')!).at(-1)).toMatchObject({ peer: 'X', reason: 'different genesis', punished: false });
+    expect(rejected(tn.events.get('C')!).at(-1)).toMatchObject({ peer: 'X', code: 'different-genesis', reason: 'different genesis', punished: false });
     expect(raw.got('reject')[0]).toMatchObject({ message: 'version', reason: 'different genesis' });
     expect(raw.connected).toBe(false);
     expect(central.isDiscouraged('X')).toBe(false);
@@ -63,8 +63,9 @@ describe('handshake between two nodes', () => {
     await tn.settle();
     old.send(old.version(central, { version: 60002 }));
     await tn.settle();
-    expect(rejected(tn.events.get('C')!).at(-1)).toMatchObject({ peer: 'Y', reason: 'obsolete-version' });
-    expect(old.got('reject')[0]).toMatchObject({ message: 'version', code: 0x11 });
+    expect(rejected(tn.events.get('C')!).at(-1)).toMatchObject({ peer: 'Y', code: 'obsolete-version', debug: 'protocol version 60002 is too old' });
+    // Bitcoin Core's own words and code (REJECT_OBSOLETE).
+    expect(old.got('reject')[0]).toMatchObject({ message: 'version', code: 0x11, reason: 'Version must be 70001 or greater' });
     expect(old.connected).toBe(false);
   });
 });

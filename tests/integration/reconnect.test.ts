@@ -10,9 +10,9 @@ const count = (log: NodeEvent[], type: NodeEvent['type']) => log.filter((e) => e
 describe('connection management', () => {
   it('a full node refusing connections is not redialled in a tight loop', async () => {
     const tn = new TimedNetwork({ seed: 71 });
-    // The hub takes at most 4 inbound links (maxPeers 1 × 4).
-    tn.add('C', 'central', { topology: 'mesh', maxPeers: 1 });
-    for (let i = 1; i <= 6; i++) tn.add(`N${i}`, 'wallet', { seeds: ['C'], topology: 'mesh', maxPeers: 1 });
+    // The hub takes at most 4 inbound links.
+    tn.add('C', 'central', { topology: 'mesh', maxOutbound: 1, maxInbound: 4 });
+    for (let i = 1; i <= 6; i++) tn.add(`N${i}`, 'wallet', { seeds: ['C'], topology: 'mesh', maxOutbound: 1, maxInbound: 4 });
     await tn.advance(10_000, 1_000);
     // Refused nodes retry their seed every 5 s, not thousands of times in the same instant.
     for (let i = 1; i <= 6; i++) {
@@ -26,10 +26,10 @@ describe('connection management', () => {
     const tn = new TimedNetwork({ seed: 72 });
     tn.add('C', 'central', { topology: 'mesh' });
     // H accepts at most 4 inbound links; everyone learns its address from C.
-    tn.add('H', 'wallet', { seeds: ['C'], topology: 'mesh', maxPeers: 1 });
+    tn.add('H', 'wallet', { seeds: ['C'], topology: 'mesh', maxOutbound: 1, maxInbound: 4 });
     await tn.settle();
     // The others want more links than there are nodes, so H is always a candidate.
-    for (let i = 1; i <= 8; i++) tn.add(`N${i}`, 'wallet', { seeds: ['C'], topology: 'mesh', maxPeers: 20 });
+    for (let i = 1; i <= 8; i++) tn.add(`N${i}`, 'wallet', { seeds: ['C'], topology: 'mesh', maxOutbound: 20 });
     await tn.advance(10_000, 1_000);
     const refusals = [...tn.events.values()].reduce((n, log) => n + log.filter((e) => e.type === 'peer-disconnected' && e.peer === 'H').length, 0);
     // 10 s: a few attempts per node at most (one per 5 s), not a storm.

@@ -284,7 +284,7 @@ export class NodeStore {
     );
   }
 
-  private saveKeys(keys: WalletKey[]): void {
+  private saveKeys(keys: readonly WalletKey[]): void {
     const rows = keys.map((k, order) => ({ wif: exportWif(k), label: k.label, order, address: k.address }));
     this.enqueue(() =>
       this.write(['wallet'], (tx, ops) => {

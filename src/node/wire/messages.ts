@@ -427,3 +427,19 @@ export function short(hash: string): string {
   // Skip leading zeros' worth of display so the distinctive part shows.
   return hash.length > 16 ? `${hash.slice(0, 16)}…` : hash;
 }
+
+/** The block and transaction hashes a message is about (for timelines and the dashboard). */
+export function hashesOf(m: Message): { hashes?: string[] } {
+  switch (m.command) {
+    case 'inv':
+    case 'getdata':
+    case 'notfound':
+      return { hashes: m.items.map((i) => i.hash) };
+    case 'block':
+      return { hashes: [blockHashHex(m.block.header)] };
+    case 'tx':
+      return { hashes: [txidHex(m.tx)] };
+    default:
+      return {};
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The node as the UI (and any other outside reader) sees it: read-only queries over the chain,
+ * UTXO set, mempool, wallet and peers, and the commands a student or teacher can give. Nothing
+ * here hands out the engine's mutable objects; `FullNode` implements it.
+ */
+import type { Balance, Block, BlockEntry, ChainParams, Coin, MempoolEntry, RestoreReport, Tx, UtxoCommitment, WalletKey } from '../core';
+import type { MiningMode, NodeEvent, Role, Topology } from './events';
+
+/** A peer as the peers table shows it. */
+export interface PeerView {
+  id: string;
+  outbound: boolean;
+  role?: Role;
+  height: number;
+  rtt?: number;
+  ready: boolean;
+}
+
+/** A wallet key without its secret. */
+export interface WalletKeyView {
+  address: string;
+  label?: string;
+  script: Uint8Array;
+  pubkeyHash: Uint8Array;
+}
+
+/** One wallet address with its balances (confirmed, and as the mempool would leave it). */
+export interface WalletBalance extends Balance {
+  address: string;
+  label?: string;
+}
+
+/** Read-only views of the node's state. Empty answers (not errors) before the node has a chain. */
+export interface NodeQuery {
+  /** A block index entry (active chain or side branch). */
+  entry(hash: string): Readonly<BlockEntry> | undefined;
+  /** The active chain's entry at a height. */
+  entryAt(height: number): Readonly<BlockEntry> | undefined;
+  /** Every block in the index, in arrival order. */
+  entries(): readonly Readonly<BlockEntry>[];
+  /** A stored block (blocks are immutable values). */
+  block(hash: string): Block | undefined;
+  /** The coins a connected block spent, in input order. */
+  undo(hash: string): readonly Coin[] | undefined;
+  isActive(hash: string): boolean;
+  /** Blocks held until their parent arrives. */
+  orphans(): { hash: string; block: Block }[];
+  /** An unspent output by outpoint (`txid:vout`). */
+  coin(outpoint: string): Coin | undefined;
+  /** Unspent outputs locked to a script. */
+  coinsFor(script: Uint8Array): [string, Coin][];
+  /** Every unspent output (for the UTXO table). */
+  utxos(): [string, Coin][];
+  /** Count, total and hash of the UTXO set (null without a chain). */
+  utxoCommitment(): UtxoCommitment | null;
+  mempoolEntries(): readonly MempoolEntry[];
+  mempoolEntry(txid: string): MempoolEntry | undefined;
+  /** The mempool transaction spending an outpoint, if any. */
+  spenderOf(outpoint: string): string | undefined;
+  walletKeys(): WalletKeyView[];
+  balances(): WalletBalance[];
+  /** WIF of one of this wallet's keys (shown only when a student asks). */
+  exportWif(address: string): string | undefined;
+}
+
+/** What the UI may read and do; `FullNode` implements it. */
+export interface NodeApi {
+  readonly id: string;
+  readonly role: Role;
+  readonly network: string;
+  readonly topology: Topology;
+  readonly magic: number;
+  readonly height: number;
+  readonly tipHash: string | null;
+  readonly params: ChainParams | null;
+  readonly offline: boolean;
+  readonly isMining: boolean;
+  readonly mining: MiningMode;
+  readonly mineThreshold: number;
+  readonly blocksInFlight: number;
+  readonly syncPeerId: string | null;
+  /** What restoring from storage found (null when the node did not start from storage). */
+  readonly restoreReport: RestoreReport | null;
+  readonly query: NodeQuery;
+  on(listener: (e: NodeEvent) => void): () => void;
+  nowSeconds(): number;
+  peerInfo(): PeerView[];
+  peerIds(): string[];
+  knownNodes(): string[];
+  bestKnownHeight(): number;
+  isDiscouraged(peer: string): boolean;
+  /** Builds, signs and relays a payment; with `mine`, mines it at once. Throws PaymentError/RuleError. */
+  send(from: string, to: string, amount: bigint, opts?: { fee?: bigint; mine?: boolean }): Tx;
+  newAddress(label?: string): WalletKeyView;
+  addKey(key: WalletKey): void;
+  mineOnce(): void;
+  setMining(mode: MiningMode, threshold?: number): void;
+  setOffline(offline: boolean): void;
+  connect(peerId: string): void;
+}

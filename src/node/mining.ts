@@ -1,0 +1,164 @@
+/**
+ * The mining controller: when to mine (off; at a mempool threshold, the seed tutorial's miner
+ * mines at 2 transactions; continuously; or once now), building the template on the current tip,
+ * handing the header to the `Miner` port (Web Workers in a tab, the main thread in tests),
+ * dropping stale work when the tip or the mempool changes, and submitting a found block.
+ */
+import { blockHashHex, blockTemplate, decodeHeader, encodeBlock, encodeHeader, genesisTemplate, toHex, withHeader, type Block, type Chain, type ChainParams, type Mempool, type Miner, type WalletKey } from '../core';
+import { MAX_PAYLOAD } from './wire/messages';
+import type { EventBus, MiningMode, Role } from './events';
+import type { Clock } from './transport';
+
+/** Transaction bytes a mined block may carry: the frame limit less room for header, count and coinbase. */
+const MAX_BLOCK_TXS_BYTES = MAX_PAYLOAD - 1000;
+
+export interface MiningHost {
+  readonly id: string;
+  readonly role: Role;
+  readonly bus: EventBus;
+  readonly clock: Clock;
+  /** The 20-byte hash the coinbase pays (the wallet's first address). */
+  payTo(): Uint8Array;
+  /** A solved block, validated and announced like any other. */
+  submit(block: Block): void;
+}
+
+interface Job {
+  abort: AbortController;
+  tip: string;
+  mempoolVersion: number;
+  once: boolean;
+}
+
+export class MiningController {
+  mode: MiningMode;
+  threshold: number;
+  private job: Job | null = null;
+  private mempoolVersion = 0;
+  private onceQueued = false;
+  private running = false;
+  private target: { chain: Chain; mempool: Mempool } | null = null;
+
+  constructor(
+    private readonly host: MiningHost,
+    private readonly miner: Miner | undefined,
+    mode: MiningMode,
+    threshold: number,
+  ) {
+    this.mode = mode;
+    this.threshold = threshold;
+  }
+
+  get active(): boolean {
+    return this.job !== null;
+  }
+
+  /** The chain to mine on, once there is one; mempool changes make a running template stale. */
+  attach(chain: Chain, mempool: Mempool): void {
+    this.target = { chain, mempool };
+  }
+  noteMempoolChange(): void {
+    this.mempoolVersion++;
+  }
+
+  /** Mining may start (the node went online) or must stop for good (it shut down). */
+  setRunning(running: boolean): void {
+    this.running = running;
+    if (!running) {
+      this.job?.abort.abort();
+      this.job = null;
+    } else this.maybeMine();
+  }
+
+  /** Changes the mode (and threshold) and starts or stops accordingly. */
+  set(mode: MiningMode, threshold?: number): void {
+    this.mode = mode;
+    if (threshold !== undefined) this.threshold = Math.max(1, threshold);
+    if (mode === 'off' && this.job && !this.job.once) this.stop('stopped');
+    this.maybeMine();
+  }
+
+  /** Mines one block now with whatever the mempool holds (the tutorial's `-mine`, central's "mine now"). */
+  mineOnce(): void {
+    if (this.job?.once) return;
+    this.onceQueued = true;
+    if (this.job) this.stop('stale');
+    this.maybeMine();
+  }
+
+  private stop(why: 'stale' | 'stopped'): void {
+    if (!this.job) return;
+    this.job.abort.abort();
+    this.job = null;
+    this.host.bus.emit({ type: 'mining-stopped', time: this.host.clock.now(), why });
+  }
+
+  /** Starts, restarts (stale template) or leaves mining according to the mode and mempool. */
+  maybeMine(): void {
+    const t = this.target;
+    if (!t || !this.miner || !this.running) return;
+    const job = this.job;
+    if (job) {
+      const stale = job.tip !== t.chain.tip.hash || (job.mempoolVersion !== this.mempoolVersion && !job.once);
+      if (!stale) return;
+      this.stop('stale');
+      if (job.once && job.tip === t.chain.tip.hash) this.onceQueued = true;
+    }
+    const want = this.onceQueued || this.mode === 'continuous' || (this.mode === 'threshold' && t.mempool.size >= this.threshold);
+    if (!want) return;
+    const once = this.onceQueued;
+    this.onceQueued = false;
+    void this.run(t.chain, t.mempool, this.miner, once);
+  }
+
+  private async run(chain: Chain, mempool: Mempool, miner: Miner, once: boolean): Promise<void> {
+    const { bus, clock } = this.host;
+    const nowSeconds = () => Math.floor(clock.now() / 1000);
+    const template = blockTemplate(chain, frameSized(mempool), this.host.payTo(), nowSeconds(), `tabchain ${this.host.role} ${this.host.id}`);
+    const abort = new AbortController();
+    const job: Job = { abort, tip: chain.tip.hash, mempoolVersion: this.mempoolVersion, once };
+    this.job = job;
+    bus.emit({ type: 'mining-started', time: clock.now(), height: chain.height + 1, txCount: template.txs.length, bits: template.header.bits });
+    let solved: Uint8Array | null;
+    try {
+      solved = await miner.mine(
+        { header: encodeHeader(template.header), maxTime: nowSeconds() + chain.params.maxFutureBlockTime - 60 },
+        { signal: abort.signal, onProgress: (progress) => bus.emit({ type: 'mining-progress', time: clock.now(), progress }) },
+      );
+    } catch (e) {
+      if (this.job === job) this.job = null;
+      bus.emit({ type: 'mining-stopped', time: clock.now(), why: 'error', detail: (e as Error).message });
+      return;
+    }
+    if (this.job !== job || abort.signal.aborted || !solved || !this.running) return; // stale: never submitted
+    this.job = null;
+    const block = withHeader(template, decodeHeader(solved));
+    const hash = blockHashHex(block.header);
+    bus.emit({ type: 'mining-stopped', time: clock.now(), why: 'found', hash });
+    bus.emit({ type: 'block-mined', time: clock.now(), hash, height: chain.height + 1, txCount: block.txs.length });
+    this.host.submit(block);
+    this.maybeMine();
+  }
+}
+
+/**
+ * The mempool as the block template sees it, with transaction selection capped so the block fits
+ * one 256 KiB frame (a larger block could be mined but never sent: WebRTC refuses the message).
+ */
+function frameSized(mempool: Mempool): Mempool {
+  return Object.create(mempool, {
+    selectForBlock: { value: (maxBytes: number) => mempool.selectForBlock(Math.min(maxBytes, MAX_BLOCK_TXS_BYTES)) },
+  }) as Mempool;
+}
+
+/**
+ * Creates a new network's chain (the central node's job in the seed tutorial): parameters and a
+ * genesis block whose coinbase pays `payTo`, solved with the given miner.
+ */
+export async function mineNetworkParams(params: ChainParams, payTo: WalletKey, miner: Miner, timeSeconds: number): Promise<ChainParams> {
+  const template = genesisTemplate(params, payTo.pubkeyHash, timeSeconds);
+  const solved = await miner.mine({ header: encodeHeader(template.header) });
+  if (!solved) throw new Error('genesis mining was cancelled');
+  const genesis = withHeader(template, decodeHeader(solved));
+  return { ...params, genesisHex: toHex(encodeBlock(genesis)) };
+}

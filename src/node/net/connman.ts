@@ -1,0 +1,271 @@
+/**
+ * The connection manager (btcd's `connmgr`, Core's CConnman): who we dial and when (seeds at once,
+ * known addresses in a mesh, one automatic redial per id every `reconnect` ms), how many links we
+ * keep (MAX_OUTBOUND dialled in a mesh, MAX_INBOUND accepted), who is discouraged, the "cut this
+ * node off" switch, and — when every inbound slot is taken — Core's eviction of one inbound peer so
+ * idle connections can never keep an honest newcomer out.
+ */
+import { BoundedMap, BoundedSet, sha256, utf8, toHex } from '../../core';
+import { ADDR_BOOK_MAX, MAX_DISCOURAGED, type Timing } from '../config';
+import type { EventBus, Topology } from '../events';
+import type { Clock, Link, Random, Transport } from '../transport';
+import type { AddressBook } from './addrman';
+import type { Peer } from './peer';
+
+export interface ConnmanOptions {
+  localId: string;
+  seeds: string[];
+  topology: Topology;
+  /** Links a mesh node dials and keeps (counting links it accepted too). */
+  maxOutbound: number;
+  /** Inbound links accepted; the next one evicts an unprotected inbound peer or is refused. */
+  maxInbound: number;
+}
+
+export interface ConnmanHooks {
+  /** Wraps an open link in a Peer (the node's handshake starts there). */
+  makePeer(link: Link): Peer;
+  /** Every live peer is closed through here first; the node fans the news out to its services. */
+  onPeerClosed(peer: Peer, reason: string): void;
+}
+
+/** Peers protected from eviction in each of Core's categories (net.cpp, AttemptToEvictConnection). */
+const PROTECT_KEYED = 4;
+const PROTECT_PING = 8;
+const PROTECT_TX = 4;
+const PROTECT_BLOCK = 4;
+
+export class ConnectionManager {
+  readonly peers = new Map<string, Peer>();
+  private readonly connecting = new Set<string>();
+  /** When each id was last dialled (automatic redials wait `timing.reconnect`). */
+  private readonly lastDialed = new BoundedMap<string, number>(2 * ADDR_BOOK_MAX);
+  private readonly discouraged = new BoundedMap<string, number>(MAX_DISCOURAGED);
+  /** Nonces of version messages we sent and whose handshake is not over (self-connection check). */
+  private readonly versionNonces = new BoundedSet<bigint>(MAX_DISCOURAGED);
+  /** Keys the eviction's "keyed" protection so a peer cannot choose an id that is always protected. */
+  private evictionKey: string | null = null;
+  private cutOff = false;
+  private stopped = false;
+
+  constructor(
+    private readonly opts: ConnmanOptions,
+    private readonly transport: Transport,
+    private readonly addrs: AddressBook,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly timing: Timing,
+    private readonly bus: EventBus,
+    private readonly hooks: ConnmanHooks,
+  ) {}
+
+  private now(): number {
+    return this.clock.now();
+  }
+
+  /** Starts accepting links and dials the seeds. */
+  start(): void {
+    this.transport.onlink = (link) => this.onLink(link);
+    this.transport.onconnectfailed = (peer, reason) => {
+      this.connecting.delete(peer);
+      this.bus.emit({ type: 'connect-failed', time: this.now(), peer, reason });
+      if (this.opts.seeds.includes(peer) && !this.stopped) this.clock.setTimer(this.timing.reconnect, () => this.maintain());
+    };
+    this.maintain();
+  }
+
+  /** Closes every link and the transport. */
+  stop(): void {
+    this.stopped = true;
+    for (const p of [...this.peers.values()]) p.close('node shut down');
+    this.transport.close();
+  }
+
+  get offline(): boolean {
+    return this.cutOff;
+  }
+
+  /** The classroom's fork switch: offline closes every link, refuses new ones and dials nobody. */
+  setOffline(offline: boolean): boolean {
+    if (this.cutOff === offline || this.stopped) return false;
+    this.cutOff = offline;
+    if (offline) for (const p of [...this.peers.values()]) p.close('went offline');
+    else {
+      this.lastDialed.clear();
+      this.maintain();
+    }
+    return true;
+  }
+
+  /** Peers that completed the handshake. */
+  *ready(): Iterable<Peer> {
+    for (const p of this.peers.values()) if (p.ready) yield p;
+  }
+
+  // ---------------------------------------------------------------- dialling
+
+  /** Opens a connection to a peer by id (if not already connected, discouraged or offline). */
+  connect(peerId: string): void {
+    if (this.cutOff || this.stopped) return;
+    if (peerId === this.opts.localId || this.peers.has(peerId) || this.connecting.has(peerId) || this.isDiscouraged(peerId)) return;
+    this.lastDialed.set(peerId, this.now());
+    this.connecting.add(peerId);
+    this.transport.connect(peerId);
+  }
+
+  /** Automatic dialling tries one id at most once per `reconnect` ms (a peer that refuses us is not hammered). */
+  private mayDial(id: string): boolean {
+    const t = this.lastDialed.get(id);
+    return t === undefined || this.now() - t >= this.timing.reconnect;
+  }
+
+  /** Dials the seeds we lack and, in a mesh, random known nodes up to the outbound target. */
+  maintain(): void {
+    if (this.stopped || this.cutOff) return;
+    for (const s of this.opts.seeds) if (!this.peers.has(s) && this.mayDial(s)) this.connect(s);
+    if (this.opts.topology !== 'mesh') return;
+    const open = this.peers.size + this.connecting.size;
+    if (open >= this.opts.maxOutbound) return;
+    const candidates = this.addrs.ids().filter((id) => id !== this.opts.localId && !this.peers.has(id) && !this.connecting.has(id) && !this.isDiscouraged(id) && this.mayDial(id));
+    shuffle(candidates, this.random);
+    for (const id of candidates.slice(0, this.opts.maxOutbound - open)) this.connect(id);
+  }
+
+  // ---------------------------------------------------------------- links
+
+  private onLink(link: Link): void {
+    this.connecting.delete(link.peerId);
+    if (this.stopped) return link.close('node shut down');
+    if (this.cutOff) return this.refuseLink(link, 'offline', 'offline: refused');
+    if (this.isDiscouraged(link.peerId)) return this.refuseLink(link, 'discouraged', 'discouraged: refused');
+    const existing = this.peers.get(link.peerId);
+    if (existing) {
+      // Both sides dialled at once: keep the link opened by the lower id.
+      const keepOutbound = this.opts.localId < link.peerId;
+      if (link.outbound !== keepOutbound) return link.close('duplicate connection');
+      existing.close('duplicate connection');
+    }
+    if (!link.outbound && this.inboundCount() >= this.opts.maxInbound && !this.evictInbound())
+      return this.refuseLink(link, 'too many connections', 'inbound slots full: refused');
+    const peer = this.hooks.makePeer(link);
+    this.peers.set(peer.id, peer);
+  }
+
+  private refuseLink(link: Link, closeReason: string, eventReason: string): void {
+    this.bus.emit({ type: 'peer-disconnected', time: this.now(), peer: link.peerId, reason: eventReason });
+    link.close(closeReason);
+  }
+
+  private inboundCount(): number {
+    let n = 0;
+    for (const p of this.peers.values()) if (!p.outbound) n++;
+    return n;
+  }
+
+  /** A peer's link closed: forget it, and dial again (seeds after a pause, others at once). */
+  onClosed(p: Peer, reason: string): void {
+    if (p.versionNonce !== undefined) this.versionNonces.delete(p.versionNonce);
+    if (this.peers.get(p.id) === p) this.peers.delete(p.id);
+    this.hooks.onPeerClosed(p, reason);
+    this.bus.emit({ type: 'peer-disconnected', time: this.now(), peer: p.id, reason });
+    if (!this.stopped) this.clock.setTimer(this.opts.seeds.includes(p.id) ? this.timing.reconnect : 0, () => this.maintain());
+  }
+
+  // ---------------------------------------------------------------- handshake nonces
+
+  /** Remembers the nonce of a version we send, to recognise a connection to ourselves. */
+  noteVersionNonce(nonce: bigint): void {
+    this.versionNonces.add(nonce);
+  }
+  isOwnNonce(nonce: bigint): boolean {
+    return this.versionNonces.has(nonce);
+  }
+  /** The handshake is over: its nonce need not be remembered. */
+  forgetNonce(nonce: bigint | undefined): void {
+    if (nonce !== undefined) this.versionNonces.delete(nonce);
+  }
+
+  // ---------------------------------------------------------------- discouragement
+
+  /** Core's misbehaviour response: disconnect and refuse the peer's connections for a while. */
+  discourage(p: Peer, reason: string): void {
+    const until = this.now() + this.timing.discourage;
+    this.discouraged.set(p.id, until);
+    this.bus.emit({ type: 'peer-discouraged', time: this.now(), peer: p.id, reason, until });
+    p.close(`misbehaving: ${reason}`);
+  }
+
+  isDiscouraged(id: string): boolean {
+    const until = this.discouraged.get(id);
+    return until !== undefined && until > this.now();
+  }
+
+  /** Housekeeping: discouragements that ran out, redials that had to wait. */
+  tick(): void {
+    if (this.stopped) return;
+    for (const [id, until] of this.discouraged) if (until <= this.now()) this.discouraged.delete(id);
+    this.maintain();
+  }
+
+  /** Sizes of what peers can make this manager hold (for the bounded-memory tests). */
+  counts(): { peers: number; discouraged: number; connecting: number; dialled: number } {
+    return { peers: this.peers.size, discouraged: this.discouraged.size, connecting: this.connecting.size, dialled: this.lastDialed.size };
+  }
+
+  // ---------------------------------------------------------------- eviction
+
+  /**
+   * Bitcoin Core's AttemptToEvictConnection, adapted to node ids: among inbound peers, protect
+   * 4 chosen by a keyed hash of their id (unpredictable to an attacker), the 8 with the lowest
+   * ping, the 4 that most recently gave us a new transaction and the 4 that most recently gave us
+   * a new block, then the older half of the rest by uptime. From what is left, take the "network
+   * group" with the most peers — here the role a peer's version claims (Core: the IP /16) — and
+   * disconnect its youngest member. False when every inbound peer is protected.
+   */
+  evictInbound(): boolean {
+    const victim = selectEviction([...this.peers.values()].filter((p) => !p.outbound && !p.closed), (id) => this.keyed(id));
+    if (!victim) return false;
+    victim.close('evicted: inbound slots full');
+    return true;
+  }
+
+  private keyed(id: string): string {
+    this.evictionKey ??= toHex(this.random.bytes32());
+    return toHex(sha256(utf8(`${this.evictionKey}:${id}`)));
+  }
+}
+
+/** The eviction choice alone, pure (tested on its own): the peer to disconnect, or undefined. */
+export function selectEviction(inbound: Peer[], keyed: (id: string) => string): Peer | undefined {
+  let c = [...inbound];
+  const protect = (sorted: Peer[], n: number) => {
+    const keep = new Set(sorted.slice(0, n));
+    c = c.filter((p) => !keep.has(p));
+  };
+  protect([...c].sort((a, b) => (keyed(a.id) < keyed(b.id) ? -1 : 1)), PROTECT_KEYED);
+  protect([...c].sort((a, b) => (a.minRtt ?? Infinity) - (b.minRtt ?? Infinity)), PROTECT_PING);
+  protect([...c].filter((p) => p.lastUsefulTx > 0).sort((a, b) => b.lastUsefulTx - a.lastUsefulTx), PROTECT_TX);
+  protect([...c].filter((p) => p.lastUsefulBlock > 0).sort((a, b) => b.lastUsefulBlock - a.lastUsefulBlock), PROTECT_BLOCK);
+  protect([...c].sort((a, b) => a.connectedAt - b.connectedAt), Math.floor(c.length / 2));
+  if (c.length === 0) return undefined;
+  const groups = new Map<string, Peer[]>();
+  for (const p of c) {
+    const g = p.role ?? 'unknown';
+    const list = groups.get(g);
+    if (list) list.push(p);
+    else groups.set(g, [p]);
+  }
+  const youngest = (list: Peer[]) => list.reduce((y, p) => (p.connectedAt >= y.connectedAt ? p : y));
+  let best: Peer[] | undefined;
+  for (const list of groups.values()) {
+    if (!best || list.length > best.length || (list.length === best.length && youngest(list).connectedAt > youngest(best).connectedAt)) best = list;
+  }
+  return best && youngest(best);
+}
+
+function shuffle<T>(a: T[], random: { next(): number }): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+}

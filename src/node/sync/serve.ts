@@ -1,0 +1,42 @@
+/**
+ * Serving what peers ask for: `getblocks` (up to 500 hashes of our active chain after the fork
+ * point their locator names) and `getdata` (blocks and mempool transactions), answering
+ * `notfound` for the rest — the seed tutorial's admitted defect, fixed.
+ */
+import type { Chain, Mempool } from '../../core';
+import { GETBLOCKS_LIMIT } from '../config';
+import { MSG_BLOCK, MSG_TX, ZERO_HASH, type InvItem } from '../wire/messages';
+import type { Peer } from '../net/peer';
+
+/** Answers getblocks with an inv of the active chain after the locator's fork point. */
+export function serveGetBlocks(p: Peer, locator: string[], stop: string, chain: Chain, noteHeight: (hash: string) => void): void {
+  if (locator[0]) noteHeight(locator[0]); // a locator starts at the peer's tip
+  const hashes = chain.blocksAfter(locator, stop === ZERO_HASH ? null : stop, GETBLOCKS_LIMIT);
+  if (!hashes.length) return;
+  for (const h of hashes) p.remember(h);
+  p.send({ command: 'inv', items: hashes.map((hash) => ({ type: MSG_BLOCK, hash })) });
+}
+
+/** Answers getdata with blocks and transactions we have, and one notfound for the rest. */
+export function serveGetData(p: Peer, items: InvItem[], chain: Chain | null, mempool: Mempool | null, noteHeight: (hash: string) => void): void {
+  const missing: InvItem[] = [];
+  for (const it of items) {
+    if (p.closed) return;
+    if (it.type === MSG_BLOCK) {
+      // Never serve a block found invalid while connecting (the engine keeps its body).
+      const entry = chain?.getEntry(it.hash);
+      const block = entry && entry.status === 'valid' ? chain!.getBlock(it.hash) : undefined;
+      if (block && p.send({ command: 'block', block })) {
+        p.remember(it.hash);
+        noteHeight(it.hash);
+      } else missing.push(it);
+    } else if (it.type === MSG_TX) {
+      const e = mempool?.get(it.hash);
+      if (e) {
+        p.remember(it.hash);
+        p.send({ command: 'tx', tx: e.tx });
+      } else missing.push(it);
+    } else missing.push(it);
+  }
+  if (missing.length) p.send({ command: 'notfound', items: missing });
+}

@@ -1,0 +1,155 @@
+/**
+ * Transaction relay: fetching announced transactions one peer at a time (Core's TxRequestTracker
+ * idea: ask one announcer, fall back to the next on notfound, disconnect or timeout), accepting
+ * them into the mempool, announcing accepted ones to every peer that wants relay, remembering
+ * refused ones until the tip changes, and announcing the whole mempool to a peer that just
+ * connected (a payment made while offline still reaches the miner; see docs/PROTOCOL.md).
+ */
+import { BoundedMap, BoundedSet, RuleError, txidHex, type Mempool, type Tx } from '../../core';
+import { MAX_MEMPOOL_INV, MAX_REJECTED, MAX_TX_IN_FLIGHT, MAX_TX_REQUESTS, type Timing } from '../config';
+import { MSG_TX, type InvItem } from '../wire/messages';
+import { ruleRefusal } from '../misbehavior';
+import type { Clock } from '../transport';
+import type { Peer } from '../net/peer';
+import type { SyncPeers } from './blockSync';
+
+/** Announcers remembered per transaction as fallbacks. */
+const MAX_FALLBACKS = 8;
+
+interface Request {
+  peer: string;
+  at: number;
+  others: string[];
+}
+
+export class TxRelay {
+  /** Transactions asked for: of whom, when, and who else announced them. */
+  private readonly requests = new BoundedMap<string, Request>(MAX_TX_REQUESTS);
+  /** Transactions refused for consensus reasons since the last tip change (Core's recentRejects). */
+  private readonly rejected = new BoundedSet<string>(MAX_REJECTED);
+
+  constructor(
+    private readonly mempool: Mempool,
+    private readonly peers: SyncPeers,
+    private readonly clock: Clock,
+    private readonly timing: Timing,
+    private readonly onAccepted: () => void,
+  ) {}
+
+  private now(): number {
+    return this.clock.now();
+  }
+
+  counts(): { txRequests: number; rejectedTxs: number } {
+    return { txRequests: this.requests.size, rejectedTxs: this.rejected.size };
+  }
+
+  /** The transaction part of an inv: ask for what we lack, one announcer at a time. */
+  onInv(p: Peer, txs: string[]): void {
+    const wanted: InvItem[] = [];
+    for (const hash of txs) {
+      if (this.mempool.has(hash) || this.rejected.has(hash) || p.txInFlight.has(hash)) continue;
+      // Already asked another peer, recently: wait for that answer and keep this peer as a fallback.
+      const asked = this.requests.get(hash);
+      if (asked && asked.peer !== p.id && this.now() - asked.at < this.timing.stallTimeout && this.peers.get(asked.peer)) {
+        if (asked.others.length < MAX_FALLBACKS && !asked.others.includes(p.id)) asked.others.push(p.id);
+        continue;
+      }
+      if (p.txInFlight.size >= MAX_TX_IN_FLIGHT) continue;
+      this.track(p, hash, asked?.others ?? []);
+      wanted.push({ type: MSG_TX, hash });
+    }
+    if (wanted.length) p.send({ command: 'getdata', items: wanted });
+  }
+
+  private track(p: Peer, hash: string, others: string[]): void {
+    p.txInFlight.add(hash);
+    this.requests.set(hash, { peer: p.id, at: this.now(), others: others.filter((o) => o !== p.id) });
+  }
+
+  /** The peer asked for a transaction cannot deliver it: ask the next announcer. */
+  private retry(hash: string, failed: Peer): void {
+    const r = this.requests.get(hash);
+    if (!r || r.peer !== failed.id) return;
+    this.requests.delete(hash);
+    for (const id of r.others) {
+      const next = this.peers.get(id);
+      if (!next || !next.ready || next.txInFlight.size >= MAX_TX_IN_FLIGHT) continue;
+      this.track(next, hash, r.others);
+      next.send({ command: 'getdata', items: [{ type: MSG_TX, hash }] });
+      return;
+    }
+  }
+
+  onNotFound(p: Peer, txs: string[]): void {
+    for (const hash of txs) if (p.txInFlight.delete(hash)) this.retry(hash, p);
+  }
+
+  /** A transaction from a peer: into the mempool and onward, or refused with Core's reason. */
+  onTx(p: Peer, tx: Tx, messageId: number): void {
+    const hash = txidHex(tx);
+    p.remember(hash);
+    p.txInFlight.delete(hash);
+    this.requests.delete(hash);
+    try {
+      this.mempool.accept(tx, Math.floor(this.now() / 1000));
+    } catch (e) {
+      if (!(e instanceof RuleError)) throw e;
+      if (e.kind === 'consensus') this.rejected.add(hash);
+      this.peers.refuse(p, messageId, 'tx', ruleRefusal(e, e.kind !== 'duplicate'), hash);
+      return;
+    }
+    p.lastUsefulTx = this.now();
+    this.relay(hash, p);
+    this.onAccepted();
+  }
+
+  /** Announces a transaction to every ready peer that wants relay and does not know it. */
+  relay(hash: string, except: Peer | null): void {
+    for (const p of this.peers.all()) {
+      // BIP37: a peer whose version said relay = 0 wants no transaction announcements.
+      if (!p.ready || p === except || p.knownInv.has(hash) || !p.version!.relay) continue;
+      p.remember(hash);
+      p.send({ command: 'inv', items: [{ type: MSG_TX, hash }] });
+    }
+  }
+
+  /**
+   * Announces the whole mempool to a peer that just connected, in acceptance order (parents before
+   * children). Bitcoin Core re-broadcasts only its own wallet's transactions, on a timer.
+   */
+  announceMempool(p: Peer): void {
+    if (!p.version!.relay) return;
+    const items = this.mempool
+      .all()
+      .map((e) => e.txid)
+      .filter((h) => !p.knownInv.has(h))
+      .slice(0, MAX_MEMPOOL_INV)
+      .map((hash) => ({ type: MSG_TX, hash }));
+    if (!items.length) return;
+    for (const it of items) p.remember(it.hash);
+    p.send({ command: 'inv', items });
+  }
+
+  /** A new tip can make a refused transaction valid (e.g. a coinbase it spends matured). */
+  onTipChanged(): void {
+    this.rejected.clear();
+  }
+
+  /** Transactions asked for and not delivered in time: ask the next peer that announced them. */
+  tick(): void {
+    for (const [hash, r] of [...this.requests])
+      if (this.now() - r.at > this.timing.stallTimeout) {
+        const p = this.peers.get(r.peer);
+        p?.txInFlight.delete(hash);
+        if (p) this.retry(hash, p);
+        else this.requests.delete(hash);
+      }
+  }
+
+  /** A peer left: what it was asked for goes to the next announcer. */
+  onPeerClosed(p: Peer): void {
+    for (const h of p.txInFlight) this.retry(h, p);
+    p.txInFlight.clear();
+  }
+}
