@@ -5,6 +5,7 @@
  */
 import type { Balance, Block, BlockEntry, ChainParams, Coin, MempoolEntry, RestoreReport, Tx, UtxoCommitment, WalletKey } from '../core';
 import type { MiningMode, NodeEvent, Role, Topology } from './events';
+import type { Clock } from './transport';
 
 /** A peer as the peers table shows it. */
 export interface PeerView {
@@ -38,6 +39,8 @@ export interface NodeQuery {
   entryAt(height: number): Readonly<BlockEntry> | undefined;
   /** Every block in the index, in arrival order. */
   entries(): readonly Readonly<BlockEntry>[];
+  /** Tips of the active chain and of side branches (entries nothing builds on). */
+  leaves(): readonly Readonly<BlockEntry>[];
   /** A stored block (blocks are immutable values). */
   block(hash: string): Block | undefined;
   /** The coins a connected block spent, in input order. */
@@ -70,6 +73,8 @@ export interface NodeApi {
   readonly network: string;
   readonly topology: Topology;
   readonly magic: number;
+  /** The node's clock (node time is what block times and events are stamped with). */
+  readonly clock: Clock;
   readonly height: number;
   readonly tipHash: string | null;
   readonly params: ChainParams | null;

@@ -21,6 +21,7 @@ export function makeQuery(node: QuerySource): NodeQuery {
     entry: (hash) => chain()?.getEntry(hash),
     entryAt: (height) => chain()?.entryAt(height),
     entries: () => chain()?.entries() ?? [],
+    leaves: () => chain()?.leaves() ?? [],
     block: (hash) => chain()?.getBlock(hash) ?? chain()?.getOrphan(hash),
     undo: (hash) => chain()?.getUndo(hash),
     isActive: (hash) => {

@@ -4,7 +4,8 @@ import { Setup } from './components/Setup';
 import { Header } from './components/Header';
 import { VIEWS } from './views';
 import { parseNodeAddress, nodeAddressToSearch, type NodeAddress } from './runtime/url';
-import { startSession } from './runtime/session';
+import { startSession, type Session } from './runtime/session';
+import { SessionContext } from './runtime/context';
 import { useView } from './useView';
 import { createMiner, maxMiners } from './runtime/miner';
 import { dashboardNetwork } from './dashboard/route';
@@ -31,10 +32,11 @@ function NodeApp() {
   const phase = useView((s) => s.phase);
   const error = useView((s) => s.error);
   const status = useView((s) => s.status);
+  const [session, setSession] = useState<Session | null>(null);
 
   useEffect(() => {
     if (!address) return;
-    startSession(address, createMiner, maxMiners()).catch((e) => {
+    startSession(address, createMiner, maxMiners()).then(setSession, (e) => {
       console.error(e);
       (window as unknown as { __startError?: string }).__startError = String(e);
     });
@@ -59,14 +61,18 @@ function NodeApp() {
         <a href="/">{t('refused.back')}</a>
       </main>
     );
-  if (phase !== 'running')
+  if (phase !== 'running' || !session)
     return (
       <main className="setup">
         <h1>{t('app.title')}</h1>
         <p role="status">{t(`starting.${status || 'starting'}`)}</p>
       </main>
     );
-  return <NodeScreen />;
+  return (
+    <SessionContext.Provider value={session}>
+      <NodeScreen />
+    </SessionContext.Provider>
+  );
 }
 
 /** The running node: header, a tab per view, the active view. */

@@ -1,5 +1,5 @@
 /**
- * The node side of the observer channel, free of any transport: it listens to a FullNode's
+ * The node side of the observer channel, free of any transport: it listens to a node's
  * events, keeps a bounded queue of compact summaries and a short memory of block sightings,
  * and hands out reports (a snapshot on connect, then batches). The PeerJS reporter
  * (`../peerjs/observer.ts`) only decides *when* to send them; tests call it by hand.
@@ -8,7 +8,7 @@
  * errors: the node behaves the same whether a dashboard listens or not.
  */
 import { hashToHex } from '../../core';
-import type { FullNode } from '../../node/node';
+import type { NodeApi } from '../../node/api';
 import type { NodeEvent, Topology } from '../../node/events';
 import { OBSERVER_PROTOCOL, type BatchReport, type ObsBlock, type ObsEvent, type ObsSighting, type ObsState, type Report, type SnapshotReport } from './protocol';
 
@@ -52,7 +52,7 @@ export class ReportBuffer {
   readonly limits: ReportLimits;
 
   constructor(
-    private readonly node: FullNode,
+    private readonly node: NodeApi,
     private readonly topology: Topology,
     limits: Partial<ReportLimits> = {},
   ) {
@@ -112,21 +112,21 @@ export class ReportBuffer {
   /** Everything a dashboard needs to draw this node from scratch. */
   snapshot(): SnapshotReport {
     const node = this.node;
-    const chain = node.chain;
+    const q = node.query;
     const recent: ObsBlock[] = [];
     const leaves: ObsBlock[] = [];
     const blocks: ObsSighting[] = [];
-    if (chain) {
-      for (let h = Math.max(0, chain.height - this.limits.chainDepth + 1); h <= chain.height; h++) {
-        const e = chain.entryAt(h);
+    if (node.height >= 0) {
+      for (let h = Math.max(0, node.height - this.limits.chainDepth + 1); h <= node.height; h++) {
+        const e = q.entryAt(h);
         if (e) recent.push({ hash: e.hash, height: e.height, prev: e.parent ? e.parent.hash : null });
       }
-      const floor = chain.height - this.limits.chainDepth;
-      for (const e of chain.leaves())
-        if (!chain.isActive(e) && e.status === 'valid' && e.height > floor) leaves.push({ hash: e.hash, height: e.height, prev: e.parent ? e.parent.hash : null });
+      const floor = node.height - this.limits.chainDepth;
+      for (const e of q.leaves())
+        if (!q.isActive(e.hash) && e.status === 'valid' && e.height > floor) leaves.push({ hash: e.hash, height: e.height, prev: e.parent ? e.parent.hash : null });
       leaves.splice(20);
       for (const s of this.sightings.values()) {
-        const height = s.height >= 0 ? s.height : chain.getEntry(s.hash)?.height ?? -1;
+        const height = s.height >= 0 ? s.height : q.entry(s.hash)?.height ?? -1;
         if (height < 0) continue;
         const heard = s.heard ?? this.heard.get(s.hash);
         blocks.push({ ...s, height, ...(heard !== undefined ? { heard } : {}) });
@@ -214,7 +214,7 @@ export class ReportBuffer {
       }
       case 'chain-ready': {
         // The node now has a chain: block 0 is connected (genesis never gets a block-connected).
-        const g = this.node.chain?.genesis;
+        const g = this.node.query.entryAt(0);
         if (g) this.push({ t: 'connected', time: e.time, hash: g.hash, height: 0, prev: null });
         return;
       }

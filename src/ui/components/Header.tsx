@@ -2,11 +2,12 @@ import { useTranslation } from 'react-i18next';
 import { useView, useViewShallow } from '../useView';
 import { coins, short } from '../format';
 import { LANGUAGES } from '../i18n';
-import { resetSession } from '../runtime/session';
+import { useSession } from '../runtime/context';
 
 /** Who this node is, how it is connected, how far it has synced. */
 export function Header() {
   const { t, i18n } = useTranslation();
+  const session = useSession();
   const { nodeId, role, network, topology, signal, storage, repaired, height, tip, bestKnownHeight, inFlight } = useViewShallow((s) => ({
     nodeId: s.nodeId, role: s.role, network: s.network, topology: s.topology, signal: s.signal, storage: s.storage, repaired: s.repaired,
     height: s.height, tip: s.tip, bestKnownHeight: s.bestKnownHeight, inFlight: s.inFlight,
@@ -63,7 +64,7 @@ export function Header() {
             ))}
           </select>
         </label>
-        <button type="button" onClick={() => { if (confirm(t('header.resetConfirm'))) void resetSession(); }}>{t('header.reset')}</button>
+        <button type="button" onClick={() => { if (confirm(t('header.resetConfirm'))) void session.reset(); }}>{t('header.reset')}</button>
       </div>
       {storage && (
         <p role="alert" className="banner error" data-testid="storage-problem">

@@ -1,30 +1,35 @@
-import { FullNode } from '../../node/node';
-import { systemRandom } from '../../node/transport';
+import type { FullNode } from '../../node/node';
+import type { NodeApi } from '../../node/api';
 import { PeerJsTransport, signalConfigFromLocation } from '../../adapters/peerjs/transport';
-import { NodeStore, databaseName, restoredOptions } from '../../adapters/idb/nodeStore';
-import { makeParams, walletKeyFromSecret, type Miner } from '../../core';
+import { NodeStore, databaseName, type StoredNode } from '../../adapters/idb/nodeStore';
+import type { Miner } from '../../core';
+import { startTabNode } from '../../app/tabNode';
 import { CENTRAL_ID, nodeAddressToSearch, type NodeAddress } from './url';
-import { bindNode, viewStore } from './viewStore';
+import { viewStore } from './viewStore';
+import { bindNode } from './bindNode';
 import { startObserverReporter } from '../../adapters/peerjs/observer';
-import { attachScenario } from '../views/scenario/ScenarioPanel';
+import { ScenarioTracker } from '../views/scenario/tracker';
 
-/** A running node in this tab and everything attached to it. */
+/** What the page's components may use of this tab's node: the node's API and the miner's controls. */
 export interface Session {
+  node: NodeApi;
+  miner: Miner & { concurrency: number; kernel?: string | null };
+  address: NodeAddress;
+  /** The guided scenario's progress (it keeps counting while other views show). */
+  scenario: ScenarioTracker;
+  /** Stops the node, deletes its database and reloads as a fresh node with the same id. */
+  reset(): Promise<void>;
+}
+
+/** The tab's full wiring, published as `window.tabchain` for tests and the curious. */
+export interface TabSession extends Session {
   node: FullNode;
   store: NodeStore;
   transport: PeerJsTransport;
-  miner: Miner;
-  address: NodeAddress;
   stop(): void;
 }
 
-let current: Session | null = null;
-let starting: Promise<Session | null> | null = null;
-
-/** The session of this tab, once started. */
-export function currentSession(): Session | null {
-  return current;
-}
+let starting: Promise<TabSession | null> | null = null;
 
 function status(text: string): void {
   viewStore.setState({ status: text });
@@ -94,24 +99,25 @@ function lockNode(network: string, id: string): Promise<boolean> {
   });
 }
 
+
 /**
- * Starts this tab's node: picks its id, takes the lock, restores it from IndexedDB (or creates
- * the network, for a central node), connects to the signalling server and to the central node.
+ * Starts this tab's node: picks its id, takes the lock, opens its store, connects to the
+ * signalling server, then `startTabNode` restores it (or creates the network, for a central node).
  */
-export function startSession(address: NodeAddress, makeMiner: () => Miner & { concurrency: number }, maxConcurrency = 1): Promise<Session | null> {
+export function startSession(address: NodeAddress, makeMiner: () => Miner & { concurrency: number }, maxConcurrency = 1): Promise<TabSession | null> {
   // One node per tab, however often React runs the effect.
   starting ??= start(address, makeMiner, maxConcurrency);
   return starting;
 }
 
-async function start(address: NodeAddress, makeMiner: () => Miner & { concurrency: number }, maxConcurrency: number): Promise<Session | null> {
+async function start(address: NodeAddress, makeMiner: () => Miner & { concurrency: number }, maxConcurrency: number): Promise<TabSession | null> {
   viewStore.setState({ phase: 'starting', network: address.network, role: address.role, topology: address.topology });
   const picked = address.role !== 'central' && !address.node;
   const skip = new Set<string>();
   let id = '';
   let addr: NodeAddress = address;
   let store: NodeStore;
-  let saved: Awaited<ReturnType<NodeStore['load']>>;
+  let saved: StoredNode;
   let transport: PeerJsTransport;
   // An id picked here may be in use by a tab in another browser (only the signalling server
   // knows): then the next free id is tried, a few times, before the tab gives up.
@@ -156,62 +162,44 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
     }
   }
   const miner = makeMiner();
-  let params = saved.params;
-  let keys = saved.keys;
-  if (!params && address.role === 'central') {
-    status('creating-genesis');
-    if (keys.length === 0) keys = [walletKeyFromSecret(systemRandom.bytes32(), 'central')];
-    params = await FullNode.createNetworkParams(makeParams(address.network, address.preset ?? 'classroom'), keys[0], miner, Math.floor(Date.now() / 1000));
-  }
-  const node = new FullNode({
-    id,
-    role: address.role,
-    network: address.network,
-    transport,
-    miner,
-    topology: address.topology,
-    seeds: address.role === 'central' ? [] : [CENTRAL_ID],
-    ...restoredOptions(saved),
-    keys,
-    ...(params ? { params } : {}),
+  const tab = await startTabNode({
+    network: address.network, id, role: address.role, topology: address.topology,
+    ...(address.preset ? { preset: address.preset } : {}),
+    transport, miner, store, saved,
     timing: { pingInterval: 5_000, pingTimeout: 15_000 },
+    onGenesis: () => status('creating-genesis'),
   });
+  const node = tab.node;
   if (node.restoreReport?.repaired.length) viewStore.setState({ repaired: node.restoreReport });
-  store.attach(node);
-  const unbind = bindNode(node, { miner: { concurrency: miner.concurrency, maxConcurrency } });
-  attachScenario(node); // the guided scenario must see every event from the start
-  node.start();
+  const unbind = bindNode(node, viewStore, { clock: node.clock, miner: { concurrency: miner.concurrency, maxConcurrency } });
+  // The guided scenario must see every event from the start.
+  const scenario = new ScenarioTracker(node).attach(Date.now());
   // Teacher dashboard: out-of-band reports to `?dashboard=` tabs; the node never depends on it.
   const observer = startObserverReporter(node, { network: address.network, topology: address.topology, signal: signalConfigFromLocation(location) });
   viewStore.setState({ phase: 'running', status: '' });
-  const session: Session = {
+  const session: TabSession = {
     node,
     store,
     transport,
     miner,
     address: addr,
+    scenario,
     stop() {
+      scenario.detach();
       unbind();
       observer.stop();
-      node.stop();
-      miner.dispose?.();
-      store.close();
+      tab.stop();
+    },
+    async reset() {
+      session.stop();
+      await NodeStore.destroy(store.name);
+      location.reload();
     },
   };
-  current = session;
   // Leave the network cleanly when the tab closes or reloads: peers see the links close at once
   // (instead of after their ping timeout, ~20 s) and the signalling server frees this node's id
   // before the reloaded page asks for it again.
   addEventListener('pagehide', () => node.stop(), { once: true });
-  (window as unknown as { tabchain: Session }).tabchain = session; // for tests and the curious
+  (window as unknown as { tabchain: TabSession }).tabchain = session;
   return session;
-}
-
-/** "Reset this node": stops it, deletes its database, and reloads as a fresh node with the same id. */
-export async function resetSession(): Promise<void> {
-  const s = current;
-  if (!s) return;
-  s.stop();
-  await NodeStore.destroy(s.store.name);
-  location.reload();
 }

@@ -11,7 +11,7 @@ export interface NodeAddress {
   ice?: string;
 }
 
-export const CENTRAL_ID = '3000';
+export { CENTRAL_ID } from '../../app/tabNode';
 
 /** Reads ?network=&role=&node=&topology= from a URL search string. */
 export function parseNodeAddress(search: string): NodeAddress | null {

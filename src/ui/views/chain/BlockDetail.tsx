@@ -15,7 +15,7 @@ import {
   type Coin,
 } from '../../../core';
 import { coins, short } from '../../format';
-import { currentSession } from '../../runtime/session';
+import { useSession } from '../../runtime/context';
 import { useView } from '../../useView';
 import type { BlockSummary } from '../../runtime/viewStore';
 import { addressOfScript, bitsHex, blockByteGroups, HEADER_FIELDS, spacedBytes, targetHex, zeroBitsOfHex } from './blockParts';
@@ -38,15 +38,14 @@ export function BlockDetail({ hash, summary, orphan, titleId }: { hash: string; 
   const { t } = useTranslation();
   const tip = useView((s) => s.tip);
   const [section, setSection] = useState<Section>('header');
-  const chain = currentSession()?.node.chain ?? null;
+  const { query } = useSession().node;
   const data = useMemo(() => {
-    if (!chain) return null;
-    const block = chain.getBlock(hash) ?? chain.getOrphan(hash);
+    const block = query.block(hash);
     if (!block) return null;
     // Undo data exists while the block is connected: the coins its inputs spent, in input order.
-    return { block, undo: chain.getUndo(hash) ?? null, utxo: chain.utxo, active: !!summary?.active };
+    return { block, undo: query.undo(hash) ?? null, active: !!summary?.active };
     // The tip is a dependency: connecting or disconnecting changes the undo data and output status.
-  }, [chain, hash, tip, summary?.active]);
+  }, [query, hash, tip, summary?.active]);
 
   const title = summary ? t('chainView.detail.title', { height: summary.height }) : t('chainView.detail.orphanTitle');
   if (!data)
@@ -79,7 +78,7 @@ export function BlockDetail({ hash, summary, orphan, titleId }: { hash: string; 
         ))}
       </div>
       {section === 'header' && <HeaderFields block={data.block} height={summary?.height ?? null} />}
-      {section === 'txs' && <Transactions block={data.block} undo={data.undo} active={data.active} utxoHas={(k) => data.utxo.has(k)} />}
+      {section === 'txs' && <Transactions block={data.block} undo={data.undo} active={data.active} utxoHas={(k) => !!query.coin(k)} />}
       {section === 'merkle' && <MerkleTree block={data.block} />}
       {section === 'raw' && <RawBytes block={data.block} />}
     </>
@@ -172,7 +171,7 @@ function HeaderFields({ block, height }: { block: Block; height: number | null }
   );
 }
 
-function Transactions({ block, undo, active, utxoHas }: { block: Block; undo: Coin[] | null; active: boolean; utxoHas: (key: string) => boolean }) {
+function Transactions({ block, undo, active, utxoHas }: { block: Block; undo: readonly Coin[] | null; active: boolean; utxoHas: (key: string) => boolean }) {
   const { t } = useTranslation();
   const [all, setAll] = useState(false);
   // Undo coins are in input order over the block's non-coinbase transactions.

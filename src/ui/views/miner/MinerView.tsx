@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { expectedHashes } from '../../../core';
 import { rate } from '../../format';
-import { currentSession } from '../../runtime/session';
+import { useSession } from '../../runtime/context';
+import type { Session } from '../../runtime/session';
 import { viewStore } from '../../runtime/viewStore';
 import { useView } from '../../useView';
 import { bitsHex, targetHex, zeroBitsOfHex } from '../chain/blockParts';
@@ -9,9 +10,8 @@ import { Hash } from '../chain/Hash';
 import { HashRatePlot } from './HashRatePlot';
 
 /** Sets the number of mining workers (WorkerMiner.setConcurrency) and shows it in the store. */
-export function setWorkers(n: number): void {
-  const miner = currentSession()?.miner;
-  if (!miner?.setConcurrency) return;
+function setWorkers(miner: Session['miner'], n: number): void {
+  if (!miner.setConcurrency) return;
   miner.setConcurrency(n);
   const s = viewStore.getState();
   viewStore.setState({ mining: { ...s.mining, concurrency: miner.concurrency } });
@@ -48,14 +48,15 @@ export function MinerView() {
   const height = useView((s) => s.height);
   const tipBits = useView((s) => s.blocks.find((b) => b.active)?.bits ?? null);
   const hashRates = useView((s) => s.hashRates);
-  const node = () => currentSession()?.node;
+  const session = useSession();
+  const node = () => session.node;
   const p = mining.progress;
   const bits = mining.job?.bits ?? tipBits ?? params?.genesisBits ?? null;
   const target = bits !== null ? targetHex(bits) : null;
   const perBlock = bits !== null ? expectedHashes(bits) : null;
   const workers = Math.max(mining.concurrency, p?.perWorker.length ?? 0);
-  const canSetWorkers = !!currentSession()?.miner.setConcurrency && mining.maxConcurrency > 1;
-  const kernel = (currentSession()?.miner as { kernel?: string | null } | undefined)?.kernel ?? null;
+  const canSetWorkers = !!session.miner.setConcurrency && mining.maxConcurrency > 1;
+  const kernel = session.miner.kernel ?? null;
 
   return (
     <div className="miner-view">
@@ -68,20 +69,20 @@ export function MinerView() {
           </p>
           <div className="buttons">
             {role !== 'wallet' && (
-              <button type="button" onClick={() => node()?.mineOnce()}>{t('minerView.mineNow')}</button>
+              <button type="button" onClick={() => node().mineOnce()}>{t('minerView.mineNow')}</button>
             )}
-            <button type="button" onClick={() => node()?.setMining('continuous')} disabled={mining.mode === 'continuous'}>{t('minerView.startContinuous')}</button>
-            <button type="button" onClick={() => node()?.setMining('threshold')} disabled={mining.mode === 'threshold'}>{t('minerView.startThreshold')}</button>
-            <button type="button" onClick={() => node()?.setMining('off')} disabled={mining.mode === 'off'}>{t('minerView.stop')}</button>
+            <button type="button" onClick={() => node().setMining('continuous')} disabled={mining.mode === 'continuous'}>{t('minerView.startContinuous')}</button>
+            <button type="button" onClick={() => node().setMining('threshold')} disabled={mining.mode === 'threshold'}>{t('minerView.startThreshold')}</button>
+            <button type="button" onClick={() => node().setMining('off')} disabled={mining.mode === 'off'}>{t('minerView.stop')}</button>
           </div>
           <div className="miner-settings">
             <label>
               {t('minerView.threshold')}
-              <input type="number" min={1} max={100} value={mining.threshold} onChange={(e) => node()?.setMining(node()!.mining, Number(e.target.value))} />
+              <input type="number" min={1} max={100} value={mining.threshold} onChange={(e) => node().setMining(node().mining, Number(e.target.value))} />
             </label>
             <label>
               {t('minerView.workers', { max: mining.maxConcurrency })}
-              <select value={mining.concurrency} disabled={!canSetWorkers} onChange={(e) => setWorkers(Number(e.target.value))} data-testid="worker-count">
+              <select value={mining.concurrency} disabled={!canSetWorkers} onChange={(e) => setWorkers(session.miner, Number(e.target.value))} data-testid="worker-count">
                 {Array.from({ length: Math.max(1, mining.maxConcurrency) }, (_, i) => (
                   <option key={i + 1} value={i + 1}>{i + 1}</option>
                 ))}

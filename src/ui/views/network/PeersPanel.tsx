@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useView } from '../../useView';
-import { currentSession } from '../../runtime/session';
+import { useSession } from '../../runtime/context';
 
 /** A titled panel region with an accessible name. */
 export function Panel({ id, title, children, className }: { id: string; title: string; children: React.ReactNode; className?: string }) {
@@ -18,6 +18,7 @@ export function PeersPanel() {
   const peers = useView((s) => s.peers);
   const known = useView((s) => s.knownNodes);
   const offline = useView((s) => s.offline);
+  const { node } = useSession();
   return (
     <Panel id="peers" title={t('peers.title')}>
       <div className="offline-switch">
@@ -25,7 +26,7 @@ export function PeersPanel() {
           type="button"
           data-testid="offline-toggle"
           aria-pressed={offline}
-          onClick={() => currentSession()?.node.setOffline(!offline)}
+          onClick={() => node.setOffline(!offline)}
         >
           {offline ? t('peers.goOnline') : t('peers.goOffline')}
         </button>

@@ -1,25 +1,11 @@
 import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { currentSession } from '../../runtime/session';
+import { useSession } from '../../runtime/context';
 import { useView } from '../../useView';
 import { coins } from '../../format';
 import { nodeAddressToSearch } from '../../runtime/url';
-import { ScenarioTracker, STEP_IDS, type TrackedNode } from './tracker';
+import { STEP_IDS } from './tracker';
 import type { Role } from '../../../node/events';
-
-let tracker: ScenarioTracker | null = null;
-
-/** Starts the tab's one tracker before its node goes online, so it sees every event. */
-export function attachScenario(node: TrackedNode): void {
-  tracker ??= new ScenarioTracker(node).attach(Date.now());
-}
-
-/** The tab's tracker (it keeps counting while other views show). */
-export function scenarioTracker(): ScenarioTracker | null {
-  const s = currentSession();
-  if (s) attachScenario(s.node);
-  return tracker;
-}
 
 /**
  * The seed tutorial's nine steps, each explained with the real Bitcoin message it mirrors,
@@ -27,17 +13,17 @@ export function scenarioTracker(): ScenarioTracker | null {
  */
 export function ScenarioPanel() {
   const { t } = useTranslation();
-  const tr = scenarioTracker();
+  const tr = useSession().scenario;
   // Re-render on tracker changes.
   useSyncExternalStore(
-    (cb) => tr?.onChange(cb) ?? (() => {}),
-    () => tr?.doneCount ?? 0,
+    (cb) => tr.onChange(cb),
+    () => tr.doneCount,
   );
   const wallet = useView((s) => s.wallet);
   const network = useView((s) => s.network);
   const topology = useView((s) => s.topology);
   const role = useView((s) => s.role);
-  const steps = tr?.steps ?? STEP_IDS.map(() => ({ at: null, inferred: false }));
+  const steps = tr.steps;
   const next = steps.findIndex((s) => s.at === null);
   const lastDone = next === -1 ? steps.length - 1 : next - 1;
 

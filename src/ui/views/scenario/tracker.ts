@@ -1,4 +1,4 @@
-import type { FullNode } from '../../../node/node';
+import type { NodeApi } from '../../../node/api';
 import type { NodeEvent, Role } from '../../../node/events';
 
 /** The seed tutorial's nine steps, in order. */
@@ -21,8 +21,8 @@ export interface StepState {
   inferred: boolean;
 }
 
-/** What the tracker reads from the node (a FullNode satisfies it). */
-export type TrackedNode = Pick<FullNode, 'role' | 'height' | 'bestKnownHeight' | 'blocksInFlight' | 'chain' | 'on'>;
+/** What the tracker reads from the node (any NodeApi satisfies it). */
+export type TrackedNode = Pick<NodeApi, 'role' | 'height' | 'bestKnownHeight' | 'blocksInFlight' | 'on'>;
 
 /**
  * Watches one node's events and ticks the seed tutorial's steps as this node sees the network do
@@ -42,7 +42,7 @@ export class ScenarioTracker {
   /** Starts listening; the node's current state counts as evidence too. */
   attach(now: number): this {
     this.off = this.node.on((e) => this.feed(e));
-    if (this.node.chain) this.tick(0, now);
+    if (this.node.height >= 0) this.tick(0, now);
     this.checkSynced(now);
     return this;
   }
@@ -70,7 +70,7 @@ export class ScenarioTracker {
 
   private checkSynced(at: number): void {
     const n = this.node;
-    if (!n.chain || n.height < n.bestKnownHeight() || n.blocksInFlight > 0) return;
+    if (n.height < 0 || n.height < n.bestKnownHeight() || n.blocksInFlight > 0) return;
     if (n.role === 'wallet') this.tick(1, at);
     if (n.role === 'miner') this.tick(2, at);
   }

@@ -1,8 +1,9 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { exportWif, hashToHex, isValidAddress, PaymentError, RuleError, walletKeyFromSecret, wifToPrivateKey, type Coin } from '../../../core';
+import { hashToHex, isValidAddress, PaymentError, RuleError, walletKeyFromSecret, wifToPrivateKey, type Coin } from '../../../core';
+import type { NodeQuery } from '../../../node/api';
 import { coins, parseCoins, short } from '../../format';
-import { currentSession } from '../../runtime/session';
+import { useSession } from '../../runtime/context';
 import { viewStore } from '../../runtime/viewStore';
 import { useView } from '../../useView';
 import { TxFlow } from '../../components/TxFlow';
@@ -40,6 +41,7 @@ function WalletPanel() {
   const { t } = useTranslation();
   const rows = useView((s) => s.wallet);
   const role = useView((s) => s.role);
+  const { node } = useSession();
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [amount, setAmount] = useState('1');
@@ -50,13 +52,11 @@ function WalletPanel() {
 
   const send = (e: React.FormEvent) => {
     e.preventDefault();
-    const s = currentSession();
-    if (!s) return;
     const sat = parseCoins(amount);
     if (sat === null) return setMessage({ ok: false, text: t('walletView.badAmount'), refusal: { code: 'bad-amount', detail: '' } });
     if (!isValidAddress(to.trim())) return setMessage({ ok: false, text: t('walletView.badAddress'), refusal: { code: 'bad-address', detail: '' } });
     try {
-      s.node.send(fromAddr, to.trim(), sat, { mine });
+      node.send(fromAddr, to.trim(), sat, { mine });
       setMine(false); // like the tutorial's -mine flag, it applies to one send
       setMessage({ ok: true, text: t('walletView.sent', { amount, to: short(to, 14) }) });
       viewStore.setState({ lastPaymentError: null });
@@ -99,8 +99,8 @@ function WalletPanel() {
                     type="button"
                     aria-label={t('walletView.exportLabel', { address: r.address })}
                     onClick={() => {
-                      const k = currentSession()?.node.keys.find((x) => x.address === r.address);
-                      if (k) prompt(t('walletView.exportPrompt'), exportWif(k));
+                      const wif = node.query.exportWif(r.address);
+                      if (wif) prompt(t('walletView.exportPrompt'), wif);
                     }}
                   >
                     {t('walletView.export')}
@@ -113,7 +113,7 @@ function WalletPanel() {
       </div>
       <p className="muted small">{t('walletView.balanceNote')}</p>
       <div className="buttons">
-        <button type="button" onClick={() => currentSession()?.node.newAddress()}>{t('walletView.newAddress')}</button>
+        <button type="button" onClick={() => node.newAddress()}>{t('walletView.newAddress')}</button>
       </div>
       <form className="send" onSubmit={send} aria-label={t('walletView.sendTitle')}>
         <h3>{t('walletView.sendTitle')}</h3>
@@ -153,7 +153,7 @@ function WalletPanel() {
         onSubmit={(e) => {
           e.preventDefault();
           try {
-            currentSession()?.node.addKey(walletKeyFromSecret(wifToPrivateKey(wif), t('walletView.imported')));
+            node.addKey(walletKeyFromSecret(wifToPrivateKey(wif), t('walletView.imported')));
             setWif('');
             setMessage({ ok: true, text: t('walletView.importedOk') });
           } catch (err) {
@@ -203,23 +203,22 @@ function PaymentsPanel() {
   const height = useView((s) => s.height);
   const mempool = useView((s) => s.mempool);
   const wallet = useView((s) => s.wallet);
-  const chain = currentSession()?.node.chain ?? null;
+  const { query } = useSession().node;
   const mine = useMemo(() => new Set(wallet.map((w) => w.address)), [wallet]);
   const payments = useMemo(() => {
     const out: WalletPayment[] = [];
-    const mp = currentSession()?.node.mempool;
-    for (const e of mp?.all() ?? []) {
-      const spent = e.tx.inputs.map((input) => spentOf(`${hashToHex(input.prevout.txid)}:${input.prevout.vout}`));
+    for (const e of query.mempoolEntries()) {
+      const spent = e.tx.inputs.map((input) => spentOf(query, `${hashToHex(input.prevout.txid)}:${input.prevout.vout}`));
       const p = describePayment(e.tx, spent, mine);
       if (p) out.push({ ...p, height: null });
     }
     out.reverse();
-    if (chain) {
-      for (let h = chain.height; h >= Math.max(0, chain.height - HISTORY_BLOCKS) && out.length < HISTORY_SHOWN; h--) {
-        const entry = chain.entryAt(h);
-        const block = entry && chain.getBlock(entry.hash);
+    {
+      for (let h = height; h >= Math.max(0, height - HISTORY_BLOCKS) && out.length < HISTORY_SHOWN; h--) {
+        const entry = query.entryAt(h);
+        const block = entry && query.block(entry.hash);
         if (!entry || !block) continue;
-        const undo = chain.getUndo(entry.hash) ?? [];
+        const undo = query.undo(entry.hash) ?? [];
         let u = 0;
         const perTx: (Coin | null)[][] = block.txs.map((tx, i) => (i === 0 ? [] : tx.inputs.map(() => undo[u++] ?? null)));
         for (let i = block.txs.length - 1; i >= 0; i--) {
@@ -229,8 +228,8 @@ function PaymentsPanel() {
       }
     }
     return out.slice(0, HISTORY_SHOWN);
-    // The chain object is mutable: the tip and mempool rows say when to look again.
-  }, [chain, tip, mempool, mine]);
+    // The node's state is not React state: the tip and mempool rows say when to look again.
+  }, [query, height, tip, mempool, mine]);
 
   return (
     <section className="panel payments-panel" aria-labelledby="payments-title" data-testid="panel-payments">
@@ -267,12 +266,11 @@ function PaymentsPanel() {
 }
 
 /** The coin an unconfirmed input spends: a confirmed output, or an output of a mempool parent. */
-function spentOf(outpoint: string): { value: bigint; script: Uint8Array } | null {
-  const node = currentSession()?.node;
-  const coin = node?.chain?.utxo.getCoin(outpoint);
+function spentOf(query: NodeQuery, outpoint: string): { value: bigint; script: Uint8Array } | null {
+  const coin = query.coin(outpoint);
   if (coin) return coin;
-  const [txid, vout] = outpoint.split(':');
-  const parent = node?.mempool?.get(txid)?.tx.outputs[Number(vout)];
+  const [txid = '', vout] = outpoint.split(':');
+  const parent = query.mempoolEntry(txid)?.tx.outputs[Number(vout)];
   return parent ? { value: parent.value, script: parent.script } : null;
 }
 
@@ -295,19 +293,17 @@ function UtxoPanel() {
   const [mineOnly, setMineOnly] = useState(false);
   const [limit, setLimit] = useState(UTXO_PAGE);
   const mine = useMemo(() => new Set(wallet.map((w) => w.address)), [wallet]);
+  const { query } = useSession().node;
   const all = useMemo(() => {
-    const node = currentSession()?.node;
-    const chain = node?.chain;
-    if (!chain) return [];
     const rows = [];
-    for (const [key, coin] of chain.utxo.entries()) {
+    for (const [key, coin] of query.utxos()) {
       const address = addressOfScript(coin.script);
-      rows.push({ key, coin, address, mine: !!address && mine.has(address), spender: node.mempool?.spenderOf(key) ?? null });
+      rows.push({ key, coin, address, mine: !!address && mine.has(address), spender: query.spenderOf(key) ?? null });
     }
     rows.sort((a, b) => b.coin.height - a.coin.height || (a.key < b.key ? -1 : 1));
     return rows;
     // The UTXO set changes with the tip; mempool rows say which coins are being spent.
-  }, [tip, mempool, mine]);
+  }, [query, tip, mempool, mine]);
   const shown = mineOnly ? all.filter((r) => r.mine) : all;
   const total = (list: typeof all) => list.reduce((s, r) => s + r.coin.value, 0n);
   const mineRows = all.filter((r) => r.mine);

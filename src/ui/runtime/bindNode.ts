@@ -1,0 +1,177 @@
+/**
+ * The single node → view store binding. Node events are folded into small pending batches
+ * (`ViewBatch`) and applied at most every `intervalMs`, so a burst of thousands of messages during
+ * a sync costs a few renders, not thousands. The clock is injected: under the in-memory network
+ * a test drives the batching by hand.
+ */
+import type { StoreApi } from 'zustand/vanilla';
+import type { MinerProgress } from '../../core';
+import type { NodeApi } from '../../node/api';
+import type { MessageEvent, NodeEvent } from '../../node/events';
+import type { Clock } from '../../node/transport';
+import { blockRows, mempoolRows, orphanRows, sameRows, shallowSame, walletRows } from './projections';
+import { PropagationCollector } from './propagation';
+import { ReorgCollector } from './reorgs';
+import { MAX_HASH_RATES, MAX_MESSAGES, MAX_PROPAGATION, MAX_REORGS, type HashRatePoint, type MiningJobInfo, type Rejection, type ViewState } from './viewState';
+
+/** Log lines kept in the view. */
+const MAX_LOG = 300;
+
+export interface BindOptions {
+  clock: Clock;
+  intervalMs?: number;
+  /** The miner's worker count, read once (later changes come from the miner view). */
+  miner?: { concurrency: number; maxConcurrency: number };
+}
+
+/**
+ * Everything that arrived since the last flush. `fold` takes one event; `patch` turns the batch
+ * into the store update (projections re-read from the node only for what changed) and resets it.
+ */
+export class ViewBatch {
+  private messages: MessageEvent[] = [];
+  private readonly rejections: Record<number, Rejection> = {};
+  private readonly log: ViewState['log'] = [];
+  private readonly rates: HashRatePoint[] = [];
+  private chainDirty = true;
+  /** Wallet and mempool rows change only with chain, mempool and wallet events (not mining progress). */
+  private walletDirty = true;
+  private progress: MinerProgress | null | undefined;
+  private found = 0;
+  private job: MiningJobInfo | null | undefined;
+  private lastStop: ViewState['mining']['lastStop'] | undefined;
+  private first = true;
+  private readonly reorgs = new ReorgCollector();
+  private readonly propagation: PropagationCollector;
+
+  constructor(private readonly node: NodeApi, private readonly miner?: BindOptions['miner']) {
+    this.propagation = new PropagationCollector(node.id);
+  }
+
+  fold(e: NodeEvent): void {
+    if (e.type === 'chain' || e.type === 'chain-ready' || e.type === 'mempool' || e.type === 'wallet-changed') this.walletDirty = true;
+    switch (e.type) {
+      case 'message':
+        this.messages.push(e);
+        this.propagation.message(e);
+        break;
+      case 'rejected':
+        this.rejections[e.messageId] = { messageId: e.messageId, peer: e.peer, command: e.command, code: e.code, reason: e.reason, debug: e.debug, punished: e.punished, time: e.time };
+        break;
+      case 'chain':
+        this.chainDirty = true;
+        this.reorgs.chainEvent(e.event, e.time);
+        this.propagation.chainEvent(e.event, e.time);
+        break;
+      case 'chain-ready':
+        this.chainDirty = true;
+        break;
+      case 'mempool':
+        if (e.event.type === 'tx-returned') this.reorgs.returned(e.event.entry.txid);
+        break;
+      case 'mining-started':
+        this.job = { height: e.height, txCount: e.txCount, bits: e.bits, startedAt: e.time };
+        break;
+      case 'mining-stopped':
+        this.job = null;
+        this.lastStop = { why: e.why, time: e.time, ...(e.hash ? { hash: e.hash } : {}) };
+        break;
+      case 'mining-progress':
+        this.progress = e.progress;
+        this.rates.push({ time: e.time, rate: e.progress.hashRate, perWorker: e.progress.perWorker });
+        break;
+      case 'block-mined':
+        this.found++;
+        this.propagation.mined(e.hash, e.time);
+        break;
+      case 'log':
+        this.log.push({ time: e.time, level: e.level, text: e.text });
+        break;
+      case 'peer-disconnected':
+      case 'connect-failed':
+      case 'peer-discouraged':
+        this.log.push({ time: e.time, level: 'info', text: `${e.type} ${e.peer}: ${e.reason}` });
+        break;
+    }
+  }
+
+  /** The store update for everything folded since the last call. Unchanged parts keep their objects. */
+  patch(s: ViewState, now: number): Partial<ViewState> {
+    const node = this.node;
+    const mining: ViewState['mining'] = {
+      ...s.mining,
+      mode: node.mining,
+      threshold: node.mineThreshold,
+      active: node.isMining,
+      found: s.mining.found + this.found,
+      ...(this.progress !== undefined ? { progress: this.progress } : {}),
+      ...(this.job !== undefined ? { job: this.job } : {}),
+      ...(this.lastStop !== undefined ? { lastStop: this.lastStop } : {}),
+      ...(this.miner && this.first ? { concurrency: this.miner.concurrency, maxConcurrency: this.miner.maxConcurrency } : {}),
+    };
+    const patch: Partial<ViewState> = {
+      peers: sameRows(s.peers, node.peerInfo()),
+      knownNodes: sameRows(s.knownNodes, node.knownNodes()),
+      offline: node.offline,
+      height: node.height,
+      tip: node.tipHash,
+      bestKnownHeight: node.bestKnownHeight(),
+      inFlight: node.blocksInFlight,
+      params: node.params,
+      ...(this.walletDirty ? { wallet: walletRows(node), mempool: mempoolRows(node) } : {}),
+      mining: shallowSame(s.mining, mining),
+    };
+    if (this.chainDirty) {
+      patch.blocks = blockRows(node);
+      patch.orphans = orphanRows(node);
+    }
+    if (this.rates.length) patch.hashRates = s.hashRates.concat(this.rates.splice(0)).slice(-MAX_HASH_RATES);
+    const done = this.reorgs.take();
+    if (done.length) patch.reorgs = s.reorgs.concat(done).slice(-MAX_REORGS);
+    const q = node.query;
+    const steps = this.propagation.take(now, (h) => !!q.entry(h) || !!q.block(h), (h) => !!q.mempoolEntry(h));
+    if (steps.length) patch.propagation = s.propagation.concat(steps).slice(-MAX_PROPAGATION);
+    if (this.messages.length) {
+      const all = s.messages.concat(this.messages);
+      patch.messages = all.length > MAX_MESSAGES ? all.slice(all.length - MAX_MESSAGES) : all;
+      this.messages = [];
+    }
+    const rejected = Object.keys(this.rejections);
+    if (rejected.length) {
+      patch.rejections = { ...s.rejections, ...this.rejections };
+      for (const k of rejected) delete this.rejections[Number(k)];
+    }
+    if (this.log.length) patch.log = s.log.concat(this.log.splice(0)).slice(-MAX_LOG);
+    this.first = false;
+    this.chainDirty = false;
+    this.walletDirty = false;
+    this.found = 0;
+    this.progress = undefined;
+    this.job = undefined;
+    this.lastStop = undefined;
+    return patch;
+  }
+}
+
+/**
+ * Binds a node to a view store: every event is folded into the batch, and the batch is applied
+ * `intervalMs` (default 100) after the first event that follows a flush. Returns an unbind.
+ */
+export function bindNode(node: NodeApi, store: StoreApi<ViewState>, opts: BindOptions): () => void {
+  const batch = new ViewBatch(node, opts.miner);
+  const clock = opts.clock;
+  let timer: number | null = null;
+  const flush = () => {
+    timer = null;
+    store.setState(batch.patch(store.getState(), clock.now()));
+  };
+  const off = node.on((e) => {
+    batch.fold(e);
+    timer ??= clock.setTimer(opts.intervalMs ?? 100, flush);
+  });
+  flush();
+  return () => {
+    off();
+    if (timer !== null) clock.clearTimer(timer);
+  };
+}
