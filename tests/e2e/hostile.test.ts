@@ -149,6 +149,28 @@ describe('a hostile peer against an honest central tab', () => {
     await Promise.all([binary.close(), raw.close()]);
   });
 
+  it('the teacher dashboard takes only observer channels from reporters, and only text on them', async () => {
+    const dash = await app.ctx.newPage();
+    await dash.goto(`${app.server.url}/?dashboard=${network}`);
+    type Rx = { status: { state: string }; connected(): string[]; refusals(): Record<string, number> };
+    const rx = <R>(f: (r: Rx) => R): Promise<R> =>
+      dash.evaluate((src) => new Function('r', `return (${src})(r)`)((window as unknown as { tabchainDashboard: { receiver: Rx } }).tabchainDashboard.receiver), f.toString()) as Promise<R>;
+    await until(async () => expect(await rx((r) => r.status.state)).toBe('listening'));
+    const reporter = await openHostile(hostileCtx, `tabchain-${network}-obs_6668`);
+    const dashboardId = `tabchain-${network}-dashboard`;
+    await dial(hostile, 'dash-node', { serialization: 'raw', label: 'observer', action: { kind: 'none' } }, dashboardId);
+    await dial(reporter, 'dash-binary', { serialization: 'binary', label: 'observer', action: { kind: 'null' } }, dashboardId);
+    await dial(reporter, 'dash-bytes', { serialization: 'raw', label: 'observer', action: { kind: 'junk' } }, dashboardId);
+    await until(async () => {
+      expect(await rx((r) => r.refusals())).toEqual({ 'foreign-id': 1, serialization: 1, 'not-text': 1 });
+      expect((await conns(reporter))['dash-bytes'].state).toBe('closed');
+    });
+    // The central tab's own reporter is still heard.
+    await until(async () => expect(await rx((r) => r.connected())).toContain('3000'));
+    expect(newErrors()).toEqual([]);
+    await Promise.all([reporter.close(), dash.close()]);
+  });
+
   it('the honest tab still serves an honest wallet tab', async () => {
     await hostileCtx.close();
     const tip = await mineNow(central);
