@@ -6,7 +6,9 @@
  *   there sends it JSON text reports (`raw` serialization, one report per data-channel message,
  *   label 'observer'). No dashboard: one failed look-up every few seconds, nothing queued.
  * - the dashboard tab runs a `DashboardReceiver` under the well-known id and accepts only
- *   'observer' connections from `obs_` peers of its network.
+ *   'observer' connections (raw, no metadata) from `obs_` peers of its network, and only text
+ *   messages of at most MAX_MESSAGE_CHARS; reporters accept no connection at all. Both are
+ *   guarded as node links are (guard.ts): a refused offer is never built by PeerJS.
  *
  * The node never reads anything from this channel (the reporter only notes *that* the dashboard's
  * keepalives arrive, to notice a dashboard that vanished) and nodes never link to `obs_` or
@@ -16,8 +18,24 @@ import { Peer, type DataConnection, type PeerError } from 'peerjs';
 import type { FullNode } from '../../node/node';
 import type { Topology } from '../../node/events';
 import { peerJsId, type SignalConfig } from './transport';
+import { checkTextMessage, guardOutbound, guardPeer, type RefusalListener, type RefusalReason } from './guard';
 import { ReportBuffer, type ReportLimits } from '../observer/reportBuffer';
 import { OBSERVER_LABEL, parseReport, type Report } from '../observer/protocol';
+
+/** What follows a reporter's PeerJS prefix (`…-obs_`): the node id. */
+const REPORTER_ID = /^[A-Za-z0-9_-]{1,40}$/;
+
+/** A refusal counter for a guarded Peer: counts by reason, then tells `then()`'s listener, if any. */
+function refusalCounter(then: () => RefusalListener | null): { counts: Partial<Record<RefusalReason, number>>; refuse: RefusalListener } {
+  const counts: Partial<Record<RefusalReason, number>> = {};
+  return {
+    counts,
+    refuse: (reason, peerId) => {
+      counts[reason] = (counts[reason] ?? 0) + 1;
+      then()?.(reason, peerId);
+    },
+  };
+}
 
 /**
  * PeerJS id of a node's reporter: beside the node's own id, never used by the node protocol.
@@ -104,6 +122,7 @@ export class ObserverReporter {
   private readonly intervalMs: number;
   private readonly heartbeatMs: number;
   private readonly retry: { min: number; max: number };
+  private readonly refusal = refusalCounter(() => null);
 
   constructor(
     private readonly node: FullNode,
@@ -114,6 +133,11 @@ export class ObserverReporter {
     this.retry = opts.retry ?? { min: 1_000, max: 3_000 };
     this.buffer = new ReportBuffer(node, opts.topology, opts.limits);
     this.safely(() => this.createPeer());
+  }
+
+  /** Offers and signals refused by this reporter (it accepts no connection), by reason. */
+  refusals(): Partial<Record<RefusalReason, number>> {
+    return { ...this.refusal.counts };
   }
 
   /** Disconnects from the dashboard and the signalling server for good. */
@@ -145,6 +169,7 @@ export class ObserverReporter {
 
   private createPeer(): void {
     const peer = new Peer(observerPeerId(this.opts.network, this.node.id), peerOptions(this.opts.signal));
+    guardPeer(peer, null, this.refusal.refuse); // nobody dials a reporter: every offer is refused unbuilt
     this.peer = peer;
     this.state = 'searching';
     peer.on('open', () => this.safely(() => this.lookForDashboard()));
@@ -179,6 +204,7 @@ export class ObserverReporter {
     if (!peer || peer.destroyed || peer.disconnected || this.state === 'stopped' || this.conn) return;
     const conn = peer.connect(dashboardPeerId(this.opts.network), { label: OBSERVER_LABEL, serialization: 'raw', reliable: true });
     if (!conn) return this.retryLater(false);
+    guardOutbound(conn, this.refusal.refuse);
     this.conn = conn;
     this.openTimer = setTimeout(() => this.safely(() => this.lost(conn)), OPEN_TIMEOUT_MS);
     conn.on('open', () => this.safely(() => this.opened(conn)));
@@ -292,7 +318,10 @@ export class DashboardReceiver {
   onreport: ((nodeId: string, report: Report, receivedAt: number) => void) | null = null;
   onclose: ((nodeId: string) => void) | null = null;
   onstatus: ((s: ReceiverStatus) => void) | null = null;
+  /** Called on every refused offer, signal or message (after it has been counted). */
+  onrefused: RefusalListener | null = null;
   status: ReceiverStatus = { state: 'connecting' };
+  private readonly refusal = refusalCounter(() => this.onrefused);
   private peer: Peer | null = null;
   private readonly conns = new Map<string, DataConnection>();
   private readonly lastData = new Map<string, number>();
@@ -342,6 +371,7 @@ export class DashboardReceiver {
 
   private createPeer(): void {
     const peer = new Peer(dashboardPeerId(this.network), peerOptions(this.signal));
+    guardPeer(peer, { prefix: this.prefix, idPattern: REPORTER_ID, label: OBSERVER_LABEL }, this.refusal.refuse);
     this.peer = peer;
     this.setStatus({ state: 'connecting' });
     peer.on('open', () => {
@@ -375,11 +405,18 @@ export class DashboardReceiver {
     }, delay);
   }
 
+  /** Offers and messages refused by this dashboard, by reason. */
+  refusals(): Partial<Record<RefusalReason, number>> {
+    return { ...this.refusal.counts };
+  }
+
   private accept(conn: DataConnection): void {
     const nodeId = conn.peer.startsWith(this.prefix) ? conn.peer.slice(this.prefix.length) : '';
-    if (this.closed || conn.label !== OBSERVER_LABEL || !/^[A-Za-z0-9_-]{1,40}$/.test(nodeId)) {
-      conn.close();
-      return;
+    if (this.closed) return conn.close();
+    // guardPeer checked all of this already; kept here so no other path can skip it.
+    if (conn.label !== OBSERVER_LABEL || conn.serialization !== 'raw' || !REPORTER_ID.test(nodeId)) {
+      this.refusal.refuse('foreign-id', conn.peer);
+      return conn.close();
     }
     const old = this.conns.get(nodeId);
     this.conns.set(nodeId, conn);
@@ -387,10 +424,21 @@ export class DashboardReceiver {
     old?.close();
     conn.on('data', (data: unknown) => {
       if (this.conns.get(nodeId) !== conn) return;
+      // Reporters send JSON text, one report per message, at most MAX_MESSAGE_CHARS: anything else cuts the channel.
+      const check = checkTextMessage(data, MAX_MESSAGE_CHARS);
+      if (!check.ok) {
+        this.refusal.refuse(check.reason, conn.peer);
+        return this.drop(nodeId, conn);
+      }
       this.lastData.set(nodeId, Date.now());
-      const text = typeof data === 'string' ? data : data instanceof ArrayBuffer ? new TextDecoder().decode(data) : null;
-      const report = text === null ? null : parseReport(text);
-      if (report && report.node === nodeId) this.onreport?.(nodeId, report, Date.now());
+      try {
+        const report = parseReport(check.text);
+        if (report && report.node === nodeId) this.onreport?.(nodeId, report, Date.now());
+      } catch (e) {
+        this.refusal.refuse('handler-error', conn.peer);
+        console.error(`tabchain: handling a report from ${nodeId} failed`, e);
+        this.drop(nodeId, conn);
+      }
     });
     const gone = () => this.drop(nodeId, conn);
     conn.on('close', gone);

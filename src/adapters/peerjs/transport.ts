@@ -1,5 +1,6 @@
 import { Peer, type DataConnection, type PeerError } from 'peerjs';
 import type { Link, Transport } from '../../node/transport';
+import { checkFrameMessage, guardOutbound, guardPeer, type RefusalListener, type RefusalReason } from './guard';
 
 /** Where the signalling server is and how WebRTC should find routes. */
 export interface SignalConfig {
@@ -33,16 +34,26 @@ export function peerJsId(network: string, nodeId: string): string {
 
 const OPEN_TIMEOUT_MS = 10_000;
 
+/** PeerJS data-connection label of node links; an offer with any other label is refused. */
+export const NODE_LABEL = 'node';
+/** What follows a node's PeerJS prefix: the node id, digits (see runtime/url.ts). */
+const NODE_ID = /^\d{1,8}$/;
+
 /**
  * The node's Transport over PeerJS data channels: our own signalling server (never the PeerJS
  * cloud), `raw` serialization (each frame is one SCTP message, ≤ 256 KiB), connection-open
  * timeout, unreachable peers reported, and the signalling link re-established with backoff
- * while existing data channels keep working.
+ * while existing data channels keep working. Only node links of this network are accepted
+ * (guard.ts: label, serialization, metadata and id checked before PeerJS builds anything), each
+ * message is checked for type and size before the node reads it, and every refusal is counted.
  */
 export class PeerJsTransport implements Transport {
   onlink: ((link: Link) => void) | null = null;
   onconnectfailed: ((peerId: string, reason: string) => void) | null = null;
   onstatus: ((s: SignalStatus) => void) | null = null;
+  /** Called on every refused offer, signal or message (after it has been counted). */
+  onrefused: ((reason: RefusalReason, peerId: string) => void) | null = null;
+  private readonly refused: Partial<Record<RefusalReason, number>> = {};
   private peer: Peer;
   private readonly prefix: string;
   private closed = false;
@@ -65,6 +76,7 @@ export class PeerJsTransport implements Transport {
       config: { iceServers: config.iceServers },
       debug: 0,
     });
+    guardPeer(this.peer, { prefix: this.prefix, idPattern: NODE_ID, label: NODE_LABEL }, this.refuse);
     this.peer.on('open', () => {
       this.attempt = 0;
       this.setStatus({ state: 'online' });
@@ -72,6 +84,17 @@ export class PeerJsTransport implements Transport {
     this.peer.on('connection', (conn) => this.accept(conn));
     this.peer.on('disconnected', () => this.scheduleReconnect('signalling server connection lost'));
     this.peer.on('error', (err: PeerError<string>) => this.onError(err));
+  }
+
+  /** Counts a refusal and tells `onrefused`; `peerId` is a PeerJS id or a node id. */
+  private readonly refuse: RefusalListener = (reason, peerId) => {
+    this.refused[reason] = (this.refused[reason] ?? 0) + 1;
+    this.onrefused?.(reason, peerId.startsWith(this.prefix) ? peerId.slice(this.prefix.length) : peerId);
+  };
+
+  /** How many offers, signals and messages were refused, by reason (for the UI and tests). */
+  refusals(): Partial<Record<RefusalReason, number>> {
+    return { ...this.refused };
   }
 
   /** Resolves when registered with the signalling server; rejects if the id is taken. */
@@ -140,8 +163,9 @@ export class PeerJsTransport implements Transport {
 
   connect(peerId: string): void {
     if (this.closed) return;
-    const conn = this.peer.connect(peerJsId(this.network, peerId), { reliable: true, serialization: 'raw' });
+    const conn = this.peer.connect(peerJsId(this.network, peerId), { reliable: true, serialization: 'raw', label: NODE_LABEL });
     if (!conn) return this.onconnectfailed?.(peerId, 'signalling server not reachable');
+    guardOutbound(conn, this.refuse);
     this.pending.set(peerId, conn);
     const timer = setTimeout(() => {
       if (!conn.open && this.pending.get(peerId) === conn) {
@@ -154,7 +178,7 @@ export class PeerJsTransport implements Transport {
       clearTimeout(timer);
       if (this.pending.get(peerId) !== conn) return conn.close();
       this.pending.delete(peerId);
-      this.onlink?.(new PeerJsLink(conn, peerId, true));
+      this.onlink?.(new PeerJsLink(conn, peerId, true, this.refuse));
     });
     conn.on('error', () => {
       clearTimeout(timer);
@@ -165,11 +189,21 @@ export class PeerJsTransport implements Transport {
     });
   }
 
+  /** An offer guardPeer let through: a raw node link from a node id of this network. */
   private accept(conn: DataConnection): void {
     if (this.closed) return conn.close();
-    if (!conn.peer.startsWith(this.prefix)) return conn.close(); // another network on the same server
-    const id = conn.peer.slice(this.prefix.length);
-    const open = () => this.onlink?.(new PeerJsLink(conn, id, false));
+    // guardPeer checked all of this already; kept here so no other path can skip it.
+    const id = conn.peer.startsWith(this.prefix) ? conn.peer.slice(this.prefix.length) : '';
+    if (!NODE_ID.test(id) || conn.label !== NODE_LABEL || conn.serialization !== 'raw') {
+      this.refuse('foreign-id', conn.peer);
+      return conn.close();
+    }
+    let linked = false;
+    const open = () => {
+      if (linked) return; // PeerJS emits 'open' again for every channel the remote opens
+      linked = true;
+      this.onlink?.(new PeerJsLink(conn, id, false, this.refuse));
+    };
     if (conn.open) open();
     else conn.on('open', open);
   }
@@ -192,7 +226,11 @@ export class PeerJsTransport implements Transport {
   }
 }
 
-/** One PeerJS data connection as a node Link. */
+/**
+ * One PeerJS data connection as a node Link. Each message is checked (binary, at most one frame)
+ * before the node sees it, and a message that fails the check, or that the node's handler throws
+ * on, cuts the link: nothing a peer sends reaches an uncaught path.
+ */
 class PeerJsLink implements Link {
   onmessage: ((data: Uint8Array) => void) | null = null;
   onclose: ((reason: string) => void) | null = null;
@@ -201,10 +239,22 @@ class PeerJsLink implements Link {
     private readonly conn: DataConnection,
     readonly peerId: string,
     readonly outbound: boolean,
+    refuse: RefusalListener,
   ) {
     conn.on('data', (data: unknown) => {
-      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
-      if (bytes) this.onmessage?.(bytes);
+      if (this.closedFired) return;
+      const check = checkFrameMessage(data);
+      if (!check.ok) {
+        refuse(check.reason, peerId);
+        return this.close(`refused: ${check.reason === 'oversized' ? 'message over the frame limit' : 'message is not binary'}`);
+      }
+      try {
+        this.onmessage?.(check.bytes);
+      } catch (e) {
+        refuse('handler-error', peerId);
+        console.error(`tabchain: handling a message from ${peerId} failed`, e);
+        this.close('error handling a message');
+      }
     });
     conn.on('close', () => this.fireClose('connection closed'));
     conn.on('error', (e) => this.fireClose(`connection error: ${e.type ?? e.message}`));
