@@ -1,0 +1,113 @@
+/**
+ * The node → view store binding under the in-memory network and a manual clock: events wait in a
+ * batch until `intervalMs` has passed, then one store update carries everything (heights, blocks,
+ * wallet rows, messages, propagation steps, reorgs, refusals with their codes); unchanged parts
+ * keep their objects.
+ */
+import { describe, expect, it } from 'vitest';
+import { createStore } from 'zustand/vanilla';
+import { TestNetwork } from '../../helpers/testNetwork';
+import { testKey } from '../../helpers/chainBuilder';
+import { RawPeer, frameOf, handshaken } from '../../integration/support/rawPeer';
+import { bindNode } from '../../../src/ui/runtime/bindNode';
+import { initialViewState, type ViewState } from '../../../src/ui/runtime/viewState';
+import { COIN, txidHex } from '../../../src/core';
+
+function setup(seed: number) {
+  const tn = new TestNetwork({ seed });
+  const central = tn.add('C', 'central');
+  const W = testKey('BIND_W');
+  const wallet = tn.add('W', 'wallet', { seeds: ['C'], keys: [W] });
+  const store = createStore<ViewState>(() => initialViewState());
+  const unbind = bindNode(wallet, store, { clock: tn.clock, intervalMs: 100 });
+  return { tn, central, wallet, W, store, unbind };
+}
+
+describe('bindNode', () => {
+  it('batches a burst of events into one update after the interval', async () => {
+    const { tn, central, wallet, W, store } = setup(31);
+    await tn.settle();
+    await tn.advance(100);
+    expect(store.getState().height).toBe(0);
+    let updates = 0;
+    store.subscribe(() => updates++);
+
+    central.send(tn.centralKey.address, W.address, 3n * COIN, { mine: true });
+    await tn.settle();
+    central.mineOnce();
+    await tn.settle();
+    // The wallet connected two blocks, but the view has not moved yet: the batch waits for the clock.
+    expect(wallet.height).toBe(2);
+    expect(store.getState().height).toBe(0);
+    expect(updates).toBe(0);
+
+    tn.clock.advance(100);
+    expect(updates).toBe(1);
+    const s = store.getState();
+    expect(s.height).toBe(2);
+    expect(s.tip).toBe(wallet.tipHash);
+    expect(s.blocks.filter((b) => b.active).map((b) => b.height)).toEqual([2, 1, 0]);
+    expect(s.wallet).toEqual([expect.objectContaining({ address: W.address, confirmed: 3n * COIN })]);
+    expect(s.messages.some((m) => m.command === 'block' && m.dir === 'in')).toBe(true);
+    // Propagation: for each block, the wallet saw it announced, asked for it, received and connected it.
+    const b2 = wallet.tipHash!;
+    expect(s.propagation.filter((r) => r.hash === b2 && r.node === 'W').map((r) => r.kind)).toEqual(
+      expect.arrayContaining(['requested', 'received', 'accepted', 'connected']),
+    );
+  });
+
+  it('keeps unchanged peers and mining state as the same objects across updates', async () => {
+    const { tn, central, store } = setup(32);
+    await tn.advance(200);
+    const before = store.getState();
+    central.mineOnce();
+    await tn.settle();
+    tn.clock.advance(100);
+    const after = store.getState();
+    expect(after.height).toBe(1);
+    expect(after.peers).toBe(before.peers);
+    expect(after.mining).toBe(before.mining);
+  });
+
+  it('records a refusal with its code beside the message that caused it', async () => {
+    const { tn, wallet, store } = setup(33);
+    await tn.settle();
+    const raw = await handshaken(tn.net, () => tn.settle(), 'R', wallet);
+    raw.sendRaw(frameOf(wallet.magic, 'tx', Uint8Array.of(1, 0, 0, 0, 1, 2, 3)));
+    await tn.settle();
+    tn.clock.advance(100);
+    const rejections = Object.values(store.getState().rejections);
+    expect(rejections).toEqual([expect.objectContaining({ peer: 'R', command: 'tx', code: 'malformed-payload', punished: true })]);
+    const m = store.getState().messages.find((x) => x.id === rejections[0]!.messageId);
+    expect(m).toMatchObject({ dir: 'in', peer: 'R', command: 'tx' });
+    expect(raw).toBeInstanceOf(RawPeer);
+  });
+
+  it('collects a reorg with the transactions that went back to the mempool', async () => {
+    const { tn, central, wallet, W, store } = setup(34);
+    const M = tn.add('M', 'miner', { seeds: ['C'], mining: 'off', keys: [testKey('BIND_M')] });
+    await tn.settle();
+    central.send(tn.centralKey.address, W.address, 2n * COIN, { mine: true });
+    await tn.settle();
+    // The miner is cut off and builds a longer branch; the wallet pays on the public branch.
+    M.setOffline(true);
+    M.mineOnce();
+    await tn.settle();
+    M.mineOnce();
+    await tn.settle();
+    const pay = wallet.send(W.address, tn.centralKey.address, 1n * COIN);
+    await tn.settle();
+    central.mineOnce();
+    await tn.settle();
+    tn.clock.advance(100);
+    expect(store.getState().height).toBe(2);
+    M.setOffline(false);
+    await tn.advance(300);
+    expect(wallet.tipHash).toBe(M.tipHash);
+    const reorg = store.getState().reorgs.at(-1)!;
+    expect(reorg.disconnected.map((d) => d.height)).toEqual([2]);
+    expect(reorg.connected.map((c) => c.height)).toEqual([2, 3]);
+    expect(reorg.returned).toEqual([txidHex(pay)]);
+    expect(store.getState().mempool.map((m) => m.txid)).toEqual(reorg.returned);
+  });
+});
