@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NODE_LABEL } from '../../src/adapters/peerjs/transport';
-import { mineNow, nodeUrl, onNode, openNode, root, useApp, waitHeight, waitPeers } from './support/harness';
+import { mineNow, nodeUrl, onNode, openNode, root, showView, useApp, waitHeight, waitPeers } from './support/harness';
 
 const app = useApp();
 const network = `hostile${Date.now() % 100000}`;
@@ -108,6 +108,11 @@ describe('a hostile peer against an honest central tab', () => {
     // Never answered: none of them opened.
     expect(Object.values({ ...(await conns(hostile)), ...(await conns(outsider)) }).map((c) => c.state)).not.toContain('open');
     await outsider.close();
+    // The teacher sees them too, in the central tab's peers panel.
+    await central.locator('#tab-overview').click();
+    const panel = (await showView(central, 'peers')).getByTestId('transport-refusals');
+    await vi.waitFor(async () => expect(await panel.textContent()).toContain('wrong serialization ×5'));
+    expect(await panel.textContent()).toContain('not of this network ×1');
   });
 
   it('a node link that carries text or junk is cut; a message over the frame limit never arrives', async () => {

@@ -85,5 +85,13 @@ export const en = {
     noneOffline: 'No peers: this node is cut off from the network.',
     known_one: 'Known node: {{ids}}',
     known_other: '{{count}} known nodes: {{ids}}',
+    refused_one: 'Refused at the door (not our protocol): {{count}} connection or message — {{list}}',
+    refused_other: 'Refused at the door (not our protocol): {{count}} connections or messages — {{list}}',
+    refusal: {
+      'malformed-signal': 'malformed signalling', media: 'media call', 'foreign-id': 'not of this network', 'not-accepting': 'not accepted here',
+      serialization: 'wrong serialization', label: 'wrong label', metadata: 'unexpected metadata', unreliable: 'unreliable channel',
+      'too-many-pending': 'too many unopened', 'never-opened': 'never opened', 'extra-channel': 'extra channel', 'not-binary': 'not bytes',
+      'not-text': 'not text', oversized: 'too large', 'handler-error': 'message broke a handler',
+    },
   },
 };

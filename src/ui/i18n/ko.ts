@@ -87,5 +87,13 @@ export const ko: typeof en = {
     noneOffline: '피어 없음: 이 노드는 네트워크에서 끊겨 있습니다.',
     known_one: '알려진 노드: {{ids}}',
     known_other: '알려진 노드 {{count}}개: {{ids}}',
+    refused_one: '입구에서 거절함(우리 프로토콜이 아님): 연결 또는 메시지 {{count}}개 — {{list}}',
+    refused_other: '입구에서 거절함(우리 프로토콜이 아님): 연결 또는 메시지 {{count}}개 — {{list}}',
+    refusal: {
+      'malformed-signal': '잘못된 시그널링', media: '미디어 통화', 'foreign-id': '이 네트워크가 아님', 'not-accepting': '여기서는 받지 않음',
+      serialization: '잘못된 직렬화', label: '잘못된 레이블', metadata: '예상치 못한 메타데이터', unreliable: '신뢰할 수 없는 채널',
+      'too-many-pending': '열리지 않은 연결이 너무 많음', 'never-opened': '열리지 않음', 'extra-channel': '추가 채널', 'not-binary': '바이트가 아님',
+      'not-text': '텍스트가 아님', oversized: '너무 큼', 'handler-error': '처리 중 오류를 일으킨 메시지',
+    },
   },
 };

@@ -16,6 +16,13 @@ import { MAX_HASH_RATES, MAX_MESSAGES, MAX_PROPAGATION, MAX_REORGS, type HashRat
 
 /** Log lines kept in the view. */
 const MAX_LOG = 300;
+/**
+ * Bytes of raw frames the message log may hold in all. Beyond it, older messages keep only the
+ * first RAW_PREFIX bytes for the hex dump: 2,000 frames of 256 KiB from a hostile peer would
+ * otherwise pin half a gigabyte in the tab.
+ */
+export const MAX_LOG_RAW_BYTES = 8 * 1024 * 1024;
+export const RAW_PREFIX = 1024;
 
 export interface BindOptions {
   clock: Clock;
@@ -133,7 +140,7 @@ export class ViewBatch {
     if (steps.length) patch.propagation = s.propagation.concat(steps).slice(-MAX_PROPAGATION);
     if (this.messages.length) {
       const all = s.messages.concat(this.messages);
-      patch.messages = all.length > MAX_MESSAGES ? all.slice(all.length - MAX_MESSAGES) : all;
+      patch.messages = capRawBytes(all.length > MAX_MESSAGES ? all.slice(all.length - MAX_MESSAGES) : all);
       this.messages = [];
     }
     const rejected = Object.keys(this.rejections);
@@ -151,6 +158,24 @@ export class ViewBatch {
     this.lastStop = undefined;
     return patch;
   }
+}
+
+/**
+ * Keeps the raw frames of a message log within MAX_LOG_RAW_BYTES: the newest keep their bytes,
+ * older ones a RAW_PREFIX-byte copy (`bytes` still says how long the frame was).
+ */
+export function capRawBytes(messages: MessageEvent[]): MessageEvent[] {
+  let total = 0;
+  let out: MessageEvent[] | null = null;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    total += m.raw.length;
+    if (total <= MAX_LOG_RAW_BYTES || m.raw.length <= RAW_PREFIX) continue;
+    out ??= messages.slice();
+    out[i] = { ...m, raw: m.raw.slice(0, RAW_PREFIX) };
+    total -= m.raw.length - RAW_PREFIX;
+  }
+  return out ?? messages;
 }
 
 /**

@@ -145,6 +145,7 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
     status('connecting-signalling');
     transport = new PeerJsTransport(address.network, id, signalConfigFromLocation(location, iceServersFromQuery(address.ice ? `?ice=${encodeURIComponent(address.ice)}` : '')));
     transport.onstatus = (s) => viewStore.setState({ signal: s });
+    transport.onrefused = () => viewStore.setState({ refusals: { ...transport.refusals() } as Record<string, number> });
     try {
       await transport.ready();
       break;

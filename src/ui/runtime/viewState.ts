@@ -145,6 +145,8 @@ export interface ViewState {
   params: ChainParams | null;
   signal: SignalStatus;
   storage: StoreProblem | null;
+  /** Connections and data-channel messages refused below the protocol, by reason (PeerJS guard). */
+  refusals: Record<string, number>;
   /** Set when restoring from storage found coins that did not match the stored blocks (and rebuilt them). */
   repaired: RestoreReport | null;
   peers: PeerRow[];
@@ -206,6 +208,7 @@ export function initialViewState(): ViewState {
     signal: { state: 'connecting' },
     storage: null,
     repaired: null,
+    refusals: {},
     peers: [],
     knownNodes: [],
     offline: false,

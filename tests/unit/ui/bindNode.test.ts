@@ -9,7 +9,7 @@ import { createStore } from 'zustand/vanilla';
 import { TestNetwork } from '../../helpers/testNetwork';
 import { testKey } from '../../helpers/chainBuilder';
 import { RawPeer, frameOf, handshaken } from '../../integration/support/rawPeer';
-import { bindNode } from '../../../src/ui/runtime/bindNode';
+import { MAX_LOG_RAW_BYTES, RAW_PREFIX, bindNode, capRawBytes } from '../../../src/ui/runtime/bindNode';
 import { initialViewState, type ViewState } from '../../../src/ui/runtime/viewState';
 import { COIN, txidHex } from '../../../src/core';
 
@@ -109,5 +109,19 @@ describe('bindNode', () => {
     expect(reorg.connected.map((c) => c.height)).toEqual([2, 3]);
     expect(reorg.returned).toEqual([txidHex(pay)]);
     expect(store.getState().mempool.map((m) => m.txid)).toEqual(reorg.returned);
+  });
+});
+
+describe('the message log holds a bounded number of raw bytes', () => {
+  it('keeps the newest frames whole and a prefix of older ones past MAX_LOG_RAW_BYTES', () => {
+    const big = (id: number) => ({ type: 'message' as const, id, time: id, dir: 'in' as const, peer: 'R', command: 'junk', bytes: 256 * 1024, summary: '', raw: new Uint8Array(256 * 1024).fill(id) });
+    // 2,000 frames of 256 KiB: what a hostile peer sending unknown commands could make the log hold.
+    const log = capRawBytes(Array.from({ length: 2000 }, (_, i) => big(i)));
+    const held = log.reduce((n, m) => n + m.raw.length, 0);
+    expect(held).toBeLessThanOrEqual(MAX_LOG_RAW_BYTES + 2000 * RAW_PREFIX);
+    expect(log.at(-1)!.raw.length).toBe(256 * 1024);
+    expect(log[0]!.raw.length).toBe(RAW_PREFIX);
+    expect(log[0]!.raw[0]).toBe(0);
+    expect(log[0]!.bytes).toBe(256 * 1024);
   });
 });

@@ -112,6 +112,7 @@ function MessageDetail({ message, reason }: { message: MessageEvent | null; reas
           </p>
           <p className="muted">{t(`msgview.explain.${message.command}`, { defaultValue: t('msgview.explain.other') })}</p>
           {reason && <p className="reason" role="alert">{t('msgview.rejected', { reason })}</p>}
+          {message.raw.length < message.bytes && <p className="muted small">{t('msgview.rawCut', { shown: message.raw.length, bytes: message.bytes })}</p>}
           <HexDump bytes={message.raw} fields={fields} />
         </>
       )}

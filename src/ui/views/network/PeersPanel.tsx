@@ -18,6 +18,8 @@ export function PeersPanel() {
   const peers = useView((s) => s.peers);
   const known = useView((s) => s.knownNodes);
   const offline = useView((s) => s.offline);
+  const refused = useView((s) => s.refusals);
+  const refusedCount = Object.values(refused).reduce((a, b) => a + b, 0);
   const { node } = useSession();
   return (
     <Panel id="peers" title={t('peers.title')}>
@@ -59,6 +61,11 @@ export function PeersPanel() {
         </table>
       )}
       <p className="muted">{t('peers.known', { count: known.length, ids: known.join(', ') })}</p>
+      {refusedCount > 0 && (
+        <p className="muted" data-testid="transport-refusals">
+          {t('peers.refused', { count: refusedCount, list: Object.entries(refused).map(([r, n]) => `${t(`peers.refusal.${r}`, { defaultValue: r })} ×${n}`).join(', ') })}
+        </p>
+      )}
     </Panel>
   );
 }
