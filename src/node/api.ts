@@ -12,7 +12,10 @@ export interface PeerView {
   id: string;
   outbound: boolean;
   role?: Role;
+  /** Height the peer has proven (valid blocks it showed or was sent). */
   height: number;
+  /** Height its version message (or announcements) claimed. */
+  claimed: number;
   rtt?: number;
   ready: boolean;
 }

@@ -177,7 +177,8 @@ export class FullNode implements NodeApi {
     this.loadChain(params, []);
     // The peer has a chain, perhaps longer than its version said: ask it (if it has nothing more,
     // the stall check lowers this optimistic height again).
-    from.bestHeight = Math.max(from.bestHeight, this.height + 1);
+    from.claimedHeight = Math.max(from.claimedHeight, this.height + 1);
+    from.bestHeight = Math.max(from.bestHeight, 0); // it gave us its genesis block
     this.svc!.sync.startSync();
   }
 
@@ -273,7 +274,7 @@ export class FullNode implements NodeApi {
   }
   /** What the node knows of its peers, for the UI. */
   peerInfo(): PeerView[] {
-    return [...this.connman.peers.values()].map((p) => ({ id: p.id, outbound: p.outbound, role: p.role, height: p.bestHeight, rtt: p.rtt, ready: p.ready }));
+    return [...this.connman.peers.values()].map((p) => ({ id: p.id, outbound: p.outbound, role: p.role, height: p.bestHeight, claimed: p.claimedHeight, rtt: p.rtt, ready: p.ready }));
   }
   /** Every node id this node has heard of (peers and addr). */
   knownNodes(): string[] {

@@ -96,8 +96,10 @@ export class PeerRouter implements PeerHost {
   onReady(p: Peer): void {
     this.d.connman.forgetNonce(p.versionNonce);
     this.d.addrs.learnPeer(p);
-    this.d.bus.emit({ type: 'peer-connected', time: this.d.clock.now(), peer: p.id, outbound: p.outbound, role: p.role, height: p.bestHeight, userAgent: p.version!.userAgent });
+    this.d.bus.emit({ type: 'peer-connected', time: this.d.clock.now(), peer: p.id, outbound: p.outbound, role: p.role, height: p.claimedHeight, userAgent: p.version!.userAgent });
     const svc = this.d.services();
+    // Same genesis: the peer has proven block 0 at least.
+    if (svc && p.version!.genesis === svc.chain.genesis.hash) p.bestHeight = Math.max(p.bestHeight, 0);
     if (svc) svc.sync.startSync();
     else this.d.bootstrap().onReady(p);
     p.send({ command: 'addr', addrs: [this.d.addrs.self(this.d.id)] });

@@ -146,7 +146,7 @@ describe('handshake with a raw peer', () => {
     await tn.settle();
     expect(rejected(tn.events.get('C')!).at(-1)).toMatchObject({ command: 'version', reason: 'redundant version message', punished: false });
     expect(central.peerIds()).toEqual(['R']);
-    expect(central.peerInfo()[0].height).toBe(0); // the second version changed nothing
+    expect(central.peerInfo()[0]!.claimed).toBe(0); // the second version changed nothing
   });
 
   it('detects a connection to itself by the version nonce', async () => {

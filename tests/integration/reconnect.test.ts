@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { TimedNetwork } from './support/timedNetwork';
 import type { NodeEvent } from '../../src/node/events';
+import { handshaken } from './support/rawPeer';
 
 const count = (log: NodeEvent[], type: NodeEvent['type']) => log.filter((e) => e.type === type).length;
 
@@ -34,5 +35,31 @@ describe('connection management', () => {
     const refusals = [...tn.events.values()].reduce((n, log) => n + log.filter((e) => e.type === 'peer-disconnected' && e.peer === 'H').length, 0);
     // 10 s: a few attempts per node at most (one per 5 s), not a storm.
     expect(refusals).toBeLessThanOrEqual(8 * 3);
+  });
+
+  it('a peer that claims height 2^31 - 1 never becomes the sync target the tab shows', async () => {
+    const tn = new TimedNetwork({ seed: 73 });
+    const central = tn.add('C', 'central');
+    const wallet = tn.add('W', 'wallet', { seeds: ['C'] });
+    for (let i = 0; i < 3; i++) {
+      central.mineOnce();
+      await tn.runFor(500);
+    }
+    expect(wallet.height).toBe(3);
+    const shown: number[] = [];
+    wallet.on((e) => e.type === 'sync' && shown.push(e.bestKnownHeight));
+    // The liar completes the handshake, answers pings, and has nothing behind its claim.
+    const liar = await handshaken(tn.net, () => tn.settle(), 'L', wallet, { startHeight: 2 ** 31 - 1 });
+    expect(wallet.peerInfo().find((p) => p.id === 'L')).toMatchObject({ claimed: 2 ** 31 - 1, height: 0 });
+    expect(liar.got('getblocks').length).toBeGreaterThan(0); // the wallet did ask it
+    expect(wallet.bestKnownHeight()).toBe(3);
+    await tn.runFor(10_000);
+    // The stall check found nothing behind the claim; the sync target stayed what was proven.
+    expect(wallet.peerInfo().find((p) => p.id === 'L')?.claimed).toBe(3);
+    expect(Math.max(...shown)).toBe(3);
+    central.mineOnce();
+    await tn.runFor(1_000);
+    expect(wallet.height).toBe(4);
+    expect(wallet.bestKnownHeight()).toBe(4);
   });
 });

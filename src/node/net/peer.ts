@@ -66,8 +66,13 @@ export class Peer {
   verack = false;
   versionSent = false;
   role?: Role;
-  /** Best height we know the peer has (from its version, announcements and blocks). */
+  /** Height the peer has proven: the highest valid block it announced, asked about, sent or was sent. */
   bestHeight = -1;
+  /**
+   * Height the peer claims (its version's start height, raised when it announces blocks we lack):
+   * enough to decide whom to download from, never shown as the target of a sync (a peer can lie).
+   */
+  claimedHeight = -1;
   /** Hashes the peer has or was told about: never announced to it again. */
   readonly knownInv = new BoundedSet<string>(KNOWN_INV_MAX);
   readonly blocksInFlight = new Set<string>();
@@ -238,7 +243,7 @@ export class Peer {
     if (v.version < PROTOCOL_VERSION) return this.host.refuse(this, id, 'version', refusal('obsolete-version', `protocol version ${v.version} is too old`));
     if (self) return this.host.refuse(this, id, 'version', self);
     this.version = v;
-    this.bestHeight = v.startHeight;
+    this.claimedHeight = v.startHeight;
     const role = /\((central|miner|wallet)\)/.exec(v.userAgent)?.[1] as Role | undefined;
     if (role) this.role = role;
     if (!this.versionSent) this.sendVersion();
@@ -279,4 +284,9 @@ function faultDebug(f: FrameFault, bytes: number): string {
     default:
       return `frame of ${bytes} bytes`;
   }
+}
+
+/** How far ahead a peer may be: the larger of what it proved and what it claims. */
+export function heightAhead(p: Peer): number {
+  return Math.max(p.bestHeight, p.claimedHeight);
 }

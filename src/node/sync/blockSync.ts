@@ -12,7 +12,7 @@ import { MSG_BLOCK, PROTOCOL_VERSION, ZERO_HASH, type InvItem } from '../wire/me
 import { refusal, ruleRefusal, type Refusal } from '../misbehavior';
 import type { EventBus } from '../events';
 import type { Clock } from '../transport';
-import type { Peer } from '../net/peer';
+import { heightAhead, type Peer } from '../net/peer';
 
 /** What block sync needs of the node around it. */
 export interface SyncPeers {
@@ -73,11 +73,19 @@ export class BlockSync {
     return { wantedBlocks: this.wanted.size, blocksInFlight: this.requests.size, deferred: this.deferred.size, recentlyRejected: this.rejected.size };
   }
 
-  /** Highest height any peer has shown us (for the sync progress bar). */
+  /**
+   * The height this node can show as its sync target: blocks peers proved to have, or our height
+   * plus the blocks announced to us and not yet connected, but never more than some peer claims.
+   * A version message claiming 2^31 - 1 moves nothing by itself.
+   */
   bestKnownHeight(): number {
-    let h = this.chain.height;
-    for (const p of this.peers.all()) h = Math.max(h, p.bestHeight);
-    return h;
+    let proven = this.chain.height;
+    let claimed = this.chain.height;
+    for (const p of this.peers.all()) {
+      proven = Math.max(proven, p.bestHeight);
+      claimed = Math.max(claimed, p.claimedHeight);
+    }
+    return Math.max(proven, Math.min(claimed, this.chain.height + this.wanted.size));
   }
 
   private have(hash: string): boolean {
@@ -108,7 +116,7 @@ export class BlockSync {
       }
       w.from.add(p.id);
     }
-    if (blocks.length) p.bestHeight = Math.max(p.bestHeight, this.chain.height + 1);
+    if (blocks.length) p.claimedHeight = Math.max(p.claimedHeight, this.chain.height + 1);
     if (p.id === this.syncPeer) this.syncActivity = this.now();
     // A full getblocks answer means there is more: ask again from its last hash, pipelined but
     // at most one batch ahead of the download.
@@ -183,7 +191,7 @@ export class BlockSync {
   startSync(): void {
     if (this.syncPeer) return;
     let best: Peer | undefined;
-    for (const p of this.peers.all()) if (p.ready && p.bestHeight > this.chain.height && (!best || p.bestHeight > best.bestHeight)) best = p;
+    for (const p of this.peers.all()) if (p.ready && heightAhead(p) > this.chain.height && (!best || heightAhead(p) > heightAhead(best))) best = p;
     if (!best) return;
     this.syncPeer = best.id;
     this.syncContinue = null;
@@ -237,7 +245,7 @@ export class BlockSync {
     this.noteHeight(p, hash);
     this.requestBlocks();
     this.continueSync(p);
-    if (this.syncPeer === p.id && p.blocksInFlight.size === 0 && this.chain.height >= p.bestHeight) this.syncPeer = null;
+    if (this.syncPeer === p.id && p.blocksInFlight.size === 0 && this.chain.height >= heightAhead(p)) this.syncPeer = null;
   }
 
   /** Runs a block through the chain and reports: refusals to the sender, orphans' ancestors asked for. */
@@ -257,7 +265,7 @@ export class BlockSync {
       if (r.status === 'orphan' && from && !from.closed) {
         // Ask the sender for the blocks between our chain and the orphan (old Core's PushGetBlocks to the orphan root).
         from.send({ command: 'getblocks', version: PROTOCOL_VERSION, locator: chain.locator(), stop: chain.orphanRoot(r.hash) ?? ZERO_HASH });
-        from.bestHeight = Math.max(from.bestHeight, chain.height + 1);
+        from.claimedHeight = Math.max(from.claimedHeight, chain.height + 1);
       }
     }
     // A block may also be found invalid while connecting (e.g. a bad signature deep in a reorg).
@@ -309,7 +317,8 @@ export class BlockSync {
       }
     const sp = this.syncPeer ? this.peers.get(this.syncPeer) : undefined;
     if (sp && sp.blocksInFlight.size === 0 && now - this.syncActivity > this.timing.stallTimeout) {
-      // The sync peer has nothing more for us: its advertised height was optimistic.
+      // The sync peer has nothing more for us: its claimed height was optimistic (or a lie).
+      sp.claimedHeight = Math.min(sp.claimedHeight, this.chain.height);
       sp.bestHeight = Math.min(sp.bestHeight, this.chain.height);
       this.syncPeer = null;
     }

@@ -85,6 +85,7 @@ export const en = {
     noneOffline: 'No peers: this node is cut off from the network.',
     known_one: 'Known node: {{ids}}',
     known_other: '{{count}} known nodes: {{ids}}',
+    claims: '(claims {{height}})',
     refused_one: 'Refused at the door (not our protocol): {{count}} connection or message — {{list}}',
     refused_other: 'Refused at the door (not our protocol): {{count}} connections or messages — {{list}}',
     refusal: {

@@ -87,6 +87,7 @@ export const ko: typeof en = {
     noneOffline: '피어 없음: 이 노드는 네트워크에서 끊겨 있습니다.',
     known_one: '알려진 노드: {{ids}}',
     known_other: '알려진 노드 {{count}}개: {{ids}}',
+    claims: '({{height}}이라고 주장)',
     refused_one: '입구에서 거절함(우리 프로토콜이 아님): 연결 또는 메시지 {{count}}개 — {{list}}',
     refused_other: '입구에서 거절함(우리 프로토콜이 아님): 연결 또는 메시지 {{count}}개 — {{list}}',
     refusal: {

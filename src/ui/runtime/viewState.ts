@@ -115,7 +115,9 @@ export interface PeerRow {
   id: string;
   outbound: boolean;
   role?: Role;
+  /** Proven height (valid blocks it showed or was sent); `claimed` is what its version said. */
   height: number;
+  claimed: number;
   rtt?: number;
   ready: boolean;
 }

@@ -57,16 +57,19 @@ describe('bindNode', () => {
   });
 
   it('keeps unchanged peers and mining state as the same objects across updates', async () => {
-    const { tn, central, store } = setup(32);
+    const { tn, central, wallet, store } = setup(32);
+    central.mineOnce();
     await tn.advance(200);
     const before = store.getState();
-    central.mineOnce();
-    await tn.settle();
+    expect(before.height).toBe(1);
+    wallet.newAddress('second');
     tn.clock.advance(100);
     const after = store.getState();
-    expect(after.height).toBe(1);
+    expect(after.wallet.map((w) => w.label)).toEqual(['BIND_W', 'second']);
+    expect(after.wallet).not.toBe(before.wallet);
     expect(after.peers).toBe(before.peers);
     expect(after.mining).toBe(before.mining);
+    expect(after.blocks).toBe(before.blocks);
   });
 
   it('records a refusal with its code beside the message that caused it', async () => {

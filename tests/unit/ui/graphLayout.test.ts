@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { layoutGraph } from '../../../src/ui/views/network/NetworkGraph';
 import type { PeerRow } from '../../../src/ui/runtime/viewStore';
 
-const peer = (id: string, ready = true, height = 3): PeerRow => ({ id, outbound: true, role: 'wallet', height, ready });
+const peer = (id: string, ready = true, height = 3): PeerRow => ({ id, outbound: true, role: 'wallet', height, claimed: height, ready });
 const state = (peers: PeerRow[], knownNodes: string[] = []) => ({ nodeId: '3000', role: 'central' as const, height: 3, peers, knownNodes });
 
 describe('layoutGraph', () => {

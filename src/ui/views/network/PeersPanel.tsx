@@ -52,7 +52,7 @@ export function PeersPanel() {
               <tr key={p.id} data-testid={`peer-${p.id}`}>
                 <td>{p.id}</td>
                 <td>{p.role ? t(`role.${p.role}`) : '?'}</td>
-                <td>{p.height}</td>
+                <td>{p.height < 0 ? '—' : p.height}{p.claimed > Math.max(p.height, 0) && <span className="muted"> {t('peers.claims', { height: p.claimed })}</span>}</td>
                 <td>{p.ready ? (p.outbound ? t('peers.outbound') : t('peers.inbound')) : t('peers.handshaking')}</td>
                 <td>{p.rtt !== undefined ? `${p.rtt} ms` : '—'}</td>
               </tr>
