@@ -48,6 +48,8 @@ export class FakeLink implements Link {
   closedWith: string | null = null;
   onmessage: ((data: Uint8Array) => void) | null = null;
   onclose: ((reason: string) => void) | null = null;
+  /** Answer the node's pings (on the clock's next turn), so long stories are not cut by the ping timeout. */
+  autoPong: { clock: ManualClock } | null = null;
 
   constructor(
     readonly peerId: string,
@@ -64,7 +66,9 @@ export class FakeLink implements Link {
     const f = parseFrame(this.magic, data);
     if (!f.ok) throw new Error(`the node sent a bad frame: ${f.fault.kind}`);
     if (!isKnownCommand(f.header.command)) throw new Error(`the node sent an unknown command ${f.header.command}`);
-    this.sent.push(decodePayload(f.header.command, f.payload));
+    const m = decodePayload(f.header.command, f.payload);
+    this.sent.push(m);
+    if (m.command === 'ping' && this.autoPong) this.autoPong.clock.setTimer(0, () => this.deliver({ command: 'pong', nonce: m.nonce }));
   }
 
   close(reason = 'closed'): void {
@@ -242,9 +246,11 @@ export class FakePeers implements SyncPeers {
     });
   }
 
-  /** A new ready peer (handshake done, handshake messages cleared). */
+  /** A new ready peer (handshake done, handshake messages cleared) that answers pings. */
   connect(id: string, o: PeerOptions = {}): Peer {
-    return this.add(readyPeer(this.host, id, o));
+    const made = readyPeer(this.host, id, o);
+    made.link.autoPong = { clock: this.host.clock };
+    return this.add(made);
   }
 
   /** A peer whose link is open but whose handshake has not completed. */
@@ -282,7 +288,7 @@ export class FakePeers implements SyncPeers {
   }
 }
 
-/** Display hashes that name no real block or transaction (for announcements nobody will deliver). */
+/** Display hashes that name no real block or transaction (for announcements nobody will deliver); `tag` is hex. */
 export function fakeHashes(n: number, tag = 'f'): string[] {
   return Array.from({ length: n }, (_, i) => `${tag}${i.toString(16)}`.padStart(64, '0'));
 }
