@@ -4,6 +4,11 @@
  * central evicts one inbound peer, as Bitcoin Core's AttemptToEvictConnection does (the choice
  * itself is unit-tested in tests/unit/node/services/eviction.test.ts); here the whole story runs
  * on the in-memory network with Core's default 125 inbound slots.
+ *
+ * The rogues claim no role (RawPeer's user agent), so they form their own "network group". Rogues
+ * that claim an honest role share its group, and then a newcomer of that role is the youngest of
+ * the largest group and is evicted by the next rogue to arrive: a limit of role-as-netgroup, which
+ * an attacker can choose (Core's IP /16 is costlier to choose). Not covered here.
  */
 import { describe, expect, it } from 'vitest';
 import { TimedNetwork } from './support/timedNetwork';
