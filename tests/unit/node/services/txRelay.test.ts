@@ -1,0 +1,167 @@
+/**
+ * Transaction relay against fake peers: one announcer asked at a time with the others kept as
+ * fallbacks (Core's TxRequestTracker idea), refused transactions remembered until the tip moves,
+ * relay to the peers that want it, and the whole mempool offered to a newcomer.
+ */
+import { describe, expect, it } from 'vitest';
+import { FakeHost, FakePeers, hashesIn } from '../../../helpers/fakePeers';
+import { TestChain, testKey, testParams } from '../../../helpers/chainBuilder';
+import { TxRelay } from '../../../../src/node/sync/txRelay';
+import { MSG_TX } from '../../../../src/node/wire/messages';
+import { txidHex, type Tx } from '../../../../src/core';
+import type { Peer } from '../../../../src/node/net/peer';
+
+const CREATOR = testKey('SVC_TX_CREATOR');
+const ALICE = testKey('SVC_TX_ALICE');
+const BOB = testKey('SVC_TX_BOB');
+const PARAMS = testParams(CREATOR);
+
+/** Our mempool on a chain at genesis (10 coins to CREATOR), TxRelay over fake peers. */
+function setup() {
+  const host = new FakeHost();
+  const peers = new FakePeers(host);
+  const tc = new TestChain(PARAMS);
+  let accepted = 0;
+  const relay = new TxRelay(tc.mempool, peers, host.clock, host.timing, () => accepted++);
+  peers.onPeerClosed = (p) => relay.onPeerClosed(p);
+  let messageId = 0;
+  /** A peer's inv of transactions, as the router hands it over (the peer now knows those hashes). */
+  const inv = (p: Peer, hashes: string[]) => {
+    for (const h of hashes) p.remember(h);
+    relay.onInv(p, hashes);
+  };
+  const deliver = (p: Peer, tx: Tx) => relay.onTx(p, tx, messageId++);
+  const asked = (id: string) => peers.link(id).got('getdata').flatMap(hashesIn);
+  const tick = (ms: number) => {
+    host.clock.advance(ms);
+    relay.tick();
+  };
+  return { host, peers, tc, relay, inv, deliver, asked, tick, accepted: () => accepted };
+}
+
+/** CREATOR pays ALICE two coins (spending the genesis coin). */
+function payment(tc: TestChain): Tx {
+  return tc.pay(CREATOR, ALICE, 2);
+}
+
+/** The payment with one output lowered after signing: its signature no longer verifies (consensus). */
+function forged(tx: Tx): Tx {
+  return { ...tx, outputs: tx.outputs.map((o, i) => (i === 0 ? { ...o, value: o.value - 1n } : o)) };
+}
+
+describe('fetching announced transactions', () => {
+  it('a transaction announced by two peers is asked of the first only', () => {
+    const { peers, tc, inv, asked } = setup();
+    const A = peers.connect('A');
+    const B = peers.connect('B');
+    const t = txidHex(payment(tc));
+    inv(A, [t]);
+    inv(B, [t]);
+    expect(asked('A')).toEqual([t]);
+    expect(asked('B')).toEqual([]);
+  });
+
+  it('notfound from the peer asked sends the request to the next announcer at once', () => {
+    const { peers, tc, inv, asked, relay } = setup();
+    const A = peers.connect('A');
+    const B = peers.connect('B');
+    const t = txidHex(payment(tc));
+    inv(A, [t]);
+    inv(B, [t]);
+    relay.onNotFound(A, [t]);
+    expect(asked('B')).toEqual([t]);
+    expect(asked('A')).toEqual([t]); // not asked twice
+  });
+
+  it('no answer within stallTimeout sends the request to the next announcer', () => {
+    const { host, peers, tc, inv, asked, tick } = setup();
+    const A = peers.connect('A');
+    const B = peers.connect('B');
+    const t = txidHex(payment(tc));
+    inv(A, [t]);
+    inv(B, [t]);
+    tick(host.timing.stallTimeout);
+    expect(asked('B')).toEqual([]);
+    tick(1);
+    expect(asked('B')).toEqual([t]);
+    expect(A.closed).toBe(false); // a slow peer is not punished for a transaction
+  });
+
+  it('a transaction refused for a consensus rule is not asked for again until the tip changes', () => {
+    const { host, peers, tc, inv, deliver, asked, relay } = setup();
+    const bad = forged(payment(tc));
+    const t = txidHex(bad);
+    const A = peers.connect('A');
+    inv(A, [t]);
+    deliver(A, bad);
+    expect(host.refusals).toMatchObject([{ peer: 'A', code: expect.stringMatching(/^mandatory-script-verify-flag-failed/), punish: true, hash: t }]);
+
+    const B = peers.connect('B');
+    inv(B, [t]);
+    expect(asked('B')).toEqual([]);
+
+    // A new tip can make a refused transaction valid (e.g. the coin it spends matured).
+    relay.onTipChanged();
+    inv(B, [t]);
+    expect(asked('B')).toEqual([t]);
+  });
+});
+
+describe('relaying and announcing', () => {
+  it('an accepted transaction is announced to every ready peer except its sender and peers that asked for no relay', () => {
+    const { peers, tc, inv, deliver, accepted } = setup();
+    const tx = payment(tc);
+    const t = txidHex(tx);
+    const A = peers.connect('A');
+    peers.connect('B');
+    peers.connect('quiet', { relay: false });
+    peers.handshaking('new');
+    inv(A, [t]);
+    deliver(A, tx);
+    expect(tc.mempool.has(t)).toBe(true);
+    expect(accepted()).toBe(1);
+    expect(peers.link('B').got('inv')).toEqual([{ command: 'inv', items: [{ type: MSG_TX, hash: t }] }]);
+    for (const id of ['A', 'quiet', 'new']) expect(peers.link(id).got('inv')).toEqual([]);
+  });
+
+  it('the sender of a new valid transaction is marked useful (eviction protection); a duplicate is not', () => {
+    const { host, peers, tc, inv, deliver } = setup();
+    const tx = payment(tc);
+    const t = txidHex(tx);
+    const A = peers.connect('A');
+    const B = peers.connect('B');
+    host.clock.advance(5_000);
+    inv(A, [t]);
+    deliver(A, tx);
+    expect(A.lastUsefulTx).toBe(host.clock.now());
+    deliver(B, tx);
+    expect(host.refusals).toMatchObject([{ peer: 'B', code: 'txn-already-in-mempool', punish: false }]);
+    expect(B.lastUsefulTx).toBe(0);
+  });
+
+  it('a peer that connects is offered the whole mempool, parents before children, minus what it knows', () => {
+    const { peers, tc, relay } = setup();
+    const parent = payment(tc);
+    tc.mempool.accept(parent, tc.now);
+    // A child whose txid sorts before its parent's, so only acceptance order puts the parent first.
+    let child: Tx;
+    for (let fee = 0n; ; fee++) {
+      child = tc.pay(ALICE, BOB, 1, fee);
+      if (txidHex(child) < txidHex(parent)) break;
+    }
+    tc.mempool.accept(child, tc.now);
+
+    const fresh = peers.connect('fresh');
+    relay.announceMempool(fresh);
+    expect(peers.link('fresh').got('inv')).toEqual([{ command: 'inv', items: [parent, child].map((x) => ({ type: MSG_TX, hash: txidHex(x) })) }]);
+
+    const knowing = peers.connect('knowing');
+    knowing.remember(txidHex(parent));
+    relay.announceMempool(knowing);
+    expect(peers.link('knowing').got('inv').flatMap(hashesIn)).toEqual([txidHex(child)]);
+
+    const quiet = peers.connect('quiet', { relay: false });
+    relay.announceMempool(quiet);
+    expect(peers.link('quiet').sent).toEqual([]);
+  });
+});
