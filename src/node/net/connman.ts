@@ -263,7 +263,10 @@ export function selectEviction(inbound: Peer[], keyed: (id: string) => string): 
   for (const list of groups.values()) {
     if (!best || list.length > best.length || (list.length === best.length && youngest(list).connectedAt > youngest(best).connectedAt)) best = list;
   }
-  return best && youngest(best);
+  // Core evicts the youngest of the group. Here a group is only a claim, so an attacker can share
+  // an honest newcomer's group; the newcomer is never idle (it asks for the chain at once), so the
+  // peer idle longest goes first, and only among equally idle peers the youngest.
+  return best && best.reduce((v, p) => (p.lastActivity < v.lastActivity || (p.lastActivity === v.lastActivity && p.connectedAt >= v.connectedAt) ? p : v));
 }
 
 function shuffle<T>(a: T[], random: { next(): number }): void {

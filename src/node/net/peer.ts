@@ -48,6 +48,13 @@ export interface PeerHost {
   log(text: string, level?: 'info' | 'warn' | 'error'): void;
 }
 
+/**
+ * Messages that count as protocol work, beyond completing the handshake and answering pings. An
+ * honest node always sends one of them right after the handshake (Core, and tabchain, advertise
+ * themselves with `addr`), so only an idle peer stays at 0.
+ */
+const ACTIVE = new Set<Message['command']>(['addr', 'getaddr', 'inv', 'getdata', 'getblocks', 'block', 'tx', 'notfound', 'getparams', 'params']);
+
 const FAULTS: Record<FrameFault['kind'], NodeRefusalCode> = {
   'wrong-magic': 'wrong-magic',
   'bad-checksum': 'bad-checksum',
@@ -79,6 +86,11 @@ export class Peer {
   readonly txInFlight = new Set<string>();
   /** Last time a requested block arrived (or the first request went out): the stall clock. */
   lastBlockAt: number;
+  /**
+   * Last time the peer did protocol work beyond staying connected (asked for or offered blocks,
+   * transactions or parameters): an idle peer is the first to go when inbound slots are full.
+   */
+  lastActivity = 0;
   /** Last time this peer gave us a new valid block / transaction (Core's m_last_block_time, m_last_tx_time). */
   lastUsefulBlock = 0;
   lastUsefulTx = 0;
@@ -233,6 +245,7 @@ export class Peer {
       }
       return;
     }
+    if (ACTIVE.has(m.command)) this.lastActivity = this.host.clock.now();
     this.host.onMessage(this, m, id);
   }
 

@@ -2,8 +2,8 @@
  * Inbound eviction (Bitcoin Core's AttemptToEvictConnection, net.cpp), as the pure choice
  * `selectEviction`: protect 4 peers by a keyed hash, the 8 with the lowest ping, the 4 that most
  * recently gave us a new transaction, the 4 that most recently gave us a new block, then the older
- * half of the rest; from what is left, evict the youngest member of the largest "network group"
- * (here: the role a peer's version claims).
+ * half of the rest; from what is left, evict from the largest "network group" (here: the role a
+ * peer's version claims) the member idle longest, and among equally idle ones the youngest.
  *
  * Each story builds one crowd of inbound peers connecting a second apart, oldest first:
  *   k0..k3  keyed into protection (the keyed order is the test's to choose)
@@ -23,6 +23,7 @@ interface Spec {
   minRtt?: number;
   lastUsefulTx?: number;
   lastUsefulBlock?: number;
+  lastActivity?: number;
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -45,6 +46,7 @@ function scene(contenders: Spec[], opts: { keyed?: string[]; fillers?: number } 
     peer.minRtt = s.minRtt ?? 50;
     peer.lastUsefulTx = s.lastUsefulTx ?? 0;
     peer.lastUsefulBlock = s.lastUsefulBlock ?? 0;
+    peer.lastActivity = s.lastActivity ?? 0;
     return peer;
   });
   const keyed = keyedFirst(...(opts.keyed ?? ['k0', 'k1', 'k2', 'k3']));
@@ -62,6 +64,12 @@ describe('who is evicted', () => {
       range(3).flatMap((i) => [{ id: `${first}${i}`, role: (first === 'w' ? 'wallet' : 'miner') as Role }, { id: `${second}${i}`, role: (second === 'w' ? 'wallet' : 'miner') as Role }]);
     expect(scene(interleave('w', 'm')).victim()).toBe('m2');
     expect(scene(interleave('m', 'w')).victim()).toBe('w2');
+  });
+
+  it('within the group, the peer idle longest before a younger one that asked for the chain', () => {
+    // w4 is the youngest, but it did protocol work (an honest newcomer's getblocks); w1 never did.
+    const { victim } = scene([{ id: 'w0', role: 'wallet', lastActivity: 5 }, { id: 'w1', role: 'wallet' }, { id: 'w2', role: 'wallet', lastActivity: 9 }, { id: 'w3', role: 'wallet', lastActivity: 7 }, { id: 'w4', role: 'wallet', lastActivity: 10 }]);
+    expect(victim()).toBe('w1');
   });
 
   it('peers that claim no role form one group of their own', () => {

@@ -18,7 +18,7 @@ describe('handshake', () => {
 
     link.deliver({ command: 'version', payload: versionPayload('A', 'self', { startHeight: 7, role: 'miner' }) });
     expect(link.commands()).toEqual(['version', 'verack']);
-    expect(peer).toMatchObject({ ready: false, bestHeight: 7, role: 'miner' });
+    expect(peer).toMatchObject({ ready: false, claimedHeight: 7, bestHeight: -1, role: 'miner' });
 
     link.deliver({ command: 'verack' });
     expect(peer.ready).toBe(true);
@@ -60,7 +60,7 @@ describe('handshake', () => {
     link.deliver({ command: 'version', payload: versionPayload('A', 'self', { startHeight: 900 }) });
     link.deliver({ command: 'verack' });
     expect(host.codes()).toEqual(['redundant-version', 'redundant-verack']);
-    expect(peer).toMatchObject({ ready: true, bestHeight: 3 });
+    expect(peer).toMatchObject({ ready: true, claimedHeight: 3 });
     expect(host.readied).toHaveLength(1);
   });
 
