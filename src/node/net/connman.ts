@@ -162,13 +162,17 @@ export class ConnectionManager {
     return n;
   }
 
-  /** A peer's link closed: forget it, and dial again (seeds after a pause, others at once). */
+  /**
+   * A peer's link closed: forget it and dial again. Redials go through `mayDial`, so an id is dialled
+   * at most once per `reconnect` ms: a seed whose last dial is older than that (a link that lived a
+   * while) is redialled at the next tick; one that just refused us waits out the rest of the pause.
+   */
   onClosed(p: Peer, reason: string): void {
     if (p.versionNonce !== undefined) this.versionNonces.delete(p.versionNonce);
     if (this.peers.get(p.id) === p) this.peers.delete(p.id);
     this.hooks.onPeerClosed(p, reason);
     this.bus.emit({ type: 'peer-disconnected', time: this.now(), peer: p.id, reason });
-    if (!this.stopped) this.clock.setTimer(this.opts.seeds.includes(p.id) ? this.timing.reconnect : 0, () => this.maintain());
+    if (!this.stopped) this.clock.setTimer(0, () => this.maintain());
   }
 
   // ---------------------------------------------------------------- handshake nonces
