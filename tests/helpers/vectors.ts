@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +12,18 @@ export interface VectorBlock {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * A file or folder of the shared vectors: ../shared/vectors/<rel> beside the repository when it is
+ * there, else the copy in tests/fixtures/<rel> (a clean clone on a CI machine has only the copy).
+ */
+export function vectorPath(rel: string): string {
+  for (const base of [path.resolve(here, '../../../shared/vectors'), path.resolve(here, '../fixtures')]) {
+    const p = path.join(base, rel);
+    if (existsSync(p)) return p;
+  }
+  throw new Error(`${rel} not found in ../shared/vectors or tests/fixtures`);
+}
 
 /** Loads ../shared/vectors/bitcoin-mainnet-blocks.json relative to the repository root. */
 export function mainnetBlocks(): VectorBlock[] {
