@@ -27,3 +27,4 @@ export * from './wallet/wallet';
 export * from './mining/template';
 export * from './mining/miner';
 export * from './util/bounded';
+export * from './consensus/asert';

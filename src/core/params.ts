@@ -25,6 +25,11 @@ export interface ChainParams {
   targetSpacing: number;
   /** Blocks between difficulty adjustments; 0 = difficulty fixed. Clamped ×4 like Bitcoin. */
   retargetInterval: number;
+  /**
+   * ASERT (aserti3-2d) half-life in seconds: every block's difficulty follows the schedule of one
+   * block per `targetSpacing` from the genesis block; 0 = off. Takes precedence over `retargetInterval`.
+   */
+  asertHalfLife: number;
   /** Easiest allowed target, as compact bits. */
   powLimitBits: number;
   /** Difficulty of the genesis block (and of all blocks when retargeting is off). */
@@ -46,10 +51,16 @@ export function magicFor(network: string): number {
   return (h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0;
 }
 
+/** Block intervals a teacher can pick for a classroom network (seconds). */
+export const CLASS_INTERVALS = [5, 10, 30, 60] as const;
+/** The classroom's ASERT half-life, in block intervals: fast enough to follow a class whose hash rate jumps 30×. */
+export const CLASS_HALF_LIFE_BLOCKS = 10;
+
 /**
- * Parameters for a new network. `classroom`: a block in a few seconds in a browser (≈2^24
- * hashes), reward 10, maturity 0. `bitcoin-like`: maturity 100, halving, retargeting every
- * 2016 blocks toward 10 s. `regtest`: trivial work, for tests.
+ * Parameters for a new network. `classroom`: a block every `targetSpacing` seconds (10 unless the
+ * teacher picks another), the difficulty following the class's hash rate block by block (ASERT,
+ * half-life 10 intervals, starting at ≈2^24 hashes), reward 10, maturity 0. `bitcoin-like`:
+ * maturity 100, halving, retargeting every 2016 blocks toward 10 s. `regtest`: trivial work, fixed.
  */
 export function makeParams(network: string, preset: Preset = 'classroom', overrides: Partial<ChainParams> = {}): ChainParams {
   const base: ChainParams = {
@@ -60,6 +71,7 @@ export function makeParams(network: string, preset: Preset = 'classroom', overri
     coinbaseMaturity: 0,
     targetSpacing: 10,
     retargetInterval: 0,
+    asertHalfLife: 0,
     powLimitBits: 0x207fffff,
     genesisBits: 0x1e00ffff,
     maxBlockSize: 1_000_000,
@@ -70,7 +82,9 @@ export function makeParams(network: string, preset: Preset = 'classroom', overri
   } else if (preset === 'regtest') {
     Object.assign(base, { genesisBits: 0x207fffff, targetSpacing: 1 });
   }
-  return { ...base, ...overrides };
+  const p = { ...base, ...overrides };
+  if (preset === 'classroom' && overrides.asertHalfLife === undefined) p.asertHalfLife = CLASS_HALF_LIFE_BLOCKS * p.targetSpacing;
+  return p;
 }
 
 /** Block subsidy at a height: the reward, halved every `halvingInterval` blocks. */
@@ -108,6 +122,8 @@ export function paramsFromJSON(json: string): ChainParams {
     coinbaseMaturity: num('coinbaseMaturity'),
     targetSpacing: num('targetSpacing'),
     retargetInterval: num('retargetInterval'),
+    // Absent in parameters saved before ASERT existed: those networks keep a fixed difficulty.
+    asertHalfLife: o.asertHalfLife === undefined ? 0 : num('asertHalfLife'),
     powLimitBits: num('powLimitBits'),
     genesisBits: num('genesisBits'),
     maxBlockSize: num('maxBlockSize'),
@@ -116,6 +132,6 @@ export function paramsFromJSON(json: string): ChainParams {
   };
   if (p.blockReward > MAX_MONEY) throw new Error('bad parameter blockReward');
   // Retargeting divides by the target timespan: a zero spacing would crash every node at the first adjustment.
-  if (p.retargetInterval > 0 && p.targetSpacing === 0) throw new Error('bad parameter targetSpacing: must be positive when retargeting');
+  if ((p.retargetInterval > 0 || p.asertHalfLife > 0) && p.targetSpacing === 0) throw new Error('bad parameter targetSpacing: must be positive when retargeting');
   return p;
 }

@@ -170,6 +170,8 @@ export class FullNode implements NodeApi {
       if (this.bus.listening) this.bus.emit({ type: 'mempool', time: this.clock.now(), event });
     });
     this.bus.emit({ type: 'chain-ready', time: this.clock.now(), params });
+    // A continuous miner that just got its chain from a peer starts at once (not at the next block).
+    this.miningCtl.maybeMine();
   }
 
   /** Parameters from a peer (bootstrap): the chain starts, and that peer is the first to sync from. */

@@ -7,6 +7,7 @@ import {
 } from '../consensus/checks';
 import { checkTxInputs, checkTxScripts } from '../consensus/inputs';
 import { bitsToTarget, targetToBits, workFromBits } from '../consensus/pow';
+import { asertAnchor, asertNextBits, asertParams } from '../consensus/asert';
 import { blockHash, blockHashHex, blockSize, decodeBlock, type Block, type BlockHeader } from '../primitives/block';
 import { isCoinbase, outpointKey, txidHex, type Tx } from '../primitives/tx';
 import { hashToHex, fromHex, toHex } from '../encoding';
@@ -200,6 +201,7 @@ export class Chain {
    */
   nextBits(parent: BlockEntry): number {
     const p = this.params;
+    if (p.asertHalfLife > 0) return asertNextBits(asertAnchor(this.genesis, p), asertParams(p), BigInt(parent.height), BigInt(parent.header.time));
     if (p.retargetInterval <= 0) return p.genesisBits;
     if ((parent.height + 1) % p.retargetInterval !== 0) return parent.header.bits;
     let first = parent;

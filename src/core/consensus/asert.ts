@@ -7,6 +7,7 @@
  * same bits. Heights and times are bigints: the published vectors cross 2^63.
  */
 import { bitsToTarget, targetToBits } from './pow';
+import type { ChainParams } from '../params';
 
 /** Where the schedule starts: the anchor block's height, its parent's time and its bits. */
 export interface AsertAnchor {
@@ -46,4 +47,17 @@ export function asertNextBits(anchor: AsertAnchor, p: AsertParams, height: bigin
   if (target === 0n) return targetToBits(1n);
   if (target > limit) return p.powLimitBits;
   return targetToBits(target);
+}
+
+/**
+ * tabchain's anchor: the genesis block, whose "parent" is taken to be one ideal interval before it
+ * (so block 1 needs exactly the genesis difficulty when it comes on schedule).
+ */
+export function asertAnchor(genesis: { height: number; header: { time: number; bits: number } }, p: ChainParams): AsertAnchor {
+  return { height: BigInt(genesis.height), parentTime: BigInt(genesis.header.time - p.targetSpacing), bits: genesis.header.bits };
+}
+
+/** ASERT constants of a network's parameters. */
+export function asertParams(p: ChainParams): AsertParams {
+  return { idealBlockTime: BigInt(p.targetSpacing), halfLife: BigInt(p.asertHalfLife), powLimitBits: p.powLimitBits };
 }

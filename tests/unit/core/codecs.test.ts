@@ -323,6 +323,7 @@ describe('parameters JSON', () => {
       coinbaseMaturity: fc.nat(1000),
       targetSpacing: fc.integer({ min: 1, max: 100_000 }),
       retargetInterval: fc.nat(10_000),
+      asertHalfLife: fc.nat(1_000_000),
       powLimitBits: u32,
       genesisBits: u32,
       maxBlockSize: fc.integer({ min: 1000, max: 4_000_000 }),

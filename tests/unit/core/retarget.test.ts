@@ -140,3 +140,40 @@ describe('parameters', () => {
     expect(() => paramsFromJSON('[1,2]')).toThrow(/bad parameters/);
   });
 });
+
+describe('ASERT (the classroom preset)', () => {
+  /** spacing 10 s, half-life 100 s, anchored at genesis (bits 0x2000ffff under the limit 0x207fffff). */
+  const asertChain = () => new TestChain(testParams(central, { targetSpacing: 10, asertHalfLife: 100, genesisBits: 0x2000ffff, powLimitBits: 0x207fffff }));
+
+  it('a block on schedule needs the genesis bits; 81 s ahead of schedule, 2^0.81 times the work', () => {
+    const tc = asertChain();
+    const t0 = tc.chain.tip.header.time;
+    expect(tc.chain.nextBits(tc.chain.tip)).toBe(0x2000ffff);
+    expect(addAt(tc, t0 + 10).status).toBe('accepted');
+    // Nine more blocks a second apart: block 10 at t0 + 19 where the schedule (from t0 - 10) says
+    // t0 + 100, so 81 s ahead: 2^(81/100) times the work.
+    for (let i = 2; i <= 10; i++) expect(addAt(tc, t0 + 10 + (i - 1), tc.chain.nextBits(tc.chain.tip)).status).toBe('accepted');
+    const ratio = Number(workFromBits(tc.chain.nextBits(tc.chain.tip))) / Number(workFromBits(0x2000ffff));
+    expect(ratio).toBeGreaterThan(2 ** 0.81 * 0.99);
+    expect(ratio).toBeLessThan(2 ** 0.81 * 1.01);
+  });
+
+  it('every block is checked: the genesis bits after fast blocks are bad-diffbits', () => {
+    const tc = asertChain();
+    const t0 = tc.chain.tip.header.time;
+    for (let i = 1; i <= 5; i++) expect(addAt(tc, t0 + i, tc.chain.nextBits(tc.chain.tip)).status).toBe('accepted');
+    expect(tc.chain.nextBits(tc.chain.tip)).not.toBe(0x2000ffff);
+    const stale = addAt(tc, t0 + 6, 0x2000ffff);
+    expect([stale.status, stale.error?.reason, stale.error?.punish]).toEqual(['invalid', 'bad-diffbits', true]);
+  });
+
+  it('the classroom preset turns it on at 10 intervals of half-life, for the interval the teacher picks', () => {
+    expect(makeParams('c', 'classroom')).toMatchObject({ targetSpacing: 10, asertHalfLife: 100, retargetInterval: 0 });
+    expect(makeParams('c', 'classroom', { targetSpacing: 30 })).toMatchObject({ targetSpacing: 30, asertHalfLife: 300 });
+    expect(makeParams('c', 'regtest').asertHalfLife).toBe(0);
+    // Parameters stored before ASERT existed load with it off (their chains keep a fixed difficulty).
+    const old = JSON.parse(paramsToJSON(makeParams('c', 'regtest'))) as Record<string, unknown>;
+    delete old.asertHalfLife;
+    expect(paramsFromJSON(JSON.stringify(old)).asertHalfLife).toBe(0);
+  });
+});
