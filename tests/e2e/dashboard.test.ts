@@ -32,10 +32,7 @@ async function startServer(): Promise<void> {
 async function newPage(url: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
   const page = await ctx.newPage();
   await page.setViewportSize(viewport);
-  // Vite's dev client throws this when its HMR socket cannot open (start.mjs turns HMR off): not ours.
-  page.on('pageerror', (e) => {
-    if (!/WebSocket closed without opened/.test(e.message)) pageErrors.push(`${url}: ${e.message}`);
-  });
+  page.on('pageerror', (e) => pageErrors.push(`${url}: ${e.message}`));
   await page.goto(base + url);
   return page;
 }

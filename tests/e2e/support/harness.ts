@@ -210,11 +210,7 @@ export async function newContext(browser: Browser): Promise<BrowserContext & { e
 }
 
 function watchErrors(page: Page, errors: string[]): void {
-  page.on('pageerror', (e) => {
-    // Dev server only: Vite's client always dials its HMR websocket, which start.mjs turns off.
-    if (/WebSocket closed without opened/.test(e.message)) return;
-    errors.push(`${page.url()}: ${e.message}`);
-  });
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
 }
 
 /** The node query string of the seed tutorial's tabs. */
