@@ -102,8 +102,8 @@ async function seriousAxeViolations(page: Page): Promise<string[]> {
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
+  browser = await launchChromium(); // first: with no browser installed it throws before a server starts
   await startServer();
-  browser = await launchChromium();
   ctx = await browser.newContext();
 }, 120_000);
 

@@ -19,7 +19,8 @@ let miner: Page;
 const network = `signal${Date.now() % 100000}`;
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startApp(), launchChromium()]);
+  // The browser first: with none installed, launchChromium throws before a server starts.
+  [browser, server] = await Promise.all([launchChromium(), startApp()]);
   ctx = await newContext(browser);
   central = await openNode(ctx, nodeUrl(server.url, { network, role: 'central', preset: 'regtest' }));
   wallet = await openNode(ctx, nodeUrl(server.url, { network, role: 'wallet' }));

@@ -1,6 +1,6 @@
 /**
  * End-to-end support: the real app server (`scripts/start.mjs`: Vite + the PeerJS signalling
- * server on one port) as a child process, the system Chromium, and tabs that record their node's
+ * server on one port) as a child process, Chromium (see browser.ts), and tabs that record their node's
  * events from the first moment so tests can count messages and time propagation. Tests drive the
  * UI; `window.tabchain` is only read (and used for setup steps that are not the point of a test).
  */
@@ -11,22 +11,14 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
 import { addressFromHash, fromHex, parseP2PKH } from '../../../src/core';
+import { launchChromium } from './browser';
 
 export const root = fileURLToPath(new URL('../../../', import.meta.url));
 export const screenshotDir = path.join(root, 'artifacts', 'screenshots');
 
-/** The flags FACTS.md lists for headless Chromium as root. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run',
-];
-
-/** Launches /usr/bin/chromium (Playwright cannot download browsers here). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}
+export { CHROMIUM_ARGS, launchChromium } from './browser';
 
 /** A port nobody listens on right now. */
 export function freePort(): Promise<number> {
@@ -359,7 +351,8 @@ export interface App {
 export function useApp(): App {
   const app = {} as App;
   beforeAll(async () => {
-    [app.server, app.browser] = await Promise.all([startApp(), launchChromium()]);
+    // The browser first: with none installed, launchChromium throws before a server starts.
+    [app.browser, app.server] = await Promise.all([launchChromium(), startApp()]);
     app.ctx = await newContext(app.browser);
   });
   afterAll(async () => {
