@@ -213,8 +213,8 @@ export async function run(): Promise<BenchFigure[]> {
   }
 
   // Chromium Web Workers.
+  const browser = await launchChromium(); // first: with no browser installed it throws before a server starts
   const site = await serveMiningPage();
-  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(site.url);

@@ -11,8 +11,8 @@ const TABS = 8;
 const SECONDS = 10;
 
 export async function run(): Promise<BenchFigure[]> {
+  const browser = await launchChromium(); // first: with no browser installed it throws before a server starts
   const server = await startApp();
-  const browser = await launchChromium();
   try {
     const ctx = await newContext(browser);
     const network = `uib${Date.now() % 100000}`;

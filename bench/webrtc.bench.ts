@@ -21,8 +21,8 @@ const BLOCKS = 30;
 const SYNC_BLOCKS = 2000;
 
 export async function run(): Promise<BenchFigure[]> {
+  const browser = await launchChromium(); // first: with no browser installed it throws before a server starts
   const server = await startApp();
-  const browser = await launchChromium();
   try {
     const p = await propagation(server, browser);
     const s = await initialSync(server, browser);

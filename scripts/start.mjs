@@ -5,6 +5,7 @@
 //   npm start -- --port 8080       -> another port
 //   npm start -- --prod            -> serve the static build in dist/ (run `npm run build` first)
 //   npm start -- --prod --dist D   -> serve the static build in D instead
+import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,8 +38,18 @@ server.on('connection', (s) => {
   s.on('close', () => sockets.delete(s));
 });
 
+// Two websocket servers share the port: PeerJS signalling under /peerjs and, in dev mode, Vite's
+// client socket at /. PeerJS's `ws` server answers 400 and closes every upgrade that is not on its
+// own path, so it must not see the others: it listens on an emitter that gets only /peerjs upgrades.
+const signallingUpgrades = new EventEmitter();
+server.on('upgrade', (req, socket, head) => {
+  if (req.url?.startsWith('/peerjs')) signallingUpgrades.emit('upgrade', req, socket, head);
+  else if (prod) socket.destroy();
+  // else: Vite's own 'upgrade' listener takes it (see createServer below).
+});
+
 // PeerJS signalling lives at /peerjs on the same origin, so a page finds it from its own URL.
-const peerServer = ExpressPeerServer(server, { path: '/', allow_discovery: true, alive_timeout: 20_000 });
+const peerServer = ExpressPeerServer(signallingUpgrades, { path: '/', allow_discovery: true, alive_timeout: 20_000 });
 app.use('/peerjs', peerServer);
 peerServer.on('connection', (c) => process.env.TABCHAIN_VERBOSE && console.log('peer connected', c.getId()));
 peerServer.on('disconnect', (c) => process.env.TABCHAIN_VERBOSE && console.log('peer left', c.getId()));
@@ -51,9 +62,12 @@ if (prod) {
   app.use((_req, res) => res.sendFile(path.join(dist, 'index.html')));
 } else {
   const { createServer } = await import('vite');
-  // HMR and Vite's websocket are off: it would listen on a fixed port (24678) that a second
-  // server on this machine cannot have, and the page would log a failed connection.
-  const vite = await createServer({ root, server: { middlewareMode: true, hmr: false, ws: false }, appType: 'spa' });
+  // Vite's client script (/@vite/client, in every dev page) always dials a websocket: with
+  // `ws: false` in middleware mode it dials a fixed port (24678) where nobody listens, and the page
+  // throws "WebSocket closed without opened." So the socket is served on this server's port
+  // (`ws.server`); no second port, several servers on one machine do not collide. HMR stays off:
+  // an edited file does not reload the tabs (a running classroom network must not restart).
+  const vite = await createServer({ root, server: { middlewareMode: true, hmr: false, ws: { server } }, appType: 'spa' });
   closeVite = () => vite.close();
   app.use(vite.middlewares);
 }

@@ -12,8 +12,8 @@ let server: AppServer;
 let browser: Browser;
 
 beforeAll(async () => {
+  browser = await launchChromium(); // first: with no browser installed it throws before a server starts
   server = await startApp();
-  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

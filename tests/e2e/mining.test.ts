@@ -14,8 +14,8 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
+  browser = await launchChromium(); // first: with no browser installed it throws before a server starts
   site = await serveMiningPage();
-  browser = await launchChromium();
   page = await browser.newPage();
   await page.goto(site.url);
   await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');

@@ -11,12 +11,12 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/browser';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shots = path.join(root, 'artifacts/screenshots');
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const VIEWS = [
   { id: 'chain', tab: 'Chain' },
   { id: 'wallet', tab: 'Wallet & UTXO' },
@@ -65,6 +65,8 @@ function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
+  // The browser first: with none installed, launchChromium throws before the server starts.
+  browser = await launchChromium();
   const port = await freePort();
   server = spawn(process.execPath, ['scripts/start.mjs', '--port', String(port)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
@@ -78,7 +80,6 @@ beforeAll(async () => {
     server.on('exit', (code) => reject(new Error(`server exited ${code}`)));
   });
   base = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
   ctx = await browser.newContext({ viewport: SIZES[0] });
   mkdirSync(shots, { recursive: true });
 });

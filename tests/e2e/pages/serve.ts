@@ -1,27 +1,17 @@
 /**
  * Builds the mining test page with the project's Vite config (so the worker is bundled exactly as
- * in the app) and serves it on a free port; launches the system Chromium. Used by the e2e test and
+ * in the app) and serves it on a free port; re-exports the browser launcher (support/browser.ts). Used by the e2e test and
  * by bench/pow.bench.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from '@playwright/test';
 import { build, preview } from 'vite';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The flags FACTS.md lists for headless Chromium as root. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run',
-];
-
-/** Launches /usr/bin/chromium (Playwright cannot download browsers here). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}
+export { CHROMIUM_ARGS, launchChromium } from '../support/browser';
 
 /** A built and served mining page: its URL and a function that stops the server and deletes the build. */
 export interface MiningPage { url: string; close: () => Promise<void> }

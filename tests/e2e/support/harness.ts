@@ -1,6 +1,6 @@
 /**
  * End-to-end support: the real app server (`scripts/start.mjs`: Vite + the PeerJS signalling
- * server on one port) as a child process, the system Chromium, and tabs that record their node's
+ * server on one port) as a child process, Chromium (see browser.ts), and tabs that record their node's
  * events from the first moment so tests can count messages and time propagation. Tests drive the
  * UI; `window.tabchain` is only read (and used for setup steps that are not the point of a test).
  */
@@ -11,22 +11,14 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
 import { addressFromHash, fromHex, parseP2PKH } from '../../../src/core';
+import { launchChromium } from './browser';
 
 export const root = fileURLToPath(new URL('../../../', import.meta.url));
 export const screenshotDir = path.join(root, 'artifacts', 'screenshots');
 
-/** The flags FACTS.md lists for headless Chromium as root. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run',
-];
-
-/** Launches /usr/bin/chromium (Playwright cannot download browsers here). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}
+export { CHROMIUM_ARGS, launchChromium } from './browser';
 
 /** A port nobody listens on right now. */
 export function freePort(): Promise<number> {
@@ -210,11 +202,7 @@ export async function newContext(browser: Browser): Promise<BrowserContext & { e
 }
 
 function watchErrors(page: Page, errors: string[]): void {
-  page.on('pageerror', (e) => {
-    // Dev server only: Vite's client always dials its HMR websocket, which start.mjs turns off.
-    if (/WebSocket closed without opened/.test(e.message)) return;
-    errors.push(`${page.url()}: ${e.message}`);
-  });
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
 }
 
 /** The node query string of the seed tutorial's tabs. */
@@ -240,12 +228,25 @@ export async function waitRunning(page: Page, timeout = 60_000): Promise<void> {
 }
 
 /**
+ * Clicks as a person does: in the tab brought to the front first. Chromium paints a tab that is
+ * behind another of its window at 2–3 frames a second (headless; none at all when headed), and
+ * Playwright's click waits for the element to keep its box over two animation frames: about 2 s
+ * per click. Quick start opens its three tabs in one window with the miner, opened last, in
+ * front, so without this every click in its central tab took ~2 s (3.5–4 s for mineNow: two
+ * clicks) against ~0.1 s in the miner tab, while the node itself mines in milliseconds in both.
+ */
+export async function clickInFront(target: Locator): Promise<void> {
+  await target.page().bringToFront();
+  await target.click();
+}
+
+/**
  * Shows one of the node screen's views (wallet, miner, mempool, chain, messages, …) by clicking
  * its tab, and returns its panel. Works whether views are tabs or all panels are shown at once.
  */
 export async function showView(page: Page, id: string): Promise<Locator> {
   const tab = page.locator(`#tab-${id}`);
-  if ((await tab.count()) && (await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
+  if ((await tab.count()) && (await tab.getAttribute('aria-selected')) !== 'true') await clickInFront(tab);
   const panel = page.getByTestId(`panel-${id}`);
   await panel.first().waitFor();
   return panel.first();
@@ -312,7 +313,7 @@ export function tipOf(page: Page): Promise<string> {
 /** Clicks the central node's "Mine a block now" and waits for the block. Returns its hash. */
 export async function mineNow(page: Page): Promise<string> {
   const h = await page.evaluate(() => (window as unknown as { tabchain: { node: { height: number } } }).tabchain.node.height);
-  await (await showView(page, 'miner')).getByRole('button', { name: 'Mine a block now' }).click();
+  await clickInFront((await showView(page, 'miner')).getByRole('button', { name: 'Mine a block now' }));
   await waitHeight(page, h + 1);
   return tipOf(page);
 }
@@ -363,7 +364,8 @@ export interface App {
 export function useApp(): App {
   const app = {} as App;
   beforeAll(async () => {
-    [app.server, app.browser] = await Promise.all([startApp(), launchChromium()]);
+    // The browser first: with none installed, launchChromium throws before a server starts.
+    [app.browser, app.server] = await Promise.all([launchChromium(), startApp()]);
     app.ctx = await newContext(app.browser);
   });
   afterAll(async () => {
