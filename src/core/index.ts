@@ -28,3 +28,4 @@ export * from './mining/template';
 export * from './mining/miner';
 export * from './util/bounded';
 export * from './consensus/asert';
+export * from './teacher';

@@ -40,6 +40,8 @@ export interface ChainParams {
   maxFutureBlockTime: number;
   /** Hex of the genesis block, once the creating node has made it. */
   genesisHex?: string;
+  /** Compressed public key (hex) whose signatures carry the teacher's commands (see teacher.ts). */
+  teacherKey?: string;
 }
 
 /** Parameter presets a teacher picks from when creating a network. */
@@ -129,9 +131,15 @@ export function paramsFromJSON(json: string): ChainParams {
     maxBlockSize: num('maxBlockSize'),
     maxFutureBlockTime: num('maxFutureBlockTime'),
     ...(typeof o.genesisHex === 'string' ? { genesisHex: o.genesisHex } : {}),
+    ...(o.teacherKey !== undefined ? { teacherKey: teacherKeyOf(o.teacherKey) } : {}),
   };
   if (p.blockReward > MAX_MONEY) throw new Error('bad parameter blockReward');
   // Retargeting divides by the target timespan: a zero spacing would crash every node at the first adjustment.
   if ((p.retargetInterval > 0 || p.asertHalfLife > 0) && p.targetSpacing === 0) throw new Error('bad parameter targetSpacing: must be positive when retargeting');
   return p;
+}
+
+function teacherKeyOf(v: unknown): string {
+  if (typeof v !== 'string' || !/^0[23][0-9a-f]{64}$/.test(v)) throw new Error('bad parameter teacherKey: a compressed public key in hex');
+  return v;
 }

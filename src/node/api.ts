@@ -6,6 +6,7 @@
 import type { Balance, Block, BlockEntry, ChainParams, Coin, MempoolEntry, RestoreReport, Tx, UtxoCommitment, WalletKey } from '../core';
 import type { MiningMode, NodeEvent, Role, Topology } from './events';
 import type { Clock } from './transport';
+import type { TeacherState } from './teacher';
 
 /** A peer as the peers table shows it. */
 export interface PeerView {
@@ -105,4 +106,6 @@ export interface NodeApi {
   setMining(mode: MiningMode, threshold?: number): void;
   setOffline(offline: boolean): void;
   connect(peerId: string): void;
+  /** What the teacher's commands have set here: mining paused, throttle, partition, message. */
+  teacherState(): TeacherState;
 }

@@ -72,6 +72,8 @@ export interface NodeOptions {
   restore?: { blocks: Block[]; tip: string; utxo: [string, Coin][]; undo: [string, Coin[]][]; mempool?: Tx[] };
   /** Wallet keys restored from storage. */
   keys?: WalletKey[];
+  /** The teacher's latest commands as this node stored them (wire bytes; checked again). */
+  teacherCommands?: Uint8Array[];
   topology?: Topology;
   /** Peers to connect to at start (the central node's id). */
   seeds?: string[];

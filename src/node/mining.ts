@@ -37,6 +37,8 @@ export class MiningController {
   private mempoolVersion = 0;
   private onceQueued = false;
   private running = false;
+  /** Paused by the teacher: nothing is mined (not even "mine now") until resumed. */
+  private paused = false;
   private target: { chain: Chain; mempool: Mempool } | null = null;
 
   constructor(
@@ -70,6 +72,18 @@ export class MiningController {
     } else this.maybeMine();
   }
 
+  /** The teacher pauses or resumes mining on this node. */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (paused) {
+      this.onceQueued = false;
+      this.stop('stopped');
+    } else this.maybeMine();
+  }
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
   /** Changes the mode (and threshold) and starts or stops accordingly. */
   set(mode: MiningMode, threshold?: number): void {
     this.mode = mode;
@@ -80,7 +94,7 @@ export class MiningController {
 
   /** Mines one block now with whatever the mempool holds (the tutorial's `-mine`, central's "mine now"). */
   mineOnce(): void {
-    if (this.job?.once) return;
+    if (this.job?.once || this.paused) return;
     this.onceQueued = true;
     if (this.job) this.stop('stale');
     this.maybeMine();
@@ -96,7 +110,7 @@ export class MiningController {
   /** Starts, restarts (stale template) or leaves mining according to the mode and mempool. */
   maybeMine(): void {
     const t = this.target;
-    if (!t || !this.miner || !this.running) return;
+    if (!t || !this.miner || !this.running || this.paused) return;
     const job = this.job;
     if (job) {
       const stale = job.tip !== t.chain.tip.hash || (job.mempoolVersion !== this.mempoolVersion && !job.once);

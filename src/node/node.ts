@@ -13,6 +13,7 @@ import {
   type Block,
   type ChainEvent,
   type ChainParams,
+  type Miner,
   type ProcessResult,
   type RestoreReport,
   type Tx,
@@ -31,6 +32,8 @@ import { ChainBootstrap } from './sync/bootstrap';
 import { PeerRouter, type ChainServices } from './router';
 import { MiningController, mineNetworkParams } from './mining';
 import { NodeWallet } from './wallet';
+import { TeacherService, type TeacherState } from './teacher';
+import type { Refusal } from './misbehavior';
 import type { NodeApi, NodeQuery, PeerView } from './api';
 import { makeQuery } from './query';
 
@@ -55,6 +58,8 @@ export class FullNode implements NodeApi {
   private readonly bootstrap: ChainBootstrap;
   private readonly miningCtl: MiningController;
   private readonly wallet: NodeWallet;
+  private readonly teacher: TeacherService;
+  private readonly miner?: Miner;
   private readonly syncPeers: SyncPeers;
   private svc: ChainServices | null = null;
   private readonly router: PeerRouter;
@@ -86,7 +91,7 @@ export class FullNode implements NodeApi {
     );
     this.router = new PeerRouter({
       id: this.id, role: this.role, topology: this.topology, magic: this.magic, bus: this.bus, clock: this.clock, random: this.random, timing: this.timing,
-      connman: this.connman, addrs: this.addrs, bootstrap: () => this.bootstrap, services: () => this.svc,
+      connman: this.connman, addrs: this.addrs, bootstrap: () => this.bootstrap, services: () => this.svc, teacher: () => this.teacher,
       log: (text: string, level?: 'info' | 'warn' | 'error') => this.log(text, level),
     });
     this.syncPeers = {
@@ -114,8 +119,20 @@ export class FullNode implements NodeApi {
       opts.mining ?? (opts.role === 'miner' ? 'threshold' : 'off'),
       opts.mineThreshold ?? 2,
     );
+    this.miner = opts.miner;
+    this.teacher = new TeacherService(this.id, this.network, () => this.params, this.clock, this.bus, {
+      setMiningPaused: (paused) => this.miningCtl.setPaused(paused),
+      setThrottle: (percent) => this.miner?.setThrottle?.(percent / 100),
+      setOffline: (offline) => this.setOffline(offline),
+      setPartition: (groups) => this.connman.setPartition(groups),
+      relay: (signed, except) => {
+        for (const p of this.connman.ready()) if (p.id !== except) p.send({ command: 'teacher', signed });
+      },
+    });
     this.query = makeQuery(this);
     if (opts.params) this.loadChain(opts.params, opts.blocks ?? [], opts.restore);
+    // The class's state as this node last knew it (stored commands are checked like any other).
+    for (const bytes of opts.teacherCommands ?? []) this.teacher.receive(bytes, 'storage');
   }
 
   // ---------------------------------------------------------------- lifecycle and events
@@ -170,6 +187,8 @@ export class FullNode implements NodeApi {
       if (this.bus.listening) this.bus.emit({ type: 'mempool', time: this.clock.now(), event });
     });
     this.bus.emit({ type: 'chain-ready', time: this.clock.now(), params });
+    // The class's state first (a paused class must not see a newcomer mine one block).
+    this.teacher?.onChainReady();
     // A continuous miner that just got its chain from a peer starts at once (not at the next block).
     this.miningCtl.maybeMine();
   }
@@ -396,6 +415,26 @@ export class FullNode implements NodeApi {
   private requireChain(): ChainServices {
     if (!this.svc) throw new Error('this node has no chain yet');
     return this.svc;
+  }
+
+  /**
+   * A teacher command from the dashboard (the observer channel): checked, applied and relayed to
+   * every peer like one from a peer. Returns the refusal, if any (also reported as an event).
+   */
+  teacherCommand(bytes: Uint8Array): Refusal | null {
+    const r = this.teacher.receive(bytes, 'dashboard');
+    if (r && r.code !== 'teacher-duplicate') this.bus.emit({ type: 'teacher-refused', time: this.clock.now(), code: r.code, reason: r.reason, debug: r.debug });
+    return r;
+  }
+
+  /** What the teacher's commands have set on this node (paused, throttle, partition, message). */
+  teacherState(): TeacherState {
+    return { ...this.teacher.state };
+  }
+
+  /** Teacher commands to keep across a reload (wire bytes). */
+  teacherCommands(): Uint8Array[] {
+    return this.teacher.stored();
   }
 
   /** Changes the mining mode (and threshold) and starts or stops accordingly. */

@@ -16,6 +16,7 @@ import type { ConnectionManager } from './net/connman';
 import type { BlockSync } from './sync/blockSync';
 import type { TxRelay } from './sync/txRelay';
 import type { ChainBootstrap } from './sync/bootstrap';
+import type { TeacherService } from './teacher';
 import { serveGetBlocks, serveGetData } from './sync/serve';
 
 /** What exists once the node has a chain. */
@@ -38,6 +39,7 @@ export interface RouterDeps {
   connman: ConnectionManager;
   addrs: AddressBook;
   bootstrap(): ChainBootstrap;
+  teacher(): TeacherService;
   services(): ChainServices | null;
   log(text: string, level?: 'info' | 'warn' | 'error'): void;
 }
@@ -105,6 +107,8 @@ export class PeerRouter implements PeerHost {
     p.send({ command: 'addr', addrs: [this.d.addrs.self(this.d.id)] });
     if (p.outbound && this.d.topology === 'mesh') p.send({ command: 'getaddr' });
     svc?.relay.announceMempool(p);
+    // The class's current state (mining paused, throttle, partition, last message) for a newcomer.
+    for (const signed of this.d.teacher().forNewPeer()) p.send({ command: 'teacher', signed });
   }
 
   /** PeerHost: records a refusal, answers with `reject` if the table says so, punishes or disconnects. */
@@ -155,6 +159,11 @@ export class PeerRouter implements PeerHost {
         return this.d.bootstrap().onGetParams(p);
       case 'params':
         return this.d.bootstrap().onParams(p, m.json, id);
+      case 'teacher': {
+        const r = this.d.teacher().receive(m.signed, p.id);
+        if (r && r.code !== 'teacher-duplicate') this.refuse(p, id, 'teacher', r);
+        return;
+      }
       case 'version':
       case 'verack':
       case 'ping':

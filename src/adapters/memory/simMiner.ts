@@ -22,6 +22,8 @@ export class SimulatedMiner implements Miner {
   /** Blocks this miner found. */
   found = 0;
   private readonly pending = new Set<Pending>();
+  /** The teacher's throttle (fraction of full speed). */
+  private throttle = 1;
 
   constructor(
     private readonly clock: Clock,
@@ -30,8 +32,14 @@ export class SimulatedMiner implements Miner {
     private rate: number,
   ) {}
 
+  /** Hashes per second after the teacher's throttle. */
   get hashRate(): number {
-    return this.rate;
+    return this.rate * this.throttle;
+  }
+
+  setThrottle(fraction: number): void {
+    this.throttle = Math.min(1, Math.max(0, fraction));
+    for (const p of this.pending) this.schedule(p);
   }
 
   /** Changes the hash rate; running jobs are redrawn from now (the search is memoryless). */
@@ -54,8 +62,9 @@ export class SimulatedMiner implements Miner {
   private schedule(p: Pending): void {
     if (p.timer !== null) this.clock.clearTimer(p.timer);
     p.timer = null;
-    if (this.rate <= 0) return;
-    const seconds = (-Math.log(1 - this.random.next()) * p.expected) / this.rate;
+    const rate = this.hashRate;
+    if (rate <= 0) return;
+    const seconds = (-Math.log(1 - this.random.next()) * p.expected) / rate;
     p.timer = this.clock.setTimer(Math.max(1, Math.round(seconds * 1000)), () => {
       p.timer = null;
       this.finish(p, this.solve(p.job));

@@ -11,6 +11,7 @@ import type { EventBus, Topology } from '../events';
 import type { Clock, Link, Random, Transport } from '../transport';
 import type { AddressBook } from './addrman';
 import type { Peer } from './peer';
+import { partitionGroup } from '../teacher';
 
 export interface ConnmanOptions {
   localId: string;
@@ -47,6 +48,8 @@ export class ConnectionManager {
   private evictionKey: string | null = null;
   private cutOff = false;
   private stopped = false;
+  /** The teacher's partition: groups of ids that may link to each other (empty: no partition). */
+  private partition: string[][] = [];
 
   constructor(
     private readonly opts: ConnmanOptions,
@@ -97,6 +100,24 @@ export class ConnectionManager {
     return true;
   }
 
+  /**
+   * Applies the teacher's partition: links to nodes of another group are closed, and neither side
+   * dials or accepts them until the class is healed (empty groups). Unlisted nodes are in group 0.
+   */
+  setPartition(groups: string[][]): void {
+    this.partition = groups;
+    for (const p of [...this.peers.values()]) if (!this.allowed(p.id)) p.close('partitioned by the teacher');
+    if (!groups.length) {
+      this.lastDialed.clear();
+      this.maintain();
+    }
+  }
+
+  /** False when the teacher's partition puts `id` in another group than this node. */
+  allowed(id: string): boolean {
+    return !this.partition.length || partitionGroup(this.partition, id) === partitionGroup(this.partition, this.opts.localId);
+  }
+
   /** Peers that completed the handshake. */
   *ready(): Iterable<Peer> {
     for (const p of this.peers.values()) if (p.ready) yield p;
@@ -107,7 +128,7 @@ export class ConnectionManager {
   /** Opens a connection to a peer by id (if not already connected, discouraged or offline). */
   connect(peerId: string): void {
     if (this.cutOff || this.stopped) return;
-    if (peerId === this.opts.localId || this.peers.has(peerId) || this.connecting.has(peerId) || this.isDiscouraged(peerId)) return;
+    if (peerId === this.opts.localId || this.peers.has(peerId) || this.connecting.has(peerId) || this.isDiscouraged(peerId) || !this.allowed(peerId)) return;
     this.lastDialed.set(peerId, this.now());
     this.connecting.add(peerId);
     this.transport.connect(peerId);
@@ -126,7 +147,7 @@ export class ConnectionManager {
     if (this.opts.topology !== 'mesh') return;
     const open = this.peers.size + this.connecting.size;
     if (open >= this.opts.maxOutbound) return;
-    const candidates = this.addrs.ids().filter((id) => id !== this.opts.localId && !this.peers.has(id) && !this.connecting.has(id) && !this.isDiscouraged(id) && this.mayDial(id));
+    const candidates = this.addrs.ids().filter((id) => id !== this.opts.localId && !this.peers.has(id) && !this.connecting.has(id) && !this.isDiscouraged(id) && this.allowed(id) && this.mayDial(id));
     shuffle(candidates, this.random);
     for (const id of candidates.slice(0, this.opts.maxOutbound - open)) this.connect(id);
   }
@@ -138,6 +159,7 @@ export class ConnectionManager {
     if (this.stopped) return link.close('node shut down');
     if (this.cutOff) return this.refuseLink(link, 'offline', 'offline: refused');
     if (this.isDiscouraged(link.peerId)) return this.refuseLink(link, 'discouraged', 'discouraged: refused');
+    if (!this.allowed(link.peerId)) return this.refuseLink(link, 'partitioned', 'partitioned by the teacher: refused');
     const existing = this.peers.get(link.peerId);
     if (existing) {
       // Both sides dialled at once: keep the link opened by the lower id.

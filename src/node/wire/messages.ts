@@ -10,7 +10,10 @@ import {
   sha256d,
   blockHashHex,
   txidHex,
+  decodeSignedTeacherCommand,
+  encodeSignedTeacherCommand,
   type Block,
+  type SignedTeacherCommand,
   type Tx,
 } from '../../core';
 
@@ -36,6 +39,8 @@ export const MAX_USER_AGENT = 256;
 /** reject: the command it answers fits the 12-byte command field; Core's reason limit is 111 bytes when sent, 256 accepted. */
 export const MAX_REJECT_MESSAGE = 12;
 export const MAX_REJECT_REASON = 256;
+/** A signed teacher command fits in far less (its own decoder bounds every field). */
+export const MAX_TEACHER_BYTES = 4096;
 
 /** inv vector types (Bitcoin's MSG_TX, MSG_BLOCK). */
 export const MSG_TX = 1;
@@ -90,11 +95,13 @@ export type Message =
   | { command: 'pong'; nonce: bigint }
   | { command: 'reject'; message: string; code: number; reason: string; hash?: string }
   | { command: 'getparams' }
-  | { command: 'params'; json: string };
+  | { command: 'params'; json: string }
+  /** tabchain extension: a teacher command and its signature (core/teacher.ts). */
+  | { command: 'teacher'; signed: SignedTeacherCommand };
 
 export type Command = Message['command'];
 export const COMMANDS: readonly Command[] = [
-  'version', 'verack', 'getaddr', 'addr', 'inv', 'getdata', 'notfound', 'getblocks', 'block', 'tx', 'ping', 'pong', 'reject', 'getparams', 'params',
+  'version', 'verack', 'getaddr', 'addr', 'inv', 'getdata', 'notfound', 'getblocks', 'block', 'tx', 'ping', 'pong', 'reject', 'getparams', 'params', 'teacher',
 ];
 
 /** Bitcoin's reject codes (BIP61). */
@@ -207,6 +214,8 @@ export function encodePayload(m: Message): Uint8Array {
     case 'params':
       w.varString(m.json);
       break;
+    case 'teacher':
+      return encodeSignedTeacherCommand(m.signed);
   }
   return w.finish();
 }
@@ -366,6 +375,10 @@ export function decodePayload(command: Command, payload: Uint8Array): Message {
     case 'params':
       m = { command, json: readString(r, MAX_PAYLOAD, 'parameters') };
       break;
+    case 'teacher':
+      if (payload.length > MAX_TEACHER_BYTES) throw new DecodeError('too many bytes in a teacher command');
+      // The command's own decoder bounds every field and refuses trailing bytes.
+      return { command, signed: decodeSignedTeacherCommand(payload) };
   }
   r.end(command);
   return m;
@@ -408,6 +421,8 @@ export function summarize(m: Message): string {
       return 'asks for network parameters';
     case 'params':
       return 'network parameters and genesis block';
+    case 'teacher':
+      return `teacher: ${m.signed.command.action.kind} #${m.signed.command.counter}`;
   }
 }
 
