@@ -82,7 +82,7 @@ async function dashboardRegistered(c: SignalConfig, network: string): Promise<bo
 }
 
 function peerOptions(c: SignalConfig) {
-  return { host: c.host, port: c.port, path: c.path, secure: c.secure, config: { iceServers: c.iceServers }, debug: 0 as const };
+  return { host: c.host, port: c.port, path: c.path, secure: c.secure, config: { iceServers: c.iceServers, ...(c.iceTransportPolicy ? { iceTransportPolicy: c.iceTransportPolicy } : {}) }, debug: 0 as const };
 }
 
 /** What the reporter is doing, for tests and the curious (`window.tabchain.observer`). */

@@ -1,6 +1,7 @@
 import type { FullNode } from '../../node/node';
 import type { NodeApi } from '../../node/api';
-import { PeerJsTransport, signalConfigFromLocation } from '../../adapters/peerjs/transport';
+import { PeerJsTransport, signalConfigFromLocation, type SignalConfig } from '../../adapters/peerjs/transport';
+import { iceUrl, resolveSignal } from '../../adapters/peerjs/signal';
 import { NodeStore, databaseName, type StoredNode } from '../../adapters/idb/nodeStore';
 import type { Miner } from '../../core';
 import { startTabNode } from '../../app/tabNode';
@@ -35,23 +36,10 @@ function status(text: string): void {
   viewStore.setState({ status: text });
 }
 
-/**
- * STUN/TURN servers from `?ice=stun:host:3478,turn:user:pass@host:3478` (none by default: on a LAN
- * WebRTC needs no help; across the internet a STUN and often a TURN server are needed).
- */
-export function iceServersFromQuery(search: string): RTCIceServer[] {
-  const raw = new URLSearchParams(search).get('ice');
-  if (!raw) return [];
-  return raw.split(',').filter(Boolean).map((u) => {
-    const m = /^(turns?):([^:@]+):([^@]+)@(.+)$/.exec(u);
-    return m ? { urls: `${m[1]}:${m[4]}`, username: m[2], credential: m[3] } : { urls: u };
-  });
-}
-
 /** Nodes of a network registered on the signalling server right now. */
-async function onlineNodes(network: string): Promise<string[]> {
+async function onlineNodes(network: string, signal: SignalConfig): Promise<string[]> {
   try {
-    const res = await fetch('/peerjs/peerjs/peers');
+    const res = await fetch(`${iceUrl(signal).replace(/\/ice$/, '')}${signal.path.replace(/\/$/, '')}/peerjs/peers`);
     const ids = (await res.json()) as string[];
     const prefix = `tabchain-${network}-`;
     return ids.filter((i) => i.startsWith(prefix)).map((i) => i.slice(prefix.length));
@@ -76,8 +64,8 @@ async function storedNodes(network: string): Promise<string[]> {
  * opened at the same moment (Quick start opens two) would otherwise both pick the same id, and
  * the second would be refused. An id whose lock another tab holds is skipped.
  */
-async function pickNodeId(network: string, skip: Set<string> = new Set()): Promise<string> {
-  const taken = new Set([...(await onlineNodes(network)), ...(await storedNodes(network)), ...skip]);
+async function pickNodeId(network: string, signal: SignalConfig, skip: Set<string> = new Set()): Promise<string> {
+  const taken = new Set([...(await onlineNodes(network, signal)), ...(await storedNodes(network)), ...skip]);
   for (let n = Number(CENTRAL_ID) + 1; ; n++) if (!taken.has(String(n)) && (await lockNode(network, String(n)))) return String(n);
 }
 
@@ -119,10 +107,13 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
   let store: NodeStore;
   let saved: StoredNode;
   let transport: PeerJsTransport;
+  // Signalling server and ICE servers (STUN/TURN from the server's /ice on a classroom LAN).
+  const signal = await resolveSignal(signalConfigFromLocation(location, import.meta.env.VITE_SIGNAL_URL));
+  viewStore.setState({ ice: { servers: signal.iceServers.length, relay: signal.iceTransportPolicy === 'relay' } });
   // An id picked here may be in use by a tab in another browser (only the signalling server
   // knows): then the next free id is tried, a few times, before the tab gives up.
   for (let attempt = 0; ; attempt++) {
-    id = address.role === 'central' ? CENTRAL_ID : address.node ?? (await pickNodeId(address.network, skip));
+    id = address.role === 'central' ? CENTRAL_ID : address.node ?? (await pickNodeId(address.network, signal, skip));
     addr = { ...address, node: id };
     // Keep page-only parameters (the open view, the language) beside the node's address.
     const keep = new URLSearchParams(location.search);
@@ -143,7 +134,7 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
       return null;
     }
     status('connecting-signalling');
-    transport = new PeerJsTransport(address.network, id, signalConfigFromLocation(location, iceServersFromQuery(address.ice ? `?ice=${encodeURIComponent(address.ice)}` : '')));
+    transport = new PeerJsTransport(address.network, id, signal);
     transport.onstatus = (s) => viewStore.setState({ signal: s });
     transport.onrefused = () => viewStore.setState({ refusals: { ...transport.refusals() } as Record<string, number> });
     try {
@@ -176,7 +167,7 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
   // The guided scenario must see every event from the start.
   const scenario = new ScenarioTracker(node).attach(Date.now());
   // Teacher dashboard: out-of-band reports to `?dashboard=` tabs; the node never depends on it.
-  const observer = startObserverReporter(node, { network: address.network, topology: address.topology, signal: signalConfigFromLocation(location) });
+  const observer = startObserverReporter(node, { network: address.network, topology: address.topology, signal });
   viewStore.setState({ phase: 'running', status: '' });
   const session: TabSession = {
     node,

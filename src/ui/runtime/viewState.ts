@@ -147,6 +147,8 @@ export interface ViewState {
   params: ChainParams | null;
   signal: SignalStatus;
   storage: StoreProblem | null;
+  /** ICE servers this tab uses (from the page address or the server's /ice) and whether links are relay-only. */
+  ice: { servers: number; relay: boolean };
   /** Connections and data-channel messages refused below the protocol, by reason (PeerJS guard). */
   refusals: Record<string, number>;
   /** Set when restoring from storage found coins that did not match the stored blocks (and rebuilt them). */
@@ -211,6 +213,7 @@ export function initialViewState(): ViewState {
     storage: null,
     repaired: null,
     refusals: {},
+    ice: { servers: 0, relay: false },
     peers: [],
     knownNodes: [],
     offline: false,
