@@ -21,6 +21,15 @@ export interface PeerView {
   ready: boolean;
 }
 
+/** How this node is doing at getting links (a node with none says why on screen). */
+export interface Connectivity {
+  peers: number;
+  /** Ids being dialled right now. */
+  connecting: string[];
+  /** The last dial that failed or link refused before its handshake, and why. */
+  lastFailure: { peer: string; reason: string; time: number } | null;
+}
+
 /** A wallet key without its secret. */
 export interface WalletKeyView {
   address: string;
@@ -106,6 +115,7 @@ export interface NodeApi {
   setMining(mode: MiningMode, threshold?: number): void;
   setOffline(offline: boolean): void;
   connect(peerId: string): void;
+  connectivity(): Connectivity;
   /** What the teacher's commands have set here: mining paused, throttle, partition, message. */
   teacherState(): TeacherState;
 }

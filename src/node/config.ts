@@ -1,6 +1,7 @@
 import type { Block, ChainParams, Coin, Miner, Tx, WalletKey } from '../core';
 import type { MiningMode, Role, Topology } from './events';
 import type { Clock, Random, Transport } from './transport';
+import type { PeerAddress } from './wire/messages';
 
 /**
  * The node's timers and limits in one place. Limits bound everything a peer can make the node
@@ -72,6 +73,8 @@ export interface NodeOptions {
   restore?: { blocks: Block[]; tip: string; utxo: [string, Coin][]; undo: [string, Coin[]][]; mempool?: Tx[] };
   /** Wallet keys restored from storage. */
   keys?: WalletKey[];
+  /** Addresses this node had learned (its stored address book). */
+  addrs?: PeerAddress[];
   /** The teacher's latest commands as this node stored them (wire bytes; checked again). */
   teacherCommands?: Uint8Array[];
   topology?: Topology;

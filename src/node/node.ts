@@ -19,7 +19,7 @@ import {
   type Tx,
   type WalletKey,
 } from '../core';
-import { MAX_ADDR } from './wire/messages';
+import { MAX_ADDR, type PeerAddress } from './wire/messages';
 import { systemClock, systemRandom, type Clock, type Link, type Random } from './transport';
 import { EventBus, type MiningMode, type NodeEvent, type Role, type Topology } from './events';
 import { DEFAULT_TIMING, MAX_INBOUND, MAX_OUTBOUND, TICK_MS, type NodeOptions, type Timing } from './config';
@@ -34,7 +34,7 @@ import { MiningController, mineNetworkParams } from './mining';
 import { NodeWallet } from './wallet';
 import { TeacherService, type TeacherState } from './teacher';
 import type { Refusal } from './misbehavior';
-import type { NodeApi, NodeQuery, PeerView } from './api';
+import type { Connectivity, NodeApi, NodeQuery, PeerView } from './api';
 import { makeQuery } from './query';
 
 export type { Timing, NodeOptions } from './config';
@@ -77,7 +77,8 @@ export class FullNode implements NodeApi {
     this.topology = opts.topology ?? 'star';
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
     this.wallet = new NodeWallet(opts.keys, this.random, this.clock, this.bus, this.role, this.id);
-    this.addrs = new AddressBook(this.id, this.clock, this.bus);
+    this.addrs = new AddressBook(this.id, this.clock, this.bus, this.random);
+    this.addrs.restore(opts.addrs ?? []);
     this.connman = new ConnectionManager(
       {
         localId: this.id,
@@ -297,6 +298,16 @@ export class FullNode implements NodeApi {
   peerInfo(): PeerView[] {
     return [...this.connman.peers.values()].map((p) => ({ id: p.id, outbound: p.outbound, role: p.role, height: p.bestHeight, claimed: p.claimedHeight, rtt: p.rtt, ready: p.ready }));
   }
+  /** Why this node has no link, if it has none (shown on screen instead of silent retries). */
+  connectivity(): Connectivity {
+    return this.connman.connectivity();
+  }
+
+  /** The address book, oldest first (what a store keeps across reloads). */
+  knownAddresses(): PeerAddress[] {
+    return this.addrs.all();
+  }
+
   /** Every node id this node has heard of (peers and addr). */
   knownNodes(): string[] {
     return [...new Set([...this.addrs.ids(), ...this.connman.peers.keys()])];

@@ -30,6 +30,11 @@ export interface Transport {
   onconnectfailed: ((peerId: string, reason: string) => void) | null;
   /** Closes every link and stops accepting new ones. */
   close(): void;
+  /**
+   * Node ids of this network registered with the signalling service now, if it can tell (PeerJS
+   * `allow_discovery`): a mesh node's DNS seed when its seeds and stored addresses are gone.
+   */
+  discover?(): Promise<string[]>;
 }
 
 /** Time source and timers, injected so tests control time completely. */

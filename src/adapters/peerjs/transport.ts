@@ -210,12 +210,23 @@ export class PeerJsTransport implements Transport {
     else conn.on('open', open);
   }
 
+  /** Ids of nodes of this network on the signalling server (the mesh's DNS seed). */
+  discover(): Promise<string[]> {
+    return this.listNodes().then((ids) => ids.filter((id) => NODE_ID.test(id) && id !== this.localId));
+  }
+
   /** Ids of nodes of this network currently registered on the signalling server. */
   listNodes(): Promise<string[]> {
     return new Promise((resolve) => {
+      // PeerJS never calls back when the server cannot be reached: give up after 3 s.
+      const timer = setTimeout(() => resolve([]), 3000);
       try {
-        this.peer.listAllPeers((ids: string[]) => resolve(ids.filter((i) => i.startsWith(this.prefix)).map((i) => i.slice(this.prefix.length))));
+        this.peer.listAllPeers((ids: string[]) => {
+          clearTimeout(timer);
+          resolve(ids.filter((i) => i.startsWith(this.prefix)).map((i) => i.slice(this.prefix.length)));
+        });
       } catch {
+        clearTimeout(timer);
         resolve([]);
       }
     });
