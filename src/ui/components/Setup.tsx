@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { nodeAddressToSearch, type NodeAddress } from '../runtime/url';
 import type { Role, Topology } from '../../node/events';
 import { dashboardSearch } from '../dashboard/route';
+import { CLASS_INTERVALS } from '../../core';
 
 /** First screen: create a network (central node) or join one as a miner or wallet; quick start. */
 export function Setup({ onStart }: { onStart: (a: NodeAddress) => void }) {
@@ -11,9 +12,10 @@ export function Setup({ onStart }: { onStart: (a: NodeAddress) => void }) {
   const [role, setRole] = useState<Role>('central');
   const [topology, setTopology] = useState<Topology>('star');
   const [preset, setPreset] = useState<'classroom' | 'regtest' | 'bitcoin-like'>('classroom');
+  const [interval, setBlockInterval] = useState<number>(10);
   const valid = /^[A-Za-z0-9_-]{1,32}$/.test(network);
 
-  const address = (r: Role): NodeAddress => ({ network, role: r, topology, ...(r === 'central' ? { preset } : {}) });
+  const address = (r: Role): NodeAddress => ({ network, role: r, topology, ...(r === 'central' ? { preset, ...(preset === 'classroom' ? { interval } : {}) } : {}) });
 
   const quickStart = () => {
     // One click opens the seed tutorial's three tabs: central, wallet, miner.
@@ -59,6 +61,17 @@ export function Setup({ onStart }: { onStart: (a: NodeAddress) => void }) {
               <option value="bitcoin-like">{t('preset.bitcoinLike')}</option>
               <option value="regtest">{t('preset.regtest')}</option>
             </select>
+          </label>
+        )}
+        {role === 'central' && preset === 'classroom' && (
+          <label>
+            {t('setup.interval')}
+            <select value={interval} onChange={(e) => setBlockInterval(Number(e.target.value))} aria-describedby="interval-help">
+              {CLASS_INTERVALS.map((s) => (
+                <option key={s} value={s}>{t('setup.intervalSeconds', { count: s })}</option>
+              ))}
+            </select>
+            <span id="interval-help" className="muted small">{t('setup.intervalHelp')}</span>
           </label>
         )}
         <div className="buttons">

@@ -2,6 +2,10 @@
 export const en = {
   app: { title: 'tabchain' },
   setup: {
+    interval: 'Time between blocks',
+    intervalSeconds_one: '{{count}} second',
+    intervalSeconds_other: '{{count}} seconds',
+    intervalHelp: 'The difficulty follows the class: every block, it is adjusted so that blocks keep coming at this pace however many laptops mine (ASERT, as Bitcoin Cash).',
     lead: 'Every browser tab is a full Bitcoin-format node. Create a network as the central node, then join it from other tabs or laptops as miners and wallets.',
     network: 'Network name',
     networkInvalid: 'Use 1–32 letters, digits, - or _.',

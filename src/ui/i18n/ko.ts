@@ -4,6 +4,10 @@ import type { en } from './en';
 export const ko: typeof en = {
   app: { title: 'tabchain' },
   setup: {
+    interval: '블록 사이 시간',
+    intervalSeconds_one: '{{count}}초',
+    intervalSeconds_other: '{{count}}초',
+    intervalHelp: '난이도가 반을 따라갑니다: 몇 대의 노트북이 채굴하든 이 간격으로 블록이 나오도록 블록마다 조정됩니다(비트코인 캐시의 ASERT).',
     lead: '브라우저 탭 하나하나가 비트코인 형식의 완전한 노드입니다. 중앙 노드로 네트워크를 만든 다음, 다른 탭이나 노트북에서 채굴자와 지갑으로 참여하세요.',
     network: '네트워크 이름',
     networkInvalid: '영문자, 숫자, - 또는 _ 를 1~32자로 입력하세요.',

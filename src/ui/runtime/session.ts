@@ -157,6 +157,7 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
   const tab = await startTabNode({
     network: address.network, id, role: address.role, topology: address.topology,
     ...(address.preset ? { preset: address.preset } : {}),
+    ...(address.interval ? { blockInterval: address.interval } : {}),
     transport, miner, store, saved,
     timing: { pingInterval: 5_000, pingTimeout: 15_000 },
     onGenesis: () => status('creating-genesis'),
