@@ -176,3 +176,9 @@ export function decodeSignedTeacherCommand(bytes: Uint8Array): SignedTeacherComm
   inner.end('teacher command body');
   return { command, signature };
 }
+
+/** The group index of a node in a partition (unlisted nodes are in the first group). */
+export function partitionGroup(groups: string[][], id: string): number {
+  const i = groups.findIndex((g) => g.includes(id));
+  return i < 0 ? 0 : i;
+}

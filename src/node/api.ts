@@ -8,6 +8,8 @@ import type { MiningMode, NodeEvent, Role, Topology } from './events';
 import type { Clock } from './transport';
 import type { TeacherState } from './teacher';
 
+export type { TeacherState };
+
 /** A peer as the peers table shows it. */
 export interface PeerView {
   id: string;

@@ -143,9 +143,3 @@ export class TeacherService {
     }
   }
 }
-
-/** The group index of a node in a partition (unlisted nodes are in the first group). */
-export function partitionGroup(groups: string[][], id: string): number {
-  const i = groups.findIndex((g) => g.includes(id));
-  return i < 0 ? 0 : i;
-}

@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Setup } from './components/Setup';
 import { Header } from './components/Header';
+import { NodeNotices } from './components/NodeNotices';
 import { VIEWS } from './views';
 import { parseNodeAddress, nodeAddressToSearch, type NodeAddress } from './runtime/url';
 import { startSession, type Session } from './runtime/session';
@@ -85,6 +86,7 @@ function NodeScreen() {
   return (
     <div className={`app ${projector ? 'projector' : ''}`}>
       <Header />
+      <NodeNotices />
       <nav className="tabs" aria-label={t('nav.label')}>
         <div role="tablist" aria-label={t('nav.label')}>
           {VIEWS.map((v) => (

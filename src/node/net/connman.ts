@@ -5,13 +5,13 @@
  * node off" switch, and — when every inbound slot is taken — Core's eviction of one inbound peer so
  * idle connections can never keep an honest newcomer out.
  */
-import { BoundedMap, BoundedSet, sha256, utf8, toHex } from '../../core';
+import { BoundedMap, BoundedSet, partitionGroup, sha256, utf8, toHex } from '../../core';
 import { ADDR_BOOK_MAX, MAX_DISCOURAGED, type Timing } from '../config';
 import type { EventBus, Topology } from '../events';
 import type { Clock, Link, Random, Transport } from '../transport';
 import type { AddressBook } from './addrman';
 import type { Peer } from './peer';
-import { partitionGroup } from '../teacher';
+
 
 export interface ConnmanOptions {
   localId: string;

@@ -52,6 +52,13 @@ export const en = {
     attempt: 'attempt {{n}}',
     help: 'The signalling server is unreachable. Existing peer links keep working; new connections wait until it is back.',
   },
+  notices: {
+    teacherSays: 'Message from the teacher:',
+    miningPaused: 'The teacher has paused mining for the whole class. Payments still travel and wait in the mempool.',
+    throttled: 'The teacher has slowed every miner to {{percent}} % of its speed.',
+    partitioned: 'The teacher has split the class in {{count}} parts: this node only talks to part {{group}} ({{ids}}). Blocks mined on each side make a fork until the class is healed.',
+    noLink: 'No link yet. Last try: node {{peer}} — {{reason}}. This node keeps trying every few seconds.',
+  },
   storage: {
     quota: 'Storage full.',
     blocked: 'Storage blocked.',

@@ -127,6 +127,8 @@ export class ViewBatch {
       params: node.params,
       ...(this.walletDirty ? { wallet: walletRows(node), mempool: mempoolRows(node) } : {}),
       mining: shallowSame(s.mining, mining),
+      teacher: sameTeacher(s.teacher, node.teacherState()),
+      noLink: noLink(s.noLink, node),
     };
     if (this.chainDirty) {
       patch.blocks = blockRows(node);
@@ -176,6 +178,17 @@ export function capRawBytes(messages: MessageEvent[]): MessageEvent[] {
     total -= m.raw.length - RAW_PREFIX;
   }
   return out ?? messages;
+}
+
+function sameTeacher(old: ViewState['teacher'], fresh: ViewState['teacher']): ViewState['teacher'] {
+  return old.miningPaused === fresh.miningPaused && old.throttle === fresh.throttle && old.partition === fresh.partition && old.message?.text === fresh.message?.text && old.message?.time === fresh.message?.time ? old : fresh;
+}
+
+/** The last reason this node could not get a link, while it has none (stable object when unchanged). */
+function noLink(old: ViewState['noLink'], node: NodeApi): ViewState['noLink'] {
+  const c = node.connectivity();
+  if (c.peers > 0 || !c.lastFailure) return null;
+  return old && old.time === c.lastFailure.time && old.peer === c.lastFailure.peer ? old : c.lastFailure;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { ChainParams, MinerProgress, RestoreReport } from '../../core';
 import type { MessageEvent, MiningMode, Role, Topology } from '../../node/events';
+import type { TeacherState } from '../../node/api';
 import type { SignalStatus } from '../../adapters/peerjs/transport';
 import type { StoreProblem } from '../../adapters/idb/nodeStore';
 
@@ -147,6 +148,10 @@ export interface ViewState {
   params: ChainParams | null;
   signal: SignalStatus;
   storage: StoreProblem | null;
+  /** What the teacher's commands have set on this node (mining paused, throttle, partition, message). */
+  teacher: TeacherState;
+  /** Why this node has no link (null while it has one). */
+  noLink: { peer: string; reason: string; time: number } | null;
   /** ICE servers this tab uses (from the page address or the server's /ice) and whether links are relay-only. */
   ice: { servers: number; relay: boolean };
   /** Connections and data-channel messages refused below the protocol, by reason (PeerJS guard). */
@@ -214,6 +219,8 @@ export function initialViewState(): ViewState {
     repaired: null,
     refusals: {},
     ice: { servers: 0, relay: false },
+    teacher: { miningPaused: false, throttle: 100, partition: [], message: null },
+    noLink: null,
     peers: [],
     knownNodes: [],
     offline: false,
