@@ -2,7 +2,8 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { short, clockTime } from '../format';
 import { useDash } from './store';
-import { blockTree, tipGroups, type Activity } from './model';
+import { blockTree, tipGroups } from './derived';
+import type { Activity } from './model';
 import { branchOf } from './shared';
 
 /**

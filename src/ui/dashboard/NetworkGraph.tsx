@@ -2,7 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import cytoscape, { type Core } from 'cytoscape';
 import { useDash } from './store';
-import { byNodeId, graphOf, tipGroups, type MessageRecord } from './model';
+import { byNodeId, graphOf, tipGroups } from './derived';
+import type { MessageRecord } from './model';
 import { branchOf, COMMAND_COLORS, commandColor } from './shared';
 
 const ROLE_COLORS: Record<string, string> = { central: '#6f42c1', miner: '#b35c00', wallet: '#0b6bcb' };

@@ -1,4 +1,4 @@
-import type { TipGroup } from './model';
+import type { TipGroup } from './derived';
 
 /**
  * Fill colours of the P2P commands on the dashboard (graph packets, legend, chips). Every use
