@@ -1,0 +1,209 @@
+/**
+ * The payload codec: each message's fields, byte for byte, in Bitcoin's order and encodings
+ * (little-endian integers, CompactSize counts, internal-order hashes). Limits are checked on both
+ * sides: the encoder refuses to build what every receiver would refuse.
+ */
+import {
+  ByteReader,
+  ByteWriter,
+  DecodeError,
+  hashToHex,
+  readBlock,
+  readTx,
+  encodeBlock,
+  encodeTx,
+} from '../../core';
+import {
+  MAX_ADDR, MAX_INV, MAX_LOCATOR, MAX_PAYLOAD, MAX_PEER_ID, MAX_REJECT_MESSAGE, MAX_REJECT_REASON, MAX_USER_AGENT,
+  type Command, type InvItem, type Message, type PeerAddress,
+} from './protocol';
+
+/** Internal-order bytes of a display-hex hash, written straight into the writer (no regex per byte). */
+function writeHash(w: ByteWriter, hex: string): void {
+  if (hex.length !== 64) throw new RangeError(`a hash is 64 hex digits, got ${hex.length}`);
+  const b = HASH_SCRATCH;
+  for (let i = 0; i < 32; i++) {
+    const hi = HEX_VALUE[hex.charCodeAt(62 - 2 * i)];
+    const lo = HEX_VALUE[hex.charCodeAt(63 - 2 * i)];
+    if (hi === undefined || lo === undefined || hi < 0 || lo < 0) throw new RangeError(`not a hex hash: ${hex}`);
+    b[i] = (hi << 4) | lo;
+  }
+  w.bytes(b);
+}
+/** writeHash's scratch (the writer copies it; encoding is synchronous). */
+const HASH_SCRATCH = new Uint8Array(32);
+const HEX_VALUE: number[] = Array.from({ length: 128 }, (_, c) =>
+  c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1,
+);
+
+const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
+const utf8Encoder = new TextEncoder();
+
+/**
+ * A CompactSize-prefixed UTF-8 string of at most `max` bytes. Invalid UTF-8 is a DecodeError:
+ * decoding it leniently would accept bytes that re-encode differently (U+FFFD), so two nodes
+ * could disagree on what a message said.
+ */
+function readString(r: ByteReader, max: number, what: string): string {
+  const bytes = r.varBytes(max, what);
+  try {
+    return utf8Fatal.decode(bytes);
+  } catch {
+    throw new DecodeError(`invalid UTF-8: ${what}`);
+  }
+}
+
+/** The sending side of the limits: refuse to build what every receiver would refuse. */
+function checkLimit(n: number, max: number, what: string): void {
+  if (n > max) throw new RangeError(`${what}: ${n} exceeds the limit of ${max}`);
+}
+function checkString(s: string, max: number, what: string): void {
+  checkLimit(utf8Encoder.encode(s).length, max, `${what} (bytes)`);
+}
+
+/** Serializes a message's payload. */
+export function encodePayload(m: Message): Uint8Array {
+  const w = new ByteWriter(64);
+  switch (m.command) {
+    case 'version': {
+      const p = m.payload;
+      checkString(p.addrRecv, MAX_PEER_ID, 'addr_recv id');
+      checkString(p.addrFrom, MAX_PEER_ID, 'addr_from id');
+      checkString(p.userAgent, MAX_USER_AGENT, 'user agent');
+      w.i32(p.version).u64(p.services).i64(p.timestamp);
+      w.u64(p.addrRecvServices ?? 0n).varString(p.addrRecv);
+      w.u64(p.addrFromServices ?? p.services).varString(p.addrFrom);
+      w.u64(p.nonce).varString(p.userAgent).i32(p.startHeight).u8(p.relay ? 1 : 0);
+      writeHash(w, p.genesis);
+      break;
+    }
+    case 'verack':
+    case 'getaddr':
+    case 'getparams':
+      break;
+    case 'addr':
+      checkLimit(m.addrs.length, MAX_ADDR, 'addr count');
+      w.compactSize(m.addrs.length);
+      for (const a of m.addrs) {
+        checkString(a.id, MAX_PEER_ID, 'addr id');
+        w.u32(a.time).u64(a.services).varString(a.id);
+      }
+      break;
+    case 'inv':
+    case 'getdata':
+    case 'notfound':
+      checkLimit(m.items.length, MAX_INV, `${m.command} count`);
+      w.compactSize(m.items.length);
+      for (const it of m.items) writeHash(w.u32(it.type), it.hash);
+      break;
+    case 'getblocks':
+      checkLimit(m.locator.length, MAX_LOCATOR, 'locator length');
+      w.u32(m.version).compactSize(m.locator.length);
+      for (const h of m.locator) writeHash(w, h);
+      writeHash(w, m.stop);
+      break;
+    case 'block':
+      return encodeBlock(m.block);
+    case 'tx':
+      return encodeTx(m.tx);
+    case 'ping':
+    case 'pong':
+      w.u64(m.nonce);
+      break;
+    case 'reject':
+      checkString(m.message, MAX_REJECT_MESSAGE, 'rejected command');
+      checkString(m.reason, MAX_REJECT_REASON, 'reject reason');
+      w.varString(m.message).u8(m.code).varString(m.reason);
+      if (m.hash) writeHash(w, m.hash);
+      break;
+    case 'params':
+      w.varString(m.json);
+      break;
+  }
+  return w.finish();
+}
+
+/** Decodes a known command's payload; throws DecodeError (with a readable reason) if malformed. */
+export function decodePayload(command: Command, payload: Uint8Array): Message {
+  const r = new ByteReader(payload);
+  let m: Message;
+  switch (command) {
+    case 'version': {
+      const version = r.i32('version');
+      const services = r.u64('services');
+      const timestamp = r.i64('timestamp');
+      const addrRecvServices = r.u64('addr_recv services');
+      const addrRecv = readString(r, MAX_PEER_ID, 'addr_recv id');
+      const addrFromServices = r.u64('addr_from services');
+      const addrFrom = readString(r, MAX_PEER_ID, 'addr_from id');
+      const nonce = r.u64('nonce');
+      const userAgent = readString(r, MAX_USER_AGENT, 'user agent');
+      const startHeight = r.i32('start height');
+      const relayByte = r.u8('relay');
+      if (relayByte > 1) throw new DecodeError('relay flag must be 0 or 1');
+      const genesis = hashToHex(r.bytesN(32, 'genesis hash'));
+      m = {
+        command,
+        payload: {
+          version, services, timestamp, addrRecv, addrFrom, nonce, userAgent, startHeight, relay: relayByte === 1, genesis,
+          ...(addrRecvServices !== 0n ? { addrRecvServices } : {}),
+          ...(addrFromServices !== services ? { addrFromServices } : {}),
+        },
+      };
+      break;
+    }
+    case 'verack':
+    case 'getaddr':
+    case 'getparams':
+      m = { command };
+      break;
+    case 'addr': {
+      const n = r.count(MAX_ADDR, 'addresses');
+      const addrs: PeerAddress[] = [];
+      for (let i = 0; i < n; i++) addrs.push({ time: r.u32('addr time'), services: r.u64('addr services'), id: readString(r, MAX_PEER_ID, 'addr id') });
+      m = { command, addrs };
+      break;
+    }
+    case 'inv':
+    case 'getdata':
+    case 'notfound': {
+      const n = r.count(MAX_INV, 'inventory items');
+      if (r.remaining < n * 36) throw new DecodeError('truncated: inventory');
+      const items: InvItem[] = new Array(n);
+      for (let i = 0; i < n; i++) items[i] = { type: r.u32('inv type'), hash: hashToHex(r.bytesN(32, 'inv hash')) };
+      m = { command, items };
+      break;
+    }
+    case 'getblocks': {
+      const version = r.u32('version');
+      const n = r.count(MAX_LOCATOR, 'locator hashes');
+      const locator: string[] = [];
+      for (let i = 0; i < n; i++) locator.push(hashToHex(r.bytesN(32, 'locator hash')));
+      m = { command, version, locator, stop: hashToHex(r.bytesN(32, 'stop hash')) };
+      break;
+    }
+    case 'block':
+      m = { command, block: readBlock(r) };
+      break;
+    case 'tx':
+      m = { command, tx: readTx(r) };
+      break;
+    case 'ping':
+    case 'pong':
+      m = { command, nonce: r.u64('nonce') };
+      break;
+    case 'reject': {
+      const message = readString(r, MAX_REJECT_MESSAGE, 'rejected command');
+      const code = r.u8('reject code');
+      const reason = readString(r, MAX_REJECT_REASON, 'reject reason');
+      const hash = r.remaining >= 32 ? hashToHex(r.bytesN(32, 'rejected hash')) : undefined;
+      m = { command, message, code, reason, ...(hash ? { hash } : {}) };
+      break;
+    }
+    case 'params':
+      m = { command, json: readString(r, MAX_PAYLOAD, 'parameters') };
+      break;
+  }
+  r.end(command);
+  return m;
+}
