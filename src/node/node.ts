@@ -33,6 +33,7 @@ import { MiningController, mineNetworkParams } from './mining';
 import { NodeWallet } from './wallet';
 import type { NodeApi, NodeQuery, PeerView } from './api';
 import { makeQuery } from './query';
+import { resourceCounts, type ResourceCounts } from './resources';
 
 export type { Timing, NodeOptions } from './config';
 
@@ -291,29 +292,8 @@ export class FullNode implements NodeApi {
    * Sizes of every table a peer can make the node grow, for tests (each must stay bounded under
    * a flood) and the UI's debug view.
    */
-  resourceCounts(): { peers: number; addrBook: number; discouraged: number; wantedBlocks: number; blocksInFlight: number; txInFlight: number; txRequests: number; knownInv: number; orphans: number; deferred: number; recentlyRejected: number } {
-    let txInFlight = 0;
-    let knownInv = 0;
-    for (const p of this.connman.peers.values()) {
-      txInFlight += p.txInFlight.size;
-      knownInv += p.knownInv.size;
-    }
-    const s = this.svc?.sync.counts() ?? { wantedBlocks: 0, blocksInFlight: 0, deferred: 0, recentlyRejected: 0 };
-    const r = this.svc?.relay.counts() ?? { txRequests: 0, rejectedTxs: 0 };
-    const c = this.connman.counts();
-    return {
-      peers: c.peers,
-      addrBook: this.addrs.size,
-      discouraged: c.discouraged,
-      wantedBlocks: s.wantedBlocks,
-      blocksInFlight: s.blocksInFlight,
-      txInFlight,
-      txRequests: r.txRequests,
-      knownInv,
-      orphans: this.svc ? this.svc.chain.orphanHashes().length : 0,
-      deferred: s.deferred,
-      recentlyRejected: s.recentlyRejected + r.rejectedTxs,
-    };
+  resourceCounts(): ResourceCounts {
+    return resourceCounts(this.connman, this.addrs, this.svc);
   }
 
   // ---------------------------------------------------------------- connections and peers
