@@ -7,7 +7,7 @@
  * It reads the node through its public getters and its event stream only, and swallows its own
  * errors: the node behaves the same whether a dashboard listens or not.
  */
-import { hashToHex } from '../../core';
+import { BoundedMap, hashToHex } from '../../core';
 import type { NodeApi } from '../../node/api';
 import type { NodeEvent, Topology } from '../../node/events';
 import { OBSERVER_PROTOCOL, type BatchReport, type ObsBlock, type ObsEvent, type ObsSighting, type ObsState, type Report, type SnapshotReport } from './protocol';
@@ -31,12 +31,6 @@ export const DEFAULT_LIMITS: ReportLimits = { maxQueued: 2000, maxPerReport: 200
 const MAX_SUMMARY = 120;
 const MAX_HEARD = 512;
 
-/** Sets `map[key]` keeping at most `max` entries (oldest inserted goes first). */
-function boundedSet<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
-  if (!map.has(key) && map.size >= max) map.delete(map.keys().next().value as K);
-  map.set(key, value);
-}
-
 /**
  * Collects what a node reports to the teacher dashboard. `open()` starts a connection (returns
  * the snapshot); `next()` returns the next report to send; `close()` stops queueing.
@@ -46,8 +40,8 @@ export class ReportBuffer {
   private collecting = false;
   private overflowed = false;
   private seq = 0;
-  private readonly sightings = new Map<string, ObsSighting>();
-  private readonly heard = new Map<string, number>();
+  private readonly sightings: BoundedMap<string, ObsSighting>;
+  private readonly heard = new BoundedMap<string, number>(MAX_HEARD);
   private readonly off: () => void;
   readonly limits: ReportLimits;
 
@@ -57,6 +51,7 @@ export class ReportBuffer {
     limits: Partial<ReportLimits> = {},
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.sightings = new BoundedMap(this.limits.recentBlocks);
     this.off = node.on((e) => {
       try {
         this.onEvent(e);
@@ -166,7 +161,7 @@ export class ReportBuffer {
     let s = this.sightings.get(hash);
     if (!s) {
       s = { hash, height };
-      boundedSet(this.sightings, hash, s, this.limits.recentBlocks);
+      this.sightings.set(hash, s);
     } else if (height >= 0) s.height = height;
     return s;
   }
@@ -175,7 +170,7 @@ export class ReportBuffer {
     switch (e.type) {
       case 'message': {
         if (e.dir === 'in' && e.hashes) {
-          if (e.command === 'inv') for (const h of e.hashes.slice(0, 64)) if (!this.heard.has(h)) boundedSet(this.heard, h, e.time, MAX_HEARD);
+          if (e.command === 'inv') for (const h of e.hashes.slice(0, 64)) if (!this.heard.has(h)) this.heard.set(h, e.time);
           if (e.command === 'block' && !e.reason) {
             const s = this.sighting(e.hashes[0]);
             s.received ??= e.time;

@@ -8,6 +8,7 @@ import { UtxoSet, type Coin } from './utxo';
 import { ancestorAt, locatorOf, makeEntry, medianTimePast, nextBits, type BlockEntry } from './blockIndex';
 import type { ChainEvent, ProcessResult, RestoreReport, StoredChain } from './events';
 import { OrphanPool } from './orphans';
+import { BoundedSet } from '../util/bounded';
 import { compareStored, connectBlock, disconnectBlock, replayPath } from './connect';
 
 export * from './blockIndex';
@@ -27,7 +28,8 @@ export class Chain {
   private readonly active: BlockEntry[] = [];
   private readonly candidates = new Set<BlockEntry>();
   private readonly orphans = new OrphanPool();
-  private readonly verifiedTxs = new Set<string>();
+  /** Core's script cache: txids whose signatures the mempool checked (bounded, oldest forgotten). */
+  private readonly verifiedTxs = new BoundedSet<string>(100_000);
   private seq = 0;
   private listeners: ((e: ChainEvent) => void)[] = [];
   readonly genesis: BlockEntry;
@@ -374,7 +376,6 @@ export class Chain {
 
   /** Marks a transaction's signatures as already verified (the mempool did it): Core's script cache. */
   noteVerified(txidDisplayHex: string): void {
-    if (this.verifiedTxs.size > 100_000) this.verifiedTxs.clear();
     this.verifiedTxs.add(txidDisplayHex);
   }
 

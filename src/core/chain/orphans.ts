@@ -1,5 +1,6 @@
 /** Core's orphan pool: blocks whose parent is unknown, held (bounded) while the parent is fetched. */
 import { hashToHex } from '../encoding';
+import { BoundedMap } from '../util/bounded';
 import type { Block } from '../primitives/block';
 
 /** Hard cap on orphan blocks kept while their parents are fetched. */
@@ -7,8 +8,13 @@ export const MAX_ORPHANS = 1000;
 
 /** Orphan blocks by hash, indexed by the parent they wait for; the oldest is evicted when full. */
 export class OrphanPool {
-  private readonly blocks = new Map<string, Block>();
   private readonly byPrev = new Map<string, Set<string>>();
+  private readonly blocks = new BoundedMap<string, Block>(MAX_ORPHANS, (hash, block) => {
+    const prev = hashToHex(block.header.prevHash);
+    const siblings = this.byPrev.get(prev);
+    siblings?.delete(hash);
+    if (siblings?.size === 0) this.byPrev.delete(prev);
+  });
 
   get size(): number {
     return this.blocks.size;
@@ -24,13 +30,6 @@ export class OrphanPool {
   }
 
   add(hash: string, prevHash: string, block: Block): void {
-    if (this.blocks.size >= MAX_ORPHANS) {
-      // Evict the oldest orphan (Map keeps insertion order).
-      const oldest = this.blocks.keys().next().value as string;
-      const ob = this.blocks.get(oldest)!;
-      this.blocks.delete(oldest);
-      this.byPrev.get(hashToHex(ob.header.prevHash))?.delete(oldest);
-    }
     this.blocks.set(hash, block);
     let set = this.byPrev.get(prevHash);
     if (!set) this.byPrev.set(prevHash, (set = new Set()));

@@ -7,6 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { instantiateSecp256k1 } from '@bitauth/libauth/build/lib/crypto/secp256k1.js';
 import { hash160 } from './hash';
 import { DecodeError, bytesEqual, concatBytes } from '../encoding';
+import { BoundedMap } from '../util/bounded';
 
 /**
  * Keys and addresses: secp256k1 ECDSA, Base58Check P2PKH addresses with the test-network
@@ -194,10 +195,10 @@ export function verifySignature(
 /**
  * Compressed keys decompressed once and remembered: libsecp256k1 otherwise recomputes y (a
  * square root) on every verify, ≈5 % of it, and a classroom's wallets reuse a few keys for every
- * payment. Bounded: cleared when full. Null for an x that is not on the curve.
+ * payment. Bounded: the oldest is forgotten when full. Null for an x that is not on the curve.
  */
-const decompressed = new Map<string, Uint8Array | null>();
 const MAX_DECOMPRESSED = 10_000;
+const decompressed = new BoundedMap<string, Uint8Array | null>(MAX_DECOMPRESSED);
 
 /** Forgets every remembered decompressed key (benchmarks measure verification without the cache). */
 export function forgetDecompressedKeys(): void {
@@ -210,7 +211,6 @@ function uncompressed(pubkey: Uint8Array): Uint8Array | null {
   if (full === undefined) {
     const r = libsecp256k1.uncompressPublicKey(pubkey);
     full = typeof r === 'string' ? null : r;
-    if (decompressed.size >= MAX_DECOMPRESSED) decompressed.clear();
     decompressed.set(k, full);
   }
   return full;

@@ -3,7 +3,7 @@
  * messages and chain events tell about, for the timeline view. Hashes in inv/getdata may be blocks
  * or transactions; `PropagationCollector` keeps those that turn out to be blocks.
  */
-import type { ChainEvent } from '../../core';
+import { BoundedSet, type ChainEvent } from '../../core';
 import type { MessageEvent } from '../../node/events';
 import { PENDING_HASH_MS, type PropagationKind, type PropagationRecord } from './viewState';
 
@@ -61,7 +61,8 @@ export function propagationFromChainEvent(self: string, e: ChainEvent, time: num
 export class PropagationCollector {
   private pending: PropagationRecord[] = [];
   private unclassified: PropagationRecord[] = [];
-  private readonly txHashes = new Set<string>();
+  /** Hashes seen in tx messages: an inv of one of them is no block (bounded, oldest forgotten). */
+  private readonly txHashes = new BoundedSet<string>(10_000);
 
   constructor(private readonly self: string) {}
 
@@ -88,7 +89,6 @@ export class PropagationCollector {
       else if (!this.txHashes.has(r.hash) && !isTx(r.hash) && now - r.time < PENDING_HASH_MS) still.push(r);
     }
     this.unclassified = still;
-    if (this.txHashes.size > 10_000) this.txHashes.clear();
     if (!keep.length && !this.pending.length) return [];
     const out = keep.concat(this.pending).sort((a, b) => a.time - b.time);
     this.pending = [];
