@@ -3,12 +3,7 @@
  * traced into an expression graph whose nodes carry a level (0 constant, 1 per job, 2 per nonce),
  * and the schedule every backend emits from it (prologue, loop order, locals).
  */
-import { SHA256_K as K } from '../../src/core/mining/pow';
-
-// ---------------------------------------------------------------------------------------------
-// SHA-256 constants (FIPS 180-4 §4.2.2 and §5.3.3).
-
-export const IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+import { SHA256_IV as IV, SHA256_K as K } from '../../src/core/mining/sha256Constants';
 
 // ---------------------------------------------------------------------------------------------
 // The expression graph.
@@ -150,7 +145,7 @@ export function traceSha256d(groups: number): Trace {
     firsts.push(h1);
     // Second hash: one block, the 32-byte digest then padding for a 256-bit message.
     const block = [...h1, g.c(0x80000000), ...Array(6).fill(g.c(0)), g.c(256)];
-    const s2 = compress(g, IV.map((v) => g.c(v)), block);
+    const s2 = compress(g, Array.from(IV, (v) => g.c(v)), block);
     const h7 = g.add(s2[7], g.c(IV[7]));
     // Digest bytes 28..31 are H7 big-endian; read as the top of a little-endian number: bswap.
     tops.push(g.bswap(h7));

@@ -1,8 +1,11 @@
 /**
  * Byte-level reading and writing in Bitcoin's conventions: little-endian integers and
  * CompactSize counts (1, 3, 5 or 9 bytes). Readers never read past the end: truncation is a
- * DecodeError naming what was being read.
+ * DecodeError naming what was being read. Also the engine's one set of hex and byte helpers:
+ * @noble/hashes/utils where it does the job (hex decoding, concatenation, UTF-8), our own hex
+ * encoder where it does not (see `hexOf`).
  */
+import { concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 
 /** Thrown for malformed bytes; `reason` is a short string a student can read. */
 export class DecodeError extends Error {
@@ -231,16 +234,14 @@ export function toHex(b: Uint8Array): string {
   return hexOf(b, false);
 }
 
-/** Bytes from hex; throws DecodeError on odd length or a non-hex character. */
+/** Bytes from hex (either case); throws DecodeError on odd length or a non-hex character. */
 export function fromHex(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0) throw new DecodeError('odd-length hex');
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) {
-    const v = parseInt(hex.substr(i * 2, 2), 16);
-    if (Number.isNaN(v) || !/^[0-9a-fA-F]{2}$/.test(hex.substr(i * 2, 2))) throw new DecodeError('invalid hex');
-    out[i] = v;
+  try {
+    return hexToBytes(hex);
+  } catch (e) {
+    if (e instanceof RangeError) throw new DecodeError(hex.length % 2 ? 'odd-length hex' : 'invalid hex');
+    throw e;
   }
-  return out;
 }
 
 /** Hex of a 32-byte hash in Bitcoin's display order (byte-reversed). */
@@ -248,7 +249,7 @@ export function hashToHex(hash: Uint8Array): string {
   return hexOf(hash, true);
 }
 
-/** Internal-order bytes from a display-order (reversed) hash hex. */
+/** Internal-order bytes from a display-order (reversed) hash hex; throws DecodeError on bad hex. */
 export function hexToHash(hex: string): Uint8Array {
   return fromHex(hex).reverse();
 }
@@ -260,20 +261,21 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Concatenation of byte arrays. */
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+/** Concatenation of byte arrays (@noble/hashes). */
+export { concatBytes };
+
+/** UTF-8 bytes of a string (@noble/hashes' utf8ToBytes). */
+export const utf8: (s: string) => Uint8Array = utf8ToBytes;
+
+/** Reads a little-endian uint32 (a header field) at `offset`. */
+export function readU32LE(bytes: Uint8Array, offset: number): number {
+  return (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
 }
 
-/** UTF-8 bytes of a string. */
-export function utf8(s: string): Uint8Array {
-  return textEncoder.encode(s);
+/** Writes a little-endian uint32 (a header field) in place at `offset`. */
+export function writeU32LE(bytes: Uint8Array, offset: number, value: number): void {
+  bytes[offset] = value & 0xff;
+  bytes[offset + 1] = (value >>> 8) & 0xff;
+  bytes[offset + 2] = (value >>> 16) & 0xff;
+  bytes[offset + 3] = (value >>> 24) & 0xff;
 }

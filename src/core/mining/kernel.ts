@@ -20,15 +20,10 @@
  * candidates in full and tracks the best hash seen, whichever backend scans.
  */
 import { scanJs } from './sha256d.scan';
-import { SHA256_K as K } from './pow';
-import {
-  HEADER_BITS, HEADER_NONCE, HEADER_TIME, assertHeader, bitsToTarget, displayHex, hashMeetsTarget,
-  leadingZeroBits, readU32LE, targetTopWord, writeU32LE,
-} from './pow';
-
-
-/** SHA-256 initial hash value (FIPS 180-4 §5.3.3). */
-const IV = Int32Array.from([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19].map((x) => x | 0));
+import { SHA256_IV as IV, SHA256_K as K } from './sha256Constants';
+import { compareHashes, hashMeetsTarget, leadingZeroBits, targetFromBits } from '../consensus/pow';
+import { HEADER_BITS, HEADER_NONCE, HEADER_TIME, assertHeader } from '../primitives/headerLayout';
+import { hashToHex, readU32LE, writeU32LE } from '../encoding';
 
 const W = new Int32Array(64);
 
@@ -165,7 +160,7 @@ export class NonceSearcher {
   setJob(header: Uint8Array, target?: bigint): void {
     assertHeader(header);
     this.header.set(header);
-    this.target = target ?? bitsToTarget(readU32LE(header, HEADER_BITS));
+    this.target = target ?? targetFromBits(readU32LE(header, HEADER_BITS));
     if (this.target < 0n) throw new RangeError('target must be non-negative');
     this.targetTop = targetTopWord(this.target);
     this.bestHash = null;
@@ -236,7 +231,7 @@ export class NonceSearcher {
     const top = ((hash[31] << 24) | (hash[30] << 16) | (hash[29] << 8) | hash[28]) >>> 0;
     if (!this.bestHash || compareHashes(hash, this.bestHash.hash) < 0) {
       this.bestHash = {
-        hash: hash.slice(), zeroBits: leadingZeroBits(hash), hex: displayHex(hash), nonce, time: this.time,
+        hash: hash.slice(), zeroBits: leadingZeroBits(hash), hex: hashToHex(hash), nonce, time: this.time,
       };
       this.bestTop = top;
       this.updateThreshold();
@@ -252,10 +247,13 @@ export class NonceSearcher {
   }
 }
 
-/** Compares two hashes as Bitcoin does (little-endian 256-bit numbers): negative when a < b. */
-export function compareHashes(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 31; i >= 0; i--) if (a[i] !== b[i]) return a[i] - b[i];
-  return 0;
+/**
+ * The top 32 bits of the target as a uint32 (target >> 224, saturated): what the kernels compare
+ * each hash's top word with before checking the full 256 bits.
+ */
+export function targetTopWord(target: bigint): number {
+  const top = target >> 224n;
+  return top > 0xffffffffn ? 0xffffffff : Number(top);
 }
 
 /**

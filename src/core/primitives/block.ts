@@ -1,6 +1,7 @@
 import { ByteReader, ByteWriter, DecodeError, hashToHex } from '../encoding';
 import { sha256d } from '../crypto/hash';
 import { readTx, writeTx, txid, encodeTx, type Tx } from './tx';
+import { HEADER_SIZE } from './headerLayout';
 
 /** The 80-byte block header: version, previous hash, merkle root, time, compact bits, nonce. */
 export interface BlockHeader {
@@ -18,7 +19,7 @@ export interface Block {
   txs: Tx[];
 }
 
-export const HEADER_SIZE = 80;
+export * from './headerLayout';
 /** Most transactions a block may declare while decoding: a 1 MB block cannot hold more. */
 export const MAX_BLOCK_TXS = 1_000_000 / 60;
 

@@ -8,6 +8,7 @@ import {
   ByteWriter,
   DecodeError,
   hashToHex,
+  hexToHash,
   readBlock,
   readTx,
   encodeBlock,
@@ -18,23 +19,18 @@ import {
   type Command, type InvItem, type Message, type PeerAddress,
 } from './protocol';
 
-/** Internal-order bytes of a display-hex hash, written straight into the writer (no regex per byte). */
+/** Internal-order bytes of a display-hex hash; the sending side refuses what is not one (RangeError). */
 function writeHash(w: ByteWriter, hex: string): void {
   if (hex.length !== 64) throw new RangeError(`a hash is 64 hex digits, got ${hex.length}`);
-  const b = HASH_SCRATCH;
-  for (let i = 0; i < 32; i++) {
-    const hi = HEX_VALUE[hex.charCodeAt(62 - 2 * i)];
-    const lo = HEX_VALUE[hex.charCodeAt(63 - 2 * i)];
-    if (hi === undefined || lo === undefined || hi < 0 || lo < 0) throw new RangeError(`not a hex hash: ${hex}`);
-    b[i] = (hi << 4) | lo;
+  let bytes: Uint8Array;
+  try {
+    bytes = hexToHash(hex);
+  } catch (e) {
+    if (e instanceof DecodeError) throw new RangeError(`not a hex hash: ${hex}`);
+    throw e;
   }
-  w.bytes(b);
+  w.bytes(bytes);
 }
-/** writeHash's scratch (the writer copies it; encoding is synchronous). */
-const HASH_SCRATCH = new Uint8Array(32);
-const HEX_VALUE: number[] = Array.from({ length: 128 }, (_, c) =>
-  c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1,
-);
 
 const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
 const utf8Encoder = new TextEncoder();

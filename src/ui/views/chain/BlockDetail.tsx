@@ -4,6 +4,7 @@ import {
   blockHash,
   encodeBlock,
   encodeHeader,
+  HEADER_FIELDS,
   hashToHex,
   isCoinbase,
   leadingZeroBits,
@@ -18,7 +19,7 @@ import { coins, short } from '../../format';
 import { useSession } from '../../runtime/context';
 import { useView } from '../../useView';
 import type { BlockSummary } from '../../runtime/viewStore';
-import { addressOfScript, bitsHex, blockByteGroups, HEADER_FIELDS, spacedBytes, targetHex, zeroBitsOfHex } from './blockParts';
+import { addressOfScript, bitsHex, blockByteGroups, spacedBytes, targetHex, zeroBitsOfHex } from './blockParts';
 import { Hash } from './Hash';
 import { TxFlow } from '../../components/TxFlow';
 
