@@ -3,7 +3,8 @@
  * CompactSize counts (1, 3, 5 or 9 bytes). Readers never read past the end: truncation is a
  * DecodeError naming what was being read. Also the engine's one set of hex and byte helpers:
  * @noble/hashes/utils where it does the job (hex decoding, concatenation, UTF-8), our own hex
- * encoder where it does not (see `hexOf`).
+ * encoder where it does not: noble's bytesToHex appends two digits at a time (a rope, see `hexOf`)
+ * and cannot reverse; as outpoint-style Map keys ours measured ≈1.4× faster on Node 20.
  */
 import { concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 

@@ -259,7 +259,8 @@ export function targetTopWord(target: bigint): number {
 /**
  * bcoin-style pure search with the JavaScript kernel: the first nonce in
  * [startNonce, startNonce + count) whose header meets `target` (default: from the header's bits),
- * or −1. The header is not modified.
+ * or −1. The header is not modified. Every synchronous solver (`solveBlockSync`, the tests' miner)
+ * calls this; the product's miners run the same `NonceSearcher` in workers or in chunks.
  */
 export function mine(header: Uint8Array, target: bigint | undefined, startNonce: number, count: number): number {
   const searcher = new NonceSearcher(jsBackend());
