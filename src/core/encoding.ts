@@ -18,8 +18,13 @@ export class DecodeError extends Error {
 
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: false });
+const strictTextDecoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Sequential reader over a byte array with Bitcoin's integer and CompactSize encodings. */
+/**
+ * Sequential reader over a byte array with Bitcoin's integer and CompactSize encodings. Every read
+ * names its field (`what`, also the DecodeError's wording); decoders mark repeated parts with
+ * `enter`/`leave`, which cost nothing here and let a `TracingReader` record where each field lies.
+ */
 export class ByteReader {
   pos = 0;
   private readonly view: DataView;
@@ -78,6 +83,10 @@ export class ByteReader {
     this.pos += n;
     return out;
   }
+  /** A 32-byte hash in internal byte order (a view into the input). */
+  hash32(what = 'hash'): Uint8Array {
+    return this.bytesN(32, what);
+  }
   /** CompactSize, rejecting non-canonical (non-minimal) encodings as Bitcoin Core does. */
   compactSize(what = 'count'): number {
     const first = this.u8(what);
@@ -107,9 +116,23 @@ export class ByteReader {
     const n = this.count(max, what);
     return this.bytesN(n, what);
   }
-  varString(max: number, what = 'string'): string {
-    return textDecoder.decode(this.varBytes(max, what));
+  /**
+   * A CompactSize-prefixed UTF-8 string of at most `max` bytes. `strict`: invalid UTF-8 is a
+   * DecodeError (lenient decoding would accept bytes that re-encode differently, as U+FFFD).
+   */
+  varString(max: number, what = 'string', strict = false): string {
+    const bytes = this.varBytes(max, what);
+    if (!strict) return textDecoder.decode(bytes);
+    try {
+      return strictTextDecoder.decode(bytes);
+    } catch {
+      throw new DecodeError(`invalid UTF-8: ${what}`);
+    }
   }
+  /** The fields read next belong to part `index` of a repeated kind (`in 0`, `tx 3`), until `leave`. */
+  enter(_kind: string, _index: number): void {}
+  /** Ends the part begun by the last `enter`. */
+  leave(): void {}
   end(what = 'message'): void {
     if (this.remaining !== 0) throw new DecodeError(`${this.remaining} trailing bytes after ${what}`);
   }

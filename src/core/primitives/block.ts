@@ -34,8 +34,8 @@ export function encodeHeader(h: BlockHeader): Uint8Array {
 export function readHeader(r: ByteReader): BlockHeader {
   return {
     version: r.i32('header version'),
-    prevHash: r.bytesN(32, 'previous block hash').slice(),
-    merkleRoot: r.bytesN(32, 'merkle root').slice(),
+    prevHash: r.hash32('previous block hash').slice(),
+    merkleRoot: r.hash32('merkle root').slice(),
     time: r.u32('header time'),
     bits: r.u32('header bits'),
     nonce: r.u32('header nonce'),
@@ -89,7 +89,11 @@ export function readBlock(r: ByteReader): Block {
   const header = readHeader(r);
   const n = r.count(MAX_BLOCK_TXS, 'block transactions');
   const txs: Tx[] = new Array(n);
-  for (let i = 0; i < n; i++) txs[i] = readTx(r);
+  for (let i = 0; i < n; i++) {
+    r.enter('tx', i);
+    txs[i] = readTx(r);
+    r.leave();
+  }
   const block = { header, txs };
   blockSerialCache.set(block, r.bytes.slice(start, r.pos));
   return block;

@@ -77,17 +77,21 @@ export function readTx(r: ByteReader): Tx {
   const nIn = r.count(MAX_TX_IO, 'tx inputs');
   const inputs: TxIn[] = new Array(nIn);
   for (let i = 0; i < nIn; i++) {
-    const txid = r.bytesN(32, 'prevout txid').slice();
+    r.enter('in', i);
+    const txid = r.hash32('prevout txid').slice();
     const vout = r.u32('prevout index');
     const scriptSig = r.varBytes(MAX_SCRIPT_SIZE, 'scriptSig').slice();
     const sequence = r.u32('sequence');
+    r.leave();
     inputs[i] = { prevout: { txid, vout }, scriptSig, sequence };
   }
   const nOut = r.count(MAX_TX_IO, 'tx outputs');
   const outputs: TxOut[] = new Array(nOut);
   for (let i = 0; i < nOut; i++) {
+    r.enter('out', i);
     const value = r.i64('output value');
     const script = r.varBytes(MAX_SCRIPT_SIZE, 'scriptPubKey').slice();
+    r.leave();
     outputs[i] = { value, script };
   }
   const locktime = r.u32('locktime');

@@ -32,22 +32,16 @@ function writeHash(w: ByteWriter, hex: string): void {
   w.bytes(bytes);
 }
 
-const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
-const utf8Encoder = new TextEncoder();
-
 /**
  * A CompactSize-prefixed UTF-8 string of at most `max` bytes. Invalid UTF-8 is a DecodeError:
  * decoding it leniently would accept bytes that re-encode differently (U+FFFD), so two nodes
  * could disagree on what a message said.
  */
 function readString(r: ByteReader, max: number, what: string): string {
-  const bytes = r.varBytes(max, what);
-  try {
-    return utf8Fatal.decode(bytes);
-  } catch {
-    throw new DecodeError(`invalid UTF-8: ${what}`);
-  }
+  return r.varString(max, what, true);
 }
+
+const utf8Encoder = new TextEncoder();
 
 /** The sending side of the limits: refuse to build what every receiver would refuse. */
 function checkLimit(n: number, max: number, what: string): void {
@@ -122,6 +116,16 @@ export function encodePayload(m: Message): Uint8Array {
 /** Decodes a known command's payload; throws DecodeError (with a readable reason) if malformed. */
 export function decodePayload(command: Command, payload: Uint8Array): Message {
   const r = new ByteReader(payload);
+  const m = readPayload(r, command);
+  r.end(command);
+  return m;
+}
+
+/**
+ * Reads a known command's payload from `r` (the one description of every payload's layout: a
+ * `TracingReader` makes it the hex dump's annotator too); throws DecodeError if malformed.
+ */
+export function readPayload(r: ByteReader, command: Command): Message {
   let m: Message;
   switch (command) {
     case 'version': {
@@ -137,7 +141,7 @@ export function decodePayload(command: Command, payload: Uint8Array): Message {
       const startHeight = r.i32('start height');
       const relayByte = r.u8('relay');
       if (relayByte > 1) throw new DecodeError('relay flag must be 0 or 1');
-      const genesis = hashToHex(r.bytesN(32, 'genesis hash'));
+      const genesis = hashToHex(r.hash32('genesis hash'));
       m = {
         command,
         payload: {
@@ -156,7 +160,11 @@ export function decodePayload(command: Command, payload: Uint8Array): Message {
     case 'addr': {
       const n = r.count(MAX_ADDR, 'addresses');
       const addrs: PeerAddress[] = [];
-      for (let i = 0; i < n; i++) addrs.push({ time: r.u32('addr time'), services: r.u64('addr services'), id: readString(r, MAX_PEER_ID, 'addr id') });
+      for (let i = 0; i < n; i++) {
+        r.enter('addr', i);
+        addrs.push({ time: r.u32('addr time'), services: r.u64('addr services'), id: readString(r, MAX_PEER_ID, 'addr id') });
+        r.leave();
+      }
       m = { command, addrs };
       break;
     }
@@ -166,7 +174,11 @@ export function decodePayload(command: Command, payload: Uint8Array): Message {
       const n = r.count(MAX_INV, 'inventory items');
       if (r.remaining < n * 36) throw new DecodeError('truncated: inventory');
       const items: InvItem[] = new Array(n);
-      for (let i = 0; i < n; i++) items[i] = { type: r.u32('inv type'), hash: hashToHex(r.bytesN(32, 'inv hash')) };
+      for (let i = 0; i < n; i++) {
+        r.enter('item', i);
+        items[i] = { type: r.u32('inv type'), hash: hashToHex(r.hash32('inv hash')) };
+        r.leave();
+      }
       m = { command, items };
       break;
     }
@@ -174,8 +186,12 @@ export function decodePayload(command: Command, payload: Uint8Array): Message {
       const version = r.u32('version');
       const n = r.count(MAX_LOCATOR, 'locator hashes');
       const locator: string[] = [];
-      for (let i = 0; i < n; i++) locator.push(hashToHex(r.bytesN(32, 'locator hash')));
-      m = { command, version, locator, stop: hashToHex(r.bytesN(32, 'stop hash')) };
+      for (let i = 0; i < n; i++) {
+        r.enter('locator', i);
+        locator.push(hashToHex(r.hash32('locator hash')));
+        r.leave();
+      }
+      m = { command, version, locator, stop: hashToHex(r.hash32('stop hash')) };
       break;
     }
     case 'block':
@@ -192,7 +208,7 @@ export function decodePayload(command: Command, payload: Uint8Array): Message {
       const message = readString(r, MAX_REJECT_MESSAGE, 'rejected command');
       const code = r.u8('reject code');
       const reason = readString(r, MAX_REJECT_REASON, 'reject reason');
-      const hash = r.remaining >= 32 ? hashToHex(r.bytesN(32, 'rejected hash')) : undefined;
+      const hash = r.remaining >= 32 ? hashToHex(r.hash32('rejected hash')) : undefined;
       m = { command, message, code, reason, ...(hash ? { hash } : {}) };
       break;
     }
@@ -200,6 +216,5 @@ export function decodePayload(command: Command, payload: Uint8Array): Message {
       m = { command, json: readString(r, MAX_PAYLOAD, 'parameters') };
       break;
   }
-  r.end(command);
   return m;
 }

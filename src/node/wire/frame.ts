@@ -3,7 +3,7 @@
  * checksum (first 4 bytes of SHA-256d(payload)) | payload. The header is checked before any
  * payload work, as Core's `CNetMessage` does.
  */
-import { sha256d } from '../../core';
+import { ByteReader, sha256d } from '../../core';
 import { encodePayload } from './codec';
 import { HEADER_LEN, MAX_PAYLOAD, type Message } from './protocol';
 
@@ -54,25 +54,34 @@ export interface FrameHeader {
 }
 
 /**
+ * Reads a frame header (the one description of its layout, shared with the hex dump's annotator):
+ * magic, command (printable ASCII, zero-padded; `badCommand` when not), payload length, checksum.
+ */
+export function readFrameHeader(r: ByteReader): { header: FrameHeader; badCommand: boolean } {
+  const magic = r.u32('magic');
+  const raw = r.bytesN(12, 'command');
+  let command = '';
+  let ended = false;
+  let badCommand = false;
+  for (const c of raw) {
+    if (c === 0) ended = true;
+    else if (ended || c < 0x20 || c > 0x7e) badCommand = true;
+    else command += String.fromCharCode(c);
+  }
+  const length = r.u32('length');
+  const checksum = r.bytesN(4, 'checksum');
+  return { header: { magic, command, length, checksum }, badCommand };
+}
+
+/**
  * Checks a frame's header before any payload work: magic, command characters, declared length
  * within MAX_PAYLOAD and equal to what arrived, checksum. Returns the command and payload view.
  */
 export function parseFrame(magic: number, bytes: Uint8Array): { ok: true; header: FrameHeader; payload: Uint8Array } | { ok: false; fault: FrameFault; header?: FrameHeader } {
   if (bytes.length < HEADER_LEN) return { ok: false, fault: { kind: 'too-short' } };
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const gotMagic = view.getUint32(0, true);
-  const length = view.getUint32(16, true);
-  let command = '';
-  let ended = false;
-  let badCommand = false;
-  for (let i = 4; i < 16; i++) {
-    const c = bytes[i];
-    if (c === 0) ended = true;
-    else if (ended || c < 0x20 || c > 0x7e) badCommand = true;
-    else command += String.fromCharCode(c);
-  }
-  const header: FrameHeader = { magic: gotMagic, command, length, checksum: bytes.subarray(20, 24) };
-  if (gotMagic !== magic) return { ok: false, fault: { kind: 'wrong-magic' }, header };
+  const { header, badCommand } = readFrameHeader(new ByteReader(bytes));
+  const length = header.length;
+  if (header.magic !== magic) return { ok: false, fault: { kind: 'wrong-magic' }, header };
   if (badCommand) return { ok: false, fault: { kind: 'bad-command' }, header };
   if (length > MAX_PAYLOAD) return { ok: false, fault: { kind: 'oversized', length }, header };
   if (bytes.length !== HEADER_LEN + length) return { ok: false, fault: { kind: 'length-mismatch' }, header };
