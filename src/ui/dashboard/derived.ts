@@ -3,6 +3,7 @@
  * block tree, block propagation rows and the message matrix. Pure functions of a `DashState`.
  */
 import type { Role } from '../../node/events';
+import { MILESTONES, firstMilestone, type Milestones } from '../../node/propagation';
 import type { BlockInfo, DashState, MessageRecord } from './model';
 
 /** Sorts node ids numerically where they are numbers (3000, 3001, … 3010). */
@@ -99,14 +100,10 @@ export function blockTree(s: DashState, depth = 8): { height: number; blocks: Tr
     .map(([height, blocks]) => ({ height, blocks: blocks.sort((x, y) => y.onChainOf.length - x.onChainOf.length || x.hash.localeCompare(y.hash)) }));
 }
 
-/** A block's propagation: per node, times relative to the first time any node saw it. */
-export interface PropagationRow {
+/** A block's propagation: per node, its milestones relative to the first time any node saw it. */
+export interface PropagationRow extends Milestones {
   node: string;
   role: Role;
-  heard?: number;
-  received?: number;
-  mined?: number;
-  connected?: number;
 }
 
 export interface Propagation {
@@ -121,7 +118,7 @@ export interface Propagation {
 
 function firstTime(b: BlockInfo): number {
   let t = Infinity;
-  for (const s of Object.values(b.seen)) for (const v of [s.heard, s.received, s.mined, s.connected]) if (v !== undefined && v < t) t = v;
+  for (const s of Object.values(b.seen)) t = Math.min(t, firstMilestone(s));
   return t;
 }
 
@@ -145,7 +142,7 @@ export function propagationOf(s: DashState, hash: string): Propagation | null {
     .map((n) => {
       const seen = b.seen[n.id] ?? {};
       const row: PropagationRow = { node: n.id, role: n.role };
-      for (const k of ['heard', 'received', 'mined', 'connected'] as const) {
+      for (const k of MILESTONES) {
         const v = rel(seen[k]);
         if (v !== undefined) row[k] = v;
       }

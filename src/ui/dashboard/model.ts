@@ -10,6 +10,7 @@
  */
 import type { Role, Topology } from '../../node/events';
 import type { ObsBlock, ObsEvent, ObsSighting, Report } from '../../adapters/observer/protocol';
+import { MILESTONES, milestoneOf, stepsFromMessage, withMilestone, type BlockStep, type Milestone, type Milestones } from '../../node/propagation';
 
 /** One node as the dashboard knows it. */
 export interface DashNode {
@@ -37,20 +38,12 @@ export interface DashNode {
   seq: number;
 }
 
-/** When one node first heard of, received, mined and connected a block (dashboard clock). */
-export interface BlockSeen {
-  heard?: number;
-  received?: number;
-  mined?: number;
-  connected?: number;
-}
-
 export interface BlockInfo {
   hash: string;
   height: number;
   prev: string | null;
-  /** Per node id. */
-  seen: Record<string, BlockSeen>;
+  /** Per node id: its milestones in the propagation model (node/propagation.ts), on the dashboard's clock. */
+  seen: Record<string, Milestones>;
   invalid?: string;
 }
 
@@ -97,8 +90,6 @@ export function emptyDashState(): DashState {
 
 // ---------------------------------------------------------------- folding
 
-type SeenKey = keyof BlockSeen;
-
 /** A mutable working copy of the parts of the state a report touches (copied on first write). */
 class Draft {
   nodes: Record<string, DashNode>;
@@ -140,10 +131,22 @@ class Draft {
     }
     return copy;
   }
-  seenOn(b: BlockInfo, node: string, key: SeenKey, time: number): void {
-    const s = { ...b.seen[node] };
-    if (s[key] === undefined || time < s[key]!) s[key] = time;
-    b.seen[node] = s;
+  seenOn(b: BlockInfo, node: string, key: Milestone, time: number): void {
+    b.seen[node] = withMilestone(b.seen[node] ?? {}, key, time);
+  }
+  /**
+   * The milestone a propagation step marks (heard, received, mined, connected), on the block it is
+   * about; a block heard of by inv before the dashboard knew it is a block waits in `heard`.
+   */
+  step(step: BlockStep & { hash: string }): void {
+    const m = milestoneOf(step);
+    if (!m) return;
+    if (m.milestone === 'heard' && !this.block(step.hash)) {
+      const heard = this.heardW();
+      if (!heard[step.hash]?.[m.node]) heard[step.hash] = { ...heard[step.hash], [m.node]: step.time };
+      return;
+    }
+    this.seenOn(this.blockW({ hash: step.hash, height: -1, prev: null }), m.node, m.milestone, step.time);
   }
   finish(): DashState {
     const s: DashState = { ...this.base, nodes: this.nodes, msgSeq: this.msgSeq };
@@ -188,26 +191,20 @@ function pruneBlocks(blocks: Record<string, BlockInfo>): Record<string, BlockInf
 
 function applySighting(d: Draft, node: string, s: ObsSighting, offset: number): void {
   const b = d.blockW({ hash: s.hash, height: s.height, prev: d.block(s.hash)?.prev ?? null });
-  for (const k of ['heard', 'received', 'mined', 'connected'] as const) if (s[k] !== undefined) d.seenOn(b, node, k, s[k]! + offset);
+  for (const k of MILESTONES) {
+    const t = s[k];
+    if (t !== undefined) d.seenOn(b, node, k, t + offset);
+  }
 }
 
 function applyEvent(d: Draft, n: DashNode, e: ObsEvent, reportingIds: Set<string>): DashNode {
   const at = e.time + n.offset;
   switch (e.t) {
     case 'msg': {
+      // What the receiver did with a block (heard of it, received it), as the propagation model reads a message.
       if (e.dir === 'in' && e.hashes) {
-        if (e.cmd === 'block' && !e.reason) {
-          const known = d.block(e.hashes[0]);
-          const b = d.blockW({ hash: e.hashes[0], height: known?.height ?? -1, prev: known?.prev ?? null });
-          d.seenOn(b, n.id, 'received', at);
-        } else if (e.cmd === 'inv') {
-          for (const h of e.hashes) {
-            if (d.block(h)) d.seenOn(d.blockW({ hash: h, height: -1, prev: null }), n.id, 'heard', at);
-            else {
-              const heard = d.heardW();
-              if (!heard[h]?.[n.id]) heard[h] = { ...heard[h], [n.id]: at };
-            }
-          }
+        for (const step of stepsFromMessage(n.id, { dir: e.dir, peer: e.peer, command: e.cmd, hashes: e.hashes, reason: e.reason, time: at })) {
+          if (milestoneOf(step)?.node === n.id) d.step(step);
         }
       }
       // One record per message: the sender's 'out'; an 'in' only when the sender does not report.
@@ -229,15 +226,16 @@ function applyEvent(d: Draft, n: DashNode, e: ObsEvent, reportingIds: Set<string
       d.blockW(e);
       return n;
     case 'connected': {
-      const b = d.blockW(e);
-      if (e.height > 0) d.seenOn(b, n.id, 'connected', at); // genesis comes with the parameters, it does not propagate
+      d.blockW(e);
+      if (e.height > 0) d.step({ hash: e.hash, node: n.id, kind: 'connected', time: at }); // genesis comes with the parameters, it does not propagate
       const chain = n.chain.length && n.chain[n.chain.length - 1].hash !== e.prev ? [] : n.chain;
       return { ...n, chain: keepLast([...chain, { hash: e.hash, height: e.height, prev: e.prev }], LIMITS.chain) };
     }
     case 'disconnected':
       return n.chain.length && n.chain[n.chain.length - 1].hash === e.hash ? { ...n, chain: n.chain.slice(0, -1) } : n;
     case 'mined':
-      d.seenOn(d.blockW({ hash: e.hash, height: e.height, prev: d.block(e.hash)?.prev ?? null }), n.id, 'mined', at);
+      d.blockW({ hash: e.hash, height: e.height, prev: d.block(e.hash)?.prev ?? null });
+      d.step({ hash: e.hash, node: n.id, kind: 'mined', time: at });
       d.activity.push({ time: at, node: n.id, kind: 'mined', detail: { hash: e.hash, height: e.height } });
       return n;
     case 'reorg':
