@@ -14,7 +14,7 @@ import { plan, traceSha256d, type GNode, type Plan } from './graph';
  */
 export function buildJsScan(): string {
   const trace = traceSha256d(1);
-  const h1 = trace.h1[0];
+  const h1 = trace.h1[0]!;
   const head = plan(trace, 1, true, h1);
   const tail = plan(trace, 1, true, trace.tops, new Set(h1));
   if (tail.prologue.length) throw new Error('the second hash should need no per-job values');
@@ -22,7 +22,7 @@ export function buildJsScan(): string {
   const lit = (v: number) => { const s = v | 0; return s < 0 ? `(${s})` : String(s); };
   const jname = (id: number) => `j${id}`;
   const headExpr = (id: number): string => {
-    const n = g.nodes[id];
+    const n = g.node(id);
     if (n.level === 0) return lit(n.imm);
     if (n.level === 1) return jname(id);
     if (n.op === 'nonce') return 'n';
@@ -30,7 +30,7 @@ export function buildJsScan(): string {
     return opExpr(n, headExpr);
   };
   const tailExpr = (id: number): string => {
-    const n = g.nodes[id];
+    const n = g.node(id);
     if (n.level === 0) return lit(n.imm);
     if (n.level === 1) throw new Error('per-job value in the second hash');
     const k = h1.indexOf(id);
@@ -39,7 +39,7 @@ export function buildJsScan(): string {
     return opExpr(n, tailExpr);
   };
   const prologueExpr = (id: number): string => {
-    const n = g.nodes[id];
+    const n = g.node(id);
     return n.level === 0 ? lit(n.imm) : jname(id);
   };
   const regs = (p: Plan) => `  let ${Array.from({ length: p.slots }, (_, i) => `r${i} = 0`).join(', ')};`;
@@ -49,9 +49,9 @@ export function buildJsScan(): string {
   lines.push(regs(tail));
   for (const id of tail.loop) {
     if (h1.includes(id)) continue;
-    lines.push(`  r${tail.slot.get(id)} = ${opExpr(g.nodes[id], tailExpr)};`);
+    lines.push(`  r${tail.slot.get(id)} = ${opExpr(g.node(id), tailExpr)};`);
   }
-  lines.push(`  return ${tailExpr(trace.tops[0])};`);
+  lines.push(`  return ${tailExpr(trace.tops[0]!)};`);
   lines.push('}');
   lines.push('');
   lines.push(`/**
@@ -61,16 +61,17 @@ export function buildJsScan(): string {
  */`);
   lines.push('export function scanJs(io: Int32Array, start: number, count: number): number {');
   for (const id of head.prologue) {
-    const n = g.nodes[id];
-    const rhs = n.op === 'in' ? `io[${n.imm}] | 0` : opExpr(n, prologueExpr);
+    const n = g.node(id);
+    // `!`: the io words exist (a fixed-size view); TypeScript's noUncheckedIndexedAccess cannot know.
+    const rhs = n.op === 'in' ? `io[${n.imm}]! | 0` : opExpr(n, prologueExpr);
     lines.push(`  const ${jname(id)} = ${rhs};`);
   }
-  lines.push(`  const thr = io[11] ^ -2147483648;`);
+  lines.push(`  const thr = io[11]! ^ -2147483648;`);
   lines.push(regs(head));
   lines.push(`  for (let i = 0, n = start | 0; i < count; i++, n = (n + 1) | 0) {`);
   for (const id of head.loop) {
-    if (g.nodes[id].op === 'nonce') continue;
-    lines.push(`    r${head.slot.get(id)} = ${opExpr(g.nodes[id], headExpr)};`);
+    if (g.node(id).op === 'nonce') continue;
+    lines.push(`    r${head.slot.get(id)} = ${opExpr(g.node(id), headExpr)};`);
   }
   lines.push(`    const top = sha256dTail(${h1.map(headExpr).join(', ')});`);
   lines.push(`    if ((top ^ -2147483648) <= thr) { io[16] = top; return i; }`);
@@ -81,7 +82,7 @@ export function buildJsScan(): string {
 }
 
 function opExpr(n: GNode, e: (id: number) => string): string {
-  const [x, y] = n.args.map(e);
+  const [x, y] = n.args.map(e) as [string, string]; // unary operations read only x
   const rot = (r: number) => `(${x} >>> ${r} | ${x} << ${32 - r})`;
   switch (n.op) {
     case 'add': return `((${x} + ${y}) | 0)`;

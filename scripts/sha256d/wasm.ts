@@ -67,7 +67,7 @@ interface WasmFunc { name: string; params: number[]; results: number[]; locals: 
 function wasmModule(funcs: WasmFunc[]): Uint8Array {
   const types = funcs.map((f) => [0x60, ...vec(f.params.map((p) => [p])), ...vec(f.results.map((r) => [r]))]);
   const body = (f: WasmFunc) => {
-    const groups: number[][] = [];
+    const groups: [count: number, type: number][] = [];
     for (const t of f.locals) {
       const lastGroup = groups[groups.length - 1];
       if (lastGroup && lastGroup[1] === t) lastGroup[0]++; else groups.push([1, t]);
@@ -95,11 +95,11 @@ function emitPrologue(c: Code, p: Plan, firstLocal: number): Map<number, number>
   const local = new Map<number, number>();
   let next = firstLocal;
   const operand = (id: number) => {
-    const n = g.nodes[id];
+    const n = g.node(id);
     if (n.level === 0) c.i32(n.imm | 0); else c.get(local.get(id)!);
   };
   for (const id of p.prologue) {
-    const n = g.nodes[id];
+    const n = g.node(id);
     if (n.op === 'in') c.i32(0).emit(op.i32Load, ...c.mem(2, LAYOUT.inputs + 4 * n.imm));
     else emitScalarOp(c, n, operand);
     local.set(id, next);
@@ -110,7 +110,7 @@ function emitPrologue(c: Code, p: Plan, firstLocal: number): Map<number, number>
 
 /** Emits one scalar i32 operation whose operands are pushed by `operand`. */
 function emitScalarOp(c: Code, n: GNode, operand: (id: number) => void): void {
-  const [x, y] = n.args;
+  const [x, y] = n.args as [number, number]; // unary operations read only x
   const rot = (r: number) => { operand(x); c.i32(r).emit(op.i32Rotr); };
   switch (n.op) {
     case 'add': operand(x); operand(y); c.emit(op.i32Add); return;
@@ -141,18 +141,18 @@ function wasmScalarFunc(name: string): WasmFunc {
   c.i32(0).emit(op.i32Load, ...c.mem(2, LAYOUT.threshold)).set(L_THR);
   c.get(0).set(L_N);
   const operand = (id: number): void => {
-    const n = g.nodes[id];
+    const n = g.node(id);
     if (n.level === 0) { c.i32(n.imm | 0); return; }
     if (n.level === 1) { c.get(jobLocal.get(id)!); return; }
     if (n.op === 'nonce') { c.get(L_N); return; }
     if (p.inline.has(id)) { emitScalarOp(c, n, operand); return; }
     c.get(base + p.slot.get(id)!);
   };
-  const top = trace.tops[0];
+  const top = trace.tops[0]!;
   c.emit(op.block, 0x40, op.loop, 0x40);
   for (const id of p.loop) {
-    if (g.nodes[id].op === 'nonce') continue;
-    emitScalarOp(c, g.nodes[id], operand);
+    if (g.node(id).op === 'nonce') continue;
+    emitScalarOp(c, g.node(id), operand);
     c.set(base + p.slot.get(id)!);
   }
   // if (top <=u threshold) { store top; return i }
@@ -204,7 +204,7 @@ function wasmSimdFunc(name: string, groups: number, opts: SimdOptions = {}): Was
   p.invariants.forEach((id, k) => {
     const off = LAYOUT.table + 16 * k;
     table.set(id, off);
-    const n = g.nodes[id];
+    const n = g.node(id);
     c.i32(0);
     if (n.level === 0) c.i32(n.imm | 0); else c.get(jobLocal.get(id)!);
     c.v(simd.i32x4Splat).v(simd.store, ...c.mem(4, off));
@@ -231,7 +231,7 @@ function wasmSimdFunc(name: string, groups: number, opts: SimdOptions = {}): Was
     if (shr) { x(); c.i32(shr).v(simd.i32x4ShrU).v(simd.xor); }
   };
   const emitOp = (n: GNode): void => {
-    const [x, y] = n.args;
+    const [x, y] = n.args as [number, number]; // unary operations read only x
     const X = () => operand(x);
     switch (n.op) {
       case 'add': operand(x); operand(y); c.v(simd.i32x4Add); return;
@@ -246,7 +246,7 @@ function wasmSimdFunc(name: string, groups: number, opts: SimdOptions = {}): Was
     }
   };
   const operand = (id: number): void => {
-    const n = g.nodes[id];
+    const n = g.node(id);
     if (n.level === 0 && opts.inlineConsts) { c.v(simd.const, ...laneBytes(n.imm)); return; }
     if (n.level < 2) { c.i32(0).v(simd.load, ...c.mem(4, table.get(id)!)); return; }
     if (n.op === 'nonce') { c.get(L_NV + n.imm); return; }
@@ -255,8 +255,8 @@ function wasmSimdFunc(name: string, groups: number, opts: SimdOptions = {}): Was
   };
   c.emit(op.block, 0x40, op.loop, 0x40);
   for (const id of p.loop) {
-    if (g.nodes[id].op === 'nonce') continue;
-    emitOp(g.nodes[id]);
+    if (g.node(id).op === 'nonce') continue;
+    emitOp(g.node(id));
     c.set(sbase + p.slot.get(id)!);
   }
   // any = OR over groups of (top <=u threshold); tops stored for the caller.

@@ -39,7 +39,7 @@ export class ByteReader {
   }
   u8(what = 'u8'): number {
     this.need(1, what);
-    return this.bytes[this.pos++];
+    return this.bytes[this.pos++]!;
   }
   u16(what = 'u16'): number {
     this.need(2, what);
@@ -246,9 +246,9 @@ function hexOf(b: Uint8Array, reverse: boolean): string {
   }
   const codes = new Array<number>(2 * n);
   for (let i = 0; i < n; i++) {
-    const v = b[reverse ? n - 1 - i : i];
-    codes[2 * i] = HEX_DIGITS[v >> 4];
-    codes[2 * i + 1] = HEX_DIGITS[v & 15];
+    const v = b[reverse ? n - 1 - i : i]!;
+    codes[2 * i] = HEX_DIGITS[v >> 4]!;
+    codes[2 * i + 1] = HEX_DIGITS[v & 15]!;
   }
   return String.fromCharCode.apply(null, codes);
 }
@@ -293,7 +293,7 @@ export const utf8: (s: string) => Uint8Array = utf8ToBytes;
 
 /** Reads a little-endian uint32 (a header field) at `offset`. */
 export function readU32LE(bytes: Uint8Array, offset: number): number {
-  return (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
+  return (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24)) >>> 0;
 }
 
 /** Writes a little-endian uint32 (a header field) in place at `offset`. */

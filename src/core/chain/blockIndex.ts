@@ -71,7 +71,7 @@ export function medianTimePast(entry: BlockEntry | null): number {
   for (let e = entry; e && times.length < 11; e = e.parent) times.push(e.header.time);
   if (times.length === 0) return 0;
   times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return times[Math.floor(times.length / 2)]!;
 }
 
 /**

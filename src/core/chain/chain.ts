@@ -66,7 +66,7 @@ export class Chain {
   }
 
   get tip(): BlockEntry {
-    return this.active[this.active.length - 1];
+    return this.active[this.active.length - 1]!; // genesis at least
   }
   get height(): number {
     return this.active.length - 1;
@@ -128,7 +128,7 @@ export class Chain {
   /** Block locator from the tip (Core's GetLocator): dense for 10, then exponentially sparse. */
   locator(from: BlockEntry = this.tip): string[] {
     const onActive = this.isActive(from);
-    return locatorOf(from, (e, h) => (onActive ? this.active[h] : ancestorAt(e, h)));
+    return locatorOf(from, (e, h) => (onActive ? this.active[h]! : ancestorAt(e, h)));
   }
 
   /** First locator hash on the active chain (the fork point a peer shares with us). */
@@ -145,8 +145,8 @@ export class Chain {
     const fork = this.findFork(locator);
     const out: string[] = [];
     for (let h = fork.height + 1; h <= this.height && out.length < limit; h++) {
-      out.push(this.active[h].hash);
-      if (this.active[h].hash === stop) break;
+      out.push(this.active[h]!.hash);
+      if (this.active[h]!.hash === stop) break;
     }
     return out;
   }

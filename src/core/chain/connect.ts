@@ -25,12 +25,12 @@ export function applyBlock(block: Block, height: number, view: CoinOverlay, undo
     if (!cb) {
       const coins = spends(tx);
       for (let i = 0; i < tx.inputs.length; i++) {
-        view.spend(outpointKey(tx.inputs[i].prevout));
-        undo.push(coins[i]);
+        view.spend(outpointKey(tx.inputs[i]!.prevout));
+        undo.push(coins[i]!);
       }
     }
     for (let v = 0; v < tx.outputs.length; v++)
-      view.add(`${id}:${v}`, { value: tx.outputs[v].value, script: tx.outputs[v].script, height, coinbase: cb });
+      view.add(`${id}:${v}`, { value: tx.outputs[v]!.value, script: tx.outputs[v]!.script, height, coinbase: cb });
   }
 }
 
@@ -58,7 +58,7 @@ export function connectBlock(
     return coins;
   });
   let cbOut = 0n;
-  for (const o of block.txs[0].outputs) cbOut += o.value;
+  for (const o of block.txs[0]!.outputs) cbOut += o.value;
   const allowed = subsidyAt(params, height) + fees;
   if (height !== 0 && cbOut > allowed)
     throw consensus('bad-cb-amount', `coinbase pays ${cbOut} sat; the limit is subsidy + fees = ${allowed} sat`);
@@ -77,7 +77,7 @@ export function disconnectBlock(block: Block, undo: Coin[], utxo: UtxoSet): { re
   const restored = new Map<string, Coin>();
   const removed = new Set<string>();
   for (let t = block.txs.length - 1; t >= 0; t--) {
-    const tx = block.txs[t];
+    const tx = block.txs[t]!;
     const id = txidHex(tx);
     for (let v = tx.outputs.length - 1; v >= 0; v--) {
       const key = `${id}:${v}`;
@@ -88,8 +88,8 @@ export function disconnectBlock(block: Block, undo: Coin[], utxo: UtxoSet): { re
     }
     if (isCoinbase(tx)) continue;
     for (let i = tx.inputs.length - 1; i >= 0; i--) {
-      const key = outpointKey(tx.inputs[i].prevout);
-      const coin = undo[--u];
+      const key = outpointKey(tx.inputs[i]!.prevout);
+      const coin = undo[--u]!;
       utxo.add(key, coin);
       restored.set(key, coin);
     }
@@ -150,7 +150,7 @@ export function compareStored(
 export function sameCoins(a: Coin[], b: Coin[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i], y = b[i];
+    const x = a[i]!, y = b[i]!;
     if (x.value !== y.value || x.height !== y.height || x.coinbase !== y.coinbase || toHex(x.script) !== toHex(y.script)) return false;
   }
   return true;

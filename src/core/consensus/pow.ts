@@ -57,7 +57,7 @@ export function targetToBits(target: bigint): number {
 /** The hash as a number: Bitcoin compares the internal (little-endian) bytes as a uint256. */
 export function hashToBigInt(hash: Uint8Array): bigint {
   let v = 0n;
-  for (let i = hash.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(hash[i]);
+  for (let i = hash.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(hash[i]!);
   return v;
 }
 
@@ -68,7 +68,7 @@ export function hashMeetsTarget(hash: Uint8Array, target: bigint): boolean {
 
 /** Compares two hashes as Bitcoin does (little-endian 256-bit numbers): negative when a < b. */
 export function compareHashes(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 31; i >= 0; i--) if (a[i] !== b[i]) return a[i] - b[i];
+  for (let i = 31; i >= 0; i--) if (a[i] !== b[i]) return a[i]! - b[i]!;
   return 0;
 }
 
@@ -89,7 +89,7 @@ export function expectedHashes(target: bigint): number {
 export function leadingZeroBits(hash: Uint8Array): number {
   let n = 0;
   for (let i = hash.length - 1; i >= 0; i--) {
-    const b = hash[i];
+    const b = hash[i]!;
     if (b === 0) {
       n += 8;
       continue;

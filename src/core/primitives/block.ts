@@ -125,8 +125,8 @@ export function merkleRoot(hashes: Uint8Array[]): { root: Uint8Array; mutated: b
   while (level.length > 1) {
     const next: Uint8Array[] = [];
     for (let i = 0; i < level.length; i += 2) {
-      const a = level[i];
-      const b = i + 1 < level.length ? level[i + 1] : level[i];
+      const a = level[i]!;
+      const b = i + 1 < level.length ? level[i + 1]! : a;
       if (i + 1 < level.length && equal32(a, b)) mutated = true;
       pair.set(a, 0);
       pair.set(b, 32);
@@ -134,7 +134,7 @@ export function merkleRoot(hashes: Uint8Array[]): { root: Uint8Array; mutated: b
     }
     level = next;
   }
-  return { root: level[0], mutated };
+  return { root: level[0]!, mutated };
 }
 
 /** All levels of the merkle tree, leaves first (for the UI's merkle view). */
@@ -144,9 +144,10 @@ export function merkleTree(hashes: Uint8Array[]): Uint8Array[][] {
   while (level.length > 1) {
     const next: Uint8Array[] = [];
     for (let i = 0; i < level.length; i += 2) {
-      const b = i + 1 < level.length ? level[i + 1] : level[i];
+      const a = level[i]!;
+      const b = i + 1 < level.length ? level[i + 1]! : a;
       const pair = new Uint8Array(64);
-      pair.set(level[i], 0);
+      pair.set(a, 0);
       pair.set(b, 32);
       next.push(sha256d(pair));
     }

@@ -43,7 +43,7 @@ function invSummary(items: InvItem[]): string {
   if (txs) parts.push(`${txs} tx`);
   const other = items.length - blocks - txs;
   if (other) parts.push(`${other} other`);
-  return `${parts.join(', ') || 'empty'}${items.length ? ` (${short(items[0].hash)}${items.length > 1 ? '…' : ''})` : ''}`;
+  return `${parts.join(', ') || 'empty'}${items.length ? ` (${short(items[0]!.hash)}${items.length > 1 ? '…' : ''})` : ''}`;
 }
 
 /** First 16 hex digits of a hash followed by an ellipsis, for one-line summaries. */

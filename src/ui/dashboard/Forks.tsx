@@ -30,7 +30,7 @@ export function Forks() {
           ? t('dashboard.forks.nobody')
           : forked
             ? t('dashboard.forks.disagree', { count: groups.length })
-            : t('dashboard.forks.agree', { count: groups[0].nodes.length, height: groups[0].height })}
+            : t('dashboard.forks.agree', { count: groups[0]!.nodes.length, height: groups[0]!.height })}
       </p>
       {forked && (
         <ul className="dash-groups">

@@ -185,7 +185,7 @@ export function NetworkGraph() {
     // The log is in time order, so new records may sit a little before the end.
     let top = lastSeq.current;
     for (let i = data.messages.length - 1; i >= Math.max(0, data.messages.length - 400); i--) {
-      const m = data.messages[i];
+      const m = data.messages[i]!;
       if (m.seq > lastSeq.current) fresh.push(m);
       top = Math.max(top, m.seq);
     }

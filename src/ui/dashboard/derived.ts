@@ -181,7 +181,7 @@ export function commandsSeen(s: DashState): string[] {
 export function filterMessages(s: DashState, f: { from: string; to: string; cmd: string; either?: boolean; hide?: string[] }, max = 200): MessageRecord[] {
   const out: MessageRecord[] = [];
   for (let i = s.messages.length - 1; i >= 0 && out.length < max; i--) {
-    const m = s.messages[i];
+    const m = s.messages[i]!;
     if (f.cmd && m.cmd !== f.cmd) continue;
     if (f.hide?.includes(m.cmd)) continue;
     const direct = (!f.from || m.from === f.from) && (!f.to || m.to === f.to);

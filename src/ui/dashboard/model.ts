@@ -159,7 +159,7 @@ class Draft {
       const fresh = this.messages.sort(byTime);
       const base = this.base.messages;
       const all = base.concat(fresh);
-      if (base.length && fresh[0].time < base[base.length - 1].time) all.sort(byTime);
+      if (base.length && fresh[0]!.time < base[base.length - 1]!.time) all.sort(byTime);
       s.messages = keepLast(all, LIMITS.messages);
     }
     if (this.activity.length) s.activity = keepLast(this.base.activity.concat(this.activity), LIMITS.activity);
@@ -175,7 +175,7 @@ function pruneRecord<T>(r: Record<string, T>, max: number): Record<string, T> {
   const keys = Object.keys(r);
   if (keys.length <= max) return r;
   const out: Record<string, T> = {};
-  for (const k of keys.slice(keys.length - max)) out[k] = r[k];
+  for (const k of keys.slice(keys.length - max)) out[k] = r[k]!;
   return out;
 }
 
@@ -228,11 +228,11 @@ function applyEvent(d: Draft, n: DashNode, e: ObsEvent, reportingIds: Set<string
     case 'connected': {
       d.blockW(e);
       if (e.height > 0) d.step({ hash: e.hash, node: n.id, kind: 'connected', time: at }); // genesis comes with the parameters, it does not propagate
-      const chain = n.chain.length && n.chain[n.chain.length - 1].hash !== e.prev ? [] : n.chain;
+      const chain = n.chain.length && n.chain[n.chain.length - 1]!.hash !== e.prev ? [] : n.chain;
       return { ...n, chain: keepLast([...chain, { hash: e.hash, height: e.height, prev: e.prev }], LIMITS.chain) };
     }
     case 'disconnected':
-      return n.chain.length && n.chain[n.chain.length - 1].hash === e.hash ? { ...n, chain: n.chain.slice(0, -1) } : n;
+      return n.chain.length && n.chain[n.chain.length - 1]!.hash === e.hash ? { ...n, chain: n.chain.slice(0, -1) } : n;
     case 'mined':
       d.blockW({ hash: e.hash, height: e.height, prev: d.block(e.hash)?.prev ?? null });
       d.step({ hash: e.hash, node: n.id, kind: 'mined', time: at });
@@ -313,7 +313,7 @@ export function foldReports(state: DashState, arrivals: Arrival[]): DashState {
       : { id: nodeId, role: 'wallet', topology: 'star', online: true, height: r.height, tip: r.tip, peers: r.peers, known: [], mining: r.mining, cutOff: r.cutOff, lastSeen: receivedAt, offset, chain: [], gaps: 0, seq: 0 };
     if (r.seq !== n.seq + 1) n.gaps++;
     n = { ...n, online: true, height: r.height, tip: r.tip, peers: r.peers, mining: r.mining, cutOff: r.cutOff, lastSeen: receivedAt, offset, seq: r.seq };
-    const reporting = new Set(Object.keys(d.nodes).filter((id) => d.nodes[id].online));
+    const reporting = new Set(Object.keys(d.nodes).filter((id) => d.nodes[id]!.online));
     for (const e of r.events) n = applyEvent(d, n, e, reporting);
     d.nodes[nodeId] = n;
   }

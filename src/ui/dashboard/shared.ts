@@ -26,7 +26,7 @@ export const BRANCH_COLORS = ['#1d7a34', '#b42318', '#6f42c1', '#0b6bcb', '#8a5a
 /** Branch letter (A, B, …) of each tip, in the order of `tipGroups` (most work first). */
 export function branchOf(groups: TipGroup[]): Map<string, { letter: string; color: string }> {
   const m = new Map<string, { letter: string; color: string }>();
-  groups.forEach((g, i) => m.set(g.tip ?? '', { letter: String.fromCharCode(65 + (i % 26)), color: BRANCH_COLORS[i % BRANCH_COLORS.length] }));
+  groups.forEach((g, i) => m.set(g.tip ?? '', { letter: String.fromCharCode(65 + (i % 26)), color: BRANCH_COLORS[i % BRANCH_COLORS.length]! }));
   return m;
 }
 

@@ -28,10 +28,10 @@ export function HexDump({ bytes, fields, maxBytes = 4096 }: { bytes: Uint8Array;
             <span className="hex-offset">{start.toString(16).padStart(6, '0')}</span>
             {Array.from({ length: Math.min(16, owner.length - start) }, (_, j) => {
               const b = start + j;
-              const f = owner[b];
-              const cls = f < 0 ? '' : `field f${f % 6} ${fields[f].group}${active === f ? ' on' : ''}`;
+              const f = owner[b]!;
+              const cls = f < 0 ? '' : `field f${f % 6} ${fields[f]!.group}${active === f ? ' on' : ''}`;
               return (
-                <span key={b} className={`hex-byte ${cls}`} title={f >= 0 ? fields[f].name : undefined} onMouseEnter={() => setActive(f >= 0 ? f : null)}>
+                <span key={b} className={`hex-byte ${cls}`} title={f >= 0 ? fields[f]!.name : undefined} onMouseEnter={() => setActive(f >= 0 ? f : null)}>
                   {hex.slice(2 * b, 2 * b + 2)}
                 </span>
               );

@@ -25,7 +25,7 @@ export function TimelineView() {
     const where = !b ? t('timelineView.notInChain') : b.active ? t('chainView.kind.active') : t('chainView.kind.side');
     return `${b ? `#${b.height}` : '#?'} · ${short(h, 14)} · ${where}`;
   };
-  const start = events.length ? events[0].time : 0;
+  const start = events.length ? events[0]!.time : 0;
   const own = events.filter((e) => e.node === self);
   const connected = own.find((e) => e.kind === 'connected' || e.kind === 'accepted');
   const announcedTo = new Set(own.filter((e) => e.kind === 'announced' && e.peer).map((e) => e.peer));
