@@ -159,6 +159,7 @@ export interface Milestones {
   connected?: number;
 }
 
+/** One of a node's milestones with a block. */
 export type Milestone = keyof Milestones;
 
 /** The milestones in the order a block usually reaches them. */

@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter, DecodeError, hashToHex } from '../encoding';
+import { ByteReader, ByteWriter, DecodeError, bytesEqual, hashToHex } from '../encoding';
 import { sha256d } from '../crypto/hash';
 import { readTx, writeTx, txid, encodeTx, type Tx } from './tx';
 import { HEADER_SIZE } from './headerLayout';
@@ -127,7 +127,7 @@ export function merkleRoot(hashes: Uint8Array[]): { root: Uint8Array; mutated: b
     for (let i = 0; i < level.length; i += 2) {
       const a = level[i]!;
       const b = i + 1 < level.length ? level[i + 1]! : a;
-      if (i + 1 < level.length && equal32(a, b)) mutated = true;
+      if (i + 1 < level.length && bytesEqual(a, b)) mutated = true;
       pair.set(a, 0);
       pair.set(b, 32);
       next.push(sha256d(pair));
@@ -161,10 +161,3 @@ export function merkleTree(hashes: Uint8Array[]): Uint8Array[][] {
 export function blockMerkleRoot(b: Block): { root: Uint8Array; mutated: boolean } {
   return merkleRoot(b.txs.map(txid));
 }
-
-function equal32(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-export { DecodeError };
