@@ -9,6 +9,7 @@
  *   const r = chain.processBlock(block, now); mempool.handleChainEvents(r.events, now);
  */
 export * from './encoding';
+export * from './fieldTrace';
 export * from './crypto/hash';
 export * from './crypto/keys';
 export * from './crypto/sighash';

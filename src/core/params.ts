@@ -50,7 +50,7 @@ export type Preset = 'classroom' | 'bitcoin-like' | 'regtest';
 /** A 4-byte magic derived from the network name so different rooms never cross-talk. */
 export function magicFor(network: string): number {
   const h = sha256d(utf8(`tabchain:${network}`));
-  return (h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0;
+  return (h[0]! | (h[1]! << 8) | (h[2]! << 16) | (h[3]! << 24)) >>> 0;
 }
 
 /** Block intervals a teacher can pick for a classroom network (seconds). */

@@ -6,14 +6,13 @@
  * Services that need a chain exist only once there is one (`ChainServices`).
  */
 import {
-  Chain,
-  Mempool,
   txidHex,
+  type Chain,
+  type Mempool,
   magicFor,
   type Block,
   type ChainEvent,
   type ChainParams,
-  type Miner,
   type ProcessResult,
   type RestoreReport,
   type Tx,
@@ -26,16 +25,17 @@ import { DEFAULT_TIMING, MAX_INBOUND, MAX_OUTBOUND, TICK_MS, type NodeOptions, t
 import { Peer } from './net/peer';
 import { AddressBook } from './net/addrman';
 import { ConnectionManager } from './net/connman';
-import { BlockSync, type SyncPeers } from './sync/blockSync';
-import { TxRelay } from './sync/txRelay';
+import type { SyncPeers } from './sync/blockSync';
 import { ChainBootstrap } from './sync/bootstrap';
 import { PeerRouter, type ChainServices } from './router';
+import { startChain } from './chainServices';
 import { MiningController, mineNetworkParams } from './mining';
 import { NodeWallet } from './wallet';
 import { TeacherService, type TeacherState } from './teacher';
 import type { Refusal } from './misbehavior';
 import type { Connectivity, NodeApi, NodeQuery, PeerView } from './api';
 import { makeQuery } from './query';
+import { resourceCounts, type ResourceCounts } from './resources';
 
 export type { Timing, NodeOptions } from './config';
 
@@ -59,7 +59,6 @@ export class FullNode implements NodeApi {
   private readonly miningCtl: MiningController;
   private readonly wallet: NodeWallet;
   private readonly teacher: TeacherService;
-  private readonly miner?: Miner;
   private readonly syncPeers: SyncPeers;
   private svc: ChainServices | null = null;
   private readonly router: PeerRouter;
@@ -102,33 +101,22 @@ export class FullNode implements NodeApi {
       disconnect: (p, reason) => p.close(reason),
       log: (text, level) => this.log(text, level),
     };
-    this.bootstrap = new ChainBootstrap(
-      {
-        magic: this.magic,
-        network: this.network,
-        params: () => this.svc?.chain.params ?? null,
-        loadChain: (params, from) => this.onParamsFromPeer(params, from),
-        refuse: (p, id, command, r) => this.router.refuse(p, id, command, r),
-        ready: () => this.connman.ready(),
-      },
-      this.clock,
-      this.timing.reconnect,
-    );
+    this.bootstrap = new ChainBootstrap({
+      magic: this.magic, network: this.network, params: () => this.params, ready: () => this.connman.ready(),
+      loadChain: (params, from) => this.onParamsFromPeer(params, from), refuse: (p, id, command, r) => this.router.refuse(p, id, command, r),
+    }, this.clock, this.timing.reconnect);
     this.miningCtl = new MiningController(
       { id: this.id, role: this.role, bus: this.bus, clock: this.clock, payTo: () => this.wallet.primary.pubkeyHash, submit: (b) => void this.submitBlock(b) },
       opts.miner,
       opts.mining ?? (opts.role === 'miner' ? 'threshold' : 'off'),
       opts.mineThreshold ?? 2,
     );
-    this.miner = opts.miner;
     this.teacher = new TeacherService(this.id, this.network, () => this.params, this.clock, this.bus, {
       setMiningPaused: (paused) => this.miningCtl.setPaused(paused),
-      setThrottle: (percent) => this.miner?.setThrottle?.(percent / 100),
+      setThrottle: (percent) => opts.miner?.setThrottle?.(percent / 100),
       setOffline: (offline) => this.setOffline(offline),
       setPartition: (groups) => this.connman.setPartition(groups),
-      relay: (signed, except) => {
-        for (const p of this.connman.ready()) if (p.id !== except) p.send({ command: 'teacher', signed });
-      },
+      relay: (signed, except) => [...this.connman.ready()].filter((p) => p.id !== except).forEach((p) => p.send({ command: 'teacher', signed })),
     });
     this.query = makeQuery(this);
     if (opts.params) this.loadChain(opts.params, opts.blocks ?? [], opts.restore);
@@ -155,38 +143,18 @@ export class FullNode implements NodeApi {
 
   private loadChain(params: ChainParams, blocks: Block[], restore?: NodeOptions['restore']): void {
     if (params.magic !== this.magic) throw new Error(`parameters are for another network (${params.network})`);
-    const chain = new Chain(params);
-    const mempool = new Mempool(chain);
-    const t = this.nowSeconds();
-    if (restore) {
-      this.restoreReport = chain.restore(restore);
-      for (const tx of restore.mempool ?? []) {
-        try {
-          mempool.accept(tx, t);
-        } catch {
-          // no longer valid on the restored chain: dropped, as Core drops it from mempool.dat
-        }
-      }
-    }
-    for (const b of blocks) {
-      const r = chain.processBlock(b, t);
-      if (r.status === 'invalid') this.log(`stored block ${r.hash} is invalid: ${r.error?.reason}`, 'warn');
-    }
-    const sync = new BlockSync(chain, this.syncPeers, this.clock, this.timing, this.bus, {
-      afterBlock: (r) => mempool.handleChainEvents(r.events, this.nowSeconds()),
-      onTipChanged: (events, from) => this.onTipChanged(events, from),
+    const { services, report } = startChain(params, blocks, restore, {
+      peers: this.syncPeers, clock: this.clock, timing: this.timing, bus: this.bus,
+      hooks: {
+        onTipChanged: (events, from) => this.onTipChanged(events, from),
+        onTxAccepted: () => this.miningCtl.maybeMine(),
+        onMempoolChanged: () => this.miningCtl.noteMempoolChange(),
+        log: (text, level) => this.log(text, level),
+      },
     });
-    const relay = new TxRelay(mempool, this.syncPeers, this.clock, this.timing, () => this.miningCtl.maybeMine());
-    this.svc = { chain, mempool, sync, relay };
-    this.miningCtl.attach(chain, mempool);
-    // Event objects are built only when someone listens (a download emits several per block).
-    chain.on((event) => {
-      if (this.bus.listening) this.bus.emit({ type: 'chain', time: this.clock.now(), event });
-    });
-    mempool.on((event) => {
-      this.miningCtl.noteMempoolChange();
-      if (this.bus.listening) this.bus.emit({ type: 'mempool', time: this.clock.now(), event });
-    });
+    this.svc = services;
+    if (report) this.restoreReport = report;
+    this.miningCtl.attach(services.chain, services.mempool);
     this.bus.emit({ type: 'chain-ready', time: this.clock.now(), params });
     // The class's state first (a paused class must not see a newcomer mine one block).
     this.teacher?.onChainReady();
@@ -299,15 +267,9 @@ export class FullNode implements NodeApi {
     return [...this.connman.peers.values()].map((p) => ({ id: p.id, outbound: p.outbound, role: p.role, height: p.bestHeight, claimed: p.claimedHeight, rtt: p.rtt, ready: p.ready }));
   }
   /** Why this node has no link, if it has none (shown on screen instead of silent retries). */
-  connectivity(): Connectivity {
-    return this.connman.connectivity();
-  }
-
+  connectivity = (): Connectivity => this.connman.connectivity();
   /** The address book, oldest first (what a store keeps across reloads). */
-  knownAddresses(): PeerAddress[] {
-    return this.addrs.all();
-  }
-
+  knownAddresses = (): PeerAddress[] => this.addrs.all();
   /** Every node id this node has heard of (peers and addr). */
   knownNodes(): string[] {
     return [...new Set([...this.addrs.ids(), ...this.connman.peers.keys()])];
@@ -316,37 +278,9 @@ export class FullNode implements NodeApi {
   bestKnownHeight(): number {
     return this.svc ? this.svc.sync.bestKnownHeight() : -1;
   }
-  isDiscouraged(peer: string): boolean {
-    return this.connman.isDiscouraged(peer);
-  }
-  /**
-   * Sizes of every table a peer can make the node grow, for tests (each must stay bounded under
-   * a flood) and the UI's debug view.
-   */
-  resourceCounts(): { peers: number; addrBook: number; discouraged: number; wantedBlocks: number; blocksInFlight: number; txInFlight: number; txRequests: number; knownInv: number; orphans: number; deferred: number; recentlyRejected: number } {
-    let txInFlight = 0;
-    let knownInv = 0;
-    for (const p of this.connman.peers.values()) {
-      txInFlight += p.txInFlight.size;
-      knownInv += p.knownInv.size;
-    }
-    const s = this.svc?.sync.counts() ?? { wantedBlocks: 0, blocksInFlight: 0, deferred: 0, recentlyRejected: 0 };
-    const r = this.svc?.relay.counts() ?? { txRequests: 0, rejectedTxs: 0 };
-    const c = this.connman.counts();
-    return {
-      peers: c.peers,
-      addrBook: this.addrs.size,
-      discouraged: c.discouraged,
-      wantedBlocks: s.wantedBlocks,
-      blocksInFlight: s.blocksInFlight,
-      txInFlight,
-      txRequests: r.txRequests,
-      knownInv,
-      orphans: this.svc ? this.svc.chain.orphanHashes().length : 0,
-      deferred: s.deferred,
-      recentlyRejected: s.recentlyRejected + r.rejectedTxs,
-    };
-  }
+  isDiscouraged = (peer: string): boolean => this.connman.isDiscouraged(peer);
+  /** Sizes of every table a peer can make the node grow (each must stay bounded under a flood). */
+  resourceCounts = (): ResourceCounts => resourceCounts(this.connman, this.addrs, this.svc);
 
   // ---------------------------------------------------------------- connections and peers
 
@@ -439,14 +373,9 @@ export class FullNode implements NodeApi {
   }
 
   /** What the teacher's commands have set on this node (paused, throttle, partition, message). */
-  teacherState(): TeacherState {
-    return { ...this.teacher.state };
-  }
-
+  teacherState = (): TeacherState => ({ ...this.teacher.state });
   /** Teacher commands to keep across a reload (wire bytes). */
-  teacherCommands(): Uint8Array[] {
-    return this.teacher.stored();
-  }
+  teacherCommands = (): Uint8Array[] => this.teacher.stored();
 
   /** Changes the mining mode (and threshold) and starts or stops accordingly. */
   setMining(mode: MiningMode, threshold?: number): void {

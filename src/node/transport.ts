@@ -67,12 +67,12 @@ export const systemRandom: Random = {
   next: () => {
     const b = new Uint32Array(1);
     crypto.getRandomValues(b);
-    return b[0] / 2 ** 32;
+    return b[0]! / 2 ** 32;
   },
   nonce64: () => {
     const b = new BigUint64Array(1);
     crypto.getRandomValues(b);
-    return b[0];
+    return b[0]!;
   },
   bytes32: () => crypto.getRandomValues(new Uint8Array(32)),
 };

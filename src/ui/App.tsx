@@ -79,9 +79,9 @@ function NodeApp() {
 /** The running node: header, a tab per view, the active view. */
 function NodeScreen() {
   const { t } = useTranslation();
-  const [view, setView] = useState(() => new URLSearchParams(location.search).get('view') ?? VIEWS[0].id);
+  const [view, setView] = useState(() => new URLSearchParams(location.search).get('view') ?? VIEWS[0]!.id);
   const [projector, setProjector] = useState(false);
-  const active = VIEWS.find((v) => v.id === view) ?? VIEWS[0];
+  const active = VIEWS.find((v) => v.id === view) ?? VIEWS[0]!;
   const Active = active.component;
   return (
     <div className={`app ${projector ? 'projector' : ''}`}>

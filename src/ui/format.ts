@@ -13,7 +13,7 @@ export function coins(sat: bigint): string {
 export function parseCoins(text: string): bigint | null {
   const m = /^\s*(\d{1,8})(?:\.(\d{1,8}))?\s*$/.exec(text);
   if (!m) return null;
-  const sat = BigInt(m[1]) * COIN + BigInt((m[2] ?? '').padEnd(8, '0'));
+  const sat = BigInt(m[1]!) * COIN + BigInt((m[2] ?? '').padEnd(8, '0'));
   return sat > 0n ? sat : null;
 }
 

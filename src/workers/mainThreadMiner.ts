@@ -6,7 +6,9 @@
  */
 import type { MineOptions, Miner, MiningJob } from '../core/mining/miner';
 import { type KernelName, NonceSearcher } from '../core/mining/kernel';
-import { HEADER_BITS, assertHeader, bitsToTarget, readU32LE } from '../core/mining/pow';
+import { targetFromBits } from '../core/consensus/pow';
+import { HEADER_BITS, assertHeader } from '../core/primitives/headerLayout';
+import { readU32LE } from '../core/encoding';
 import { createBackend } from '../core/mining/wasm';
 import { HeaderSearch, type RunOptions, runSearch, toMinerProgress } from './search';
 
@@ -48,7 +50,7 @@ export class MainThreadMiner implements Miner {
    */
   async mine(job: MiningJob, options: MineOptions = {}): Promise<Uint8Array | null> {
     assertHeader(job.header);
-    const target = bitsToTarget(readU32LE(job.header, HEADER_BITS));
+    const target = targetFromBits(readU32LE(job.header, HEADER_BITS));
     const generation = ++this.generation;
     const { signal, onProgress } = options;
     const stopped = () => signal?.aborted === true || generation !== this.generation;

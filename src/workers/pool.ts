@@ -8,10 +8,10 @@
  * solution posted by a worker that had not seen the stop yet is dropped, never resolved.
  */
 import type { MineOptions, Miner, MinerProgress, MiningJob } from '../core/mining/miner';
-import { type KernelName, compareHashes, sha256d80 } from '../core/mining/kernel';
-import {
-  HEADER_BITS, HEADER_NONCE, HEADER_TIME, assertHeader, bitsToTarget, hashMeetsTarget, readU32LE,
-} from '../core/mining/pow';
+import { type KernelName, sha256d80 } from '../core/mining/kernel';
+import { compareHashes, hashMeetsTarget, targetFromBits } from '../core/consensus/pow';
+import { HEADER_BITS, HEADER_NONCE, HEADER_TIME, assertHeader } from '../core/primitives/headerLayout';
+import { readU32LE } from '../core/encoding';
 import { type FromWorker, type SearchStats, type ToWorker, toMinerProgress } from './search';
 
 /** What the pool needs of a worker (a real `Worker`, or an in-process stand-in in tests). */
@@ -127,7 +127,7 @@ export class WorkerMiner implements Miner {
   async mine(job: MiningJob, options: MineOptions = {}): Promise<Uint8Array | null> {
     if (this.disposed) throw new Error('WorkerMiner is disposed');
     assertHeader(job.header);
-    const target = bitsToTarget(readU32LE(job.header, HEADER_BITS));
+    const target = targetFromBits(readU32LE(job.header, HEADER_BITS));
     this.cancel(); // one job at a time: a new template supersedes the old one
     const { signal, onProgress } = options;
     if (signal?.aborted) return null;

@@ -13,9 +13,9 @@ import type { MinerProgress } from '../core/mining/miner';
 import {
   type BestHash, type KernelName, NonceSearcher, type ScanBackend,
 } from '../core/mining/kernel';
-import {
-  HEADER_BITS, assertHeader, bitsToTarget, expectedHashes, readU32LE,
-} from '../core/mining/pow';
+import { expectedHashes, targetFromBits } from '../core/consensus/pow';
+import { HEADER_BITS, assertHeader } from '../core/primitives/headerLayout';
+import { readU32LE } from '../core/encoding';
 import { createBackend } from '../core/mining/wasm';
 
 const TWO32 = 0x1_0000_0000;
@@ -58,7 +58,7 @@ export class HeaderSearch {
       throw new RangeError(`bad nonce range [${start}, ${end})`);
     }
     this.searcher = searcher;
-    this.target = task.target ?? bitsToTarget(readU32LE(task.header, HEADER_BITS));
+    this.target = task.target ?? targetFromBits(readU32LE(task.header, HEADER_BITS));
     this.start = start;
     this.end = end;
     this.next = start;

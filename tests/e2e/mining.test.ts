@@ -6,7 +6,7 @@ import type { Browser, Page } from '@playwright/test';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bitsToTarget, hashMeetsTarget } from '../../src/core/mining/pow';
+import { hashMeetsTarget, targetFromBits } from '../../src/core/consensus/pow';
 import { type MiningPage, launchChromium, serveMiningPage } from './pages/serve';
 
 let site: MiningPage;
@@ -42,7 +42,7 @@ describe('WorkerMiner in Chromium (2 workers)', () => {
     expect(r.kernel).toBe('wasm-simd');
     const solved = hexToBytes(r.header!);
     expect(solved.subarray(0, 76)).toEqual(job.subarray(0, 76));
-    expect(hashMeetsTarget(sha256(sha256(solved)), bitsToTarget(0x1f00ffff))).toBe(true);
+    expect(hashMeetsTarget(sha256(sha256(solved)), targetFromBits(0x1f00ffff))).toBe(true);
   });
 
   it('cancels within 50 ms: the promise resolves null and both workers acknowledge', async () => {

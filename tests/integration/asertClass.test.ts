@@ -10,7 +10,7 @@ import { MemoryNetwork } from '../../src/adapters/memory/network';
 import { SimulatedMiner } from '../../src/adapters/memory/simMiner';
 import { FullNode } from '../../src/node/node';
 import { bitsToTarget, workFromBits, type ChainParams } from '../../src/core';
-import { expectedHashes } from '../../src/core/mining/pow';
+import { expectedHashes } from '../../src/core/consensus/pow';
 import { testKey, testParams } from '../helpers/chainBuilder';
 
 const SPACING = 10;

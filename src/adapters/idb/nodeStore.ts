@@ -152,8 +152,8 @@ export class NodeStore {
       role: ((nodeMeta as { role?: Role } | undefined)?.role ?? null) as Role | null,
       blocks: blockBytes.map(decodeBlock),
       tip: typeof tip === 'string' ? tip : null,
-      utxo: utxoKeys.map((k, i) => [k, utxoVals[i]]),
-      undo: undoKeys.map((k, i) => [k, undoVals[i]]),
+      utxo: zip(utxoKeys, utxoVals, 'utxo'),
+      undo: zip(undoKeys, undoVals, 'undo'),
       mempool: mempool.map(decodeTx),
       keys: walletRows.sort((a, b) => a.order - b.order).map((r) => walletKeyFromSecret(wifToPrivateKey(r.wif), r.label)),
       teacherSecret: teacherSecret instanceof Uint8Array && teacherSecret.length === 32 ? teacherSecret : null,
@@ -387,4 +387,10 @@ export class NodeStore {
   static async destroy(name: string): Promise<void> {
     await deleteDB(name);
   }
+}
+
+/** Keys and values of one store, read in one transaction: aligned by position. */
+function zip<K, V>(keys: K[], values: V[], store: string): [K, V][] {
+  if (keys.length !== values.length) throw new Error(`${store}: ${keys.length} keys but ${values.length} values`);
+  return keys.map((k, i) => [k, values[i]!]);
 }

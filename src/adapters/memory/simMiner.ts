@@ -7,7 +7,7 @@
  */
 import { bitsToTarget, decodeHeader, encodeHeader, type Miner, type MineOptions, type MiningJob } from '../../core';
 import { mine } from '../../core/mining/kernel';
-import { expectedHashes } from '../../core/mining/pow';
+import { expectedHashes } from '../../core/consensus/pow';
 import type { Clock, Random } from '../../node/transport';
 
 interface Pending {

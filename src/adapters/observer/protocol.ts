@@ -8,6 +8,7 @@
  * field on arrival: a report that does not parse is dropped, never trusted.
  */
 import type { Role, Topology } from '../../node/events';
+import type { Milestones } from '../../node/propagation';
 
 /** Bumped when the report format changes incompatibly; the dashboard ignores other versions. */
 export const OBSERVER_PROTOCOL = 1;
@@ -22,14 +23,13 @@ export interface ObsBlock {
   prev: string | null;
 }
 
-/** When this node first heard of a block (inv), received it (block message), mined it, connected it. */
-export interface ObsSighting {
+/**
+ * When this node first heard of a block (inv), received it (block message), mined it, connected it:
+ * its milestones in the propagation model (node/propagation.ts).
+ */
+export interface ObsSighting extends Milestones {
   hash: string;
   height: number;
-  heard?: number;
-  received?: number;
-  mined?: number;
-  connected?: number;
 }
 
 /** One summarised node event (times are the node's clock, in ms). */

@@ -29,7 +29,7 @@ export function checkTransactionSanity(tx: Tx, params: ChainParams): void {
     seen.add(key);
   }
   if (isCoinbase(tx)) {
-    const n = tx.inputs[0].scriptSig.length;
+    const n = tx.inputs[0]!.scriptSig.length;
     if (n < 2 || n > 100) throw consensus('bad-cb-length', `coinbase script is ${n} bytes (must be 2..100)`);
   } else {
     for (const input of tx.inputs) {
@@ -39,7 +39,7 @@ export function checkTransactionSanity(tx: Tx, params: ChainParams): void {
     }
   }
   for (let i = 0; i < tx.outputs.length; i++)
-    if (!parseP2PKH(tx.outputs[i].script))
+    if (!parseP2PKH(tx.outputs[i]!.script))
       throw consensus('scriptpubkey', `output ${i} is not a standard pay-to-public-key-hash script`);
 }
 
@@ -66,9 +66,9 @@ export function checkBlockSanity(block: Block, params: ChainParams): void {
   if (mutated) throw new RuleError('bad-txns-duplicate', 'duplicate transaction (merkle tree mutation, CVE-2012-2459)', 'mutated');
   if (block.txs.length === 0 || blockSize(block) > params.maxBlockSize)
     throw new RuleError('bad-blk-length', 'block is empty or larger than the size limit', 'mutated');
-  if (!isCoinbase(block.txs[0])) throw new RuleError('bad-cb-missing', 'first transaction is not a coinbase', 'mutated');
+  if (!isCoinbase(block.txs[0]!)) throw new RuleError('bad-cb-missing', 'first transaction is not a coinbase', 'mutated');
   for (let i = 1; i < block.txs.length; i++)
-    if (isCoinbase(block.txs[i])) throw new RuleError('bad-cb-multiple', 'more than one coinbase', 'mutated');
+    if (isCoinbase(block.txs[i]!)) throw new RuleError('bad-cb-multiple', 'more than one coinbase', 'mutated');
   for (const tx of block.txs) {
     try {
       checkTransactionSanity(tx, params);
@@ -99,8 +99,8 @@ export function contextualCheckHeader(header: BlockHeader, ctx: HeaderContext, p
 
 /** Core's ContextualCheckBlock: BIP34 height in the coinbase, finality of every transaction. */
 export function contextualCheckBlock(block: Block, height: number, medianTimePast: number): void {
-  const cb = block.txs[0];
-  if (!coinbaseHasHeight(cb.inputs[0].scriptSig, height))
+  const cb = block.txs[0]!;
+  if (!coinbaseHasHeight(cb.inputs[0]!.scriptSig, height))
     throw consensus('bad-cb-height', `coinbase does not start with the block height ${height} (BIP34)`);
   for (const tx of block.txs) {
     if (!isFinal(tx, height, medianTimePast))

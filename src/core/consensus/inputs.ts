@@ -14,7 +14,7 @@ export function checkTxInputs(tx: Tx, view: CoinView, spendHeight: number, param
   let valueIn = 0n;
   const coins: Coin[] = new Array(tx.inputs.length);
   for (let i = 0; i < tx.inputs.length; i++) {
-    const key = outpointKey(tx.inputs[i].prevout);
+    const key = outpointKey(tx.inputs[i]!.prevout);
     const coin = view.getCoin(key);
     if (!coin) throw consensus('bad-txns-inputs-missingorspent', `input ${key} does not exist or is already spent`);
     if (coin.coinbase && spendHeight - coin.height < params.coinbaseMaturity)
@@ -43,10 +43,10 @@ const SCRIPT_FAIL = 'mandatory-script-verify-flag-failed';
  */
 export function checkTxScripts(tx: Tx, coins: Coin[]): void {
   for (let i = 0; i < tx.inputs.length; i++) {
-    const coin = coins[i];
+    const coin = coins[i]!;
     const hash = parseP2PKH(coin.script);
     if (!hash) throw consensus('bad-txns-nonstandard-inputs', `input ${i} spends a non-standard output`);
-    const parsed = parseP2PKHInput(tx.inputs[i].scriptSig);
+    const parsed = parseP2PKHInput(tx.inputs[i]!.scriptSig);
     if (!parsed) throw consensus('bad-txns-nonstandard-inputs', `input ${i} script is not <signature> <public key>`);
     if (!pubkeyMatchesHash(parsed.pubkey, hash))
       throw consensus(`${SCRIPT_FAIL} (Script failed an OP_EQUALVERIFY operation)`, `input ${i}: public key does not match the address it spends`);

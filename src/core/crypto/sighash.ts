@@ -13,7 +13,7 @@ export function legacySighash(tx: Tx, inputIndex: number, prevScript: Uint8Array
   w.i32(tx.version);
   w.compactSize(tx.inputs.length);
   for (let i = 0; i < tx.inputs.length; i++) {
-    const input = tx.inputs[i];
+    const input = tx.inputs[i]!;
     w.bytes(input.prevout.txid).u32(input.prevout.vout);
     if (i === inputIndex) w.varBytes(prevScript);
     else w.compactSize(0);

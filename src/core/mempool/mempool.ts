@@ -2,6 +2,7 @@ import { RuleError, consensus, policy } from '../consensus/errors';
 import { checkTransactionSanity, isFinal } from '../consensus/checks';
 import { checkTxInputs, checkTxScripts } from '../consensus/inputs';
 import { isCoinbase, outpointKey, txidHex, txSize, type Tx } from '../primitives/tx';
+import { BoundedSet } from '../util/bounded';
 import type { Chain, ChainEvent } from '../chain/chain';
 import type { Coin, CoinView } from '../chain/utxo';
 
@@ -29,7 +30,8 @@ export type MempoolEvent =
 export class Mempool {
   private readonly entries = new Map<string, MempoolEntry>();
   private readonly spenders = new Map<string, string>();
-  private readonly verified = new Set<string>();
+  /** Txids whose signatures were checked here (bounded, oldest forgotten). */
+  private readonly verified = new BoundedSet<string>(50_000);
   private listeners: ((e: MempoolEvent) => void)[] = [];
 
   constructor(private readonly chain: Chain) {}
@@ -122,7 +124,6 @@ export class Mempool {
   }
 
   private noteVerified(id: string): void {
-    if (this.verified.size > 50_000) this.verified.clear();
     this.verified.add(id);
     this.chain.noteVerified(id);
   }

@@ -1,7 +1,8 @@
 import { blockHash, encodeHeader, merkleRoot, type Block, type BlockHeader } from '../primitives/block';
 import { coinbaseScript, p2pkhScript } from '../primitives/script';
 import { txid, type Tx } from '../primitives/tx';
-import { bitsToTarget, hashToBigInt } from '../consensus/pow';
+import { bitsToTarget } from '../consensus/pow';
+import { mine } from './kernel';
 import { subsidyAt, type ChainParams } from '../params';
 import { utf8 } from '../encoding';
 import type { Chain } from '../chain/chain';
@@ -61,16 +62,13 @@ export function withHeader(block: Block, header: BlockHeader): Block {
 }
 
 /**
- * Straightforward nonce search on the calling thread, for tests and trivial targets. The fast
- * search runs in Web Workers (src/workers). Returns null if `maxTries` runs out.
+ * Nonce search on the calling thread, for tests and trivial targets: the kernel's `mine` (the
+ * JavaScript backend; the fast search runs in Web Workers, src/workers) over nonces 0..maxTries−1,
+ * so the first nonce meeting the target wins. Returns null if `maxTries` runs out.
  */
 export function solveBlockSync(block: Block, maxTries = 1 << 24): Block | null {
-  const target = bitsToTarget(block.header.bits).target;
-  for (let nonce = 0; nonce < maxTries; nonce++) {
-    const header = { ...block.header, nonce };
-    if (hashToBigInt(blockHash(header)) <= target) return { header, txs: block.txs };
-  }
-  return null;
+  const nonce = mine(encodeHeader(block.header), bitsToTarget(block.header.bits).target, 0, maxTries);
+  return nonce < 0 ? null : { header: { ...block.header, nonce }, txs: block.txs };
 }
 
 export { encodeHeader };

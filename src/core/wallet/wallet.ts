@@ -2,8 +2,7 @@ import { addressFromPublicKey, hashFromAddress, publicKeyOf, signDigest, isValid
 import { hash160 } from '../crypto/hash';
 import { legacySighash } from '../crypto/sighash';
 import { p2pkhInputScript, p2pkhScript, SIGHASH_ALL } from '../primitives/script';
-import { outpointKey, txidHex, type Tx, type TxOut } from '../primitives/tx';
-import { hexToHash } from '../encoding';
+import { outpointFromKey, outpointKey, txidHex, type Tx, type TxOut } from '../primitives/tx';
 import type { Coin, UtxoSet } from '../chain/utxo';
 import type { Mempool } from '../mempool/mempool';
 
@@ -140,10 +139,7 @@ export function buildPayment(args: {
   if (sum > need) outputs.push({ value: sum - need, script: args.from.script });
   const unsigned: Tx = {
     version: 1,
-    inputs: chosen.map((c) => {
-      const [txid, vout] = c.key.split(':');
-      return { prevout: { txid: hexToHash(txid), vout: Number(vout) }, scriptSig: new Uint8Array(0), sequence: 0xffffffff };
-    }),
+    inputs: chosen.map((c) => ({ prevout: outpointFromKey(c.key), scriptSig: new Uint8Array(0), sequence: 0xffffffff })),
     outputs,
     locktime: 0,
   };
@@ -152,11 +148,12 @@ export function buildPayment(args: {
 
 /** Signs every input of a transaction with one key (all inputs spend that key's outputs). */
 export function signTx(tx: Tx, prevScripts: Uint8Array[], key: WalletKey): Tx {
-  const scripts = tx.inputs.map((_, i) => {
-    const digest = legacySighash(tx, i, prevScripts[i], SIGHASH_ALL);
-    return p2pkhInputScript(signDigest(digest, key.privateKey), SIGHASH_ALL, key.publicKey);
+  if (prevScripts.length !== tx.inputs.length) throw new RangeError(`${tx.inputs.length} inputs but ${prevScripts.length} previous scripts`);
+  const inputs = tx.inputs.map((input, i) => {
+    const digest = legacySighash(tx, i, prevScripts[i]!, SIGHASH_ALL);
+    return { ...input, scriptSig: p2pkhInputScript(signDigest(digest, key.privateKey), SIGHASH_ALL, key.publicKey) };
   });
-  return { ...tx, inputs: tx.inputs.map((input, i) => ({ ...input, scriptSig: scripts[i] })) };
+  return { ...tx, inputs };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES } from '../i18n';
 import { acquireDashboard, useDash } from './store';
-import { graphOf, tipGroups } from './model';
+import { graphOf, tipGroups } from './derived';
 import { NetworkGraph } from './NetworkGraph';
 import { NodeTable } from './NodeTable';
 import { Forks } from './Forks';

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { clockTime } from '../format';
 import { useDash } from './store';
-import { commandsSeen, filterMessages, messageMatrix } from './model';
+import { commandsSeen, filterMessages, messageMatrix } from './derived';
 import { commandColor } from './shared';
 import { ScrollRegion } from './ScrollRegion';
 

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { short } from '../format';
 import { useDash } from './store';
-import { byNodeId, tipGroups } from './model';
+import { byNodeId, tipGroups } from './derived';
 import { branchOf } from './shared';
 import { ScrollRegion } from './ScrollRegion';
 

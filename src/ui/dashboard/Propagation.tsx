@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { short } from '../format';
 import { useDash } from './store';
-import { propagationOf, recentBlocks, type PropagationRow } from './model';
+import { propagationOf, recentBlocks, type PropagationRow } from './derived';
 import { plusMs } from './shared';
 import { ScrollRegion } from './ScrollRegion';
 

@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import { DashboardReceiver, type ReceiverStatus } from '../../adapters/peerjs/observer';
+import { DashboardReceiver, type ReceiverStatus } from '../../adapters/peerjs/dashboardReceiver';
 import { signalConfigFromLocation } from '../../adapters/peerjs/transport';
 import { emptyDashState, foldReports, nodeWentAway, type Arrival, type DashState } from './model';
 

@@ -10,7 +10,7 @@ import type { NodeApi } from '../../node/api';
 import type { MessageEvent, NodeEvent } from '../../node/events';
 import type { Clock } from '../../node/transport';
 import { blockRows, mempoolRows, orphanRows, sameRows, shallowSame, walletRows } from './projections';
-import { PropagationCollector } from './propagation';
+import { PropagationCollector } from '../../node/propagation';
 import { ReorgCollector } from './reorgs';
 import { MAX_HASH_RATES, MAX_MESSAGES, MAX_PROPAGATION, MAX_REORGS, type HashRatePoint, type MiningJobInfo, type Rejection, type ViewState } from './viewState';
 

@@ -6,6 +6,7 @@
 import type { ChainParams, MinerProgress, RestoreReport } from '../../core';
 import type { MessageEvent, MiningMode, Role, Topology } from '../../node/events';
 import type { TeacherState } from '../../node/api';
+import type { PropagationStep } from '../../node/propagation';
 import type { SignalStatus } from '../../adapters/peerjs/transport';
 import type { StoreProblem } from '../../adapters/idb/nodeStore';
 
@@ -70,22 +71,6 @@ export interface ReorgSummary {
   disconnected: { hash: string; height: number; txids: string[] }[];
   connected: { hash: string; height: number }[];
   returned: string[];
-}
-
-/** What one node did with a block, as this node saw it (propagation timeline). */
-export type PropagationKind = 'mined' | 'announced' | 'requested' | 'received' | 'sent' | 'accepted' | 'connected' | 'disconnected' | 'orphaned';
-
-/**
- * A propagation step of one block. `node` is this node for its own steps, or the peer for steps
- * of a peer seen through its messages (`observed`: the time is when this node saw it).
- */
-export interface PropagationRecord {
-  hash: string;
-  node: string;
-  kind: PropagationKind;
-  time: number;
-  peer?: string;
-  observed?: boolean;
 }
 
 /** One hash-rate sample for the miner's plot. */
@@ -185,8 +170,8 @@ export interface ViewState {
   orphans: OrphanSummary[];
   /** Recent reorganisations, newest last. */
   reorgs: ReorgSummary[];
-  /** Propagation steps of blocks (bounded), oldest first. */
-  propagation: PropagationRecord[];
+  /** Propagation steps of blocks (bounded), oldest first: this node's own, and its peers' as it saw them. */
+  propagation: PropagationStep[];
   /** Hash-rate samples of the miner (bounded), oldest first. */
   hashRates: HashRatePoint[];
   messages: MessageEvent[];
@@ -202,8 +187,6 @@ export const MAX_BLOCKS_SHOWN = 200;
 export const MAX_REORGS = 10;
 export const MAX_PROPAGATION = 5000;
 export const MAX_HASH_RATES = 600;
-/** Hashes of inv/getdata not yet known to be blocks are kept this long (ms), then dropped as txs. */
-export const PENDING_HASH_MS = 30_000;
 
 export function initialViewState(): ViewState {
   return {

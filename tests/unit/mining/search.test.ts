@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NonceSearcher, jsBackend } from '../../../src/core/mining/kernel';
-import { bitsToTarget, hashMeetsTarget, readU32LE } from '../../../src/core/mining/pow';
+import { hashMeetsTarget, targetFromBits } from '../../../src/core/consensus/pow';
+import { readU32LE } from '../../../src/core/encoding';
 import { createBackend } from '../../../src/core/mining/wasm';
 import { HeaderSearch, runSearch } from '../../../src/workers/search';
 import { nobleHash, randomBytes, seeded } from './helpers';
@@ -32,7 +33,7 @@ describe('HeaderSearch: time rolling over a small nonce range', () => {
   it.each(['wasm-simd', 'js'] as const)('finds the first solution at a rolled time (%s)', async (kernel) => {
     // Target ≈ 1 in 64 per hash, 8 nonces per second: find a template whose first second has none.
     const bits = 0x2003ffff;
-    const target = bitsToTarget(bits);
+    const target = targetFromBits(bits);
     let seed = 1;
     let header = template(seed, bits);
     const solvesAt = (h: Uint8Array, time: number) => {

@@ -7,20 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { TestNetwork } from '../../helpers/testNetwork';
 import { ReportBuffer } from '../../../src/adapters/observer/reportBuffer';
 import { OBSERVER_PROTOCOL, parseReport, type Report } from '../../../src/adapters/observer/protocol';
-import {
-  blockTree,
-  emptyDashState,
-  filterMessages,
-  foldReport,
-  foldReports,
-  graphOf,
-  messageMatrix,
-  nodeWentAway,
-  propagationOf,
-  recentBlocks,
-  tipGroups,
-  type DashState,
-} from '../../../src/ui/dashboard/model';
+import { emptyDashState, foldReport, foldReports, nodeWentAway, type DashState } from '../../../src/ui/dashboard/model';
+import { blockTree, filterMessages, graphOf, messageMatrix, propagationOf, recentBlocks, tipGroups } from '../../../src/ui/dashboard/derived';
 import type { FullNode } from '../../../src/node/node';
 
 const H = (c: string) => c.repeat(64);

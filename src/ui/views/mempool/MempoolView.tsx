@@ -70,7 +70,7 @@ export function MempoolView() {
                         <span className="mono" title={i.outpoint}>{short(i.outpoint.split(':')[0], 10)}:{i.outpoint.split(':')[1]}</span>{' '}
                         {i.value !== null && <strong>{coins(i.value)}</strong>} <span className="mono">{short(i.address, 14)}</span>{' '}
                         <span className={`tag ${i.confirmed ? 'tag-ok' : 'tag-pending'}`}>
-                          {i.confirmed ? t('mempoolView.confirmedCoin') : inPool.has(i.outpoint.split(':')[0]) ? t('mempoolView.unconfirmedParent') : t('mempoolView.unknownCoin')}
+                          {i.confirmed ? t('mempoolView.confirmedCoin') : inPool.has(i.outpoint.split(':')[0]!) ? t('mempoolView.unconfirmedParent') : t('mempoolView.unknownCoin')}
                         </span>
                       </li>
                     ))

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { expectedHashes } from '../../../core';
+import { bitsToTarget, expectedHashes } from '../../../core';
 import { rate } from '../../format';
 import { useSession } from '../../runtime/context';
 import type { Session } from '../../runtime/session';
@@ -60,7 +60,7 @@ export function MinerView() {
   const p = mining.progress;
   const bits = mining.job?.bits ?? tipBits ?? params?.genesisBits ?? null;
   const target = bits !== null ? targetHex(bits) : null;
-  const perBlock = bits !== null ? expectedHashes(bits) : null;
+  const perBlock = bits !== null ? expectedHashes(bitsToTarget(bits).target) : null;
   const workers = Math.max(mining.concurrency, p?.perWorker.length ?? 0);
   const canSetWorkers = !!session.miner.setConcurrency && mining.maxConcurrency > 1;
   const kernel = session.miner.kernel ?? null;

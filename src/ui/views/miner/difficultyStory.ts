@@ -3,7 +3,7 @@
  * last blocks (their work over the time they took), and — with ASERT — how far the chain is ahead
  * of or behind its schedule of one block per interval, which is exactly what sets the next target.
  */
-import { asertScheduleOffset, expectedHashes, type ChainParams } from '../../../core';
+import { asertScheduleOffset, bitsToTarget, expectedHashes, type ChainParams } from '../../../core';
 
 /** The blocks the estimate reads: height, header time and bits of the active chain, newest first. */
 export interface StoryBlock {
@@ -35,7 +35,7 @@ export function difficultyStory(params: ChainParams, activeNewestFirst: StoryBlo
     if (span > 0) {
       // The work of every block after the oldest was done in that span.
       let work = 0;
-      for (const b of recent.slice(0, -1)) work += expectedHashes(b.bits);
+      for (const b of recent.slice(0, -1)) work += expectedHashes(bitsToTarget(b.bits).target);
       classHashRate = work / span;
       recentInterval = span / (recent.length - 1);
     }

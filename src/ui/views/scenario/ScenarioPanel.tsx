@@ -39,7 +39,7 @@ export function ScenarioPanel() {
       </div>
       <ol className="steps">
         {STEP_IDS.map((id, i) => {
-          const s = steps[i];
+          const s = steps[i]!;
           const state = s.at !== null ? 'done' : i === next ? 'current' : 'todo';
           return (
             <li key={id} className={`step ${state}`} data-testid={`step-${i + 1}`} data-state={state} aria-current={state === 'current' ? 'step' : undefined}>

@@ -59,13 +59,13 @@ export class ScenarioTracker {
   }
 
   private tick(index: number, at: number): void {
-    if (this.steps[index].at !== null) return;
-    for (let i = 0; i < index; i++) if (this.steps[i].at === null) this.steps[i] = { at, inferred: true };
+    if (this.steps[index]!.at !== null) return;
+    for (let i = 0; i < index; i++) if (this.steps[i]!.at === null) this.steps[i] = { at, inferred: true };
     this.steps[index] = { at, inferred: false };
     for (const l of this.listeners) l();
   }
   private done(index: number): boolean {
-    return this.steps[index].at !== null;
+    return this.steps[index]!.at !== null;
   }
 
   private checkSynced(at: number): void {

@@ -222,7 +222,7 @@ function PaymentsPanel() {
         let u = 0;
         const perTx: (Coin | null)[][] = block.txs.map((tx, i) => (i === 0 ? [] : tx.inputs.map(() => undo[u++] ?? null)));
         for (let i = block.txs.length - 1; i >= 0; i--) {
-          const p = describePayment(block.txs[i], perTx[i], mine);
+          const p = describePayment(block.txs[i]!, perTx[i]!, mine);
           if (p) out.push({ ...p, height: h });
         }
       }
