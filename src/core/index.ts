@@ -13,6 +13,7 @@ export * from './fieldTrace';
 export * from './crypto/hash';
 export * from './crypto/keys';
 export * from './crypto/sighash';
+export * from './crypto/siphash';
 export * from './primitives/tx';
 export * from './primitives/block';
 export * from './primitives/script';

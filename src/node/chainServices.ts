@@ -6,11 +6,12 @@
 import { Chain, Mempool, type Block, type ChainEvent, type ChainParams, type RestoreReport } from '../core';
 import { BlockSync, type SyncPeers } from './sync/blockSync';
 import { TxRelay } from './sync/txRelay';
+import { CompactRelay } from './sync/compact';
 import type { ChainServices } from './router';
 import type { NodeOptions, Timing } from './config';
 import type { EventBus } from './events';
 import type { Peer } from './net/peer';
-import type { Clock } from './transport';
+import type { Clock, Random } from './transport';
 
 export interface ChainHooks {
   /** The chain's tip moved (relay the news, restart mining). */
@@ -27,7 +28,7 @@ export function startChain(
   params: ChainParams,
   blocks: Block[],
   restore: NodeOptions['restore'] | undefined,
-  deps: { peers: SyncPeers; clock: Clock; timing: Timing; bus: EventBus; hooks: ChainHooks },
+  deps: { peers: SyncPeers; clock: Clock; random: Random; timing: Timing; bus: EventBus; hooks: ChainHooks },
 ): { services: ChainServices; report: RestoreReport | null } {
   const { clock, bus, hooks } = deps;
   const nowSeconds = () => Math.floor(clock.now() / 1000);
@@ -53,6 +54,8 @@ export function startChain(
     onTipChanged: (events, from) => hooks.onTipChanged(events, from),
   });
   const relay = new TxRelay(mempool, deps.peers, clock, deps.timing, () => hooks.onTxAccepted());
+  const compact = new CompactRelay(chain, mempool, sync, deps.peers, clock, deps.random, bus);
+  sync.compact = compact;
   // Event objects are built only when someone listens (a download emits several per block).
   chain.on((event) => {
     if (bus.listening) bus.emit({ type: 'chain', time: clock.now(), event });
@@ -61,5 +64,5 @@ export function startChain(
     hooks.onMempoolChanged();
     if (bus.listening) bus.emit({ type: 'mempool', time: clock.now(), event });
   });
-  return { services: { chain, mempool, sync, relay }, report };
+  return { services: { chain, mempool, sync, relay, compact }, report };
 }

@@ -28,9 +28,39 @@ export interface MessageEvent {
   reason?: string;
 }
 
+/**
+ * How a compact block (BIP 152) fared: rebuilt from what the node held ('reconstructed'), missing
+ * transactions asked for with getblocktxn ('fetching') and then delivered ('filled'), or the whole
+ * block asked for after a short id collision ('fallback').
+ */
+export type CompactStage = 'reconstructed' | 'fetching' | 'filled' | 'fallback';
+
+/** One step of rebuilding a compact block: how many of its transactions came from where. */
+export interface CompactBlockEvent {
+  type: 'compact-block';
+  time: number;
+  peer: string;
+  hash: string;
+  /** The message event of the cmpctblock or blocktxn this step follows. */
+  messageId: number;
+  stage: CompactStage;
+  /** Transactions in the block; sent whole (the coinbase at least); matched by short id from the mempool and from other transactions held (orphans). */
+  total: number;
+  prefilled: number;
+  mempool: number;
+  extra: number;
+  /** Transactions that had to be asked for (getblocktxn), and how many blocktxn delivered. */
+  missing: number;
+  fetched: number;
+  /** Short ids two of our transactions matched (fetched instead). */
+  collisions: number;
+  debug?: string;
+}
+
 /** Everything a node reports; the UI and the store are built on these. */
 export type NodeEvent =
   | MessageEvent
+  | CompactBlockEvent
   | { type: 'rejected'; time: number; messageId: number; peer: string; command: string; hash?: string; code: string; reason: string; debug: string; punished: boolean }
   | { type: 'peer-connected'; time: number; peer: string; outbound: boolean; role?: Role; height: number; userAgent: string }
   | { type: 'peer-disconnected'; time: number; peer: string; reason: string }

@@ -6,7 +6,7 @@
  * Details with numbers in them go in `debug`, never in `reason`, so tests and the UI match codes.
  */
 import type { RuleError } from '../core';
-import { REJECT_DUPLICATE, REJECT_INVALID, REJECT_NONSTANDARD, REJECT_OBSOLETE, PROTOCOL_VERSION } from './wire/messages';
+import { REJECT_DUPLICATE, REJECT_INVALID, REJECT_NONSTANDARD, REJECT_OBSOLETE, MIN_PEER_PROTO_VERSION } from './wire/messages';
 
 /** What a node does about one kind of refusal. */
 export interface Response {
@@ -36,10 +36,17 @@ export const NODE_REFUSALS = {
   'before-verack': { reason: 'unsupported message prior to verack', punish: false, disconnect: false },
   'self-connection': { reason: 'connected to self', punish: false, disconnect: true },
   // Core: "Version must be %d or greater", REJECT_OBSOLETE, then disconnect.
-  'obsolete-version': { reason: `Version must be ${PROTOCOL_VERSION} or greater`, punish: false, disconnect: true, reject: REJECT_OBSOLETE },
+  'obsolete-version': { reason: `Version must be ${MIN_PEER_PROTO_VERSION} or greater`, punish: false, disconnect: true, reject: REJECT_OBSOLETE },
   'different-genesis': { reason: 'different genesis', punish: false, disconnect: true, reject: REJECT_INVALID },
   'bad-params': { reason: 'bad-params', punish: true, disconnect: true },
   'unrequested-block': { reason: 'unrequested block with less work than our tip', punish: false, disconnect: false },
+  // Headers-first sync (Core: Misbehaving 20 for each; tabchain disconnects without discouraging).
+  'unconnecting-headers': { reason: 'too many unconnecting headers', punish: false, disconnect: true },
+  'non-continuous-headers': { reason: 'non-continuous headers sequence', punish: true, disconnect: true },
+  // BIP 152 (Core: "invalid compact block", "out-of-bounds tx indices", "invalid compact block/non-matching block transactions").
+  'invalid-cmpctblock': { reason: 'invalid compact block', punish: true, disconnect: true },
+  'getblocktxn-out-of-bounds': { reason: 'getblocktxn with out-of-bounds tx indices', punish: true, disconnect: true },
+  'blocktxn-mismatch': { reason: 'invalid compact block/non-matching block transactions', punish: true, disconnect: true },
   // Teacher commands (tabchain's extension): refused and shown, never punished — a student who
   // tries to forge one is named on every screen, which is lesson enough.
   'teacher-malformed': { reason: 'malformed teacher command', punish: false, disconnect: false },

@@ -144,7 +144,7 @@ export class FullNode implements NodeApi {
   private loadChain(params: ChainParams, blocks: Block[], restore?: NodeOptions['restore']): void {
     if (params.magic !== this.magic) throw new Error(`parameters are for another network (${params.network})`);
     const { services, report } = startChain(params, blocks, restore, {
-      peers: this.syncPeers, clock: this.clock, timing: this.timing, bus: this.bus,
+      peers: this.syncPeers, clock: this.clock, random: this.random, timing: this.timing, bus: this.bus,
       hooks: {
         onTipChanged: (events, from) => this.onTipChanged(events, from),
         onTxAccepted: () => this.miningCtl.maybeMine(),
@@ -165,6 +165,7 @@ export class FullNode implements NodeApi {
   /** Parameters from a peer (bootstrap): the chain starts, and that peer is the first to sync from. */
   private onParamsFromPeer(params: ChainParams, from: Peer): void {
     this.loadChain(params, []);
+    this.router.onChainLoaded();
     // The peer has a chain, perhaps longer than its version said: ask it (if it has nothing more,
     // the stall check lowers this optimistic height again).
     from.claimedHeight = Math.max(from.claimedHeight, this.height + 1);
@@ -302,6 +303,7 @@ export class FullNode implements NodeApi {
   private onPeerClosed(p: Peer): void {
     if (!this.svc) return;
     this.svc.relay.onPeerClosed(p);
+    this.svc.compact.onPeerClosed(p);
     this.svc.sync.onPeerClosed(p);
   }
 

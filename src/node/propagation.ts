@@ -1,16 +1,25 @@
 /**
  * Block propagation, the one model of "what each node did with each block, and when" (Bitcoin's
- * inv → getdata → block relay, then the chain's accept/connect). A node derives steps from its own
+ * inv → getdata → block relay, BIP 130's headers announcements, BIP 152's compact blocks and their
+ * reconstruction, then the chain's accept/connect). A node derives steps from its own
  * messages and chain events; the tab's timeline view shows them, the observer reporter and the
  * teacher dashboard summarise the same steps as each node's milestones (heard, received, mined,
  * connected). Pure: no clock, no storage.
  */
 import type { ChainEvent } from '../core';
 import { BoundedSet } from '../core';
-import type { MessageEvent } from './events';
+import type { CompactBlockEvent, MessageEvent } from './events';
 
-/** What a node did with a block. */
-export type StepKind = 'mined' | 'announced' | 'requested' | 'received' | 'sent' | 'accepted' | 'connected' | 'disconnected' | 'orphaned';
+/**
+ * What a node did with a block. With compact blocks (BIP 152): 'rebuilt' when it put the block
+ * together from the transactions it held (and what it fetched), 'missing' when it asked the sender
+ * for the transactions it lacked (getblocktxn).
+ */
+export type StepKind =
+  | 'mined' | 'announced' | 'requested' | 'received' | 'sent' | 'accepted' | 'connected' | 'disconnected' | 'orphaned' | 'rebuilt' | 'missing';
+
+/** How a compact block was rebuilt: the block's transactions, and where each came from. */
+export type CompactDetail = Pick<CompactBlockEvent, 'stage' | 'total' | 'prefilled' | 'mempool' | 'extra' | 'missing' | 'fetched' | 'collisions'>;
 
 /**
  * One step of a block's journey: `node` did `kind` at `time` (in milliseconds of whichever clock
@@ -24,6 +33,8 @@ export interface PropagationStep {
   time: number;
   peer?: string;
   observed?: boolean;
+  /** For 'rebuilt' and 'missing': what the mempool supplied and what had to be fetched. */
+  compact?: CompactDetail;
 }
 
 /** A step of one known block (the hash left out), as a timeline draws it. */
@@ -52,7 +63,14 @@ export function stepsFromMessage(self: string, m: MessageFacts): PropagationStep
       if (m.dir === 'out') add(self, 'requested', m.peer, false);
       else add(m.peer, 'requested', self, true);
       break;
+    case 'headers':
+      // BIP 130: a header is an announcement (only the newest matter; hashesOf keeps the first 8).
+      if (m.dir === 'out') add(self, 'announced', m.peer, false);
+      else add(m.peer, 'announced', self, true);
+      break;
     case 'block':
+    case 'cmpctblock':
+      // A compact block (BIP 152) is the block's delivery too: rebuilt from it, the block is complete.
       if (m.dir === 'in') {
         add(self, 'received', m.peer, false);
         add(m.peer, 'sent', self, true);
@@ -60,6 +78,18 @@ export function stepsFromMessage(self: string, m: MessageFacts): PropagationStep
       break;
   }
   return out;
+}
+
+/** Commands that are only ever about blocks (their steps need no telling apart from transactions). */
+const BLOCK_COMMANDS = new Set(['block', 'cmpctblock', 'headers']);
+
+/** `self`'s step for a compact block it rebuilt, or whose missing transactions it asked for. */
+export function stepFromCompact(self: string, e: CompactBlockEvent): PropagationStep {
+  const { stage, total, prefilled, mempool, extra, missing, fetched, collisions } = e;
+  return {
+    hash: e.hash, node: self, kind: stage === 'fetching' ? 'missing' : 'rebuilt', time: e.time, peer: e.peer,
+    compact: { stage, total, prefilled, mempool, extra, missing, fetched, collisions },
+  };
 }
 
 /** `self`'s own step for a chain event: a block stored, connected, disconnected or orphaned. */
@@ -97,8 +127,11 @@ export class PropagationCollector {
   message(e: MessageFacts): void {
     if (e.command === 'tx' && e.hashes) for (const h of e.hashes) this.txHashes.add(h);
     const steps = stepsFromMessage(this.self, e);
-    if (e.command === 'block') this.pending.push(...steps);
+    if (BLOCK_COMMANDS.has(e.command)) this.pending.push(...steps);
     else this.unclassified.push(...steps);
+  }
+  compact(e: CompactBlockEvent): void {
+    this.pending.push(stepFromCompact(this.self, e));
   }
   chainEvent(e: ChainEvent, time: number): void {
     const step = stepFromChainEvent(this.self, e, time);
@@ -135,7 +168,7 @@ export function stepsOfBlock(steps: readonly PropagationStep[], hash: string): B
   const out: BlockStep[] = [];
   for (const r of mine) {
     if (r.kind === 'accepted' && connectedAt.has(`${r.node}@${r.time}`)) continue;
-    const key = `${r.node}|${r.kind}|${r.peer ?? ''}|${r.time}`;
+    const key = `${r.node}|${r.kind}|${r.peer ?? ''}|${r.time}|${r.compact?.stage ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const { hash: _hash, ...e } = r;

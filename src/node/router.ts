@@ -15,9 +15,11 @@ import type { AddressBook } from './net/addrman';
 import type { ConnectionManager } from './net/connman';
 import type { BlockSync } from './sync/blockSync';
 import type { TxRelay } from './sync/txRelay';
+import { onSendCmpct, type CompactRelay } from './sync/compact';
 import type { ChainBootstrap } from './sync/bootstrap';
 import type { TeacherService } from './teacher';
 import { serveGetBlocks, serveGetData } from './sync/serve';
+import { syncState } from './sync/syncState';
 
 /** What exists once the node has a chain. */
 export interface ChainServices {
@@ -25,6 +27,7 @@ export interface ChainServices {
   mempool: Mempool;
   sync: BlockSync;
   relay: TxRelay;
+  compact: CompactRelay;
 }
 
 export interface RouterDeps {
@@ -102,13 +105,30 @@ export class PeerRouter implements PeerHost {
     const svc = this.d.services();
     // Same genesis: the peer has proven block 0 at least.
     if (svc && p.version!.genesis === svc.chain.genesis.hash) p.bestHeight = Math.max(p.bestHeight, 0);
-    if (svc) svc.sync.startSync();
-    else this.d.bootstrap().onReady(p);
+    if (svc) {
+      // BIP 130 and BIP 152 first (Core: sendheaders, sendcmpct), then headers-first sync.
+      svc.sync.headers.onReady(p);
+      svc.compact.onReady(p);
+      svc.sync.startSync();
+    } else this.d.bootstrap().onReady(p);
     p.send({ command: 'addr', addrs: [this.d.addrs.self(this.d.id)] });
     if (p.outbound && this.d.topology === 'mesh') p.send({ command: 'getaddr' });
     svc?.relay.announceMempool(p);
     // The class's current state (mining paused, throttle, partition, last message) for a newcomer.
     for (const signed of this.d.teacher().forNewPeer()) p.send({ command: 'teacher', signed });
+  }
+
+  /**
+   * The chain just started (parameters from a peer): peers that shook hands before it existed
+   * hear now what a handshake would have told them (sendheaders, sendcmpct).
+   */
+  onChainLoaded(): void {
+    const svc = this.d.services();
+    if (!svc) return;
+    for (const p of this.d.connman.ready()) {
+      svc.sync.headers.onReady(p);
+      svc.compact.onReady(p);
+    }
   }
 
   /** PeerHost: records a refusal, answers with `reject` if the table says so, punishes or disconnects. */
@@ -141,7 +161,7 @@ export class PeerRouter implements PeerHost {
         return svc.sync.onInv(p, m.items.filter((i) => i.type === MSG_BLOCK).map((i) => i.hash));
       }
       case 'getdata':
-        return serveGetData(p, m.items, svc?.chain ?? null, svc?.mempool ?? null, (hash) => svc?.sync.noteHeight(p, hash));
+        return serveGetData(p, m.items, svc?.chain ?? null, svc?.mempool ?? null, (hash) => svc?.sync.noteHeight(p, hash), svc?.compact);
       case 'notfound':
         if (!svc) return;
         svc.relay.onNotFound(p, m.items.filter((i) => i.type === MSG_TX).map((i) => i.hash));
@@ -151,6 +171,21 @@ export class PeerRouter implements PeerHost {
         return;
       case 'block':
         return svc?.sync.onBlock(p, m.block, id);
+      case 'sendheaders':
+        syncState(p).sendHeaders = true;
+        return;
+      case 'getheaders':
+        return svc?.sync.headers.onGetHeaders(p, m.locator, m.stop);
+      case 'headers':
+        return svc?.sync.headers.onHeaders(p, m.headers, id);
+      case 'sendcmpct':
+        return onSendCmpct(p, m.announce, m.version);
+      case 'cmpctblock':
+        return svc?.compact.onCmpctBlock(p, m.compact, id);
+      case 'getblocktxn':
+        return svc?.compact.onGetBlockTxn(p, m.hash, m.indexes, id);
+      case 'blocktxn':
+        return svc?.compact.onBlockTxn(p, m.hash, m.txs, id);
       case 'tx':
         return svc?.relay.onTx(p, m.tx, id);
       case 'reject':

@@ -24,7 +24,7 @@ import type { SyncPeers } from '../../src/node/sync/blockSync';
 import type { Link } from '../../src/node/transport';
 import {
   MAX_ADDR,
-  PROTOCOL_VERSION,
+  MIN_PEER_PROTO_VERSION,
   ZERO_HASH,
   decodePayload,
   encodeMessage,
@@ -192,13 +192,17 @@ export interface PeerOptions {
   relay?: boolean;
   genesis?: string;
   nonce?: bigint;
+  /**
+   * Protocol version: by default the first tabchain release's 70001, a peer synced the old way
+   * (getblocks / inv); stories of headers-first sync and compact blocks pass PROTOCOL_VERSION.
+   */
   version?: number;
 }
 
 /** A version message from `from` to `to`. */
 export function versionPayload(from: string, to: string, o: PeerOptions = {}): VersionPayload {
   return {
-    version: o.version ?? PROTOCOL_VERSION,
+    version: o.version ?? MIN_PEER_PROTO_VERSION,
     services: 1n,
     timestamp: 1_700_000_000n,
     addrRecv: to,

@@ -20,7 +20,10 @@ import {
   unsolve,
 } from '../helpers/chainBuilder';
 import { COIN, blockHashHex, txidHex, type Block } from '../../src/core';
-import { MAX_ADDR, MAX_PAYLOAD, MSG_BLOCK, MSG_TX, encodeMessage } from '../../src/node/wire/messages';
+import { MAX_ADDR, MAX_PAYLOAD, MIN_PEER_PROTO_VERSION, MSG_BLOCK, MSG_TX, ZERO_HASH, encodeMessage, type VersionPayload } from '../../src/node/wire/messages';
+
+/** A peer of the first tabchain release (version 70001): synced by getblocks / inv, never by headers. */
+const OLD = { version: MIN_PEER_PROTO_VERSION };
 import type { FullNode } from '../../src/node/node';
 import type { NodeEvent } from '../../src/node/events';
 import { NODE_REFUSALS, type NodeRefusalCode } from '../../src/node/misbehavior';
@@ -39,7 +42,7 @@ async function setup(seed: number) {
   await tn.settle();
   const log = tn.events.get('C')!;
   const settle = () => tn.settle();
-  const peer = (id: string) => handshaken(tn.net, settle, id, central);
+  const peer = (id: string, over: Partial<VersionPayload> = {}) => handshaken(tn.net, settle, id, central, over);
   const since = (n: number) => log.slice(n);
   return { tn, tc, central, log, settle, peer, since };
 }
@@ -118,12 +121,12 @@ describe('malformed frames', () => {
   it('an unknown command is logged and ignored; the peer stays', async () => {
     const { central, log, peer, settle } = await setup(12);
     const raw = await peer('R');
-    raw.sendRaw(frameOf(central.magic, 'sendheaders', new Uint8Array(0)));
+    raw.sendRaw(frameOf(central.magic, 'feefilter', new Uint8Array(0)));
     raw.sendRaw(frameOf(central.magic, 'wtfcommand', Uint8Array.of(1, 2, 3)));
     await settle();
     const msgs = log.filter((e) => e.type === 'message' && e.dir === 'in' && e.peer === 'R').slice(-2);
     expect(msgs).toMatchObject([
-      { command: 'sendheaders', reason: 'unknown command', summary: 'unknown command, ignored' },
+      { command: 'feefilter', reason: 'unknown command', summary: 'unknown command, ignored' },
       { command: 'wtfcommand', reason: 'unknown command' },
     ]);
     expect(log.some((e) => e.type === 'rejected')).toBe(false);
@@ -211,9 +214,9 @@ describe('invalid blocks, one per rule family: punished, chain unchanged, never 
 });
 
 describe('blocks out of order and unasked for', () => {
-  it('an orphan is kept and its missing parent is asked for with getblocks, then both connect', async () => {
+  it('an orphan from an old peer is kept and its missing parent is asked for with getblocks, then both connect', async () => {
     const { tc, central, log, peer, settle } = await setup(15);
-    const raw = await peer('R');
+    const raw = await peer('R', OLD);
     const b4 = tc.mineAndAdd(MINER, []);
     const b5 = tc.mineAndAdd(MINER, []);
     raw.onmessage = (m, p) => {
@@ -227,6 +230,27 @@ describe('blocks out of order and unasked for', () => {
     expect(gb.locator[0]).toBe(tc.chain.entryAt(3)!.hash); // from our tip
     expect(gb.stop).toBe(blockHashHex(b4.header)); // up to the missing parent
     expect(raw.got('reject')).toEqual([]); // orphans are not "rejected" to the sender
+    expect(central.tipHash).toBe(blockHashHex(b5.header));
+    expect(raw.connected).toBe(true);
+  });
+
+  it('an orphan from a headers peer: the headers up to it are asked for (getheaders), then both connect', async () => {
+    const { tc, central, log, peer, settle } = await setup(115);
+    const raw = await peer('R');
+    const b4 = tc.mineAndAdd(MINER, []);
+    const b5 = tc.mineAndAdd(MINER, []);
+    raw.onmessage = (m, p) => {
+      if (m.command === 'getheaders') p.send({ command: 'headers', headers: [b4.header, b5.header] });
+      if (m.command === 'getdata') for (const it of m.items) if (it.hash === blockHashHex(b4.header)) p.send({ command: 'block', block: b4 });
+    };
+    raw.clear();
+    raw.send({ command: 'block', block: b5 });
+    await settle();
+    expect(log.filter((e): e is Rejected => e.type === 'rejected')[0]).toMatchObject({ reason: 'prev-blk-not-found', punished: false });
+    const gh = raw.got('getheaders')[0];
+    expect(gh.locator[0]).toBe(tc.chain.entryAt(2)!.hash); // from our best header's parent (Core)
+    expect(gh.stop).toBe(blockHashHex(b5.header)); // up to the orphan
+    expect(raw.got('getblocks')).toEqual([]);
     expect(central.tipHash).toBe(blockHashHex(b5.header));
     expect(raw.connected).toBe(true);
   });
@@ -266,11 +290,11 @@ describe('blocks out of order and unasked for', () => {
 });
 
 describe('floods', () => {
-  it('inv flood: bounded memory, the staller is dropped, and the node keeps working', async () => {
+  it('inv flood from an old peer: bounded memory, the staller is dropped, and the node keeps working', async () => {
     const { tn, central, peer, settle } = await setup(19);
     const honest = tn.add('H', 'miner', { seeds: ['C'], mining: 'off' });
     await settle();
-    const raw = await peer('R');
+    const raw = await peer('R', OLD);
     let n = 0;
     const random = () => (n++).toString(16).padStart(8, '0') + 'ab'.repeat(28);
     for (let round = 0; round < 6; round++)
@@ -294,6 +318,21 @@ describe('floods', () => {
     honest.mineOnce();
     await settle();
     expect(central.height).toBe(5);
+  });
+
+  it('inv flood from a headers peer: each inv costs one getheaders, nothing is remembered as wanted', async () => {
+    const { central, peer, settle } = await setup(119);
+    const raw = await peer('R');
+    raw.clear();
+    let n = 0;
+    const random = () => (n++).toString(16).padStart(8, '0') + 'ab'.repeat(28);
+    for (let round = 0; round < 5; round++) raw.send({ command: 'inv', items: Array.from({ length: 7000 }, () => ({ type: MSG_BLOCK, hash: random() })) });
+    await settle();
+    expect(raw.got('getheaders')).toHaveLength(5);
+    expect(raw.got('getheaders').every((g) => g.stop !== ZERO_HASH)).toBe(true);
+    expect(raw.got('getdata')).toEqual([]);
+    expect(central.resourceCounts()).toMatchObject({ wantedBlocks: 0, blocksInFlight: 0 });
+    expect(raw.connected).toBe(true);
   });
 
   it('addr flood: rate limited after the first 1,000, the address book stays bounded', async () => {

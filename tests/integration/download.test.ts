@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { TestNetwork } from '../helpers/testNetwork';
 import { TestChain, testKey } from '../helpers/chainBuilder';
 import { RawPeer, handshaken } from './support/rawPeer';
-import { MSG_BLOCK, MSG_TX } from '../../src/node/wire/messages';
+import { MIN_PEER_PROTO_VERSION, MSG_BLOCK, MSG_TX } from '../../src/node/wire/messages';
+
+/** A peer of the first tabchain release (version 70001): it announces by inv and is asked by getdata. */
+const OLD = { version: MIN_PEER_PROTO_VERSION };
 import { COIN, blockHashHex, decodeBlock, fromHex, paramsToJSON } from '../../src/core';
 
 const MINER = testKey('DL_MINER');
@@ -50,7 +53,7 @@ describe('download corner cases', () => {
     const central = tn.add('C', 'central', { blocks, mining: 'off' });
     const honest = tn.add('H', 'miner', { seeds: ['C'], mining: 'off' });
     await tn.settle();
-    const raw = await handshaken(tn.net, () => tn.settle(), 'R', central);
+    const raw = await handshaken(tn.net, () => tn.settle(), 'R', central, OLD);
     raw.onmessage = (m, p) => {
       if (m.command === 'getdata') p.send({ command: 'notfound', items: m.items });
     };
@@ -66,6 +69,29 @@ describe('download corner cases', () => {
     expect(central.tipHash).toBe(hash);
     expect(raw.connected).toBe(true); // notfound is an honest answer
     expect(central.resourceCounts()).toMatchObject({ wantedBlocks: 0, blocksInFlight: 0 });
+  });
+
+  it('headers-first: a peer that announced a header and answers notfound is not asked for that block again', async () => {
+    const tn = new TestNetwork({ seed: 182 });
+    const { tc, blocks } = chainOf(tn, 3);
+    const central = tn.add('C', 'central', { blocks, mining: 'off' });
+    const honest = tn.add('H', 'miner', { seeds: ['C'], mining: 'off' });
+    await tn.settle();
+    const raw = await handshaken(tn.net, () => tn.settle(), 'R', central);
+    raw.onmessage = (m, p) => {
+      if (m.command === 'getdata') p.send({ command: 'notfound', items: m.items });
+    };
+    const next = tc.mine(MINER, []);
+    const hash = blockHashHex(next.header);
+    raw.send({ command: 'headers', headers: [next.header] });
+    await tn.settle();
+    expect(raw.got('getdata').flatMap((g) => g.items.map((i) => i.hash))).toEqual([hash]); // asked once, not again after notfound
+    expect(central.height).toBe(3);
+    honest.submitBlock(next);
+    await tn.settle();
+    expect(central.tipHash).toBe(hash);
+    expect(raw.got('getdata')).toHaveLength(1);
+    expect(raw.connected).toBe(true);
   });
 
   it('a wallet reconnects to its seed when the central node comes back, and catches up', async () => {
@@ -160,7 +186,7 @@ describe('a block asked of one peer arrives from another', () => {
     const tn = new TestNetwork({ seed: 88 });
     const { tc, blocks } = chainOf(tn, 2);
     const central = tn.add('C', 'central', { blocks, mining: 'off' });
-    const slow = await handshaken(tn.net, () => tn.settle(), 'S', central);
+    const slow = await handshaken(tn.net, () => tn.settle(), 'S', central, OLD);
     const pusher = await handshaken(tn.net, () => tn.settle(), 'P', central);
     const next = tc.mine(MINER, []);
     slow.send({ command: 'inv', items: [{ type: MSG_BLOCK, hash: blockHashHex(next.header) }] });

@@ -201,18 +201,19 @@ describe('observability', () => {
     const hash = central.tipHash!;
 
     const wIn = messages(tn.events.get('W')!, 'in').filter((e) => e.time >= t0);
-    expect(wIn.map((e) => e.command)).toEqual(['inv', 'block']);
+    // BIP 130: the new block is announced with its header; BIP 152: it is fetched as a compact block.
+    expect(wIn.map((e) => e.command)).toEqual(['headers', 'cmpctblock']);
     const [inv, block] = wIn;
-    expect(inv).toMatchObject({ dir: 'in', peer: 'C', command: 'inv', bytes: 24 + 1 + 36, hashes: [hash], summary: `1 block (${hash.slice(0, 16)}…)` });
-    expect(block.summary).toBe(`block ${hash.slice(0, 16)}… with 1 tx`);
+    expect(inv).toMatchObject({ dir: 'in', peer: 'C', command: 'headers', bytes: 24 + 1 + 81, hashes: [hash], summary: `1 header from ${hash.slice(0, 16)}…` });
+    expect(block.summary).toBe(`compact block ${hash.slice(0, 16)}…: 0 short ids, 1 prefilled`);
     expect(block.bytes).toBe(block.raw.length);
-    expect(block.time - inv.time).toBe(10); // getdata out and block back: two 5 ms trips
-    const getdata = messages(tn.events.get('W')!, 'out').find((e) => e.command === 'getdata')!;
-    expect(getdata).toMatchObject({ peer: 'C', hashes: [hash], time: inv.time });
+    expect(block.time - inv.time).toBe(10); // getdata out and compact block back: two 5 ms trips
+    const getdata = messages(tn.events.get('W')!, 'out').find((e) => e.command === 'getdata' && e.time >= t0)!;
+    expect(getdata).toMatchObject({ peer: 'C', hashes: [hash], time: inv.time, summary: `1 compact block (${hash.slice(0, 16)}…)` });
     // Ids are unique per node, and the central node logged the same frames the other way.
     const ids = tn.events.get('W')!.filter((e) => e.type === 'message').map((e) => (e as MessageEvent).id);
     expect(new Set(ids).size).toBe(ids.length);
-    const cBlock = messages(tn.events.get('C')!, 'out').find((e) => e.command === 'block')!;
+    const cBlock = messages(tn.events.get('C')!, 'out').find((e) => e.command === 'cmpctblock')!;
     expect(cBlock.raw).toEqual(block.raw);
 
     // A refused frame is logged with its reason.

@@ -51,7 +51,7 @@ describe('connection management', () => {
     // The liar completes the handshake, answers pings, and has nothing behind its claim.
     const liar = await handshaken(tn.net, () => tn.settle(), 'L', wallet, { startHeight: 2 ** 31 - 1 });
     expect(wallet.peerInfo().find((p) => p.id === 'L')).toMatchObject({ claimed: 2 ** 31 - 1, height: 0 });
-    expect(liar.got('getblocks').length).toBeGreaterThan(0); // the wallet did ask it
+    expect(liar.got('getheaders').length).toBeGreaterThan(0); // the wallet did ask it
     expect(wallet.bestKnownHeight()).toBe(3);
     await tn.runFor(10_000);
     // The stall check found nothing behind the claim; the sync target stayed what was proven.

@@ -20,7 +20,7 @@ const msgs = (log: NodeEvent[], dir: 'in' | 'out', command: string, hash?: strin
   log.filter((e): e is MessageEvent => e.type === 'message' && e.dir === dir && e.command === command && (!hash || !!e.hashes?.includes(hash)));
 
 /** For every node: which peers did it announce `hash` to, and from whom did it first get it. */
-function relayReport(tn: TestNetwork, hash: string, command: 'tx' | 'block') {
+function relayReport(tn: TestNetwork, hash: string, command: 'tx') {
   const out = new Map<string, { announcedTo: string[]; gotFrom: string[]; invFrom: string[] }>();
   for (const [id, log] of tn.events)
     out.set(id, {
@@ -32,7 +32,7 @@ function relayReport(tn: TestNetwork, hash: string, command: 'tx' | 'block') {
 }
 
 /** Invariants of inv/getdata relay for one object, over every node. */
-function expectCleanRelay(tn: TestNetwork, hash: string, command: 'tx' | 'block', origin: string): void {
+function expectCleanRelay(tn: TestNetwork, hash: string, command: 'tx', origin: string): void {
   const report = relayReport(tn, hash, command);
   for (const [id, r] of report) {
     // Each node received the object exactly once (the origin never).
@@ -50,6 +50,29 @@ function expectCleanRelay(tn: TestNetwork, hash: string, command: 'tx' | 'block'
     const asked = msgs(tn.events.get(id)!, 'out', 'getdata', hash).map((e) => e.peer);
     expect(asked).toEqual(r.gotFrom);
     for (const p of asked) expect(r.invFrom).toContain(p);
+  }
+}
+
+/** Who told whom about a block, whichever way (BIP 130 headers, BIP 152 cmpctblock, inv). */
+const TOLD = ['inv', 'headers', 'cmpctblock'];
+const told = (log: NodeEvent[], dir: 'in' | 'out', hash: string) => TOLD.flatMap((c) => msgs(log, dir, c, hash)).sort((a, b) => a.id - b.id);
+
+/**
+ * Invariants of block relay with compact blocks: every node connects the block once; it never
+ * tells the block to the peer it heard it from first, nor to one that told it first; it asks for
+ * it at most once; and nobody needs the whole block (its transactions were all relayed).
+ */
+function expectCleanBlockRelay(tn: TestNetwork, hash: string, origin: string): void {
+  for (const [id, log] of tn.events) {
+    const connected = log.filter((e) => e.type === 'chain' && e.event.type === 'block-connected' && e.event.entry.hash === hash);
+    expect(connected, `${id} connected`).toHaveLength(1);
+    expect(msgs(log, 'out', 'getdata', hash).length, `${id} asked`).toBeLessThanOrEqual(id === origin ? 0 : 1);
+    expect(msgs(log, 'in', 'block', hash), `${id} got the whole block`).toEqual([]);
+    const heard = told(log, 'in', hash);
+    for (const a of told(log, 'out', hash)) {
+      const before = heard.filter((e) => e.id < a.id).map((e) => e.peer);
+      expect(before.includes(a.peer), `${id} told ${a.peer}, which had told it`).toBe(false);
+    }
   }
 }
 
@@ -124,7 +147,7 @@ describe('block relay', () => {
     await tn.settle();
     const hash = miner.tipHash!;
     for (const n of nodes) expect(n.tipHash).toBe(hash);
-    expectCleanRelay(tn, hash, 'block', 'M');
+    expectCleanBlockRelay(tn, hash, 'M');
   });
 
   it('mesh of 7: a mined block reaches everyone, each fetching it once', async () => {
@@ -134,9 +157,9 @@ describe('block relay', () => {
     await tn.settle();
     const hash = miner.tipHash!;
     for (const n of nodes) expect(n.tipHash, n.id).toBe(hash);
-    expectCleanRelay(tn, hash, 'block', miner.id);
+    expectCleanBlockRelay(tn, hash, miner.id);
     // The miner told every peer.
-    expect(relayReport(tn, hash, 'block').get(miner.id)!.announcedTo.sort()).toEqual(miner.peerIds().sort());
+    expect([...new Set(told(tn.events.get(miner.id)!, 'out', hash).map((e) => e.peer))].sort()).toEqual(miner.peerIds().sort());
   });
 
   it('a block confirms the relayed payment everywhere and empties every mempool', async () => {

@@ -188,7 +188,7 @@ export class ReportBuffer {
   private onEvent(e: NodeEvent): void {
     switch (e.type) {
       case 'message': {
-        if (e.dir === 'in' && e.hashes && (e.command === 'inv' || e.command === 'block'))
+        if (e.dir === 'in' && e.hashes && (e.command === 'inv' || e.command === 'block' || e.command === 'headers' || e.command === 'cmpctblock'))
           this.noteSteps(stepsFromMessage(this.node.id, e.command === 'inv' ? { ...e, hashes: e.hashes.slice(0, 64) } : e));
         if (!this.collecting) return;
         const m: ObsEvent = { t: 'msg', time: e.time, dir: e.dir, peer: e.peer, cmd: e.command, bytes: e.bytes, summary: e.summary.slice(0, MAX_SUMMARY) };

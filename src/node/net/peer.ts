@@ -8,7 +8,7 @@
 import { DecodeError, BoundedSet } from '../../core';
 import {
   MAX_PAYLOAD,
-  PROTOCOL_VERSION,
+  MIN_PEER_PROTO_VERSION,
   decodePayload,
   encodeMessage,
   hashesOf,
@@ -53,7 +53,10 @@ export interface PeerHost {
  * honest node always sends one of them right after the handshake (Core, and tabchain, advertise
  * themselves with `addr`), so only an idle peer stays at 0.
  */
-const ACTIVE = new Set<Message['command']>(['addr', 'getaddr', 'inv', 'getdata', 'getblocks', 'block', 'tx', 'notfound', 'getparams', 'params']);
+const ACTIVE = new Set<Message['command']>([
+  'addr', 'getaddr', 'inv', 'getdata', 'getblocks', 'block', 'tx', 'notfound', 'getparams', 'params',
+  'getheaders', 'headers', 'cmpctblock', 'getblocktxn', 'blocktxn',
+]);
 
 const FAULTS: Record<FrameFault['kind'], NodeRefusalCode> = {
   'wrong-magic': 'wrong-magic',
@@ -253,7 +256,7 @@ export class Peer {
     if (this.version) return this.host.refuse(this, id, 'version', refusal('redundant-version', 'ignored'));
     const self = this.host.checkVersion(this, v);
     if (self?.code === 'self-connection') return this.host.refuse(this, id, 'version', self);
-    if (v.version < PROTOCOL_VERSION) return this.host.refuse(this, id, 'version', refusal('obsolete-version', `protocol version ${v.version} is too old`));
+    if (v.version < MIN_PEER_PROTO_VERSION) return this.host.refuse(this, id, 'version', refusal('obsolete-version', `protocol version ${v.version} is too old`));
     if (self) return this.host.refuse(this, id, 'version', self);
     this.version = v;
     this.claimedHeight = v.startHeight;

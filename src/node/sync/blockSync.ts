@@ -1,18 +1,26 @@
 /**
- * Block download and block relay (btcd's `netsync`): which announced blocks we want and from
- * whom, what is in flight with each peer (at most MAX_BLOCKS_IN_FLIGHT), the sync peer a
- * `getblocks` download follows in pipelined batches of 500, stalling peers, orphans (their
- * missing ancestors asked of the sender), blocks from the future held for later, refused hashes
- * never fetched again, and the `inv` that announces a new tip. It knows peers only through the
- * small `SyncPeers` interface, so its rules are tested with fake peers and no network.
+ * Block download and block relay (btcd's `netsync`): what is in flight with each peer, blocks on
+ * their way into the chain (`BlockQueue`), stalling peers, orphans (their missing ancestors asked
+ * of the sender), blocks from the future held for later, refused hashes never fetched again, and
+ * the announcement of a new tip (`announce.ts`). Peers that speak headers (BIP 130's version) are
+ * synced headers-first (`HeaderSync`, parallel download in a moving window); older peers the old
+ * way: the `getblocks` sync peer, pipelined batches of 500 announced blocks (at most
+ * MAX_BLOCKS_IN_FLIGHT each). It knows peers only through the small `SyncPeers` interface, so its
+ * rules are tested with fake peers and no network.
  */
 import { BoundedMap, BoundedSet, blockHashHex, hashToHex, workFromBits, type Block, type Chain, type ChainEvent, type ProcessResult } from '../../core';
-import { GETBLOCKS_LIMIT, MAX_BLOCKS_IN_FLIGHT, MAX_DEFERRED, MAX_REJECTED, MAX_WANTED_PER_PEER, type Timing } from '../config';
+import { GETBLOCKS_LIMIT, MAX_DEFERRED, MAX_REJECTED, MAX_WANTED_PER_PEER, type Timing } from '../config';
 import { MSG_BLOCK, PROTOCOL_VERSION, ZERO_HASH, type InvItem } from '../wire/messages';
 import { refusal, ruleRefusal, type Refusal } from '../misbehavior';
 import type { EventBus } from '../events';
 import type { Clock } from '../transport';
 import { heightAhead, type Peer } from '../net/peer';
+import { HeaderTree } from './headerTree';
+import { DOWNLOAD_LIMITS, HeaderSync, type DownloadLimits, type HeaderSyncHost } from './headerSync';
+import { BlockQueue, type QueuedBlock } from './blockQueue';
+import { speaksHeaders, syncState } from './syncState';
+import { announceConnected, type CompactAnnouncer } from './announce';
+import { assignWanted, type Wanted } from './legacySync';
 
 /** What block sync needs of the node around it. */
 export interface SyncPeers {
@@ -29,13 +37,17 @@ export interface SyncPeers {
 export interface SyncHooks {
   afterBlock(result: ProcessResult): void;
   onTipChanged(events: ChainEvent[], from: Peer | null): void;
+  /** Starts a block's signature checks in parallel (a worker pool); null when there is none. */
+  precheck?(block: Block): Promise<void> | null;
 }
 
-interface Wanted {
-  from: Set<string>;
-}
-
-export class BlockSync {
+export class BlockSync implements HeaderSyncHost {
+  /** Headers known beyond our blocks, and the headers-first download that follows them. */
+  readonly tree: HeaderTree;
+  readonly headers: HeaderSync;
+  private readonly queue: BlockQueue;
+  /** Compact block relay, once the node wires it (announcements and high-bandwidth peers). */
+  compact: CompactAnnouncer | null = null;
   private readonly wanted = new Map<string, Wanted>();
   /** Block hash → id of the peer it was asked of. */
   private readonly requests = new Map<string, string>();
@@ -48,13 +60,19 @@ export class BlockSync {
   private syncActivity = 0;
 
   constructor(
-    private readonly chain: Chain,
-    private readonly peers: SyncPeers,
-    private readonly clock: Clock,
+    readonly chain: Chain,
+    readonly peers: SyncPeers,
+    readonly clock: Clock,
     private readonly timing: Timing,
     private readonly bus: EventBus,
     private readonly hooks: SyncHooks,
-  ) {}
+    limits: DownloadLimits = DOWNLOAD_LIMITS,
+  ) {
+    this.tree = new HeaderTree(chain);
+    this.headers = new HeaderSync(this, timing.stallTimeout, limits);
+    const precheck = hooks.precheck && ((b: Block) => hooks.precheck!(b));
+    this.queue = new BlockQueue({ inChain: (hash) => !!chain.getBlock(hash), process: (q) => this.processQueued(q), precheck }, clock, 2 * limits.window);
+  }
 
   private now(): number {
     return this.clock.now();
@@ -63,14 +81,28 @@ export class BlockSync {
     return Math.floor(this.clock.now() / 1000);
   }
 
+  /** The peer the download follows: the getblocks sync peer, or the peer headers are synced from. */
   get syncPeerId(): string | null {
-    return this.syncPeer;
+    return this.syncPeer ?? this.headers.headerSyncPeer;
   }
   get inFlight(): number {
     return this.requests.size;
   }
-  counts(): { wantedBlocks: number; blocksInFlight: number; deferred: number; recentlyRejected: number } {
-    return { wantedBlocks: this.wanted.size, blocksInFlight: this.requests.size, deferred: this.deferred.size, recentlyRejected: this.rejected.size };
+  /** Id of the peer a block was asked of, if it is in flight. */
+  requestedOf(hash: string): string | undefined {
+    return this.requests.get(hash);
+  }
+  /** True if the block arrived and waits to be connected. */
+  queued(hash: string): boolean {
+    return this.queue.has(hash);
+  }
+  /** More than one block behind the best header (no compact block fetches then, as in Core's IBD). */
+  farBehind(): boolean {
+    return this.chain.height < this.tree.best.height - 1;
+  }
+  counts(): { wantedBlocks: number; blocksInFlight: number; deferred: number; recentlyRejected: number; headers: number; queuedBlocks: number } {
+    const { wanted, requests, deferred, rejected, tree, queue } = this;
+    return { wantedBlocks: wanted.size, blocksInFlight: requests.size, deferred: deferred.size, recentlyRejected: rejected.size, headers: tree.size, queuedBlocks: queue.size };
   }
 
   /**
@@ -85,11 +117,41 @@ export class BlockSync {
       proven = Math.max(proven, p.bestHeight);
       claimed = Math.max(claimed, p.claimedHeight);
     }
+    proven = Math.max(proven, this.tree.best.height);
     return Math.max(proven, Math.min(claimed, this.chain.height + this.wanted.size));
   }
 
   private have(hash: string): boolean {
-    return this.chain.hasBlock(hash) || !!this.chain.getEntry(hash);
+    return this.chain.hasBlock(hash) || !!this.chain.getEntry(hash) || this.queue.has(hash);
+  }
+
+  /** Sends a getdata for blocks and records each in flight with the peer (one peer per block). */
+  request(p: Peer, items: InvItem[]): void {
+    if (!items.length) return;
+    if (p.blocksInFlight.size === 0) p.lastBlockAt = this.now();
+    for (const it of items) {
+      p.blocksInFlight.add(it.hash);
+      this.requests.set(it.hash, p.id);
+    }
+    p.send({ command: 'getdata', items });
+    this.emitSync();
+  }
+
+  /** Records a block as in flight with a peer without asking (a compact block it pushed, being completed). */
+  markInFlight(p: Peer, hash: string): void {
+    if (this.requests.get(hash) === p.id) return;
+    this.cancel(hash);
+    if (p.blocksInFlight.size === 0) p.lastBlockAt = this.now();
+    p.blocksInFlight.add(hash);
+    this.requests.set(hash, p.id);
+  }
+
+  /** Forgets a request (e.g. a compact block the peer could not complete is asked for whole). */
+  cancel(hash: string): void {
+    const owner = this.requests.get(hash);
+    if (owner === undefined) return;
+    this.peers.get(owner)?.blocksInFlight.delete(hash);
+    this.requests.delete(hash);
   }
 
   /**
@@ -105,6 +167,10 @@ export class BlockSync {
 
   /** The block part of an inv (called for every inv: it also counts as sync activity). */
   onInv(p: Peer, blocks: string[]): void {
+    if (speaksHeaders(p)) {
+      if (blocks.length) this.headers.onInv(p, blocks.filter((h) => !this.rejected.has(h)));
+      return;
+    }
     for (const hash of blocks) {
       this.noteHeight(p, hash);
       if (this.have(hash) || this.rejected.has(hash)) continue;
@@ -135,42 +201,14 @@ export class BlockSync {
   }
 
   /**
-   * Assigns wanted blocks to peers that announced them, oldest first, within the in-flight limit.
-   * A peer is topped up only when idle or at most half full, so a download sends one getdata per
-   * ~128 blocks instead of one per block, and the common call (no peer can take more) is O(peers).
+   * Assigns blocks to download: headers-first along peers' best headers (`HeaderSync.schedule`),
+   * and wanted blocks announced by older peers (`assignWanted`).
    */
   requestBlocks(): void {
+    this.headers.schedule();
     if (this.wanted.size === 0) return;
-    const open = new Set<Peer>();
-    for (const p of this.peers.all()) if (p.ready && p.blocksInFlight.size <= MAX_BLOCKS_IN_FLIGHT / 2) open.add(p);
-    if (open.size === 0) return;
-    const batches = new Map<Peer, InvItem[]>();
-    for (const [hash, w] of this.wanted) {
-      if (open.size === 0) break;
-      if (this.requests.has(hash)) continue;
-      if (this.have(hash)) {
-        this.dropWanted(hash);
-        continue;
-      }
-      let chosen: Peer | undefined;
-      for (const id of w.from) {
-        const p = this.peers.get(id);
-        if (p && open.has(p)) {
-          chosen = p;
-          break;
-        }
-      }
-      if (!chosen) continue;
-      if (chosen.blocksInFlight.size === 0) chosen.lastBlockAt = this.now();
-      chosen.blocksInFlight.add(hash);
-      if (chosen.blocksInFlight.size >= MAX_BLOCKS_IN_FLIGHT) open.delete(chosen);
-      this.requests.set(hash, chosen.id);
-      let b = batches.get(chosen);
-      if (!b) batches.set(chosen, (b = []));
-      b.push({ type: MSG_BLOCK, hash });
-    }
-    for (const [p, items] of batches) p.send({ command: 'getdata', items });
-    if (batches.size) this.emitSync();
+    const batches = assignWanted(this.wanted, this.peers, this.requests, (hash) => this.have(hash), (hash) => this.dropWanted(hash));
+    for (const [p, items] of batches) this.request(p, items);
   }
 
   private dropWanted(hash: string): void {
@@ -184,14 +222,19 @@ export class BlockSync {
   }
 
   emitSync(): void {
-    if (this.bus.listening) this.bus.emit({ type: 'sync', time: this.now(), height: this.chain.height, bestKnownHeight: this.bestKnownHeight(), inFlight: this.requests.size, syncPeer: this.syncPeer });
+    if (this.bus.listening) this.bus.emit({ type: 'sync', time: this.now(), height: this.chain.height, bestKnownHeight: this.bestKnownHeight(), inFlight: this.requests.size, syncPeer: this.syncPeerId });
   }
 
-  /** Starts block download from the best peer if one is ahead of us (getblocks with a locator). */
+  /**
+   * Starts block download: headers sync with a headers-speaking peer ahead of us; or, from an
+   * older peer, getblocks with a locator from the best one ahead of us.
+   */
   startSync(): void {
+    this.headers.start();
     if (this.syncPeer) return;
     let best: Peer | undefined;
-    for (const p of this.peers.all()) if (p.ready && heightAhead(p) > this.chain.height && (!best || heightAhead(p) > heightAhead(best))) best = p;
+    for (const p of this.peers.all())
+      if (p.ready && !speaksHeaders(p) && heightAhead(p) > this.chain.height && (!best || heightAhead(p) > heightAhead(best))) best = p;
     if (!best) return;
     this.syncPeer = best.id;
     this.syncContinue = null;
@@ -202,7 +245,9 @@ export class BlockSync {
 
   /** True while this node downloads a chain others already have (Core's initial block download). */
   downloading(from: Peer | null): boolean {
-    return from !== null && this.syncPeer !== null && this.chain.height < this.bestKnownHeight();
+    if (from === null) return false;
+    if (speaksHeaders(from)) return this.chain.height < this.tree.best.height;
+    return this.syncPeer !== null && this.chain.height < this.bestKnownHeight();
   }
 
   /** Blocks the peer said it does not have go back to the wanted list (or are forgotten). */
@@ -213,39 +258,40 @@ export class BlockSync {
       this.wanted.get(hash)?.from.delete(p.id);
       if (this.wanted.get(hash)?.from.size === 0) this.dropWanted(hash);
     }
+    if (speaksHeaders(p)) this.headers.onNotFound(p, blocks);
     this.requestBlocks();
   }
 
-  /** A block from a peer: requested or not, then through the chain. */
+  /** A block from a peer (whole, or rebuilt from a compact block): requested or not, then through the chain. */
   onBlock(p: Peer, block: Block, messageId: number): void {
     const hash = blockHashHex(block.header);
     p.remember(hash);
+    this.headers.noteHas(p, hash);
     const requested = p.blocksInFlight.delete(hash);
     if (requested) {
       this.requests.delete(hash);
       p.lastBlockAt = this.now();
-    } else {
-      // Asked of someone else but it came from here: that request is moot (the other peer must
-      // not be counted a staller for a block we already have).
-      const owner = this.requests.get(hash);
-      if (owner !== undefined) {
-        this.peers.get(owner)?.blocksInFlight.delete(hash);
-        this.requests.delete(hash);
-      }
-    }
+    } else this.cancel(hash); // asked of someone else but it came from here: that request is moot
     this.dropWanted(hash);
-    const parent = this.chain.getEntry(hashToHex(block.header.prevHash));
+    const prev = hashToHex(block.header.prevHash);
+    const parent = this.chain.getEntry(prev);
     if (!requested && parent && parent.chainWork + workFromBits(block.header.bits) < this.chain.tip.chainWork) {
       // Core processes an unrequested block only if its chain has at least as much work as the tip.
       this.peers.refuse(p, messageId, 'block', refusal('unrequested-block', 'ignored'), hash);
       return;
     }
     if (p.id === this.syncPeer) this.syncActivity = this.now();
-    this.accept(block, p, messageId);
-    this.noteHeight(p, hash);
+    // A block fetched headers-first whose parent is still on its way waits for it in the queue.
+    const wait = requested && !parent && this.tree.knows(prev);
+    this.queue.push(block, hash, p, messageId, wait);
     this.requestBlocks();
     this.continueSync(p);
     if (this.syncPeer === p.id && p.blocksInFlight.size === 0 && this.chain.height >= heightAhead(p)) this.syncPeer = null;
+  }
+
+  private processQueued(q: QueuedBlock): void {
+    this.accept(q.block, q.from, q.messageId);
+    if (q.from) this.noteHeight(q.from, q.hash);
   }
 
   /** Runs a block through the chain and reports: refusals to the sender, orphans' ancestors asked for. */
@@ -263,35 +309,36 @@ export class BlockSync {
       if (e.kind === 'consensus') this.rejected.add(r.hash);
       if (from) this.peers.refuse(from, messageId, 'block', ruleRefusal(e, e.kind !== 'duplicate' && e.kind !== 'orphan'), r.hash);
       if (r.status === 'orphan' && from && !from.closed) {
-        // Ask the sender for the blocks between our chain and the orphan (old Core's PushGetBlocks to the orphan root).
-        from.send({ command: 'getblocks', version: PROTOCOL_VERSION, locator: chain.locator(), stop: chain.orphanRoot(r.hash) ?? ZERO_HASH });
+        // Ask the sender for what lies between our chain and the orphan: its headers (Core), or
+        // from an older peer the blocks (old Core's PushGetBlocks to the orphan root).
+        if (speaksHeaders(from)) this.headers.onInv(from, [r.hash]);
+        else from.send({ command: 'getblocks', version: PROTOCOL_VERSION, locator: chain.locator(), stop: chain.orphanRoot(r.hash) ?? ZERO_HASH });
         from.claimedHeight = Math.max(from.claimedHeight, chain.height + 1);
       }
+      if (e.kind === 'consensus') this.tree.markInvalid(r.hash);
     }
     // A block may also be found invalid while connecting (e.g. a bad signature deep in a reorg).
-    for (const ev of r.events) if (ev.type === 'block-invalid' && ev.hash !== r.hash) this.rejected.add(ev.hash);
-    if (chain.tip !== tipBefore) this.hooks.onTipChanged(r.events, from);
+    for (const ev of r.events)
+      if (ev.type === 'block-invalid' && ev.hash !== r.hash) {
+        this.rejected.add(ev.hash);
+        this.tree.markInvalid(ev.hash);
+      }
+    if (r.status === 'accepted') this.queue.release(r.hash);
+    if (chain.tip !== tipBefore) {
+      if (from && r.active && !this.downloading(from)) this.compact?.deliveredNewTip(from);
+      this.hooks.onTipChanged(r.events, from);
+    }
     return r;
   }
 
   /**
    * Announces newly connected active blocks to every ready peer that does not know them (only the
-   * tip after a long reorg or download), never back to the peer it came from.
+   * tip after a long reorg or download), never back to the peer it came from: by `cmpctblock`,
+   * `headers` or `inv` as each peer asked (announce.ts).
    */
   announce(events: ChainEvent[], from: Peer | null): void {
-    const chain = this.chain;
-    const connected = events.filter((e): e is Extract<ChainEvent, { type: 'block-connected' }> => e.type === 'block-connected').map((e) => e.entry.hash);
-    const announce = connected.length > 8 ? [chain.tip.hash] : connected.filter((h) => {
-      const e = chain.getEntry(h);
-      return !!e && chain.isActive(e);
-    });
-    for (const p of this.peers.all()) {
-      if (!p.ready || p === from) continue;
-      const items = announce.filter((h) => !p.knownInv.has(h)).map((hash) => ({ type: MSG_BLOCK, hash }));
-      if (!items.length) continue;
-      for (const it of items) p.remember(it.hash);
-      p.send({ command: 'inv', items });
-    }
+    announceConnected(this.peers.all(), this.chain, events, from, this.compact);
+    this.tree.prune();
   }
 
   // ---------------------------------------------------------------- time and departures
@@ -322,6 +369,7 @@ export class BlockSync {
       sp.bestHeight = Math.min(sp.bestHeight, this.chain.height);
       this.syncPeer = null;
     }
+    this.headers.tick();
     if (this.syncPeer === null) this.startSync();
   }
 
@@ -329,6 +377,7 @@ export class BlockSync {
   onPeerClosed(p: Peer): void {
     for (const h of p.blocksInFlight) this.requests.delete(h);
     p.blocksInFlight.clear();
+    this.headers.onPeerClosed(p);
     // Forget what only this peer announced: nobody else can deliver it, and a flood of bogus
     // announcements must not outlive the connection that made it.
     for (const [hash, w] of [...this.wanted]) {

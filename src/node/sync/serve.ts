@@ -3,10 +3,11 @@
  * point their locator names) and `getdata` (blocks and mempool transactions), answering
  * `notfound` for the rest — the seed tutorial's admitted defect, fixed.
  */
-import type { Chain, Mempool } from '../../core';
+import type { Block, Chain, Mempool } from '../../core';
 import { GETBLOCKS_LIMIT } from '../config';
-import { MSG_BLOCK, MSG_TX, ZERO_HASH, type InvItem } from '../wire/messages';
+import { MSG_BLOCK, MSG_CMPCT_BLOCK, MSG_TX, ZERO_HASH, type InvItem, type Message } from '../wire/messages';
 import type { Peer } from '../net/peer';
+import { MAX_CMPCTBLOCK_DEPTH } from './compact';
 
 /** Answers getblocks with an inv of the active chain after the locator's fork point. */
 export function serveGetBlocks(p: Peer, locator: string[], stop: string, chain: Chain, noteHeight: (hash: string) => void): void {
@@ -17,16 +18,24 @@ export function serveGetBlocks(p: Peer, locator: string[], stop: string, chain: 
   p.send({ command: 'inv', items: hashes.map((hash) => ({ type: MSG_BLOCK, hash })) });
 }
 
-/** Answers getdata with blocks and transactions we have, and one notfound for the rest. */
-export function serveGetData(p: Peer, items: InvItem[], chain: Chain | null, mempool: Mempool | null, noteHeight: (hash: string) => void): void {
+/**
+ * Answers getdata with blocks and transactions we have, and one notfound for the rest. A block
+ * asked as MSG_CMPCT_BLOCK (BIP 152) comes as a `cmpctblock` if it is within
+ * MAX_CMPCTBLOCK_DEPTH of our tip, whole otherwise (Core).
+ */
+export function serveGetData(
+  p: Peer, items: InvItem[], chain: Chain | null, mempool: Mempool | null, noteHeight: (hash: string) => void,
+  compact?: { messageFor(block: Block): Message },
+): void {
   const missing: InvItem[] = [];
   for (const it of items) {
     if (p.closed) return;
-    if (it.type === MSG_BLOCK) {
+    if (it.type === MSG_BLOCK || it.type === MSG_CMPCT_BLOCK) {
       // Never serve a block found invalid while connecting (the engine keeps its body).
       const entry = chain?.getEntry(it.hash);
       const block = entry && entry.status === 'valid' ? chain!.getBlock(it.hash) : undefined;
-      if (block && p.send({ command: 'block', block })) {
+      const asCompact = it.type === MSG_CMPCT_BLOCK && compact && entry && entry.height >= chain!.height - MAX_CMPCTBLOCK_DEPTH;
+      if (block && p.send(asCompact ? compact.messageFor(block) : { command: 'block', block })) {
         p.remember(it.hash);
         noteHeight(it.hash);
       } else missing.push(it);

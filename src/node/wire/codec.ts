@@ -10,16 +10,23 @@ import {
   hashToHex,
   hexToHash,
   readBlock,
+  readHeader,
   readTx,
   encodeBlock,
+  encodeHeader,
   encodeTx,
+  writeTx,
   decodeSignedTeacherCommand,
   encodeSignedTeacherCommand,
 } from '../../core';
 import {
-  MAX_ADDR, MAX_INV, MAX_LOCATOR, MAX_PAYLOAD, MAX_PEER_ID, MAX_REJECT_MESSAGE, MAX_REJECT_REASON, MAX_TEACHER_BYTES, MAX_USER_AGENT,
-  type Command, type InvItem, type Message, type PeerAddress,
+  MAX_CMPCT_TXS, MAX_HEADERS, MAX_ADDR, MAX_INV, MAX_LOCATOR, MAX_PAYLOAD, MAX_PEER_ID, MAX_REJECT_MESSAGE, MAX_REJECT_REASON, MAX_TEACHER_BYTES, MAX_USER_AGENT,
+  type Command, type CompactBlock, type InvItem, type Message, type PeerAddress,
 } from './protocol';
+
+/** BIP 152: a differentially encoded index may not pass 2^16 − 1 (Core: "index overflowed 16 bits"). */
+const MAX_CMPCT_INDEX = 0xffff;
+const TWO32 = 0x1_0000_0000;
 
 /** Internal-order bytes of a display-hex hash; the sending side refuses what is not one (RangeError). */
 function writeHash(w: ByteWriter, hex: string): void {
@@ -72,6 +79,31 @@ export function encodePayload(m: Message): Uint8Array {
     case 'verack':
     case 'getaddr':
     case 'getparams':
+    case 'sendheaders':
+      break;
+    case 'headers':
+      checkLimit(m.headers.length, MAX_HEADERS, 'headers count');
+      w.compactSize(m.headers.length);
+      // Each header is followed by its transaction count, always 0 in `headers` (BIP 130 / Core).
+      for (const h of m.headers) w.bytes(encodeHeader(h)).compactSize(0);
+      break;
+    case 'sendcmpct':
+      w.u8(m.announce ? 1 : 0).u64(m.version);
+      break;
+    case 'cmpctblock':
+      writeCompact(w, m.compact);
+      break;
+    case 'getblocktxn':
+      checkLimit(m.indexes.length, MAX_CMPCT_TXS, 'getblocktxn indexes');
+      writeHash(w, m.hash);
+      w.compactSize(m.indexes.length);
+      writeDifferential(w, m.indexes);
+      break;
+    case 'blocktxn':
+      checkLimit(m.txs.length, MAX_CMPCT_TXS, 'blocktxn transactions');
+      writeHash(w, m.hash);
+      w.compactSize(m.txs.length);
+      for (const tx of m.txs) writeTx(w, tx);
       break;
     case 'addr':
       checkLimit(m.addrs.length, MAX_ADDR, 'addr count');
@@ -89,6 +121,7 @@ export function encodePayload(m: Message): Uint8Array {
       for (const it of m.items) writeHash(w.u32(it.type), it.hash);
       break;
     case 'getblocks':
+    case 'getheaders':
       checkLimit(m.locator.length, MAX_LOCATOR, 'locator length');
       w.u32(m.version).compactSize(m.locator.length);
       for (const h of m.locator) writeHash(w, h);
@@ -159,8 +192,54 @@ export function readPayload(r: ByteReader, command: Command): Message {
     case 'verack':
     case 'getaddr':
     case 'getparams':
+    case 'sendheaders':
       m = { command };
       break;
+    case 'getheaders': {
+      const { version, locator, stop } = readLocator(r);
+      m = { command, version, locator, stop };
+      break;
+    }
+    case 'headers': {
+      const n = r.count(MAX_HEADERS, 'headers');
+      if (r.remaining < n * 81) throw new DecodeError('truncated: headers');
+      const headers = new Array(n);
+      for (let i = 0; i < n; i++) {
+        r.enter('header', i);
+        headers[i] = readHeader(r);
+        if (r.compactSize('header tx count') !== 0) throw new DecodeError('a header in headers must have a tx count of 0');
+        r.leave();
+      }
+      m = { command, headers };
+      break;
+    }
+    case 'sendcmpct': {
+      const flag = r.u8('announce');
+      if (flag > 1) throw new DecodeError('sendcmpct announce flag must be 0 or 1');
+      m = { command, announce: flag === 1, version: r.u64('compact version') };
+      break;
+    }
+    case 'cmpctblock':
+      m = { command, compact: readCompact(r) };
+      break;
+    case 'getblocktxn': {
+      const hash = hashToHex(r.hash32('block hash'));
+      const n = r.count(MAX_CMPCT_TXS, 'indexes');
+      m = { command, hash, indexes: readDifferential(r, n) };
+      break;
+    }
+    case 'blocktxn': {
+      const hash = hashToHex(r.hash32('block hash'));
+      const n = r.count(MAX_CMPCT_TXS, 'transactions');
+      const txs = new Array(n);
+      for (let i = 0; i < n; i++) {
+        r.enter('tx', i);
+        txs[i] = readTx(r);
+        r.leave();
+      }
+      m = { command, hash, txs };
+      break;
+    }
     case 'addr': {
       const n = r.count(MAX_ADDR, 'addresses');
       const addrs: PeerAddress[] = [];
@@ -187,15 +266,8 @@ export function readPayload(r: ByteReader, command: Command): Message {
       break;
     }
     case 'getblocks': {
-      const version = r.u32('version');
-      const n = r.count(MAX_LOCATOR, 'locator hashes');
-      const locator: string[] = [];
-      for (let i = 0; i < n; i++) {
-        r.enter('locator', i);
-        locator.push(hashToHex(r.hash32('locator hash')));
-        r.leave();
-      }
-      m = { command, version, locator, stop: hashToHex(r.hash32('stop hash')) };
+      const { version, locator, stop } = readLocator(r);
+      m = { command, version, locator, stop };
       break;
     }
     case 'block':
@@ -227,4 +299,85 @@ export function readPayload(r: ByteReader, command: Command): Message {
     }
   }
   return m;
+}
+
+/** getblocks and getheaders: version, locator (newest first), stop hash. */
+function readLocator(r: ByteReader): { version: number; locator: string[]; stop: string } {
+  const version = r.u32('version');
+  const n = r.count(MAX_LOCATOR, 'locator hashes');
+  const locator: string[] = [];
+  for (let i = 0; i < n; i++) {
+    r.enter('locator', i);
+    locator.push(hashToHex(r.hash32('locator hash')));
+    r.leave();
+  }
+  return { version, locator, stop: hashToHex(r.hash32('stop hash')) };
+}
+
+/**
+ * BIP 152's differential indexes: each written as its distance from the previous index + 1, so
+ * ascending indexes cost one byte each. Indexes must ascend and stay within 16 bits.
+ */
+function writeDifferential(w: ByteWriter, indexes: readonly number[]): void {
+  let prev = -1;
+  for (const i of indexes) {
+    if (!Number.isInteger(i) || i <= prev || i > MAX_CMPCT_INDEX) throw new RangeError(`compact block indexes must ascend within 16 bits, got ${i} after ${prev}`);
+    w.compactSize(i - prev - 1);
+    prev = i;
+  }
+}
+
+function readDifferential(r: ByteReader, n: number): number[] {
+  const out = new Array<number>(n);
+  let prev = -1;
+  for (let i = 0; i < n; i++) {
+    const index = prev + 1 + r.compactSize('index (differential)');
+    if (index > MAX_CMPCT_INDEX) throw new DecodeError('compact block index overflowed 16 bits');
+    out[i] = prev = index;
+  }
+  return out;
+}
+
+/** HeaderAndShortIDs: header, nonce, short ids (6 bytes, little-endian), prefilled transactions. */
+function writeCompact(w: ByteWriter, c: CompactBlock): void {
+  checkLimit(c.shortIds.length + c.prefilled.length, MAX_CMPCT_TXS, 'compact block transactions');
+  w.bytes(encodeHeader(c.header)).u64(c.nonce).compactSize(c.shortIds.length);
+  for (const id of c.shortIds) {
+    if (!Number.isInteger(id) || id < 0 || id >= TWO32 * 0x10000) throw new RangeError(`a short id is 48 bits, got ${id}`);
+    w.u32(id % TWO32).u16(Math.floor(id / TWO32));
+  }
+  w.compactSize(c.prefilled.length);
+  let prev = -1;
+  for (const p of c.prefilled) {
+    if (!Number.isInteger(p.index) || p.index <= prev || p.index > MAX_CMPCT_INDEX) throw new RangeError(`prefilled indexes must ascend within 16 bits, got ${p.index}`);
+    w.compactSize(p.index - prev - 1);
+    prev = p.index;
+    writeTx(w, p.tx);
+  }
+}
+
+function readCompact(r: ByteReader): CompactBlock {
+  const header = readHeader(r);
+  const nonce = r.u64('nonce');
+  const n = r.count(MAX_CMPCT_TXS, 'short ids');
+  if (r.remaining < n * 6) throw new DecodeError('truncated: short ids');
+  const shortIds = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    r.enter('short id', i);
+    const lo = r.u32('short id low');
+    shortIds[i] = r.u16('short id high') * TWO32 + lo;
+    r.leave();
+  }
+  const k = r.count(MAX_CMPCT_TXS - n, 'prefilled transactions');
+  const prefilled: CompactBlock['prefilled'] = new Array(k);
+  let prev = -1;
+  for (let i = 0; i < k; i++) {
+    r.enter('prefilled', i);
+    const index = prev + 1 + r.compactSize('index (differential)');
+    if (index > MAX_CMPCT_INDEX) throw new DecodeError('compact block index overflowed 16 bits');
+    prefilled[i] = { index, tx: readTx(r) };
+    prev = index;
+    r.leave();
+  }
+  return { header, nonce, shortIds, prefilled };
 }

@@ -10,3 +10,4 @@ export * from './protocol';
 export * from './codec';
 export * from './frame';
 export * from './summary';
+export * from './shortIds';

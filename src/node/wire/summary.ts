@@ -1,6 +1,6 @@
 /** One-line readable summaries of messages, and the hashes a message is about (message log, timelines, dashboard). */
 import { blockHashHex, txidHex } from '../../core';
-import { MSG_BLOCK, MSG_TX, ZERO_HASH, type InvItem, type Message } from './protocol';
+import { MSG_BLOCK, MSG_CMPCT_BLOCK, MSG_TX, ZERO_HASH, type InvItem, type Message } from './protocol';
 
 /** One-line human summary of a message for the message log. */
 export function summarize(m: Message): string {
@@ -18,6 +18,7 @@ export function summarize(m: Message): string {
     case 'notfound':
       return invSummary(m.items);
     case 'getblocks':
+    case 'getheaders':
       return `locator ${m.locator.length} hashes from ${short(m.locator[0] ?? ZERO_HASH)}${m.stop !== ZERO_HASH ? ` stop ${short(m.stop)}` : ''}`;
     case 'block':
       return `block ${short(blockHashHex(m.block.header))} with ${m.block.txs.length} tx`;
@@ -34,16 +35,30 @@ export function summarize(m: Message): string {
       return 'network parameters and genesis block';
     case 'teacher':
       return `teacher: ${m.signed.command.action.kind} #${m.signed.command.counter}`;
+    case 'sendheaders':
+      return 'announce blocks to me with headers (BIP 130)';
+    case 'headers':
+      return m.headers.length ? `${m.headers.length} header${m.headers.length > 1 ? 's' : ''} from ${short(blockHashHex(m.headers[0]!))}` : 'no new headers';
+    case 'sendcmpct':
+      return `compact blocks v${m.version}, ${m.announce ? 'high-bandwidth (push them to me)' : 'low-bandwidth'}`;
+    case 'cmpctblock':
+      return `compact block ${short(blockHashHex(m.compact.header))}: ${m.compact.shortIds.length} short ids, ${m.compact.prefilled.length} prefilled`;
+    case 'getblocktxn':
+      return `asks ${m.indexes.length} tx of block ${short(m.hash)}`;
+    case 'blocktxn':
+      return `${m.txs.length} tx of block ${short(m.hash)}`;
   }
 }
 
 function invSummary(items: InvItem[]): string {
   const blocks = items.filter((i) => i.type === MSG_BLOCK).length;
   const txs = items.filter((i) => i.type === MSG_TX).length;
+  const compact = items.filter((i) => i.type === MSG_CMPCT_BLOCK).length;
   const parts = [];
   if (blocks) parts.push(`${blocks} block${blocks > 1 ? 's' : ''}`);
+  if (compact) parts.push(`${compact} compact block${compact > 1 ? 's' : ''}`);
   if (txs) parts.push(`${txs} tx`);
-  const other = items.length - blocks - txs;
+  const other = items.length - blocks - txs - compact;
   if (other) parts.push(`${other} other`);
   return `${parts.join(', ') || 'empty'}${items.length ? ` (${short(items[0]!.hash)}${items.length > 1 ? '…' : ''})` : ''}`;
 }
@@ -65,6 +80,13 @@ export function hashesOf(m: Message): { hashes?: string[] } {
       return { hashes: [blockHashHex(m.block.header)] };
     case 'tx':
       return { hashes: [txidHex(m.tx)] };
+    case 'headers':
+      return m.headers.length ? { hashes: m.headers.slice(0, 8).map(blockHashHex) } : {};
+    case 'cmpctblock':
+      return { hashes: [blockHashHex(m.compact.header)] };
+    case 'getblocktxn':
+    case 'blocktxn':
+      return { hashes: [m.hash] };
     default:
       return {};
   }

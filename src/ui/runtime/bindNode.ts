@@ -62,6 +62,9 @@ export class ViewBatch {
         this.messages.push(e);
         this.propagation.message(e);
         break;
+      case 'compact-block':
+        this.propagation.compact(e);
+        break;
       case 'rejected':
         this.rejections[e.messageId] = { messageId: e.messageId, peer: e.peer, command: e.command, code: e.code, reason: e.reason, debug: e.debug, punished: e.punished, time: e.time };
         break;

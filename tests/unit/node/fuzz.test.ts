@@ -21,6 +21,7 @@ import {
   encodeMessage,
   isKnownCommand,
   parseFrame,
+  compactFromBlock,
   type Message,
 } from '../../../src/node/wire/messages';
 import { mainnetBlocks } from '../../helpers/vectors';
@@ -67,6 +68,13 @@ function corpus(blocks: Block[], genesis: string, params?: ChainParams): Message
     { command: 'reject', message: 'tx', code: 0x10, reason: 'bad-txns-vin-empty', hash: h(6) },
     { command: 'reject', message: 'version', code: 0x11, reason: 'obsolete' },
     { command: 'params', json: params ? paramsToJSON({ ...params, genesisHex: undefined }) : '{"network":"fuzz"}' },
+    { command: 'sendheaders' },
+    { command: 'getheaders', version: 70014, locator: [genesis], stop: h(7) },
+    { command: 'headers', headers: blocks.map((b) => b.header) },
+    { command: 'sendcmpct', announce: true, version: 1n },
+    { command: 'cmpctblock', compact: compactFromBlock(block, 42n) },
+    { command: 'getblocktxn', hash: h(8), indexes: [1, 2, 5] },
+    { command: 'blocktxn', hash: h(9), txs: [tx] },
     { command: 'teacher', signed: signTeacherCommand({ network: 'fuzz', counter: 7, time: 1_700_000_000, action: { kind: 'partition', groups: [['a', 'b'], ['c']] } }, new Uint8Array(32).fill(3)) },
   ];
 }

@@ -10,6 +10,8 @@ import {
   COMMANDS,
   HEADER_LEN,
   MAX_ADDR,
+  MAX_CMPCT_TXS,
+  MAX_HEADERS,
   MAX_INV,
   MAX_LOCATOR,
   MAX_MESSAGE,
@@ -180,6 +182,67 @@ const cases: Case[] = [
     message: { command: 'params', json: '{"network":"test"}' },
     payload: h('12 7b226e6574776f726b223a2274657374227d' /* JSON (var_str) */),
   },
+  { name: 'sendheaders (BIP 130)', message: { command: 'sendheaders' }, payload: h('') },
+  {
+    name: 'getheaders',
+    message: { command: 'getheaders', version: 70014, locator: [GENESIS], stop: ZERO },
+    payload: h(
+      '7e110100', // protocol version 70014 (uint32 LE)
+      '01', // 1 locator hash
+      GENESIS_WIRE, // newest first
+      '0000000000000000000000000000000000000000000000000000000000000000', // stop hash: zero = as many as allowed (2,000)
+    ),
+  },
+  {
+    name: 'headers',
+    message: { command: 'headers', headers: [genesisBlock.header] },
+    payload: h(
+      '01', // 1 header
+      '01000000', // version
+      '0000000000000000000000000000000000000000000000000000000000000000', // previous block hash
+      '3ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a', // merkle root
+      '29ab5f49', // time
+      'ffff001d', // bits
+      '1dac2b7c', // nonce
+      '00', // transaction count: always 0 in headers
+    ),
+  },
+  {
+    name: 'sendcmpct (BIP 152): high-bandwidth, version 1',
+    message: { command: 'sendcmpct', announce: true, version: 1n },
+    payload: h('01', /* announce: push cmpctblock to me */ '0100000000000000' /* compact block version 1 (txids; 2 = wtxids) */),
+  },
+  {
+    name: 'cmpctblock (BIP 152 HeaderAndShortIDs)',
+    message: { command: 'cmpctblock', compact: { header: genesisBlock.header, nonce: 0x0102030405060708n, shortIds: [0x1234_5678_9abc, 0xffff_ffff_ffff], prefilled: [{ index: 0, tx: genesisCoinbase }] } },
+    payload: h(
+      '01000000', '0000000000000000000000000000000000000000000000000000000000000000', // header: version, previous
+      '3ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a', '29ab5f49', 'ffff001d', '1dac2b7c', // merkle root, time, bits, nonce
+      '0807060504030201', // nonce salting the short ids (uint64 LE)
+      '02', // 2 short ids
+      'bc9a7856 3412', // 0x123456789abc: 6 bytes, little-endian
+      'ffffffff ffff', // 0xffffffffffff
+      '01', // 1 prefilled transaction
+      '00', // index 0, differentially encoded (index − previous index − 1)
+      ...COINBASE_HEX,
+    ),
+  },
+  {
+    name: 'getblocktxn (BIP 152 BlockTransactionsRequest)',
+    message: { command: 'getblocktxn', hash: GENESIS, indexes: [1, 2, 5] },
+    payload: h(
+      GENESIS_WIRE, // block hash
+      '03', // 3 indexes
+      '01', // 1 (differential: 1 − (−1) − 1)
+      '00', // 2 (2 − 1 − 1)
+      '02', // 5 (5 − 2 − 1)
+    ),
+  },
+  {
+    name: 'blocktxn (BIP 152 BlockTransactions)',
+    message: { command: 'blocktxn', hash: GENESIS, txs: [genesisCoinbase] },
+    payload: h(GENESIS_WIRE, /* block hash */ '01', /* 1 transaction */ ...COINBASE_HEX),
+  },
   {
     name: 'teacher (tabchain extension): throttle to 25 %, signed',
     message: {
@@ -212,6 +275,7 @@ describe('payloads, byte by byte', () => {
       for (let n = 0; n < c.payload.length; n++) {
         // A message whose payload can legitimately be empty, or a reject without its optional hash, is not a truncation.
         const prefix = c.payload.subarray(0, n);
+        if (c.message.command === 'cmpctblock' && n === 0) continue; // (no payload is still a decode error below)
         if (c.message.command === 'reject' && n === c.payload.length - 32 && c.message.hash) continue;
         expect(() => decodePayload(c.message.command, prefix), `${c.name} cut at ${n}`).toThrow(DecodeError);
       }
@@ -324,6 +388,22 @@ describe('limits, enforced before decoding work', () => {
     const bad = h('01', '00000000', '0000000000000000', '01 ff');
     expect(() => decodePayload('addr', bad)).toThrow('invalid UTF-8: addr id');
   });
+  it('headers: 2,001 are refused by count, a header with a transaction count is malformed', () => {
+    expect(() => decodePayload('headers', declares(MAX_HEADERS + 1))).toThrow(`too many headers: ${MAX_HEADERS + 1} > ${MAX_HEADERS}`);
+    const one = encodePayload({ command: 'headers', headers: [genesisBlock.header] });
+    const withCount = one.slice();
+    withCount[withCount.length - 1] = 1;
+    expect(() => decodePayload('headers', withCount)).toThrow('a header in headers must have a tx count of 0');
+  });
+  it('compact blocks: indexes past 16 bits, and non-ascending indexes, are refused both ways (BIP 152)', () => {
+    // getblocktxn: the first index 0xffff, the next one more: 0x10000.
+    expect(() => decodePayload('getblocktxn', h(GENESIS_WIRE, '02', 'fdffff', '00'))).toThrow('compact block index overflowed 16 bits');
+    expect(() => encodePayload({ command: 'getblocktxn', hash: GENESIS, indexes: [3, 3] })).toThrow(RangeError);
+    expect(() => encodePayload({ command: 'getblocktxn', hash: GENESIS, indexes: [0x10000] })).toThrow(RangeError);
+    expect(() => encodePayload({ command: 'cmpctblock', compact: { header: genesisBlock.header, nonce: 0n, shortIds: [2 ** 48], prefilled: [] } })).toThrow(RangeError);
+    expect(() => decodePayload('getblocktxn', Uint8Array.from([...h(GENESIS_WIRE), ...declares(MAX_CMPCT_TXS + 1)]))).toThrow(/too many indexes/);
+    expect(() => decodePayload('sendcmpct', h('02', '0100000000000000'))).toThrow('sendcmpct announce flag must be 0 or 1');
+  });
   it('version: relay flag must be 0 or 1', () => {
     const v = cases[0].payload.slice();
     v[v.length - 33] = 2;
@@ -382,6 +462,20 @@ const arbitraries: Record<Command, fc.Arbitrary<Message>> = {
     .record({ message: text(12, 12), code: fc.integer({ min: 0, max: 255 }), reason: text(256, 40), hash: fc.option(hash, { nil: undefined }) })
     .map(({ hash: hh, ...r }) => ({ command: 'reject' as const, ...r, ...(hh ? { hash: hh } : {}) })),
   params: text(2000, 200).map((json) => ({ command: 'params' as const, json })),
+  sendheaders: fc.constant({ command: 'sendheaders' }),
+  getheaders: fc.record({ version: u32, locator: fc.array(hash, { maxLength: 12 }), stop: hash }).map((g) => ({ command: 'getheaders' as const, ...g })),
+  headers: fc.array(blockArb.map((b) => b.header), { maxLength: 5 }).map((headers) => ({ command: 'headers' as const, headers })),
+  sendcmpct: fc.record({ announce: fc.boolean(), version: u64 }).map((m) => ({ command: 'sendcmpct' as const, ...m })),
+  cmpctblock: fc
+    .record({
+      header: blockArb.map((b) => b.header), nonce: u64, shortIds: fc.array(fc.integer({ min: 0, max: 2 ** 48 - 1 }), { maxLength: 6 }),
+      prefilled: fc.uniqueArray(fc.integer({ min: 0, max: 0xffff }), { maxLength: 3 }).chain((idx) => fc.tuple(...idx.sort((a, b) => a - b).map((index) => txArb.map((tx) => ({ index, tx }))))),
+    })
+    .map((compact) => ({ command: 'cmpctblock' as const, compact })),
+  getblocktxn: fc
+    .record({ hash, indexes: fc.uniqueArray(fc.integer({ min: 0, max: 0xffff }), { maxLength: 8 }).map((a) => a.sort((x, y) => x - y)) })
+    .map((m) => ({ command: 'getblocktxn' as const, ...m })),
+  blocktxn: fc.record({ hash, txs: fc.array(txArb, { maxLength: 3 }) }).map((m) => ({ command: 'blocktxn' as const, ...m })),
   teacher: fc
     .record({ network: text(64, 20), counter: fc.nat(), time: fc.nat(), percent: fc.integer({ min: 1, max: 100 }), signature: bytes(72) })
     .map(({ network, counter, time, percent, signature }) => ({ command: 'teacher' as const, signed: { command: { network, counter, time, action: { kind: 'throttle' as const, percent } }, signature } })),

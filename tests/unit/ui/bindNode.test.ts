@@ -48,12 +48,16 @@ describe('bindNode', () => {
     expect(s.tip).toBe(wallet.tipHash);
     expect(s.blocks.filter((b) => b.active).map((b) => b.height)).toEqual([2, 1, 0]);
     expect(s.wallet).toEqual([expect.objectContaining({ address: W.address, confirmed: 3n * COIN })]);
-    expect(s.messages.some((m) => m.command === 'block' && m.dir === 'in')).toBe(true);
-    // Propagation: for each block, the wallet saw it announced, asked for it, received and connected it.
-    const b2 = wallet.tipHash!;
-    expect(s.propagation.filter((r) => r.hash === b2 && r.node === 'W').map((r) => r.kind)).toEqual(
-      expect.arrayContaining(['requested', 'received', 'accepted', 'connected']),
-    );
+    expect(s.messages.some((m) => m.command === 'cmpctblock' && m.dir === 'in')).toBe(true);
+    // Propagation: the first block the wallet heard of (a header), asked for, received as a compact
+    // block and rebuilt; the central node, which gave it that block, then pushes it the next one
+    // (BIP 152 high-bandwidth), rebuilt from the payment already in its mempool.
+    const [b1, b2] = [wallet.chain!.entryAt(1)!.hash, wallet.tipHash!];
+    const kinds = (h: string) => s.propagation.filter((r) => r.hash === h && r.node === 'W').map((r) => r.kind);
+    expect(kinds(b1)).toEqual(expect.arrayContaining(['requested', 'received', 'rebuilt', 'connected']));
+    expect(kinds(b2)).toEqual(expect.arrayContaining(['received', 'rebuilt', 'connected']));
+    expect(kinds(b2)).not.toContain('requested');
+    expect(s.propagation.find((r) => r.hash === b2 && r.kind === 'rebuilt')?.compact).toMatchObject({ stage: 'reconstructed', total: 1, prefilled: 1 });
   });
 
   it('keeps unchanged peers and mining state as the same objects across updates', async () => {

@@ -84,7 +84,7 @@ describe('teacher dashboard: folding node reports', () => {
     const row = Object.fromEntries(p.rows.map((r) => [r.node, r]));
     expect(row['3002'].mined).toBe(0);
     expect(row['3002'].connected).toBe(0);
-    // Everyone else heard of it by inv and received it (from the central node) before connecting it.
+    // Everyone else heard of it (its header, BIP 130) and received it (a compact block, BIP 152) before connecting it.
     for (const id of ['3000', '3001', '3003']) {
       expect(row[id].heard, id).toBeDefined();
       expect(row[id].received, id).toBeDefined();
@@ -92,15 +92,15 @@ describe('teacher dashboard: folding node reports', () => {
     }
 
     // One record per message: the sender's report; in a star, no message goes between two leaves.
-    const m = messageMatrix(dash.state, 'block');
+    const m = messageMatrix(dash.state, 'cmpctblock');
     expect(m.count('3002', '3000')).toBe(1);
     expect(m.count('3000', '3001')).toBe(1);
     expect(m.count('3000', '3003')).toBe(1);
     expect(m.count('3001', '3003')).toBe(0);
-    expect(filterMessages(dash.state, { from: '3002', to: '3000', cmd: 'inv' }).map((x) => x.hashes)).toContainEqual([newest.hash]);
-    // The inv went out, the getdata came back, the block followed: the pair filter tells the story.
-    const story = filterMessages(dash.state, { from: '3002', to: '3000', cmd: '', either: true }).filter((x) => ['inv', 'getdata', 'block'].includes(x.cmd) && x.hashes?.includes(newest.hash));
-    expect(story.map((x) => `${x.from}>${x.to} ${x.cmd}`).sort()).toEqual(['3000>3002 getdata', '3002>3000 block', '3002>3000 inv']);
+    expect(filterMessages(dash.state, { from: '3002', to: '3000', cmd: 'headers' }).map((x) => x.hashes)).toContainEqual([newest.hash]);
+    // The header went out, the getdata (for a compact block) came back, the compact block followed: the pair filter tells the story.
+    const story = filterMessages(dash.state, { from: '3002', to: '3000', cmd: '', either: true }).filter((x) => ['headers', 'getdata', 'cmpctblock'].includes(x.cmd) && x.hashes?.includes(newest.hash));
+    expect(story.map((x) => `${x.from}>${x.to} ${x.cmd}`).sort()).toEqual(['3000>3002 getdata', '3002>3000 cmpctblock', '3002>3000 headers']);
   });
 
   it('dashboard opened after the nodes: the snapshots alone catch up (nodes, links, heights, the last block’s propagation)', async () => {

@@ -90,12 +90,12 @@ export class ScenarioTracker {
         break;
       case 'message': {
         const peerRole = this.peerRoles.get(e.peer);
-        if (e.dir === 'in' && (e.command === 'getblocks' || e.command === 'getparams')) {
+        if (e.dir === 'in' && (e.command === 'getblocks' || e.command === 'getheaders' || e.command === 'getparams')) {
           if (peerRole === 'wallet') this.tick(1, at);
           if (peerRole === 'miner' && this.done(1)) this.tick(2, at);
         }
         if (this.done(3) && !this.done(4) && peerRole === 'miner' && e.dir === 'out' && e.command === 'tx') this.tick(4, at);
-        if (this.scenarioBlock && e.command === 'block' && e.hashes?.includes(this.scenarioBlock)) {
+        if (this.scenarioBlock && (e.command === 'block' || e.command === 'cmpctblock') && e.hashes?.includes(this.scenarioBlock)) {
           if (e.dir === 'out' && peerRole === 'central') this.tick(6, at);
           if (e.dir === 'in' && peerRole === 'central') this.tick(6, at);
           if (e.dir === 'out' && peerRole === 'wallet') this.tick(7, at);

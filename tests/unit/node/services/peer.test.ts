@@ -184,11 +184,11 @@ describe('frames refused before they are read', () => {
   it('an unknown command is logged and ignored, with no refusal', () => {
     const host = new FakeHost();
     const { peer, link } = readyPeer(host, 'A');
-    link.deliverRaw(frameOf(host.magic, 'sendheaders', new Uint8Array(0)));
+    link.deliverRaw(frameOf(host.magic, 'feefilter', new Uint8Array(0)));
     expect(host.refusals).toEqual([]);
     expect(host.handedOn).toEqual([]);
     expect(peer.closed).toBe(false);
-    expect(host.events.filter((e) => e.type === 'message' && e.dir === 'in').at(-1)).toMatchObject({ command: 'sendheaders', summary: 'unknown command, ignored' });
+    expect(host.events.filter((e) => e.type === 'message' && e.dir === 'in').at(-1)).toMatchObject({ command: 'feefilter', summary: 'unknown command, ignored' });
   });
 
   it('messages after the handshake that the peer does not handle itself go to the host', () => {
