@@ -25,6 +25,7 @@ export * from './params';
 export * from './chain/utxo';
 export * from './chain/chain';
 export * from './mempool/mempool';
+export * from './mempool/orphanage';
 export * from './wallet/wallet';
 export * from './mining/template';
 export * from './mining/miner';

@@ -53,8 +53,8 @@ export function startChain(
     afterBlock: (r) => mempool.handleChainEvents(r.events, nowSeconds()),
     onTipChanged: (events, from) => hooks.onTipChanged(events, from),
   });
-  const relay = new TxRelay(mempool, deps.peers, clock, deps.timing, () => hooks.onTxAccepted());
-  const compact = new CompactRelay(chain, mempool, sync, deps.peers, clock, deps.random, bus);
+  const relay = new TxRelay(mempool, deps.peers, clock, deps.timing, () => hooks.onTxAccepted(), deps.random);
+  const compact = new CompactRelay(chain, mempool, sync, deps.peers, clock, deps.random, bus, () => relay.orphans.txs());
   sync.compact = compact;
   // Event objects are built only when someone listens (a download emits several per block).
   chain.on((event) => {

@@ -309,7 +309,7 @@ export class FullNode implements NodeApi {
 
   private onTipChanged(events: ChainEvent[], from: Peer | null): void {
     const svc = this.svc!;
-    svc.relay.onTipChanged();
+    svc.relay.onTipChanged(events);
     // While downloading a chain others already have, announce nothing of it (Core: no relay
     // during initial block download); the last block of the download is announced as the new
     // tip. Blocks of our own (mined, submitted) are always announced.
@@ -355,6 +355,7 @@ export class FullNode implements NodeApi {
     const svc = this.requireChain();
     svc.mempool.accept(tx, this.nowSeconds());
     svc.relay.relay(txidHex(tx), null);
+    svc.relay.acceptOrphans([tx]);
     if (mine) this.miningCtl.mineOnce();
     else this.miningCtl.maybeMine();
   }

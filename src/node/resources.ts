@@ -17,6 +17,10 @@ export interface ResourceCounts {
   txRequests: number;
   knownInv: number;
   orphans: number;
+  /** Orphan transactions (waiting for a parent), headers without blocks, blocks waiting to connect. */
+  orphanTxs: number;
+  headers: number;
+  queuedBlocks: number;
   deferred: number;
   recentlyRejected: number;
 }
@@ -29,8 +33,8 @@ export function resourceCounts(connman: ConnectionManager, addrs: AddressBook, s
     txInFlight += p.txInFlight.size;
     knownInv += p.knownInv.size;
   }
-  const s = svc?.sync.counts() ?? { wantedBlocks: 0, blocksInFlight: 0, deferred: 0, recentlyRejected: 0 };
-  const r = svc?.relay.counts() ?? { txRequests: 0, rejectedTxs: 0 };
+  const s = svc?.sync.counts() ?? { wantedBlocks: 0, blocksInFlight: 0, deferred: 0, recentlyRejected: 0, headers: 0, queuedBlocks: 0 };
+  const r = svc?.relay.counts() ?? { txRequests: 0, rejectedTxs: 0, orphanTxs: 0 };
   const c = connman.counts();
   return {
     peers: c.peers,
@@ -42,6 +46,9 @@ export function resourceCounts(connman: ConnectionManager, addrs: AddressBook, s
     txRequests: r.txRequests,
     knownInv,
     orphans: svc ? svc.chain.orphanHashes().length : 0,
+    orphanTxs: r.orphanTxs,
+    headers: s.headers,
+    queuedBlocks: s.queuedBlocks,
     deferred: s.deferred,
     recentlyRejected: s.recentlyRejected + r.rejectedTxs,
   };

@@ -274,3 +274,30 @@ describe('transaction requests: one peer at a time', () => {
     expect(C.resourceCounts().txRequests).toBe(0);
   });
 });
+
+describe('orphan transactions', () => {
+  it('a payment that arrives before the payment it spends is kept, its parent fetched from the sender, and both spread', async () => {
+    const { tn, nodes } = await star(50);
+    const [C] = nodes;
+    const raw = await handshaken(tn.net, () => tn.settle(), 'R', C);
+    // A parent (A pays B) and its child (B pays A), built on the network's chain but never relayed.
+    const tc = new TestChain(tn.params);
+    for (let h = 1; h <= C.height; h++) tc.add(C.chain!.getBlock(C.chain!.entryAt(h)!.hash)!, true);
+    const parent = tc.pay(A, B, 2);
+    tc.mempool.accept(parent, tc.now);
+    const child = tc.pay(B, A, 1);
+    raw.onmessage = (m, p) => {
+      if (m.command === 'getdata' && m.items.some((i) => i.hash === txidHex(parent))) p.send({ command: 'tx', tx: parent });
+    };
+    raw.send({ command: 'tx', tx: child });
+    await tn.settle();
+    const log = tn.events.get('C')!;
+    expect(log.filter((e) => e.type === 'rejected')).toEqual([]);
+    expect(raw.got('getdata').flatMap((g) => g.items.map((i) => i.hash))).toEqual([txidHex(parent)]);
+    for (const n of nodes) {
+      expect(n.mempool!.has(txidHex(parent)), n.id).toBe(true);
+      expect(n.mempool!.has(txidHex(child)), n.id).toBe(true);
+    }
+    expect(C.resourceCounts().orphanTxs).toBe(0);
+  });
+});

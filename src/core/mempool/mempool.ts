@@ -3,6 +3,8 @@ import { checkTransactionSanity, isFinal } from '../consensus/checks';
 import { checkTxInputs, checkTxScripts } from '../consensus/inputs';
 import { isCoinbase, outpointKey, txidHex, txSize, type Tx } from '../primitives/tx';
 import { BoundedSet } from '../util/bounded';
+import { hashToHex } from '../encoding';
+import { selectPackages } from '../mining/packages';
 import type { Chain, ChainEvent } from '../chain/chain';
 import type { Coin, CoinView } from '../chain/utxo';
 
@@ -204,15 +206,15 @@ export class Mempool {
     }
   }
 
-  /** Transactions for a block template, parents before children, within `maxBytes`. */
+  /**
+   * Transactions for a block template within `maxBytes`, by ancestor fee rate (Core's
+   * addPackageTxs: a child's fee counts for the parents it needs), each after its parents.
+   */
   selectForBlock(maxBytes: number): MempoolEntry[] {
-    const out: MempoolEntry[] = [];
-    let size = 0;
-    for (const e of this.entries.values()) {
-      if (size + e.size > maxBytes) break;
-      out.push(e);
-      size += e.size;
-    }
-    return out;
+    const all = this.all();
+    return selectPackages(
+      all.map((e) => ({ ...e, parents: e.tx.inputs.map((i) => hashToHex(i.prevout.txid)).filter((id) => this.entries.has(id)), entry: e })),
+      maxBytes,
+    ).map((p) => p.entry);
   }
 }

@@ -4,14 +4,19 @@
  * them into the mempool, announcing accepted ones to every peer that wants relay, remembering
  * refused ones until the tip changes, and announcing the whole mempool to a peer that just
  * connected (a payment made while offline still reaches the miner; see docs/PROTOCOL.md).
+ * A transaction whose parent has not arrived is kept as an orphan (Core's TxOrphanage), its
+ * parents asked of its sender, and it is accepted when they come — in a transaction or a block.
  */
-import { BoundedMap, BoundedSet, RuleError, txidHex, type Mempool, type Tx } from '../../core';
+import { BoundedMap, BoundedSet, RuleError, TxOrphanage, hashToHex, txidHex, type ChainEvent, type Mempool, type Tx } from '../../core';
 import { MAX_MEMPOOL_INV, MAX_REJECTED, MAX_TX_IN_FLIGHT, MAX_TX_REQUESTS, type Timing } from '../config';
 import { MSG_TX, type InvItem } from '../wire/messages';
 import { ruleRefusal } from '../misbehavior';
-import type { Clock } from '../transport';
+import type { Clock, Random } from '../transport';
 import type { Peer } from '../net/peer';
 import type { SyncPeers } from './blockSync';
+
+/** The mempool's reason for an input it cannot find: the parent may still be on its way. */
+const MISSING_INPUTS = 'bad-txns-inputs-missingorspent';
 
 /** Announcers remembered per transaction as fallbacks. */
 const MAX_FALLBACKS = 8;
@@ -27,6 +32,8 @@ export class TxRelay {
   private readonly requests = new BoundedMap<string, Request>(MAX_TX_REQUESTS);
   /** Transactions refused for consensus reasons since the last tip change (Core's recentRejects). */
   private readonly rejected = new BoundedSet<string>(MAX_REJECTED);
+  /** Transactions waiting for a parent (evicted at random when full, as Core). */
+  readonly orphans: TxOrphanage;
 
   constructor(
     private readonly mempool: Mempool,
@@ -34,21 +41,24 @@ export class TxRelay {
     private readonly clock: Clock,
     private readonly timing: Timing,
     private readonly onAccepted: () => void,
-  ) {}
+    random?: Random,
+  ) {
+    this.orphans = new TxOrphanage(undefined, random ? (n) => Math.floor(random.next() * n) : undefined);
+  }
 
   private now(): number {
     return this.clock.now();
   }
 
-  counts(): { txRequests: number; rejectedTxs: number } {
-    return { txRequests: this.requests.size, rejectedTxs: this.rejected.size };
+  counts(): { txRequests: number; rejectedTxs: number; orphanTxs: number } {
+    return { txRequests: this.requests.size, rejectedTxs: this.rejected.size, orphanTxs: this.orphans.size };
   }
 
   /** The transaction part of an inv: ask for what we lack, one announcer at a time. */
   onInv(p: Peer, txs: string[]): void {
     const wanted: InvItem[] = [];
     for (const hash of txs) {
-      if (this.mempool.has(hash) || this.rejected.has(hash) || p.txInFlight.has(hash)) continue;
+      if (this.mempool.has(hash) || this.rejected.has(hash) || this.orphans.has(hash) || p.txInFlight.has(hash)) continue;
       // Already asked another peer, recently: wait for that answer and keep this peer as a fallback.
       const asked = this.requests.get(hash);
       if (asked && asked.peer !== p.id && this.now() - asked.at < this.timing.stallTimeout && this.peers.get(asked.peer)) {
@@ -85,7 +95,7 @@ export class TxRelay {
     for (const hash of txs) if (p.txInFlight.delete(hash)) this.retry(hash, p);
   }
 
-  /** A transaction from a peer: into the mempool and onward, or refused with Core's reason. */
+  /** A transaction from a peer: into the mempool and onward, kept as an orphan, or refused with Core's reason. */
   onTx(p: Peer, tx: Tx, messageId: number): void {
     const hash = txidHex(tx);
     p.remember(hash);
@@ -95,6 +105,7 @@ export class TxRelay {
       this.mempool.accept(tx, Math.floor(this.now() / 1000));
     } catch (e) {
       if (!(e instanceof RuleError)) throw e;
+      if (e.reason === MISSING_INPUTS && this.keepOrphan(p, tx)) return;
       if (e.kind === 'consensus') this.rejected.add(hash);
       this.peers.refuse(p, messageId, 'tx', ruleRefusal(e, e.kind !== 'duplicate'), hash);
       return;
@@ -102,6 +113,54 @@ export class TxRelay {
     p.lastUsefulTx = this.now();
     this.relay(hash, p);
     this.onAccepted();
+    this.acceptOrphans([tx]);
+  }
+
+  /**
+   * Core's orphan handling: unless a parent was refused, the transaction waits in the orphanage
+   * and each parent we lack is asked of the peer that sent it (the parent comes first in its
+   * mempool). False if it cannot be kept (a refused parent): then it is refused as before.
+   */
+  private keepOrphan(p: Peer, tx: Tx): boolean {
+    const parents = [...new Set(tx.inputs.map((i) => hashToHex(i.prevout.txid)))];
+    if (parents.some((h) => this.rejected.has(h))) return false;
+    const nowSeconds = Math.floor(this.now() / 1000);
+    if (!this.orphans.add(tx, p.id, nowSeconds).added && !this.orphans.has(txidHex(tx))) return false;
+    const wanted: InvItem[] = [];
+    for (const h of parents) {
+      if (this.mempool.has(h) || this.orphans.has(h) || this.requests.has(h) || p.txInFlight.has(h) || p.txInFlight.size >= MAX_TX_IN_FLIGHT) continue;
+      this.track(p, h, []);
+      wanted.push({ type: MSG_TX, hash: h });
+    }
+    if (wanted.length) p.send({ command: 'getdata', items: wanted });
+    this.peers.log(`kept ${txidHex(tx).slice(0, 16)}… from ${p.id} as an orphan transaction: ${wanted.length} parent(s) asked for`);
+    return true;
+  }
+
+  /**
+   * Transactions just accepted (or mined) may be the parents orphans wait for: each child is
+   * offered to the mempool again (Core's orphan work set), and so on down the family.
+   */
+  acceptOrphans(parents: Tx[]): void {
+    const queue = [...parents];
+    const nowSeconds = Math.floor(this.now() / 1000);
+    while (queue.length) {
+      for (const o of this.orphans.childrenOf(queue.shift()!)) {
+        try {
+          this.mempool.accept(o.tx, nowSeconds);
+        } catch (e) {
+          if (!(e instanceof RuleError)) throw e;
+          if (e.reason === MISSING_INPUTS) continue; // still waiting for another parent
+          this.orphans.remove(o.txid);
+          if (e.kind === 'consensus') this.rejected.add(o.txid);
+          continue;
+        }
+        this.orphans.remove(o.txid);
+        this.relay(o.txid, this.peers.get(o.from) ?? null);
+        this.onAccepted();
+        queue.push(o.tx);
+      }
+    }
   }
 
   /** Announces a transaction to every ready peer that wants relay and does not know it. */
@@ -131,13 +190,22 @@ export class TxRelay {
     p.send({ command: 'inv', items });
   }
 
-  /** A new tip can make a refused transaction valid (e.g. a coinbase it spends matured). */
-  onTipChanged(): void {
+  /**
+   * A new tip can make a refused transaction valid (e.g. a coinbase it spends matured); orphans a
+   * block confirmed or conflicts with are gone, and those whose parent it confirmed are retried.
+   */
+  onTipChanged(events: ChainEvent[] = []): void {
     this.rejected.clear();
+    const mined: Tx[] = [];
+    for (const e of events) if (e.type === 'block-connected') mined.push(...e.block.txs);
+    if (!mined.length || !this.orphans.size) return;
+    this.orphans.removeForBlock(mined);
+    this.acceptOrphans(mined);
   }
 
-  /** Transactions asked for and not delivered in time: ask the next peer that announced them. */
+  /** Transactions asked for and not delivered in time: ask the next peer that announced them. Old orphans expire. */
   tick(): void {
+    this.orphans.expire(Math.floor(this.now() / 1000));
     for (const [hash, r] of [...this.requests])
       if (this.now() - r.at > this.timing.stallTimeout) {
         const p = this.peers.get(r.peer);
@@ -147,9 +215,10 @@ export class TxRelay {
       }
   }
 
-  /** A peer left: what it was asked for goes to the next announcer. */
+  /** A peer left: what it was asked for goes to the next announcer; its orphans go (Core's EraseForPeer). */
   onPeerClosed(p: Peer): void {
     for (const h of p.txInFlight) this.retry(h, p);
     p.txInFlight.clear();
+    this.orphans.removeFrom(p.id);
   }
 }

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FakeHost, FakePeers, hashesIn } from '../../../helpers/fakePeers';
-import { TestChain, testKey, testParams } from '../../../helpers/chainBuilder';
+import { TestChain, outKey, payTo, spendTx, testKey, testParams } from '../../../helpers/chainBuilder';
 import { TxRelay } from '../../../../src/node/sync/txRelay';
 import { MSG_TX } from '../../../../src/node/wire/messages';
-import { txidHex, type Tx } from '../../../../src/core';
+import { MAX_ORPHAN_TXS, ORPHAN_TX_EXPIRE, toHex, txidHex, type Tx } from '../../../../src/core';
 import type { Peer } from '../../../../src/node/net/peer';
 
 const CREATOR = testKey('SVC_TX_CREATOR');
@@ -163,5 +163,76 @@ describe('relaying and announcing', () => {
     const quiet = peers.connect('quiet', { relay: false });
     relay.announceMempool(quiet);
     expect(peers.link('quiet').sent).toEqual([]);
+  });
+});
+
+describe('orphan transactions (Core’s TxOrphanage)', () => {
+  /** A parent (CREATOR pays ALICE) and its child (ALICE pays BOB from it), neither in our mempool. */
+  function family(tc: TestChain): { parent: Tx; child: Tx } {
+    const parent = payment(tc);
+    const other = new TestChain(PARAMS);
+    other.mempool.accept(parent, other.now);
+    return { parent, child: other.pay(ALICE, BOB, 1) };
+  }
+
+  it('a child that arrives before its parent is kept, not refused; its parent is asked of the sender; both enter when it comes', () => {
+    const { host, peers, tc, deliver, asked, relay, accepted } = setup();
+    const { parent, child } = family(tc);
+    const A = peers.connect('A');
+    peers.connect('B');
+    deliver(A, child);
+    expect(host.refusals).toEqual([]);
+    expect(tc.mempool.has(txidHex(child))).toBe(false);
+    expect(relay.counts().orphanTxs).toBe(1);
+    expect(asked('A')).toEqual([txidHex(parent)]);
+
+    deliver(A, parent);
+    expect(tc.mempool.has(txidHex(parent))).toBe(true);
+    expect(tc.mempool.has(txidHex(child))).toBe(true);
+    expect(relay.counts().orphanTxs).toBe(0);
+    expect(accepted()).toBe(2);
+    // Both are announced onward, but not back to the peer that sent them.
+    expect(peers.link('B').got('inv').flatMap(hashesIn)).toEqual([txidHex(parent), txidHex(child)]);
+    expect(peers.link('A').got('inv')).toEqual([]);
+  });
+
+  it('a child whose parent was refused is refused too (missing inputs), and not kept', () => {
+    const { host, peers, tc, deliver, relay } = setup();
+    const bad = forged(payment(tc));
+    const vout = bad.outputs.findIndex((o) => toHex(o.script) === toHex(ALICE.script));
+    const child = spendTx(ALICE, [{ key: outKey(bad, vout), coin: { script: ALICE.script } }], [payTo(BOB, 1n)]);
+    const A = peers.connect('A');
+    deliver(A, bad);
+    deliver(A, child);
+    expect(host.refusals.map((r) => r.code)).toEqual([expect.stringMatching(/^mandatory-script-verify-flag-failed/), 'bad-txns-inputs-missingorspent']);
+    expect(relay.counts().orphanTxs).toBe(0);
+  });
+
+  it('when a block confirms the parent, the orphan enters the mempool', () => {
+    const { peers, tc, deliver, relay } = setup();
+    const { parent, child } = family(tc);
+    deliver(peers.connect('A'), child);
+    const block = tc.mine(CREATOR, [parent]);
+    const r = tc.add(block, true);
+    relay.onTipChanged(r.events);
+    expect(tc.mempool.has(txidHex(child))).toBe(true);
+    expect(relay.counts().orphanTxs).toBe(0);
+  });
+
+  it('orphans are bounded, expire after 20 minutes, and leave with the peer that sent them', () => {
+    const { peers, deliver, relay, tick } = setup();
+    const A = peers.connect('A');
+    // 101 distinct children of transactions we do not have.
+    const other = new TestChain(PARAMS);
+    const parent = payment(other);
+    other.mempool.accept(parent, other.now);
+    for (let fee = 0n; fee <= BigInt(MAX_ORPHAN_TXS); fee++) deliver(A, other.pay(ALICE, BOB, 1, fee));
+    expect(relay.counts().orphanTxs).toBe(MAX_ORPHAN_TXS);
+    tick(ORPHAN_TX_EXPIRE * 1000 + 1000);
+    expect(relay.counts().orphanTxs).toBe(0);
+    deliver(A, other.pay(ALICE, BOB, 1, 999n));
+    expect(relay.counts().orphanTxs).toBe(1);
+    A.close('gone'); // FakePeers tells the relay (onPeerClosed)
+    expect(relay.counts().orphanTxs).toBe(0);
   });
 });
