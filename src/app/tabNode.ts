@@ -5,7 +5,7 @@
  * view store around it; a test or a bench can run the same wiring headless (fake-indexeddb and the
  * in-memory network).
  */
-import { makeParams, teacherPublicKey, toHex, walletKeyFromSecret, type Miner, type Preset } from '../core';
+import { makeParams, teacherPublicKey, toHex, walletKeyFromSecret, type Miner, type Preset, type ScriptChecker } from '../core';
 import { FullNode, type NodeOptions } from '../node/node';
 import type { Role, Topology } from '../node/events';
 import type { Clock, Random, Transport } from '../node/transport';
@@ -26,6 +26,8 @@ export interface TabNodeOptions {
   blockInterval?: number;
   transport: Transport;
   miner: Miner;
+  /** Signature checks of downloaded blocks on a worker pool (Core's -par); none: on the main thread. */
+  scriptChecker?: ScriptChecker;
   /** The node's opened store and what it held. */
   store: NodeStore;
   saved: StoredNode;
@@ -79,6 +81,7 @@ export async function startTabNode(o: TabNodeOptions): Promise<TabNode> {
     network: o.network,
     transport: o.transport,
     miner: o.miner,
+    ...(o.scriptChecker ? { scriptChecker: o.scriptChecker } : {}),
     clock,
     random,
     topology: o.topology,
@@ -98,6 +101,7 @@ export async function startTabNode(o: TabNodeOptions): Promise<TabNode> {
       detach();
       node.stop();
       o.miner.dispose?.();
+      o.scriptChecker?.close?.();
       o.store.close();
     },
   };

@@ -24,6 +24,7 @@ export * from './consensus/inputs';
 export * from './params';
 export * from './chain/utxo';
 export * from './chain/chain';
+export * from './chain/scriptJobs';
 export * from './mempool/mempool';
 export * from './mempool/orphanage';
 export * from './wallet/wallet';

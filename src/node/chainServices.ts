@@ -3,7 +3,8 @@
  * from genesis, plus any stored blocks), the mempool, block sync and transaction relay, each wired
  * to the node's event bus. The node's services that need a chain exist only from here on.
  */
-import { Chain, Mempool, type Block, type ChainEvent, type ChainParams, type RestoreReport } from '../core';
+import { Chain, Mempool, type Block, type ChainEvent, type ChainParams, type RestoreReport, type ScriptChecker } from '../core';
+import { ScriptPrecheck } from './sync/precheck';
 import { BlockSync, type SyncPeers } from './sync/blockSync';
 import { TxRelay } from './sync/txRelay';
 import { CompactRelay } from './sync/compact';
@@ -28,7 +29,7 @@ export function startChain(
   params: ChainParams,
   blocks: Block[],
   restore: NodeOptions['restore'] | undefined,
-  deps: { peers: SyncPeers; clock: Clock; random: Random; timing: Timing; bus: EventBus; hooks: ChainHooks },
+  deps: { peers: SyncPeers; clock: Clock; random: Random; timing: Timing; bus: EventBus; hooks: ChainHooks; scriptChecker?: ScriptChecker },
 ): { services: ChainServices; report: RestoreReport | null } {
   const { clock, bus, hooks } = deps;
   const nowSeconds = () => Math.floor(clock.now() / 1000);
@@ -49,9 +50,12 @@ export function startChain(
     const r = chain.processBlock(b, nowSeconds());
     if (r.status === 'invalid') hooks.log(`stored block ${r.hash} is invalid: ${r.error?.reason}`, 'warn');
   }
+  // Signature checks of downloaded blocks in a worker pool, when the node was given one.
+  const pre = deps.scriptChecker ? new ScriptPrecheck(chain, mempool, deps.scriptChecker) : null;
   const sync = new BlockSync(chain, deps.peers, clock, deps.timing, bus, {
     afterBlock: (r) => mempool.handleChainEvents(r.events, nowSeconds()),
     onTipChanged: (events, from) => hooks.onTipChanged(events, from),
+    ...(pre ? { precheck: (b: Block) => pre.precheck(b) } : {}),
   });
   const relay = new TxRelay(mempool, deps.peers, clock, deps.timing, () => hooks.onTxAccepted(), deps.random);
   const compact = new CompactRelay(chain, mempool, sync, deps.peers, clock, deps.random, bus, () => relay.orphans.txs());

@@ -1,4 +1,4 @@
-import type { Block, ChainParams, Coin, Miner, Tx, WalletKey } from '../core';
+import type { Block, ChainParams, Coin, Miner, ScriptChecker, Tx, WalletKey } from '../core';
 import type { MiningMode, Role, Topology } from './events';
 import type { Clock, Random, Transport } from './transport';
 import type { PeerAddress } from './wire/messages';
@@ -65,6 +65,8 @@ export interface NodeOptions {
   random?: Random;
   /** Proof-of-work search (Web Workers in a tab, main thread in tests). */
   miner?: Miner;
+  /** Signature checks of downloaded blocks in parallel (a Web Worker pool in a tab); without it, on the main thread. */
+  scriptChecker?: ScriptChecker;
   /** Known network parameters (with genesis): the creator's, or restored from storage. */
   params?: ChainParams;
   /** Blocks to load before going online (validated like any other), in chain order. */

@@ -61,6 +61,7 @@ export class FullNode implements NodeApi {
   private readonly teacher: TeacherService;
   private readonly syncPeers: SyncPeers;
   private svc: ChainServices | null = null;
+  private readonly scriptChecker: NodeOptions['scriptChecker'];
   private readonly router: PeerRouter;
   private tickTimer: number | null = null;
   private started = false;
@@ -75,6 +76,7 @@ export class FullNode implements NodeApi {
     this.random = opts.random ?? systemRandom;
     this.topology = opts.topology ?? 'star';
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
+    this.scriptChecker = opts.scriptChecker;
     this.wallet = new NodeWallet(opts.keys, this.random, this.clock, this.bus, this.role, this.id);
     this.addrs = new AddressBook(this.id, this.clock, this.bus, this.random);
     this.addrs.restore(opts.addrs ?? []);
@@ -144,7 +146,7 @@ export class FullNode implements NodeApi {
   private loadChain(params: ChainParams, blocks: Block[], restore?: NodeOptions['restore']): void {
     if (params.magic !== this.magic) throw new Error(`parameters are for another network (${params.network})`);
     const { services, report } = startChain(params, blocks, restore, {
-      peers: this.syncPeers, clock: this.clock, random: this.random, timing: this.timing, bus: this.bus,
+      peers: this.syncPeers, clock: this.clock, random: this.random, timing: this.timing, bus: this.bus, scriptChecker: this.scriptChecker,
       hooks: {
         onTipChanged: (events, from) => this.onTipChanged(events, from),
         onTxAccepted: () => this.miningCtl.maybeMine(),

@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LongChain } from './support/longChain';
 import { N, buildSyncFixture, expectSameChain, msgs, networkWithChain } from './support/syncFixture';
 import { RawPeer } from './support/rawPeer';
+import { InProcessScriptWorker } from '../helpers/parallelReplay';
+import { WorkerScriptChecker } from '../../src/workers/scriptPool';
 import type { TimedNetwork } from './support/timedNetwork';
 import { blockHashHex } from '../../src/core';
 import { MAX_HEADERS } from '../../src/node/wire/messages';
@@ -57,6 +59,21 @@ describe(`initial sync of ${N} blocks`, () => {
     const r = joiner.chain!.utxo.coinsForScript(chain.keys.R.script);
     expect(r.length).toBe(chain.payments - 1);
     expect(tn.events.get('J')!.some((e) => e.type === 'log' && e.level === 'error')).toBe(false);
+  });
+
+  it('with a pool of script-check workers, the same chain: every payment’s signatures checked off the main thread', async () => {
+    const tn = networkWithChain(params, 104);
+    const central = tn.add('C', 'central', { blocks: chain.blocks, mining: 'off' });
+    const workers = [new InProcessScriptWorker(), new InProcessScriptWorker()];
+    let made = 0;
+    const checker = new WorkerScriptChecker({ concurrency: 2, createWorker: () => workers[made++]! });
+    const joiner = tn.add('J', 'wallet', { params: tn.params, seeds: ['C'], scriptChecker: checker });
+    await tn.settle();
+    expectSameChain(joiner, central);
+    // Two payments per block went to the workers (none had been relayed to the joiner's mempool).
+    expect(workers.reduce((n, w) => n + w.jobs, 0)).toBe(chain.payments);
+    expect(workers.every((w) => w.jobs > 0)).toBe(true);
+    checker.close();
   });
 
   it('blocks come from every peer at once; one that never answers getdata is dropped as a staller, the other finishes', async () => {

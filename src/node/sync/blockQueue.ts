@@ -32,6 +32,8 @@ export interface BlockQueueHost {
   process(q: QueuedBlock): void;
   /** Starts the block's signature checks elsewhere, if a checker is configured. */
   precheck?(block: Block): Promise<void> | null;
+  /** A drain connected blocks (the tip moved: the download window moved with it). */
+  drained?(): void;
 }
 
 export class BlockQueue {
@@ -103,6 +105,7 @@ export class BlockQueue {
     if (this.draining) return;
     this.draining = true;
     const start = this.clock.now();
+    let n = 0;
     try {
       while (this.ready.length) {
         const q = this.ready[0]!;
@@ -111,6 +114,7 @@ export class BlockQueue {
         this.queued.delete(q.hash);
         this.inLine.delete(q.hash);
         this.host.process(q);
+        n++;
         for (const child of this.waiting.get(q.hash) ?? []) this.enqueue(child);
         this.waiting.delete(q.hash);
         if (this.ready.length && this.clock.now() - start >= SLICE_MS) {
@@ -124,6 +128,7 @@ export class BlockQueue {
       }
     } finally {
       this.draining = false;
+      if (n) this.host.drained?.();
     }
   }
 

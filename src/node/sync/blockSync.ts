@@ -71,7 +71,8 @@ export class BlockSync implements HeaderSyncHost {
     this.tree = new HeaderTree(chain);
     this.headers = new HeaderSync(this, timing.stallTimeout, limits);
     const precheck = hooks.precheck && ((b: Block) => hooks.precheck!(b));
-    this.queue = new BlockQueue({ inChain: (hash) => !!chain.getBlock(hash), process: (q) => this.processQueued(q), precheck }, clock, 2 * limits.window);
+    const drained = () => this.requestBlocks();
+    this.queue = new BlockQueue({ inChain: (hash) => !!chain.getBlock(hash), process: (q) => this.processQueued(q), precheck, drained }, clock, 2 * limits.window);
   }
 
   private now(): number {

@@ -5,6 +5,7 @@ import { iceUrl, resolveSignal } from '../../adapters/peerjs/signal';
 import { NodeStore, databaseName, type StoredNode } from '../../adapters/idb/nodeStore';
 import type { Miner } from '../../core';
 import { startTabNode } from '../../app/tabNode';
+import { WorkerScriptChecker } from '../../workers/scriptPool';
 import { CENTRAL_ID, nodeAddressToSearch, type NodeAddress } from './url';
 import { viewStore } from './viewStore';
 import { bindNode } from './bindNode';
@@ -98,6 +99,17 @@ export function startSession(address: NodeAddress, makeMiner: () => Miner & { co
   return starting;
 }
 
+/**
+ * The script-check workers (Core's -par): one per core but the page's own, at most 4; `?par=N`
+ * sets the number, `?par=0` checks signatures on the main thread.
+ */
+function makeScriptChecker(): WorkerScriptChecker | null {
+  const asked = new URLSearchParams(location.search).get('par');
+  const cores = navigator.hardwareConcurrency || 2;
+  const n = asked !== null && /^\d+$/.test(asked) ? Number(asked) : Math.min(4, Math.max(1, cores - 1));
+  return n > 0 ? new WorkerScriptChecker({ concurrency: n }) : null;
+}
+
 async function start(address: NodeAddress, makeMiner: () => Miner & { concurrency: number }, maxConcurrency: number): Promise<TabSession | null> {
   viewStore.setState({ phase: 'starting', network: address.network, role: address.role, topology: address.topology });
   const picked = address.role !== 'central' && !address.node;
@@ -154,11 +166,13 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
     }
   }
   const miner = makeMiner();
+  const scriptChecker = makeScriptChecker();
   const tab = await startTabNode({
     network: address.network, id, role: address.role, topology: address.topology,
     ...(address.preset ? { preset: address.preset } : {}),
     ...(address.interval ? { blockInterval: address.interval } : {}),
     transport, miner, store, saved,
+    ...(scriptChecker ? { scriptChecker } : {}),
     timing: { pingInterval: 5_000, pingTimeout: 15_000 },
     onGenesis: () => status('creating-genesis'),
   });

@@ -284,3 +284,20 @@ describe('coinbase maturity (bitcoin-like preset: 100 confirmations)', () => {
     expect(chain.height).toBe(101);
   });
 });
+
+describe('parallel script checks (Core’s -par check queue) on the same catalogue', () => {
+  it('a pool of workers checking each block’s signatures first changes no verdict, reason, punishment or coin', async () => {
+    // Dynamic import: the pool lives outside the engine (src/workers, src/node), this file tests the engine.
+    const { parallelReplay } = await import('../../helpers/parallelReplay');
+    const s = buildScript();
+    const r = await parallelReplay(s.params, s.steps, 2);
+    expect(r.parallel).toEqual(r.single);
+    expect(r.utxo.parallel).toBe(r.utxo.single);
+    expect(r.tips.parallel).toBe(r.tips.single);
+    // The pool did the work: it passed the good signatures and failed the catalogue's bad ones
+    // (which the engine then found again, with Core's reasons, above).
+    expect(r.verdicts.passed).toBeGreaterThan(10);
+    expect(r.verdicts.failed).toBeGreaterThanOrEqual(s.steps.filter((st) => st.expect.kind === 'rejected' && st.expect.reason.startsWith(SCRIPT)).length);
+    expect(r.perWorker.every((n) => n > 0)).toBe(true);
+  });
+});
