@@ -33,6 +33,8 @@ export interface PropagationStep {
   time: number;
   peer?: string;
   observed?: boolean;
+  /** For message steps: the message that made it (inv or headers announce, block or cmpctblock deliver). */
+  via?: string;
   /** For 'rebuilt' and 'missing': what the mempool supplied and what had to be fetched. */
   compact?: CompactDetail;
 }
@@ -52,7 +54,7 @@ export function stepsFromMessage(self: string, m: MessageFacts): PropagationStep
   if (!hashes || m.reason) return [];
   const out: PropagationStep[] = [];
   const add = (node: string, kind: StepKind, peer: string, observed: boolean) => {
-    for (const hash of hashes) out.push({ hash, node, kind, time: m.time, peer, ...(observed ? { observed } : {}) });
+    for (const hash of hashes) out.push({ hash, node, kind, time: m.time, peer, via: m.command, ...(observed ? { observed } : {}) });
   };
   switch (m.command) {
     case 'inv':

@@ -79,7 +79,7 @@ describe('classroom views in real tabs', () => {
     // Accessibility of the overview (graph + scenario) and the message view with a message open.
     expect(await axe(wallet)).toEqual([]);
     await central.locator('#tab-messages').click();
-    await central.locator('tr[data-command=block]').first().click();
+    await central.locator('tr[data-command=cmpctblock]').first().click();
     await central.getByTestId('message-detail').getByText('merkle root').first().waitFor();
     expect(await axe(central)).toEqual([]);
 
@@ -88,7 +88,7 @@ describe('classroom views in real tabs', () => {
         await page.setViewportSize({ width: w, height: h });
         for (const view of ['overview', 'messages']) {
           await page.locator(`#tab-${view}`).click();
-          if (view === 'messages') await page.locator('tr[data-command=block]').first().click();
+          if (view === 'messages') await page.locator('tr[data-command=cmpctblock]').first().click();
           await page.waitForTimeout(150); // let the graph lay out before the picture
           await screenshot(page, `classroom-${name}-${view}-${w}x${h}`);
         }

@@ -11,9 +11,9 @@ import {
 
 const app = useApp();
 
-/** Hashes of the blocks this tab received (inbound `block` messages). */
+/** Hashes of the blocks this tab received (inbound `block` and BIP 152 `cmpctblock` messages). */
 async function blocksReceived(page: Page): Promise<string[]> {
-  return (await inbound(page, 'block')).flatMap((m) => m.hashes ?? []);
+  return [...(await inbound(page, 'block')), ...(await inbound(page, 'cmpctblock'))].flatMap((m) => m.hashes ?? []);
 }
 
 /** What a student sees of the wallet: node id, addresses and their confirmed balances. */

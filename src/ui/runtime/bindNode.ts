@@ -7,12 +7,12 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { MinerProgress } from '../../core';
 import type { NodeApi } from '../../node/api';
-import type { MessageEvent, NodeEvent } from '../../node/events';
+import type { CompactBlockEvent, MessageEvent, NodeEvent } from '../../node/events';
 import type { Clock } from '../../node/transport';
 import { blockRows, mempoolRows, orphanRows, sameRows, shallowSame, walletRows } from './projections';
 import { PropagationCollector } from '../../node/propagation';
 import { ReorgCollector } from './reorgs';
-import { MAX_HASH_RATES, MAX_MESSAGES, MAX_PROPAGATION, MAX_REORGS, type HashRatePoint, type MiningJobInfo, type Rejection, type ViewState } from './viewState';
+import { MAX_COMPACT, MAX_HASH_RATES, MAX_MESSAGES, MAX_PROPAGATION, MAX_REORGS, type HashRatePoint, type MiningJobInfo, type Rejection, type ViewState } from './viewState';
 
 /** Log lines kept in the view. */
 const MAX_LOG = 300;
@@ -38,6 +38,7 @@ export interface BindOptions {
 export class ViewBatch {
   private messages: MessageEvent[] = [];
   private readonly rejections: Record<number, Rejection> = {};
+  private compact: CompactBlockEvent[] = [];
   private readonly log: ViewState['log'] = [];
   private readonly rates: HashRatePoint[] = [];
   private chainDirty = true;
@@ -64,6 +65,7 @@ export class ViewBatch {
         break;
       case 'compact-block':
         this.propagation.compact(e);
+        this.compact.push(e);
         break;
       case 'rejected':
         this.rejections[e.messageId] = { messageId: e.messageId, peer: e.peer, command: e.command, code: e.code, reason: e.reason, debug: e.debug, punished: e.punished, time: e.time };
@@ -147,6 +149,14 @@ export class ViewBatch {
       const all = s.messages.concat(this.messages);
       patch.messages = capRawBytes(all.length > MAX_MESSAGES ? all.slice(all.length - MAX_MESSAGES) : all);
       this.messages = [];
+    }
+    if (this.compact.length) {
+      const merged = { ...s.compact };
+      for (const c of this.compact) merged[c.messageId] = c;
+      const ids = Object.keys(merged).map(Number).sort((a, b) => a - b);
+      for (const id of ids.slice(0, Math.max(0, ids.length - MAX_COMPACT))) delete merged[id];
+      patch.compact = merged;
+      this.compact = [];
     }
     const rejected = Object.keys(this.rejections);
     if (rejected.length) {

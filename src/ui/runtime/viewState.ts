@@ -4,7 +4,7 @@
  * and miner views, and the state a new tab starts with.
  */
 import type { ChainParams, MinerProgress, RestoreReport } from '../../core';
-import type { MessageEvent, MiningMode, Role, Topology } from '../../node/events';
+import type { CompactBlockEvent, MessageEvent, MiningMode, Role, Topology } from '../../node/events';
 import type { TeacherState } from '../../node/api';
 import type { PropagationStep } from '../../node/propagation';
 import type { SignalStatus } from '../../adapters/peerjs/transport';
@@ -176,11 +176,15 @@ export interface ViewState {
   hashRates: HashRatePoint[];
   messages: MessageEvent[];
   rejections: Record<number, Rejection>;
+  /** How compact blocks (BIP 152) were rebuilt, by the id of the cmpctblock or blocktxn message (bounded). */
+  compact: Record<number, CompactBlockEvent>;
   log: { time: number; level: string; text: string }[];
   lastPaymentError: string | null;
 }
 
 export const MAX_MESSAGES = 2000;
+/** Compact block reconstructions remembered for the message view. */
+export const MAX_COMPACT = 200;
 /** Blocks of the active chain (and branches near it) listed in the chain view. */
 export const MAX_BLOCKS_SHOWN = 200;
 /** Bounds of the view-only histories kept for the chain, timeline and miner views. */
@@ -221,6 +225,7 @@ export function initialViewState(): ViewState {
     hashRates: [],
     messages: [],
     rejections: {},
+    compact: {},
     log: [],
     lastPaymentError: null,
   };

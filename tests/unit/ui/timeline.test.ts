@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assembleTimeline, axisTicks } from '../../../src/ui/views/timeline/assemble';
 import {
-  blocksSeen, firstMilestone, milestoneOf, stepFromChainEvent, stepsFromMessage, stepsOfBlock, withMilestone, type Milestones, type PropagationStep,
+  blocksSeen, firstMilestone, milestoneOf, stepFromChainEvent, stepsFromMessage, stepFromCompact, stepsOfBlock, withMilestone, type Milestones, type PropagationStep,
 } from '../../../src/node/propagation';
 import type { MessageEvent } from '../../../src/node/events';
 
@@ -12,17 +12,28 @@ const msg = (over: Partial<MessageEvent>): MessageEvent => ({
 // The miner 3001 finds block B and tells central 3000, which fetches it and tells wallet 3002.
 describe('propagation records from this node’s messages', () => {
   it('an inv from the miner: the miner announced B (as seen here)', () => {
-    expect(stepsFromMessage('3000', msg({}))).toEqual([{ hash: 'B', node: '3001', kind: 'announced', time: 1000, peer: '3000', observed: true }]);
+    expect(stepsFromMessage('3000', msg({}))).toEqual([{ hash: 'B', node: '3001', kind: 'announced', time: 1000, peer: '3000', via: 'inv', observed: true }]);
   });
   it('getdata out and block in: central requested and received B; the miner sent it', () => {
-    expect(stepsFromMessage('3000', msg({ dir: 'out', command: 'getdata', time: 1003 }))).toEqual([{ hash: 'B', node: '3000', kind: 'requested', time: 1003, peer: '3001' }]);
+    expect(stepsFromMessage('3000', msg({ dir: 'out', command: 'getdata', time: 1003 }))).toEqual([{ hash: 'B', node: '3000', kind: 'requested', time: 1003, peer: '3001', via: 'getdata' }]);
     expect(stepsFromMessage('3000', msg({ command: 'block', time: 1010 }))).toEqual([
-      { hash: 'B', node: '3000', kind: 'received', time: 1010, peer: '3001' },
-      { hash: 'B', node: '3001', kind: 'sent', time: 1010, peer: '3000', observed: true },
+      { hash: 'B', node: '3000', kind: 'received', time: 1010, peer: '3001', via: 'block' },
+      { hash: 'B', node: '3001', kind: 'sent', time: 1010, peer: '3000', via: 'block', observed: true },
     ]);
   });
+  it('BIP 130 / 152: a header announces, a compact block delivers, and its rebuild is a step of its own', () => {
+    expect(stepsFromMessage('3000', msg({ command: 'headers' }))).toEqual([{ hash: 'B', node: '3001', kind: 'announced', time: 1000, peer: '3000', via: 'headers', observed: true }]);
+    expect(stepsFromMessage('3000', msg({ command: 'cmpctblock', time: 1004 }))).toEqual([
+      { hash: 'B', node: '3000', kind: 'received', time: 1004, peer: '3001', via: 'cmpctblock' },
+      { hash: 'B', node: '3001', kind: 'sent', time: 1004, peer: '3000', via: 'cmpctblock', observed: true },
+    ]);
+    const rebuilt = stepFromCompact('3000', {
+      type: 'compact-block', time: 1005, peer: '3001', hash: 'B', messageId: 7, stage: 'fetching', total: 4, prefilled: 1, mempool: 2, extra: 0, missing: 1, fetched: 0, collisions: 0,
+    });
+    expect(rebuilt).toMatchObject({ node: '3000', kind: 'missing', peer: '3001', compact: { total: 4, mempool: 2, missing: 1 } });
+  });
   it('inv out to the wallet: central announced B to 3002; refused messages and pings say nothing', () => {
-    expect(stepsFromMessage('3000', msg({ dir: 'out', peer: '3002', time: 1020 }))).toEqual([{ hash: 'B', node: '3000', kind: 'announced', time: 1020, peer: '3002' }]);
+    expect(stepsFromMessage('3000', msg({ dir: 'out', peer: '3002', time: 1020 }))).toEqual([{ hash: 'B', node: '3000', kind: 'announced', time: 1020, peer: '3002', via: 'inv' }]);
     expect(stepsFromMessage('3000', msg({ command: 'block', reason: 'bad-txnmrklroot' }))).toEqual([]);
     expect(stepsFromMessage('3000', msg({ command: 'ping', hashes: undefined }))).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useView } from '../../useView';
 import { clockTime } from '../../format';
 import { annotateFrame } from '../../../node/wire/annotate';
-import type { MessageEvent } from '../../../node/events';
+import type { CompactBlockEvent, MessageEvent } from '../../../node/events';
 import { HexDump } from './HexDump';
 
 /**
@@ -102,6 +102,7 @@ export function MessagesView() {
 function MessageDetail({ message, reason }: { message: MessageEvent | null; reason?: string }) {
   const { t } = useTranslation();
   const fields = useMemo(() => (message ? annotateFrame(message.raw) : []), [message]);
+  const compact = useView((s) => (message ? s.compact[message.id] : undefined));
   return (
     <section className="panel detail" aria-labelledby="msg-detail-title" data-testid="message-detail">
       <h2 id="msg-detail-title">{message ? t('msgview.detailTitle', { command: message.command, bytes: message.bytes }) : t('msgview.pick')}</h2>
@@ -112,10 +113,43 @@ function MessageDetail({ message, reason }: { message: MessageEvent | null; reas
           </p>
           <p className="muted">{t(`msgview.explain.${message.command}`, { defaultValue: t('msgview.explain.other') })}</p>
           {reason && <p className="reason" role="alert">{t('msgview.rejected', { reason })}</p>}
+          {compact && <CompactRebuild c={compact} />}
           {message.raw.length < message.bytes && <p className="muted small">{t('msgview.rawCut', { shown: message.raw.length, bytes: message.bytes })}</p>}
           <HexDump bytes={message.raw} fields={fields} />
         </>
       )}
+    </section>
+  );
+}
+
+/**
+ * How this node rebuilt a compact block (BIP 152) from the message: which of the block's
+ * transactions came whole, which it already had (matched by short id in its mempool or among
+ * orphan transactions), and which it had to ask for — in words and as a bar, never colour alone.
+ */
+function CompactRebuild({ c }: { c: CompactBlockEvent }) {
+  const { t } = useTranslation();
+  const fromPool = c.mempool + c.extra;
+  const parts = [
+    { key: 'prefilled', n: c.prefilled },
+    { key: 'mempool', n: fromPool },
+    { key: 'fetched', n: c.missing },
+  ].filter((p) => p.n > 0);
+  return (
+    <section className="compact-rebuild" aria-labelledby="compact-title" data-testid="compact-rebuild" data-stage={c.stage}>
+      <h3 id="compact-title">{t('msgview.compact.title')}</h3>
+      <p>{t('msgview.compact.counts', { total: c.total, prefilled: c.prefilled, mempool: c.mempool, extra: c.extra, missing: c.missing })}</p>
+      {c.total > 0 && (
+        <div className="compact-bar" role="img" aria-label={t('msgview.compact.counts', { total: c.total, prefilled: c.prefilled, mempool: c.mempool, extra: c.extra, missing: c.missing })}>
+          {parts.map((p) => (
+            <span key={p.key} className={`seg seg-${p.key}`} style={{ flexGrow: p.n }}>
+              {t(`msgview.compact.seg.${p.key}`, { n: p.n })}
+            </span>
+          ))}
+        </div>
+      )}
+      <p>{t(`msgview.compact.stage.${c.stage}`, { peer: c.peer, missing: c.missing, fetched: c.fetched, debug: c.debug ?? '' })}</p>
+      {c.collisions > 0 && <p className="muted">{t('msgview.compact.collisions', { n: c.collisions })}</p>}
     </section>
   );
 }

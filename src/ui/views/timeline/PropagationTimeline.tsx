@@ -8,6 +8,16 @@ const LABEL_EM = 13;
 /** Height of one label level, in em. */
 const LEVEL_EM = 2;
 
+/** The message a step of an older record came from (before steps named it). */
+const DEFAULT_VIA: Partial<Record<BlockStep['kind'], string>> = { announced: 'inv', requested: 'getdata', received: 'block', sent: 'block' };
+
+/** Counts of a compact block's rebuild for the labels ('rebuilt', 'missing'). */
+function compactVars(e: BlockStep): Record<string, number> {
+  const c = e.compact;
+  if (!c) return {};
+  return { total: c.total, fromPool: c.mempool + c.extra, prefilled: c.prefilled, missing: c.missing, fetched: c.fetched };
+}
+
 /** Milliseconds as "+12 ms" or "+1.25 s". */
 export function offsetLabel(ms: number): string {
   return ms < 1000 ? `+${Math.round(ms)} ms` : `+${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
@@ -42,8 +52,11 @@ export function PropagationTimeline({ events, self, caption }: { events: readonl
   const ticks = axisTicks(timeline.span);
   const table = useMemo(() => [...events].sort((a, b) => a.time - b.time), [events]);
   const stepText = (e: BlockStep) => {
-    const kind = t(`timelineView.kind.${e.kind}`, { defaultValue: e.kind });
-    return e.peer ? t(`timelineView.withPeer.${e.kind}`, { defaultValue: `${kind} (${e.peer})`, peer: e.peer }) : kind;
+    // The message a step came from (inv or headers, block or cmpctblock), and for a compact block
+    // how it was rebuilt: what the mempool held, what was prefilled, what had to be fetched.
+    const vars = { peer: e.peer, via: e.via ?? DEFAULT_VIA[e.kind] ?? '', ...compactVars(e) };
+    const kind = t(`timelineView.kind.${e.kind}`, { defaultValue: e.kind, ...vars });
+    return e.peer ? t(`timelineView.withPeer.${e.kind}`, { defaultValue: `${kind} (${e.peer})`, ...vars }) : kind;
   };
 
   if (!events.length) return <p className="muted">{t('timelineView.noSteps')}</p>;

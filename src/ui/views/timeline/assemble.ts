@@ -30,7 +30,7 @@ export interface AssembledTimeline {
 }
 
 /** Order in which a block's steps happen at one node, for ties in time. */
-const KIND_ORDER = ['mined', 'sent', 'announced', 'requested', 'received', 'orphaned', 'accepted', 'connected', 'disconnected'];
+const KIND_ORDER = ['mined', 'sent', 'announced', 'requested', 'received', 'missing', 'rebuilt', 'orphaned', 'accepted', 'connected', 'disconnected'];
 
 /**
  * Places events on rows. `labelWidth` is a label's width as a fraction of the track: a label
