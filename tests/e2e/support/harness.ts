@@ -157,6 +157,7 @@ export type Recorded =
   | { type: 'message'; dir: 'in' | 'out'; command: string; peer: string; hashes?: string[]; time: number; at: number }
   | { type: 'chain'; event: string; hash?: string; height?: number; time: number; at: number }
   | { type: 'block-mined'; hash: string; height: number; time: number; at: number }
+  | { type: 'compact'; stage: string; hash: string; peer: string; total: number; mempool: number; missing: number; fetched: number; at: number }
   | { type: 'start'; height: number; at: number };
 
 /**
@@ -187,6 +188,8 @@ const RECORDER = `(() => {
           events.push({ type: 'chain', event: e.event.type, hash: e.event.entry && e.event.entry.hash, height: e.event.entry && e.event.entry.height, time: e.time, at });
         else if (e.type === 'block-mined')
           events.push({ type: 'block-mined', hash: e.hash, height: e.height, time: e.time, at });
+        else if (e.type === 'compact-block')
+          events.push({ type: 'compact', stage: e.stage, hash: e.hash, peer: e.peer, total: e.total, mempool: e.mempool, missing: e.missing, fetched: e.fetched, at });
       });
     },
   });

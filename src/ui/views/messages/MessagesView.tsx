@@ -25,7 +25,7 @@ export function MessagesView() {
     [messages, command, peer],
   );
   return (
-    <div className="messages-view">
+    <div className="messages-view" data-testid="panel-messages">
       <section className="panel" aria-labelledby="msg-title">
         <h2 id="msg-title">{t('msgview.title', { n: messages.length })}</h2>
         <div className="filters">
