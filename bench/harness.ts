@@ -11,7 +11,7 @@ export interface BenchFigure {
   anchorValue: number;
   /** value / anchorValue. */
   ratio: number;
-  /** Human-readable bar, e.g. ">= 3000/s"; `pass` says whether this run met it. */
+  /** Human-readable bar, e.g. ">= 3000/s"; `pass` says whether this run met it (absent: the run could not judge it). */
   bar?: string;
   pass?: boolean;
 }
@@ -26,7 +26,7 @@ export function figure(
   unit: string,
   anchor: string,
   anchorValue: number,
-  bar?: { text: string; pass: boolean },
+  bar?: { text: string; pass?: boolean },
 ): BenchFigure {
   return {
     name,
@@ -35,7 +35,7 @@ export function figure(
     anchor,
     anchorValue: round(anchorValue),
     ratio: anchorValue ? round(value / anchorValue, 3) : 0,
-    ...(bar ? { bar: bar.text, pass: bar.pass } : {}),
+    ...(bar ? { bar: bar.text, ...(bar.pass !== undefined ? { pass: bar.pass } : {}) } : {}),
   };
 }
 

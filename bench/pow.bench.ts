@@ -14,8 +14,11 @@
  * hashes per CPU-second of the hashing threads (the Node main thread, or Chromium's
  * `DedicatedWorker` threads), read from /proc/<pid>/task/<tid>/stat, over 2-second windows, median
  * of the windows. For 2 workers that is "hashes per second given two cores" = 2 × hashes per
- * worker CPU-second. Wall-clock rates and the cores the workers actually got are printed beside
- * (on a quiet machine the two agree). Where /proc is missing, wall-clock time is used.
+ * worker CPU-second: per-core efficiency, which cannot see a worker starved of a core. So the
+ * 2-worker speed-up is also measured in wall clock: wasm-simd windows of 1 and of 2 workers
+ * alternate (1, 2, 1, 2, …) so both see the same machine, and the figure gives the CPU cores the
+ * two workers actually got (CPU seconds per wall second). Its bar (≥ 1.85) is judged only when the
+ * run got ≥ 1.8 cores. Where /proc is missing, wall-clock time is used throughout.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -186,6 +189,26 @@ async function chromiumRate(page: Page, workers: number, kernel: KernelName, war
 
 const M = (x: number) => `${(x / 1e6).toFixed(2)}M`;
 
+/**
+ * wasm-simd in wall clock: windows of 1 worker and of 2 workers alternating, so the two see the same
+ * load; medians of each, and the cores the 2 workers got in their windows.
+ */
+async function interleavedWall(page: Page, rounds: number): Promise<{ one: number; two: number; cores: number; pairs: string[] }> {
+  const ones: number[] = [];
+  const twos: number[] = [];
+  const cores: number[] = [];
+  const pairs: string[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const one = await chromiumRate(page, 1, 'wasm-simd', 300, 1);
+    const two = await chromiumRate(page, 2, 'wasm-simd', 300, 1);
+    ones.push(one.wallMedian);
+    twos.push(two.wallMedian);
+    cores.push(two.cores);
+    pairs.push(`${M(one.wallMedian)} / ${M(two.wallMedian)} (${two.cores.toFixed(2)} cores)`);
+  }
+  return { one: median(ones), two: median(twos), cores: median(cores), pairs };
+}
+
 /** Runs the proof-of-work bench. */
 export async function run(): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
@@ -232,8 +255,17 @@ export async function run(): Promise<BenchFigure[]> {
       const simd = k === 'wasm-simd';
       figures.push(figure(`Chromium 1 worker, ${k}`, one.perCpu, 'hash/CPU-s', 'native SHA-256d/s', native,
         simd ? { text: '>= 0.45 × native (goal 0.75)', pass: one.perCpu >= 0.45 * native } : undefined));
-      figures.push(figure(`Chromium 2 workers, ${k}`, two.perCpu, 'hash/s on 2 cores', `Chromium 1 worker, ${k}`, one.perCpu,
-        simd ? { text: '>= 1.85 × 1 worker', pass: two.perCpu >= 1.85 * one.perCpu } : undefined));
+      figures.push(figure(`Chromium 2 workers, ${k}, per-core efficiency (hashes per worker CPU-second × 2)`, two.perCpu, 'hash/s per 2 CPU-s', `Chromium 1 worker, ${k}, per CPU-s`, one.perCpu));
+      if (simd) {
+        await chromiumRate(page, 2, k, 1000, 1); // warm again after release
+        const w = await interleavedWall(page, 5);
+        notes.push(`wasm-simd wall clock, 1 / 2 workers per window pair: ${w.pairs.join('; ')}`);
+        const judged = w.cores >= 1.8;
+        figures.push(figure(`Chromium 2 workers, wasm-simd, wall clock (the 2 workers got ${w.cores.toFixed(2)} cores)`, w.two, 'hash/s',
+          'Chromium 1 worker, wasm-simd, wall clock, same windows', w.one,
+          { text: judged ? '>= 1.85 × 1 worker (run got >= 1.8 cores)' : `>= 1.85 × 1 worker when >= 1.8 cores (got ${w.cores.toFixed(2)}: not judged)`, ...(judged ? { pass: w.two >= 1.85 * w.one } : {}) }));
+        figures.push(figure('Chromium 2 workers, wasm-simd: CPU cores the workers got', w.cores, 'cores', 'two cores', 2));
+      }
     }
     const lt = await page.evaluate(() => window.mining.rate(2, 0, 10_000));
     figures.push(figure('main-thread long tasks while 2 workers mine 10 s', lt.longTasks, 'tasks > 50 ms', 'none', 0,

@@ -41,16 +41,20 @@ if (failed.length) console.log(`bars missed: ${failed.map((f) => f.name).join(',
 
 function format(f: BenchFigure): string {
   return `  ${f.name}: ${fmt(f.value)} ${f.unit}  vs ${f.anchor} ${fmt(f.anchorValue)}  ratio ${f.ratio}` +
-    (f.bar ? `  bar ${f.bar} ${f.pass ? 'PASS' : 'MISS'}` : '');
+    (f.bar ? `  bar ${f.bar} ${verdict(f)}` : '');
 }
 
 function table(rows: BenchFigure[]): string {
   const head = ['figure', 'value', 'unit', 'anchor', 'anchor value', 'ratio', 'bar'];
   const body = rows.map((f) => [f.name, fmt(f.value), f.unit, f.anchor, fmt(f.anchorValue), String(f.ratio),
-    f.bar ? `${f.bar} ${f.pass ? 'PASS' : 'MISS'}` : '']);
+    f.bar ? `${f.bar} ${verdict(f)}` : '']);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
+}
+
+function verdict(f: BenchFigure): string {
+  return f.pass === undefined ? 'NOT JUDGED' : f.pass ? 'PASS' : 'MISS';
 }
 
 function fmt(x: number): string {

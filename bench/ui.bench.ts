@@ -1,8 +1,10 @@
 /**
  * Classroom UI under load: 8 nodes (tabs of one headless Chromium, mesh, real WebRTC) exchange
  * messages while blocks and payments propagate; in one tab showing the network graph (the
- * animated view) we count frames (requestAnimationFrame) and main-thread long tasks (> 50 ms).
- * Bars: 0 long tasks; graph animation ≥ 50 fps.
+ * animated view) we count the frames the graph's packet layer actually drew (its own counter: it
+ * draws at most PACKET_FPS = 20 a second, and only while a packet moves — a requestAnimationFrame
+ * loop of the bench's own would count the browser's refresh, not the graph) and main-thread long
+ * tasks (> 50 ms). Bar: 0 long tasks.
  */
 import { figure, type BenchFigure } from './harness';
 import { launchChromium, newContext, nodeUrl, openNode, startApp, waitHeight, waitPeers } from '../tests/e2e/support/harness';
@@ -38,6 +40,8 @@ export async function run(): Promise<BenchFigure[]> {
     // Plain JavaScript text: tsx would wrap a TypeScript function with helpers the page lacks.
     const stats = (await observed.evaluate(`(async (seconds) => {
       let frames = 0, longTasks = 0, longest = 0;
+      const layer = document.querySelector('canvas.packet-layer').packetLayer;
+      const drawn0 = layer.drawn;
       const obs = new PerformanceObserver((list) => {
         for (const e of list.getEntries()) { longTasks++; longest = Math.max(longest, e.duration); }
       });
@@ -50,13 +54,14 @@ export async function run(): Promise<BenchFigure[]> {
       });
       obs.disconnect();
       const elapsed = (performance.now() - start) / 1000;
-      return { fps: frames / elapsed, longTasks, longest, events: window.__tabchainEvents.length - before, elapsed };
-    })(${SECONDS})`)) as { fps: number; longTasks: number; longest: number; events: number; elapsed: number };
+      return { fps: frames / elapsed, drawn: (layer.drawn - drawn0) / elapsed, longTasks, longest, events: window.__tabchainEvents.length - before, elapsed };
+    })(${SECONDS})`)) as { fps: number; drawn: number; longTasks: number; longest: number; events: number; elapsed: number };
     await central.evaluate('clearInterval(window.__load)');
-    console.log(`  observed tab: ${stats.events} node events in ${stats.elapsed.toFixed(1)} s, longest long task ${stats.longest.toFixed(0)} ms`);
+    console.log(`  observed tab: ${stats.events} node events in ${stats.elapsed.toFixed(1)} s, longest long task ${stats.longest.toFixed(0)} ms; `
+      + `browser refresh ${stats.fps.toFixed(1)} fps (rAF, not the graph's)`);
     await ctx.close();
     return [
-      figure('ui graph frame rate, 8 tabs under load', stats.fps, 'fps', 'display refresh (60 fps)', 60, { text: '>= 50 fps', pass: stats.fps >= 50 }),
+      figure("packet layer frames drawn per second, 8 tabs under load (the graph's own counter)", stats.drawn, 'frames/s', "the layer's cap (20 fps while a packet moves)", 20),
       figure('ui main-thread long tasks > 50 ms in 10 s', stats.longTasks, 'tasks', 'bar', 0, { text: '= 0', pass: stats.longTasks === 0 }),
     ];
   } finally {

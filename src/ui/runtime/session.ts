@@ -3,7 +3,7 @@ import type { NodeApi } from '../../node/api';
 import { PeerJsTransport, signalConfigFromLocation, type SignalConfig } from '../../adapters/peerjs/transport';
 import { iceUrl, resolveSignal } from '../../adapters/peerjs/signal';
 import { NodeStore, databaseName, type StoredNode } from '../../adapters/idb/nodeStore';
-import type { Miner } from '../../core';
+import { Chain, decodeBlock, encodeBlock, forgetDecompressedKeys, type Miner } from '../../core';
 import { startTabNode } from '../../app/tabNode';
 import { WorkerScriptChecker } from '../../workers/scriptPool';
 import { CENTRAL_ID, nodeAddressToSearch, type NodeAddress } from './url';
@@ -28,6 +28,8 @@ export interface TabSession extends Session {
   node: FullNode;
   store: NodeStore;
   transport: PeerJsTransport;
+  /** The engine's codec and chain, for benches and tests that drive a tab from outside (window.tabchain). */
+  debug: { decodeBlock: typeof decodeBlock; encodeBlock: typeof encodeBlock; Chain: typeof Chain; forgetDecompressedKeys: typeof forgetDecompressedKeys };
   stop(): void;
 }
 
@@ -97,6 +99,12 @@ export function startSession(address: NodeAddress, makeMiner: () => Miner & { co
   // One node per tab, however often React runs the effect.
   starting ??= start(address, makeMiner, maxConcurrency);
   return starting;
+}
+
+/** Keep-alive ping interval: 5 s, or `?ping=ms` (at least 500; benches sample round trips with it). */
+function pingMs(): number {
+  const asked = Number(new URLSearchParams(location.search).get('ping'));
+  return Number.isFinite(asked) && asked >= 500 ? asked : 5_000;
 }
 
 /**
@@ -173,7 +181,7 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
     ...(address.interval ? { blockInterval: address.interval } : {}),
     transport, miner, store, saved,
     ...(scriptChecker ? { scriptChecker } : {}),
-    timing: { pingInterval: 5_000, pingTimeout: 15_000 },
+    timing: { pingInterval: pingMs(), pingTimeout: 15_000 },
     onGenesis: () => status('creating-genesis'),
   });
   const node = tab.node;
@@ -191,6 +199,7 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
     miner,
     address: addr,
     scenario,
+    debug: { decodeBlock, encodeBlock, Chain, forgetDecompressedKeys },
     stop() {
       scenario.detach();
       unbind();

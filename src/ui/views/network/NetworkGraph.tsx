@@ -125,6 +125,8 @@ export function NetworkGraph() {
 
   useEffect(() => {
     const layer = new PacketLayer(overlay.current!, { durationMs: PACKET_MS, maxPackets: MAX_PACKETS, fps: PACKET_FPS });
+    // The layer's own frame counter, readable from the canvas (the ui bench counts frames drawn, not rAF ticks).
+    (overlay.current as HTMLCanvasElement & { packetLayer?: PacketLayer }).packetLayer = layer;
     // Where the SVG's drawing sits in the panel (preserveAspectRatio="xMidYMid meet").
     let scale = 1;
     let dx = 0;
