@@ -25,10 +25,10 @@ import {
 } from '../tests/e2e/support/harness';
 
 const BLOCKS = 30;
-const SYNC_BLOCKS = 2000;
+export const SYNC_BLOCKS = 2000;
 const REPEATS = 3;
 /** Bench tabs ping every second (the round-trip anchor), `?ping=`. */
-const PING = '&ping=1000';
+export const PING = '&ping=1000';
 
 type Shape = { topology: 'mesh' | 'star'; tabs: number; label: string };
 const SHAPES: Shape[] = [
@@ -157,7 +157,7 @@ async function propagation(server: AppServer, browser: Browser, shape: Shape) {
 }
 
 /** A central tab holding a 2,000-block chain built in Node on its own genesis (not timed). */
-async function centralWithChain(ctx: BrowserContext, server: AppServer, payments: boolean) {
+export async function centralWithChain(ctx: BrowserContext, server: AppServer, payments: boolean) {
   const network = `wsync${payments ? 'p' : 'c'}${Date.now() % 100000}`;
   const central = await openNode(ctx, nodeUrl(server.url, { network, role: 'central', preset: 'regtest' }) + PING);
   const { genesisHex, secret, genesisTime } = (await central.evaluate(`(() => {
@@ -185,7 +185,7 @@ async function centralWithChain(ctx: BrowserContext, server: AppServer, payments
 }
 
 /** Long tasks of a page from its first script on (init script). */
-const LONG_TASKS = `window.__longTasks = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push({ start: performance.timeOrigin + e.startTime, duration: e.duration }); }).observe({ type: 'longtask' });`;
+export const LONG_TASKS = `window.__longTasks = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push({ start: performance.timeOrigin + e.startTime, duration: e.duration }); }).observe({ type: 'longtask' });`;
 
 async function initialSync(server: AppServer, browser: Browser, payments: boolean) {
   const ctx = await newContext(browser);

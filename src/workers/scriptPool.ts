@@ -6,11 +6,22 @@
  * answers nothing true: its jobs come back false and the engine checks them itself.
  */
 import { runScriptJobs, type ScriptChecker, type ScriptJob } from '../core/chain/scriptJobs';
+import { decodeTx, encodeTx, type Tx } from '../core/primitives/tx';
+import type { Coin } from '../core/chain/utxo';
+
+/**
+ * A job as it crosses to a worker: the transaction as its wire bytes (the engine caches them, and
+ * one byte array clones far cheaper than a tree of inputs and outputs) and the coins it spends.
+ */
+export interface WireJob {
+  tx: Uint8Array;
+  coins: Coin[];
+}
 
 /** A batch of jobs for one worker. */
 export interface ScriptRequest {
   id: number;
-  jobs: ScriptJob[];
+  jobs: WireJob[];
 }
 /** Its verdicts (one per job), or the error that stopped it. */
 export interface ScriptReply {
@@ -30,7 +41,8 @@ export interface ScriptWorkerLike {
 /** The worker side: one request in, one reply out (also what an in-process stand-in runs). */
 export function handleScriptMessage(m: ScriptRequest): ScriptReply {
   try {
-    return { id: m.id, ok: runScriptJobs(m.jobs) };
+    const jobs: ScriptJob[] = m.jobs.map((j) => ({ tx: decodeTx(j.tx) as Tx, coins: j.coins }));
+    return { id: m.id, ok: runScriptJobs(jobs) };
   } catch (e) {
     return { id: m.id, error: (e as Error).message };
   }
@@ -89,7 +101,7 @@ export class WorkerScriptChecker implements ScriptChecker {
       const id = this.nextId++;
       const worker = this.workers[this.next++ % this.workers.length]!;
       parts.push(new Promise<boolean[]>((resolve) => this.pending.set(id, { resolve, size: slice.length })));
-      worker.postMessage({ id, jobs: slice });
+      worker.postMessage({ id, jobs: slice.map((j) => ({ tx: encodeTx(j.tx), coins: j.coins })) });
     }
     return (await Promise.all(parts)).flat();
   }

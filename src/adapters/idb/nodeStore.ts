@@ -1,4 +1,5 @@
-import { openDB, deleteDB, type IDBPDatabase, type IDBPTransaction, type DBSchema, type StoreNames } from 'idb';
+import { openDB, deleteDB, unwrap, type IDBPDatabase, type IDBPTransaction, type DBSchema, type StoreNames } from 'idb';
+import { planChainWrites } from './chainWrites';
 import {
   decodeBlock,
   decodeTx,
@@ -279,28 +280,26 @@ export class NodeStore {
     }
   }
 
-  private writeChain(batch: ChainEvent[]): Promise<void> {
-    return this.write(['blocks', 'utxo', 'undo', 'meta'], (tx, ops) => {
-      const blocks = tx.objectStore('blocks');
-      const utxo = tx.objectStore('utxo');
-      const undo = tx.objectStore('undo');
-      let tip: string | null = null;
-      for (const e of batch) {
-        if (e.type === 'block-accepted') ops.push(blocks.put(encodeBlock(e.block), e.entry.hash));
-        else if (e.type === 'block-connected') {
-          for (const s of e.spent) ops.push(utxo.delete(s.key));
-          for (const c of e.created) ops.push(utxo.put(c.coin, c.key));
-          ops.push(undo.put(e.undo, e.entry.hash));
-          tip = e.entry.hash;
-        } else if (e.type === 'block-disconnected') {
-          for (const k of e.removed) ops.push(utxo.delete(k));
-          for (const r of e.restored) ops.push(utxo.put(r.coin, r.key));
-          ops.push(undo.delete(e.entry.hash));
-          tip = e.entry.parent!.hash;
-        }
-      }
-      if (tip) ops.push(tx.objectStore('meta').put(tip, 'tip'));
-    });
+  /**
+   * Writes a batch of chain events as netted chunks of whole blocks (chainWrites.ts), one
+   * transaction each, yielding to the event loop between them. Requests go to the raw stores: the
+   * transaction's completion reports any failure, without a promise per request.
+   */
+  private async writeChain(batch: ChainEvent[]): Promise<void> {
+    const chunks = planChainWrites(batch);
+    for (let i = 0; i < chunks.length; i++) {
+      const w = chunks[i]!;
+      if (i > 0) await new Promise((r) => setTimeout(r, 0));
+      await this.write(['blocks', 'utxo', 'undo', 'meta'], (tx) => {
+        const blocks = unwrap(tx.objectStore('blocks'));
+        const utxo = unwrap(tx.objectStore('utxo'));
+        const undo = unwrap(tx.objectStore('undo'));
+        for (const [hash, bytes] of w.blocks) blocks.put(bytes, hash);
+        for (const [key, coin] of w.utxo) coin ? utxo.put(coin, key) : utxo.delete(key);
+        for (const [hash, u] of w.undo) u ? undo.put(u, hash) : undo.delete(hash);
+        if (w.tip) unwrap(tx.objectStore('meta')).put(w.tip, 'tip');
+      });
+    }
   }
 
   private saveParams(p: ChainParams): void {

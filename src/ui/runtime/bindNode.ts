@@ -17,6 +17,15 @@ import { MAX_COMPACT, MAX_HASH_RATES, MAX_MESSAGES, MAX_PROPAGATION, MAX_REORGS,
 /** Log lines kept in the view. */
 const MAX_LOG = 300;
 /**
+ * Blocks behind the best known height from which the node counts as syncing (initial download):
+ * the view then shows progress only — no block list, propagation or per-message rows rebuilt per
+ * batch, a sample of the messages — and refreshes every SYNC_INTERVAL_MS instead of every 100 ms.
+ */
+export const SYNC_GAP = 16;
+export const SYNC_INTERVAL_MS = 500;
+/** Messages of one batch kept in the log while syncing (the newest). */
+const SYNC_MESSAGES = 50;
+/**
  * Bytes of raw frames the message log may hold in all. Beyond it, older messages keep only the
  * first RAW_PREFIX bytes for the hex dump: 2,000 frames of 256 KiB from a hostile peer would
  * otherwise pin half a gigabyte in the tab.
@@ -49,6 +58,8 @@ export class ViewBatch {
   private job: MiningJobInfo | null | undefined;
   private lastStop: ViewState['mining']['lastStop'] | undefined;
   private first = true;
+  /** The node is far behind (initial download): the batch keeps to progress (see SYNC_GAP). */
+  syncing = false;
   private readonly reorgs = new ReorgCollector();
   private readonly propagation: PropagationCollector;
 
@@ -61,10 +72,10 @@ export class ViewBatch {
     switch (e.type) {
       case 'message':
         this.messages.push(e);
-        this.propagation.message(e);
+        if (!this.syncing) this.propagation.message(e);
         break;
       case 'compact-block':
-        this.propagation.compact(e);
+        if (!this.syncing) this.propagation.compact(e);
         this.compact.push(e);
         break;
       case 'rejected':
@@ -73,7 +84,7 @@ export class ViewBatch {
       case 'chain':
         this.chainDirty = true;
         this.reorgs.chainEvent(e.event, e.time);
-        this.propagation.chainEvent(e.event, e.time);
+        if (!this.syncing) this.propagation.chainEvent(e.event, e.time);
         break;
       case 'chain-ready':
         this.chainDirty = true;
@@ -121,13 +132,15 @@ export class ViewBatch {
       ...(this.lastStop !== undefined ? { lastStop: this.lastStop } : {}),
       ...(this.miner && this.first ? { concurrency: this.miner.concurrency, maxConcurrency: this.miner.maxConcurrency } : {}),
     };
+    const best = node.bestKnownHeight();
+    this.syncing = best - node.height > SYNC_GAP;
     const patch: Partial<ViewState> = {
       peers: sameRows(s.peers, node.peerInfo()),
       knownNodes: sameRows(s.knownNodes, node.knownNodes()),
       offline: node.offline,
       height: node.height,
       tip: node.tipHash,
-      bestKnownHeight: node.bestKnownHeight(),
+      bestKnownHeight: best,
       inFlight: node.blocksInFlight,
       params: node.params,
       ...(this.walletDirty ? { wallet: walletRows(node), mempool: mempoolRows(node) } : {}),
@@ -135,9 +148,11 @@ export class ViewBatch {
       teacher: sameTeacher(s.teacher, node.teacherState()),
       noLink: noLink(s.noLink, node),
     };
-    if (this.chainDirty) {
+    // While syncing, the block list waits (it is rebuilt once the node has caught up).
+    if (this.chainDirty && !this.syncing) {
       patch.blocks = blockRows(node);
       patch.orphans = orphanRows(node);
+      this.chainDirty = false;
     }
     if (this.rates.length) patch.hashRates = s.hashRates.concat(this.rates.splice(0)).slice(-MAX_HASH_RATES);
     const done = this.reorgs.take();
@@ -146,7 +161,7 @@ export class ViewBatch {
     const steps = this.propagation.take(now, (h) => !!q.entry(h) || !!q.block(h), (h) => !!q.mempoolEntry(h));
     if (steps.length) patch.propagation = s.propagation.concat(steps).slice(-MAX_PROPAGATION);
     if (this.messages.length) {
-      const all = s.messages.concat(this.messages);
+      const all = s.messages.concat(this.syncing ? this.messages.slice(-SYNC_MESSAGES) : this.messages);
       patch.messages = capRawBytes(all.length > MAX_MESSAGES ? all.slice(all.length - MAX_MESSAGES) : all);
       this.messages = [];
     }
@@ -165,7 +180,6 @@ export class ViewBatch {
     }
     if (this.log.length) patch.log = s.log.concat(this.log.splice(0)).slice(-MAX_LOG);
     this.first = false;
-    this.chainDirty = false;
     this.walletDirty = false;
     this.found = 0;
     this.progress = undefined;
@@ -218,7 +232,7 @@ export function bindNode(node: NodeApi, store: StoreApi<ViewState>, opts: BindOp
   };
   const off = node.on((e) => {
     batch.fold(e);
-    timer ??= clock.setTimer(opts.intervalMs ?? 100, flush);
+    timer ??= clock.setTimer(batch.syncing ? Math.max(SYNC_INTERVAL_MS, opts.intervalMs ?? 100) : opts.intervalMs ?? 100, flush);
   });
   flush();
   return () => {

@@ -65,9 +65,17 @@ export function mempoolRows(node: Pick<NodeApi, 'query'>): TxSummary[] {
   });
 }
 
+/** Miner addresses by block (a block list rebuilt every 100 ms must not re-encode 200 addresses each time). */
+const miners = new WeakMap<Block, string | null>();
 function minerOf(block: Block | undefined): string | null {
-  const cb = block?.txs[0];
-  return cb && isCoinbase(cb) && cb.outputs[0] ? addressOf(cb.outputs[0].script) : null;
+  if (!block) return null;
+  let m = miners.get(block);
+  if (m === undefined) {
+    const cb = block.txs[0];
+    m = cb && isCoinbase(cb) && cb.outputs[0] ? addressOf(cb.outputs[0].script) : null;
+    miners.set(block, m);
+  }
+  return m;
 }
 
 /** Blocks near the tip (active chain and side branches), newest first, active before side. */

@@ -110,6 +110,10 @@ function filesUnder(p: string): string[] {
 export async function buildApp(): Promise<string> {
   const inputs = ['src', 'index.html', 'vite.config.ts', 'public', 'package-lock.json'].flatMap((p) => filesUnder(path.join(root, p)));
   const h = createHash('sha256');
+  // Always a production build (React's production runtime, JSX without dev checks): vitest runs
+  // with NODE_ENV=test, and a build made under it was a development build that benches then
+  // measured (and reused, as the hash named only the sources).
+  h.update('NODE_ENV=production\0');
   for (const f of inputs) h.update(path.relative(root, f)).update('\0').update(readFileSync(f)).update('\0');
   const base = path.join(root, 'artifacts', 'e2e-build');
   const dir = path.join(base, h.digest('hex').slice(0, 16));
@@ -136,7 +140,14 @@ export async function buildApp(): Promise<string> {
       if (p !== dir && p !== lock && Date.now() - statSync(p).mtimeMs > 3_600_000) rmSync(p, { recursive: true, force: true });
     }
     const { build } = await import('vite');
-    await build({ root, configFile: path.join(root, 'vite.config.ts'), logLevel: 'error', build: { outDir: dir, emptyOutDir: true } });
+    const env = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ root, configFile: path.join(root, 'vite.config.ts'), logLevel: 'error', mode: 'production', build: { outDir: dir, emptyOutDir: true } });
+    } finally {
+      if (env === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = env;
+    }
     writeFileSync(done, new Date().toISOString());
     return dir;
   } finally {

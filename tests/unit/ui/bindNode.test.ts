@@ -9,7 +9,7 @@ import { createStore } from 'zustand/vanilla';
 import { TestNetwork } from '../../helpers/testNetwork';
 import { testKey } from '../../helpers/chainBuilder';
 import { RawPeer, frameOf, handshaken } from '../../integration/support/rawPeer';
-import { MAX_LOG_RAW_BYTES, RAW_PREFIX, bindNode, capRawBytes } from '../../../src/ui/runtime/bindNode';
+import { MAX_LOG_RAW_BYTES, RAW_PREFIX, SYNC_GAP, SYNC_INTERVAL_MS, bindNode, capRawBytes } from '../../../src/ui/runtime/bindNode';
 import { initialViewState, type ViewState } from '../../../src/ui/runtime/viewState';
 import { COIN, txidHex } from '../../../src/core';
 
@@ -130,5 +130,44 @@ describe('the message log holds a bounded number of raw bytes', () => {
     expect(log[0]!.raw.length).toBe(RAW_PREFIX);
     expect(log[0]!.raw[0]).toBe(0);
     expect(log[0]!.bytes).toBe(256 * 1024);
+  });
+});
+
+describe('bindNode while the node syncs (initial download)', () => {
+  it('shows progress only, every 500 ms: no block list rebuilt, no propagation, a sample of the messages; all of it once caught up', async () => {
+    const tn = new TestNetwork({ seed: 33 });
+    const central = tn.add('C', 'central');
+    for (let i = 0; i < 3; i++) {
+      central.mineOnce();
+      await tn.settle();
+    }
+    const wallet = tn.add('W', 'wallet', { seeds: ['C'] });
+    await tn.settle();
+    // The same node, as if a peer had shown it a chain far ahead (it is still downloading it).
+    let far = true;
+    const syncing = new Proxy(wallet, {
+      get: (t, k) => (k === 'bestKnownHeight' ? () => (far ? t.height + SYNC_GAP + 100 : t.height) : Reflect.get(t, k, t)),
+    });
+    const store = createStore<ViewState>(() => initialViewState());
+    bindNode(syncing, store, { clock: tn.clock, intervalMs: 100 });
+    expect(store.getState().blocks).toEqual([]); // the first flush saw it far behind
+    central.mineOnce();
+    await tn.settle();
+    tn.clock.advance(100);
+    expect(store.getState().height).toBe(3); // not yet: a syncing view refreshes every 500 ms
+    tn.clock.advance(SYNC_INTERVAL_MS - 100);
+    expect(store.getState().height).toBe(4);
+    expect(store.getState().blocks).toEqual([]);
+    expect(store.getState().propagation).toEqual([]);
+    // Caught up: the next batch brings the block list, and the blocks after it their steps again.
+    far = false;
+    central.mineOnce();
+    await tn.settle();
+    tn.clock.advance(SYNC_INTERVAL_MS);
+    expect(store.getState().blocks.map((b) => b.height)).toEqual([5, 4, 3, 2, 1, 0]);
+    central.mineOnce();
+    await tn.settle();
+    tn.clock.advance(100);
+    expect(store.getState().propagation.filter((p) => p.node === 'W' && p.kind === 'connected').map((p) => p.hash)).toEqual([wallet.tipHash]);
   });
 });
