@@ -118,6 +118,7 @@ async function propagation(server: AppServer, browser: Browser, shape: Shape) {
   const since = performance.timeOrigin + performance.now();
   const hashes: string[] = [];
   for (let i = -2; i < BLOCKS; i++) {
+    const began = performance.now();
     const miner = miners[(i + miners.length * 2) % miners.length]!;
     const h = (await nodeOf(miner, 'height')) as number;
     // A payment every tab holds before the block is mined: the central node pays itself.
@@ -128,7 +129,9 @@ async function propagation(server: AppServer, browser: Browser, shape: Shape) {
     const tip = (await nodeOf(miner, 'tipHash')) as string;
     await Promise.all(tabs.map((t) => waitHeight(t, h + 1, tip, 30_000)));
     if (i >= 0) hashes.push(tip);
-    await new Promise((r) => setTimeout(r, 100)); // let each tab's UI flush before the next block
+    // At least 400 ms per block: each tab's UI flushes before the next one, and the 1 s pings
+    // sample the round trip all through the same blocks (a dozen per link and direction).
+    await new Promise((r) => setTimeout(r, Math.max(100, 400 - (performance.now() - began))));
   }
 
   const logs = await Promise.all(tabs.map((t) => recorded(t)));

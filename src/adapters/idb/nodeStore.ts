@@ -1,5 +1,6 @@
 import { openDB, deleteDB, unwrap, type IDBPDatabase, type IDBPTransaction, type DBSchema, type StoreNames } from 'idb';
-import { planChainWrites } from './chainWrites';
+import { DEFER_MS, WriteTiming, applyChainWrite, planChainWrites } from './chainWrites';
+import { SYNC_GAP } from '../../node/sync/syncState';
 import {
   decodeBlock,
   decodeTx,
@@ -99,6 +100,8 @@ export class NodeStore {
   failed: StoreProblem | null = null;
   private pending: ChainEvent[] = [];
   private flushQueued = false;
+  private readonly timing = new WriteTiming();
+  private deferTimer: ReturnType<typeof setTimeout> | null = null;
   private writes: Promise<void> = Promise.resolve();
   private mempoolTimer: ReturnType<typeof setTimeout> | null = null;
   private mempoolWrite: (() => void) | null = null;
@@ -175,7 +178,7 @@ export class NodeStore {
     if (node.chain) this.saveBase(node.chain, !!node.restoreReport?.repaired.length);
     this.saveKeys(node.keys);
     return node.on((e: NodeEvent) => {
-      if (e.type === 'chain') this.queue(e.event);
+      if (e.type === 'chain') this.queue(e.event, node.bestKnownHeight() - node.height > SYNC_GAP);
       else if (e.type === 'chain-ready') {
         this.saveParams(e.params);
         if (node.chain) this.saveBase(node.chain, false);
@@ -187,16 +190,25 @@ export class NodeStore {
     });
   }
 
-  private queue(e: ChainEvent): void {
+  private queue(e: ChainEvent, syncing: boolean): void {
     if (e.type !== 'block-accepted' && e.type !== 'block-connected' && e.type !== 'block-disconnected') return;
     this.pending.push(e);
+    // Far behind, writes wait for a batch of blocks (WriteTiming); the timer writes the last ones.
+    if (!this.timing.note(e, syncing, Date.now())) {
+      this.deferTimer ??= setTimeout(() => this.flushChain(), DEFER_MS);
+      return;
+    }
+    this.flushChain();
+  }
+
+  private flushChain(): void {
+    if (this.deferTimer) clearTimeout(this.deferTimer);
+    this.deferTimer = null;
+    this.timing.reset();
     if (this.flushQueued) return;
     this.flushQueued = true;
-    // One transaction takes every chain event that arrived before it starts: the events of one
-    // processBlock (they arrive synchronously) and, while an earlier write is still running,
-    // every block connected meanwhile. One transaction per block fell seconds behind an initial
-    // sync (2,000 blocks: 3-4 s of writes still queued after the last block arrived), and a tab
-    // reloaded then downloaded most of the chain again.
+    // One write takes every chain event that arrived before it starts (one transaction per block
+    // fell seconds behind an initial sync); writeChain cuts it into 64-block transactions.
     this.enqueue(async () => {
       this.flushQueued = false;
       const batch = this.pending;
@@ -218,6 +230,7 @@ export class NodeStore {
 
   /** Resolves when every write queued so far (including a debounced mempool write) has finished. */
   flushed(): Promise<void> {
+    if (this.deferTimer) this.flushChain();
     if (this.mempoolTimer) {
       clearTimeout(this.mempoolTimer);
       this.mempoolTimer = null;
@@ -280,25 +293,11 @@ export class NodeStore {
     }
   }
 
-  /**
-   * Writes a batch of chain events as netted chunks of whole blocks (chainWrites.ts), one
-   * transaction each, yielding to the event loop between them. Requests go to the raw stores: the
-   * transaction's completion reports any failure, without a promise per request.
-   */
+  /** Writes chain events as netted 64-block chunks (chainWrites.ts), one transaction each, yielding between them. */
   private async writeChain(batch: ChainEvent[]): Promise<void> {
-    const chunks = planChainWrites(batch);
-    for (let i = 0; i < chunks.length; i++) {
-      const w = chunks[i]!;
+    for (const [i, w] of planChainWrites(batch).entries()) {
       if (i > 0) await new Promise((r) => setTimeout(r, 0));
-      await this.write(['blocks', 'utxo', 'undo', 'meta'], (tx) => {
-        const blocks = unwrap(tx.objectStore('blocks'));
-        const utxo = unwrap(tx.objectStore('utxo'));
-        const undo = unwrap(tx.objectStore('undo'));
-        for (const [hash, bytes] of w.blocks) blocks.put(bytes, hash);
-        for (const [key, coin] of w.utxo) coin ? utxo.put(coin, key) : utxo.delete(key);
-        for (const [hash, u] of w.undo) u ? undo.put(u, hash) : undo.delete(hash);
-        if (w.tip) unwrap(tx.objectStore('meta')).put(w.tip, 'tip');
-      });
+      await this.write(['blocks', 'utxo', 'undo', 'meta'], (tx) => applyChainWrite((name) => unwrap(tx.objectStore(name)), w));
     }
   }
 

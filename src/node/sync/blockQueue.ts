@@ -102,7 +102,9 @@ export class BlockQueue {
 
   /** Connects ready blocks in order, for at most SLICE_MS, then yields (clock timer) and goes on. */
   drain(): void {
-    if (this.draining) return;
+    // After a slice gave way, only its timer goes on: a signature check finishing in the same task
+    // (a promise) must not start a second slice there.
+    if (this.draining || this.resumeTimer !== null) return;
     this.draining = true;
     const start = this.clock.now();
     let n = 0;

@@ -28,6 +28,8 @@ export interface DownloadLimits {
 }
 
 export const DOWNLOAD_LIMITS: DownloadLimits = { window: 1024, perPeer: 64, stallerMs: 2_000 };
+/** Headers checked in one task; a bigger batch goes on at the next turn of the event loop. */
+export const HEADER_SLICE = 250;
 /** Core's MAX_UNCONNECTING_HEADERS: `headers` that do not connect, in a row, before the peer is let go. */
 export const MAX_UNCONNECTING_HEADERS = 10;
 
@@ -134,15 +136,24 @@ export class HeaderSync {
     p.send({ command: 'headers', headers: out });
   }
 
-  /** headers: checked and stored; a full batch asks for the next; then blocks are fetched. */
+  /**
+   * headers: checked and stored, HEADER_SLICE at a time (2,000 headers are ≈ 75 ms of a tab's main
+   * thread: each slice is its own task, and the blocks it names are asked for at once); a full
+   * batch asks for the next; then blocks are fetched.
+   */
   onHeaders(p: Peer, headers: BlockHeader[], messageId: number): void {
-    const st = syncState(p);
     if (p.id === this.syncPeer) this.syncAt = this.host.clock.now();
     if (headers.length === 0) {
       if (p.id === this.syncPeer) this.finishHeaderSync();
       return;
     }
-    const { entries, fault } = this.host.tree.accept(headers, Math.floor(this.host.clock.now() / 1000));
+    this.takeHeaders(p, headers, 0, undefined, messageId);
+  }
+
+  private takeHeaders(p: Peer, headers: BlockHeader[], from: number, after: BlockEntry | undefined, messageId: number): void {
+    if (p.closed) return;
+    const st = syncState(p);
+    const { entries, fault } = this.host.tree.accept(headers.slice(from, from + HEADER_SLICE), Math.floor(this.host.clock.now() / 1000), after);
     const last = entries[entries.length - 1];
     if (last) noteBest(p, last);
     if (fault) {
@@ -154,12 +165,17 @@ export class HeaderSync {
           this.ask(p);
           return;
         case 'non-continuous':
-          return this.host.peers.refuse(p, messageId, 'headers', refusal('non-continuous-headers', `header ${entries.length} does not build on the one before it`));
+          return this.host.peers.refuse(p, messageId, 'headers', refusal('non-continuous-headers', `header ${from + entries.length} does not build on the one before it`));
         case 'invalid':
           return this.host.peers.refuse(p, messageId, 'headers', ruleRefusal(fault.error, false), fault.hash);
       }
     }
     st.unconnecting = 0;
+    if (from + HEADER_SLICE < headers.length) {
+      this.schedule();
+      this.host.clock.setTimer(0, () => this.takeHeaders(p, headers, from + HEADER_SLICE, last, messageId));
+      return;
+    }
     this.host.emitSync();
     if (headers.length === MAX_HEADERS && last) this.ask(p, last);
     else if (p.id === this.syncPeer) this.finishHeaderSync();

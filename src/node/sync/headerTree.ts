@@ -56,9 +56,10 @@ export class HeaderTree {
    * is checked and stored. Returns the entry of every header taken (known ones included) and the
    * fault that stopped the batch, if any.
    */
-  accept(headers: readonly BlockHeader[], nowSeconds: number): { entries: BlockEntry[]; fault?: HeaderFault } {
+  accept(headers: readonly BlockHeader[], nowSeconds: number, after?: BlockEntry): { entries: BlockEntry[]; fault?: HeaderFault } {
     const entries: BlockEntry[] = [];
-    let prev: BlockEntry | undefined;
+    /** The header the first one must build on (the last of the slice before, when a batch is taken in slices). */
+    let prev: BlockEntry | undefined = after;
     for (let i = 0; i < headers.length; i++) {
       const h = headers[i]!;
       const prevHash = hashToHex(h.prevHash);

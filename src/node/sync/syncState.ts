@@ -25,6 +25,12 @@ export interface SyncState {
   path: { to: BlockEntry; entries: BlockEntry[]; cursor: number } | null;
 }
 
+/**
+ * Blocks behind the best known height from which a node counts as syncing (its initial download):
+ * its view shows progress only and its storage batches writes (bindNode, the IndexedDB store).
+ */
+export const SYNC_GAP = 16;
+
 const states = new WeakMap<Peer, SyncState>();
 
 /** The sync state of a peer (created on first use). */

@@ -11,17 +11,18 @@ import type { CompactBlockEvent, MessageEvent, NodeEvent } from '../../node/even
 import type { Clock } from '../../node/transport';
 import { blockRows, mempoolRows, orphanRows, sameRows, shallowSame, walletRows } from './projections';
 import { PropagationCollector } from '../../node/propagation';
+import { SYNC_GAP } from '../../node/sync/syncState';
 import { ReorgCollector } from './reorgs';
 import { MAX_COMPACT, MAX_HASH_RATES, MAX_MESSAGES, MAX_PROPAGATION, MAX_REORGS, type HashRatePoint, type MiningJobInfo, type Rejection, type ViewState } from './viewState';
 
 /** Log lines kept in the view. */
 const MAX_LOG = 300;
 /**
- * Blocks behind the best known height from which the node counts as syncing (initial download):
- * the view then shows progress only — no block list, propagation or per-message rows rebuilt per
- * batch, a sample of the messages — and refreshes every SYNC_INTERVAL_MS instead of every 100 ms.
+ * While the node syncs (more than SYNC_GAP blocks behind: its initial download) the view shows
+ * progress only — no block list, propagation or per-message rows rebuilt per batch, a sample of
+ * the messages — and refreshes every SYNC_INTERVAL_MS instead of every 100 ms.
  */
-export const SYNC_GAP = 16;
+export { SYNC_GAP };
 export const SYNC_INTERVAL_MS = 500;
 /** Messages of one batch kept in the log while syncing (the newest). */
 const SYNC_MESSAGES = 50;
@@ -143,7 +144,7 @@ export class ViewBatch {
       bestKnownHeight: best,
       inFlight: node.blocksInFlight,
       params: node.params,
-      ...(this.walletDirty ? { wallet: walletRows(node), mempool: mempoolRows(node) } : {}),
+      ...(this.walletDirty && !this.syncing ? { wallet: walletRows(node), mempool: mempoolRows(node) } : {}),
       mining: shallowSame(s.mining, mining),
       teacher: sameTeacher(s.teacher, node.teacherState()),
       noLink: noLink(s.noLink, node),
@@ -180,7 +181,7 @@ export class ViewBatch {
     }
     if (this.log.length) patch.log = s.log.concat(this.log.splice(0)).slice(-MAX_LOG);
     this.first = false;
-    this.walletDirty = false;
+    if (!this.syncing) this.walletDirty = false;
     this.found = 0;
     this.progress = undefined;
     this.job = undefined;

@@ -80,4 +80,22 @@ describe('BlockQueue', () => {
     clock.advance(0);
     expect(connected).toHaveLength(10);
   });
+
+  it('a signature check that finishes after a slice gave way waits for the slice’s timer (no second slice in one task)', async () => {
+    const bs = blocks(10);
+    let release: (() => void) | null = null;
+    const { clock, connected, push } = setup({
+      cost: 5,
+      precheck: (b) => (b === bs[3] ? new Promise<void>((r) => (release = r)) : null),
+    });
+    for (const b of bs.slice(1)) push(b);
+    push(bs[0]!);
+    const perSlice = Math.ceil(SLICE_MS / 5);
+    expect(connected).toHaveLength(perSlice);
+    release!();
+    await tick(); // the check of block 4 (next in line) is done: still nothing more until the timer
+    expect(connected).toHaveLength(perSlice);
+    clock.advance(0);
+    expect(connected).toHaveLength(10);
+  });
 });

@@ -9,7 +9,7 @@ import { FakeHost, FakePeers, fakeHashes, hashesIn } from '../../../helpers/fake
 import { TestChain, makeBlock, testKey, testParams, unsolve } from '../../../helpers/chainBuilder';
 import { buildLongChain } from '../../../integration/support/longChain';
 import { BlockSync } from '../../../../src/node/sync/blockSync';
-import { MAX_UNCONNECTING_HEADERS, type DownloadLimits } from '../../../../src/node/sync/headerSync';
+import { HEADER_SLICE, MAX_UNCONNECTING_HEADERS, type DownloadLimits } from '../../../../src/node/sync/headerSync';
 import { syncState } from '../../../../src/node/sync/syncState';
 import { MAX_HEADERS, MSG_BLOCK, MSG_CMPCT_BLOCK, PROTOCOL_VERSION, ZERO_HASH } from '../../../../src/node/wire/messages';
 import { blockHashHex, type Block, type BlockHeader } from '../../../../src/core';
@@ -75,11 +75,15 @@ describe('asking for headers', () => {
     expect(peers.link('B').got('getheaders')[0].locator[0]).toBe(blockHashHex(blocks[1].header)); // from the best header's parent
   });
 
-  it('a full answer of 2,000 headers asks for the next ones from its last header', () => {
-    const { peers, headers, connect, sync } = setup();
+  it('a full answer of 2,000 headers is taken 250 at a time (one task each), then asks for the next ones from its last header', () => {
+    const { host, peers, headers, connect, sync } = setup();
     const chain = buildLongChain(PARAMS, CREATOR, MAX_HEADERS + 5, { paymentsPerBlock: 0 });
     const A = connect('A', MAX_HEADERS + 5);
     headers(A, chain.blocks.slice(0, MAX_HEADERS).map((b) => b.header));
+    expect(sync.tree.best.height).toBe(HEADER_SLICE);
+    expect(peers.link('A').got('getdata')).toHaveLength(1); // the first blocks are asked for at once
+    host.clock.advance(0);
+    expect(sync.tree.best.height).toBe(MAX_HEADERS);
     const asks = peers.link('A').got('getheaders');
     expect(asks).toHaveLength(2);
     expect(asks[1].locator[0]).toBe(blockHashHex(chain.blocks[MAX_HEADERS - 1].header));
@@ -125,12 +129,19 @@ describe('headers that cost a peer', () => {
     expect(A.closed).toBe(true);
   });
 
-  it('headers that do not build on each other are punished', () => {
+  it('headers that do not build on each other are punished, also across the slices a big batch is taken in', () => {
     const { host, connect, headers } = setup();
     const { blocks } = networkBlocks(3);
     const A = connect('A');
     headers(A, [blocks[0].header, blocks[2].header]);
     expect(host.refusals).toMatchObject([{ peer: 'A', code: 'non-continuous-headers', punish: true }]);
+    const chain = buildLongChain(PARAMS, CREATOR, HEADER_SLICE + 2, { paymentsPerBlock: 0 });
+    const B = connect('B');
+    // Header HEADER_SLICE + 1 builds on HEADER_SLICE - 1, a known header, not on the one before it.
+    const hs = chain.blocks.map((b) => b.header);
+    headers(B, [...hs.slice(0, HEADER_SLICE), hs[HEADER_SLICE + 1]!]);
+    host.clock.advance(0);
+    expect(host.refusals.at(-1)).toMatchObject({ peer: 'B', code: 'non-continuous-headers', punish: true });
   });
 
   it('a header with too little work is punished (high-hash); one from the future is not, and is not kept', () => {
