@@ -19,8 +19,13 @@ import type { CompactAnnouncer } from './announce';
 import { fillPartial, initPartial, type PartialBlock, type TxSource } from './reconstruct';
 import { noteBest, speaksCompact, syncState } from './syncState';
 
-/** Core: at most 3 peers are asked to push compact blocks (high-bandwidth mode). */
-export const MAX_HB_PEERS = 3;
+/**
+ * Peers asked to push compact blocks (high-bandwidth mode). Core asks 3, to bound the copies of
+ * each block it receives; a classroom mesh keeps 8 links, its compact blocks are a few hundred
+ * bytes, and its miners take turns — with 3, the next miner is rarely among them and its block
+ * costs three trips (headers, getdata, cmpctblock) instead of one. A deviation (docs/PROTOCOL.md).
+ */
+export const MAX_HB_PEERS = 8;
 /** Core's MAX_CMPCTBLOCK_DEPTH: a `getdata` for a compact block deeper than this gets the whole block. */
 export const MAX_CMPCTBLOCK_DEPTH = 5;
 /** Core's MAX_BLOCKTXN_DEPTH: a `getblocktxn` for a block deeper than this gets the whole block. */
@@ -123,9 +128,12 @@ export class CompactRelay implements CompactAnnouncer {
     this.sync.headers.noteHas(p, hash);
     const owner = this.sync.requestedOf(hash);
     // Rebuilt only on our tip, and not twice at once; otherwise it counts as a header announcement.
-    if (entry.parent?.hash !== this.chain.tip.hash || (owner !== undefined && owner !== p.id) || this.pending.has(hash)) return this.sync.requestBlocks();
+    if (entry.parent?.hash !== this.chain.tip.hash || this.pending.has(hash)) return this.sync.requestBlocks();
     const init = initPartial(compact, this.candidates());
     if (init.status === 'invalid') return this.peers.refuse(p, messageId, 'cmpctblock', refusal('invalid-cmpctblock', init.debug), hash);
+    // Asked of another peer: this one counts only if it completes the block by itself (Core also
+    // rebuilds a block from more than one peer at once); the request elsewhere is then moot.
+    if (owner !== undefined && owner !== p.id && (init.status !== 'ok' || init.partial.missing.length)) return this.sync.requestBlocks();
     this.sync.markInFlight(p, hash); // a pushed compact block is in flight with its sender until complete
     if (init.status === 'failed') return this.fallback(p, hash, messageId, 'fallback', init.debug);
     const partial = init.partial;

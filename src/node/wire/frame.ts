@@ -7,9 +7,29 @@ import { ByteReader, sha256d } from '../../core';
 import { encodePayload } from './codec';
 import { HEADER_LEN, MAX_PAYLOAD, type Message } from './protocol';
 
+/**
+ * Frames already built, by the message object (a compact block sent to every peer is one object)
+ * and by payload (a block's or transaction's payload is the engine's cached serialization): serving
+ * the same block again costs no encoding, no checksum and no copy. Frames are never written to
+ * after they are built (links copy what they send).
+ */
+const framesByMessage = new WeakMap<Message, { magic: number; frame: Uint8Array }>();
+const framesByPayload = new WeakMap<Uint8Array, { magic: number; command: string; frame: Uint8Array }>();
+
 /** Frames a message: 24-byte header + payload (one allocation; the checksum of a payload is computed once). */
 export function encodeMessage(magic: number, m: Message): Uint8Array {
+  const byMessage = framesByMessage.get(m);
+  if (byMessage && byMessage.magic === magic) return byMessage.frame;
   const payload = encodePayload(m);
+  const byPayload = framesByPayload.get(payload);
+  if (byPayload && byPayload.magic === magic && byPayload.command === m.command) return byPayload.frame;
+  const frame = buildFrame(magic, m, payload);
+  if (m.command === 'block' || m.command === 'tx') framesByPayload.set(payload, { magic, command: m.command, frame });
+  else if (m.command === 'cmpctblock') framesByMessage.set(m, { magic, frame });
+  return frame;
+}
+
+function buildFrame(magic: number, m: Message, payload: Uint8Array): Uint8Array {
   if (payload.length > MAX_PAYLOAD) throw new RangeError(`${m.command} payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD}`);
   const out = new Uint8Array(HEADER_LEN + payload.length);
   const view = new DataView(out.buffer);

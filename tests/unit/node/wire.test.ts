@@ -340,6 +340,17 @@ describe('frame', () => {
     expect(isKnownCommand('foo')).toBe(false);
   });
 
+  it('serving the same block again costs no encoding, checksum or copy: the frame is the same array', () => {
+    const first = encodeMessage(MAINNET, { command: 'block', block: genesisBlock });
+    expect(encodeMessage(MAINNET, { command: 'block', block: genesisBlock })).toBe(first);
+    expect(encodeMessage(MAINNET, { command: 'tx', tx: genesisCoinbase })).toBe(encodeMessage(MAINNET, { command: 'tx', tx: genesisCoinbase }));
+    // A compact block is built once per block and sent to every peer as the same message object.
+    const cmpct: Message = { command: 'cmpctblock', compact: { header: genesisBlock.header, nonce: 1n, shortIds: [], prefilled: [{ index: 0, tx: genesisCoinbase }] } };
+    expect(encodeMessage(MAINNET, cmpct)).toBe(encodeMessage(MAINNET, cmpct));
+    // Another network's magic is another frame.
+    expect(toHex(encodeMessage(MAINNET + 1, { command: 'block', block: genesisBlock }).subarray(0, 4))).not.toBe(toHex(first.subarray(0, 4)));
+  });
+
   it('will not build a frame above 256 KiB', () => {
     const json = 'x'.repeat(MAX_PAYLOAD - 5); // var_str prefix fe + uint32: exactly MAX_PAYLOAD
     expect(encodeMessage(MAINNET, { command: 'params', json }).length).toBe(MAX_MESSAGE);

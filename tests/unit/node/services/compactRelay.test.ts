@@ -113,6 +113,33 @@ describe('rebuilding a compact block', () => {
     expect(events().map((e) => [e.stage, e.mempool, e.missing, e.fetched])).toEqual([['fetching', 1, 2, 0], ['filled', 1, 2, 2]]);
   });
 
+  it('a compact block asked of one peer, pushed complete by another: rebuilt from the second, the first request dropped', () => {
+    const { peers, ours, net, connect, cmpct, payments, sync } = setup();
+    const txs = payments(3);
+    const b = net.mineAndAdd(MINER, txs);
+    const hash = blockHashHex(b.header);
+    const A = connect('A');
+    const B = connect('B');
+    sync.request(A, [{ type: MSG_CMPCT_BLOCK, hash }]);
+    cmpct(B, compactFromBlock(b, 2n));
+    expect(ours.chain.tip.hash).toBe(hash);
+    expect(A.blocksInFlight.size).toBe(0);
+    expect(peers.link('B').got('getblocktxn')).toEqual([]);
+  });
+
+  it('…but one that would need fetching waits for the peer asked first', () => {
+    const { ours, net, connect, cmpct, payments, sync } = setup();
+    const txs = payments(1);
+    const b = net.mineAndAdd(MINER, txs);
+    const hash = blockHashHex(b.header);
+    const A = connect('A');
+    const B = connect('B');
+    sync.request(A, [{ type: MSG_CMPCT_BLOCK, hash }]);
+    cmpct(B, compactFromBlock(b, 2n));
+    expect(ours.chain.height).toBe(0);
+    expect(sync.requestedOf(hash)).toBe('A');
+  });
+
   it('a blocktxn nobody asked for, or from another peer, is ignored', () => {
     const { ours, net, connect, cmpct, blocktxn, payments } = setup();
     const txs = payments(1);
