@@ -7,6 +7,7 @@ import type { Balance, Block, BlockEntry, ChainParams, Coin, MempoolEntry, Resto
 import type { MiningMode, NodeEvent, Role, Topology } from './events';
 import type { Clock } from './transport';
 import type { TeacherState } from './teacher';
+import type { Refusal } from './misbehavior';
 
 export type { TeacherState };
 
@@ -118,6 +119,8 @@ export interface NodeApi {
   setOffline(offline: boolean): void;
   connect(peerId: string): void;
   connectivity(): Connectivity;
+  /** A teacher command from the dashboard (wire bytes): checked, applied and relayed; the refusal if any. */
+  teacherCommand(bytes: Uint8Array): Refusal | null;
   /** What the teacher's commands have set here: mining paused, throttle, partition, message. */
   teacherState(): TeacherState;
 }

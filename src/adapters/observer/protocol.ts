@@ -57,6 +57,8 @@ export interface ObsState {
   mining: boolean;
   /** Cut off from the network on purpose (the node's "cut this node off" switch). */
   cutOff: boolean;
+  /** What the teacher's commands have set on the node: mining paused, throttle %, its partition group (1-based; 0 = none). */
+  teacher?: { paused: boolean; throttle: number; group: number };
 }
 
 /** Sent first on every (re)connection: who the node is and what it has seen lately. */
@@ -204,7 +206,10 @@ function parseState(o: Record<string, unknown>): ObsState | null {
   const time = num(o.time);
   const height = num(o.height);
   if (time === null || height === null) return null;
-  return { time, height, tip: hash(o.tip), peers: list(o.peers, id, 200), mining: o.mining === true, cutOff: o.cutOff === true };
+  const t = typeof o.teacher === 'object' && o.teacher !== null ? (o.teacher as Record<string, unknown>) : {};
+  const small = (v: unknown, max: number, dflt: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max ? v : dflt);
+  const teacher = { paused: t.paused === true, throttle: small(t.throttle, 100, 100), group: small(t.group, 8, 0) };
+  return { time, height, tip: hash(o.tip), peers: list(o.peers, id, 200), mining: o.mining === true, cutOff: o.cutOff === true, teacher };
 }
 
 /**

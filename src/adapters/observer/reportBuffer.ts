@@ -9,6 +9,7 @@
  */
 import { BoundedMap, hashToHex } from '../../core';
 import type { NodeApi } from '../../node/api';
+import { partitionGroup } from '../../core';
 import type { NodeEvent, Topology } from '../../node/events';
 import { milestoneOf, stepFromChainEvent, stepsFromMessage, type PropagationStep } from '../../node/propagation';
 import { OBSERVER_PROTOCOL, type BatchReport, type ObsBlock, type ObsEvent, type ObsSighting, type ObsState, type Report, type SnapshotReport } from './protocol';
@@ -144,7 +145,9 @@ export class ReportBuffer {
 
   private state(): ObsState {
     const n = this.node;
-    return { time: n.clock.now(), height: n.height, tip: n.tipHash, peers: n.peerIds(), mining: n.isMining, cutOff: n.offline };
+    const t = n.teacherState();
+    const teacher = { paused: t.miningPaused, throttle: t.throttle, group: t.partition.length ? partitionGroup(t.partition, n.id) + 1 : 0 };
+    return { time: n.clock.now(), height: n.height, tip: n.tipHash, peers: n.peerIds(), mining: n.isMining, cutOff: n.offline, teacher };
   }
 
   private push(e: ObsEvent): void {

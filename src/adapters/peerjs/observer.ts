@@ -13,12 +13,15 @@
  * This file is the reporter; the dashboard's side is `dashboardReceiver.ts`, and what both share
  * (ids, limits, PeerJS options) is `observerChannel.ts`.
  *
- * The node never reads anything from this channel (the reporter only notes *that* the dashboard's
- * keepalives arrive, to notice a dashboard that vanished) and nodes never link to `obs_` or
- * `dashboard` peers, so consensus cannot depend on it.
+ * The node reads only one thing from this channel: the teacher's signed commands, which it checks
+ * against the network's teacher key exactly as when a peer relays them (the reporter otherwise
+ * notes *that* the dashboard's keepalives arrive, to notice a dashboard that vanished). Nodes never
+ * link to `obs_` or `dashboard` peers, so consensus cannot depend on it.
  */
 import { Peer, type DataConnection, type PeerError } from 'peerjs';
-import type { FullNode } from '../../node/node';
+import type { NodeApi } from '../../node/api';
+import { MAX_TEACHER_BYTES } from '../../node/wire/messages';
+import { fromHex } from '../../core';
 import type { Topology } from '../../node/events';
 import type { SignalConfig } from './transport';
 import { guardOutbound, guardPeer, type RefusalReason } from './guard';
@@ -85,7 +88,7 @@ export class ObserverReporter {
   private readonly refusal = refusalCounter(() => null);
 
   constructor(
-    private readonly node: FullNode,
+    private readonly node: NodeApi,
     private readonly opts: ReporterOptions,
   ) {
     this.intervalMs = opts.intervalMs ?? 200;
@@ -168,9 +171,20 @@ export class ObserverReporter {
     this.conn = conn;
     this.openTimer = setTimeout(() => this.safely(() => this.lost(conn)), OPEN_TIMEOUT_MS);
     conn.on('open', () => this.safely(() => this.opened(conn)));
-    conn.on('data', () => (this.lastHeard = Date.now())); // keepalive: contents ignored
+    conn.on('data', (data: unknown) => this.safely(() => this.fromDashboard(data)));
     conn.on('close', () => this.safely(() => this.lost(conn)));
     conn.on('error', () => this.safely(() => this.lost(conn)));
+  }
+
+  /**
+   * What the dashboard sends: keepalives ('k'), and the teacher's signed commands as JSON
+   * `{"teacher":"<hex>"}`, handed to the node, which checks the signature against the network's
+   * teacher key exactly as for a command from a peer (anything else is ignored).
+   */
+  private fromDashboard(data: unknown): void {
+    this.lastHeard = Date.now();
+    const command = teacherCommandOf(data);
+    if (command) this.node.teacherCommand(command);
   }
 
   private opened(conn: DataConnection): void {
@@ -261,7 +275,18 @@ export class ObserverReporter {
   }
 }
 
+/** The bytes of a teacher command in a dashboard message (`{"teacher":"<hex>"}`), or null. */
+export function teacherCommandOf(data: unknown): Uint8Array | null {
+  if (typeof data !== 'string' || data.length > 2 * MAX_TEACHER_BYTES + 32 || !data.startsWith('{')) return null;
+  try {
+    const hex = (JSON.parse(data) as { teacher?: unknown }).teacher;
+    return typeof hex === 'string' && /^(?:[0-9a-f]{2})+$/.test(hex) ? fromHex(hex) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Starts reporting a node to the teacher dashboard (if and when one is open). */
-export function startObserverReporter(node: FullNode, opts: ReporterOptions): ObserverReporter {
+export function startObserverReporter(node: NodeApi, opts: ReporterOptions): ObserverReporter {
   return new ObserverReporter(node, opts);
 }

@@ -8,8 +8,10 @@ import { CLASS_INTERVALS } from '../../core';
 /** First screen: create a network (central node) or join one as a miner or wallet; quick start. */
 export function Setup({ onStart }: { onStart: (a: NodeAddress) => void }) {
   const { t } = useTranslation();
-  const [network, setNetwork] = useState('class1');
-  const [role, setRole] = useState<Role>('central');
+  // A join link or QR code (`?join=<network>`) opens "join as wallet / miner" with the network filled in.
+  const [joining] = useState(() => new URLSearchParams(location.search).get('join'));
+  const [network, setNetwork] = useState(() => (joining && /^[A-Za-z0-9_-]{1,32}$/.test(joining) ? joining : 'class1'));
+  const [role, setRole] = useState<Role>(joining ? 'wallet' : 'central');
   const [topology, setTopology] = useState<Topology>('star');
   const [preset, setPreset] = useState<'classroom' | 'regtest' | 'bitcoin-like'>('classroom');
   const [interval, setBlockInterval] = useState<number>(10);

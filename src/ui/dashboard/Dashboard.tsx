@@ -1,7 +1,9 @@
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES } from '../i18n';
-import { acquireDashboard, useDash } from './store';
+import { acquireDashboard, sendTeacherCommand, useDash } from './store';
+import { TeacherPanel } from './TeacherPanel';
+import { JoinCard } from '../components/JoinCard';
 import { graphOf, tipGroups } from './derived';
 import { NetworkGraph } from './NetworkGraph';
 import { NodeTable } from './NodeTable';
@@ -82,6 +84,8 @@ export default function Dashboard({ network }: { network: string }) {
         </p>
       )}
       <main className="dash-grid">
+        <TeacherPanel network={network} send={sendTeacherCommand} />
+        <JoinCard network={network} compact />
         <NetworkGraph />
         <NodeTable />
         <Forks />

@@ -13,6 +13,9 @@ import type { ObsBlock, ObsEvent, ObsSighting, Report } from '../../adapters/obs
 import { MILESTONES, milestoneOf, stepsFromMessage, withMilestone, type BlockStep, type Milestone, type Milestones } from '../../node/propagation';
 
 /** One node as the dashboard knows it. */
+/** A node no teacher command has touched. */
+const NO_TEACHER = { paused: false, throttle: 100, group: 0 };
+
 export interface DashNode {
   id: string;
   role: Role;
@@ -27,6 +30,8 @@ export interface DashNode {
   mining: boolean;
   /** The node's own "cut this node off" switch is on (it has no peer links on purpose). */
   cutOff: boolean;
+  /** What the teacher's commands have set there (paused, throttle %, partition group, 0 = none). */
+  teacher: { paused: boolean; throttle: number; group: number };
   /** Dashboard clock of the last report. */
   lastSeen: number;
   /** Dashboard clock − node clock, estimated (ms). */
@@ -295,6 +300,7 @@ export function foldReports(state: DashState, arrivals: Arrival[]): DashState {
         known: r.known,
         mining: r.mining,
         cutOff: r.cutOff,
+        teacher: r.teacher ?? NO_TEACHER,
         lastSeen: receivedAt,
         offset,
         chain: keepLast(r.chain, LIMITS.chain),
@@ -310,9 +316,9 @@ export function foldReports(state: DashState, arrivals: Arrival[]): DashState {
     // still useful for its state; its role stays unknown until the next snapshot.
     let n: DashNode = old
       ? { ...old }
-      : { id: nodeId, role: 'wallet', topology: 'star', online: true, height: r.height, tip: r.tip, peers: r.peers, known: [], mining: r.mining, cutOff: r.cutOff, lastSeen: receivedAt, offset, chain: [], gaps: 0, seq: 0 };
+      : { id: nodeId, role: 'wallet', topology: 'star', online: true, height: r.height, tip: r.tip, peers: r.peers, known: [], mining: r.mining, cutOff: r.cutOff, teacher: r.teacher ?? NO_TEACHER, lastSeen: receivedAt, offset, chain: [], gaps: 0, seq: 0 };
     if (r.seq !== n.seq + 1) n.gaps++;
-    n = { ...n, online: true, height: r.height, tip: r.tip, peers: r.peers, mining: r.mining, cutOff: r.cutOff, lastSeen: receivedAt, offset, seq: r.seq };
+    n = { ...n, online: true, height: r.height, tip: r.tip, peers: r.peers, mining: r.mining, cutOff: r.cutOff, teacher: r.teacher ?? NO_TEACHER, lastSeen: receivedAt, offset, seq: r.seq };
     const reporting = new Set(Object.keys(d.nodes).filter((id) => d.nodes[id]!.online));
     for (const e of r.events) n = applyEvent(d, n, e, reporting);
     d.nodes[nodeId] = n;

@@ -48,6 +48,7 @@ export class ViewBatch {
   private job: MiningJobInfo | null | undefined;
   private lastStop: ViewState['mining']['lastStop'] | undefined;
   private first = true;
+  private teacherRefused: ViewState['teacherRefused'] | undefined;
   private readonly reorgs = new ReorgCollector();
   private readonly propagation: PropagationCollector;
 
@@ -62,7 +63,11 @@ export class ViewBatch {
         this.messages.push(e);
         this.propagation.message(e);
         break;
+      case 'teacher-refused':
+        this.teacherRefused = { code: e.code, reason: e.reason, from: 'dashboard', time: e.time };
+        break;
       case 'rejected':
+        if (e.command === 'teacher') this.teacherRefused = { code: e.code, reason: e.reason, from: e.peer, time: e.time };
         this.rejections[e.messageId] = { messageId: e.messageId, peer: e.peer, command: e.command, code: e.code, reason: e.reason, debug: e.debug, punished: e.punished, time: e.time };
         break;
       case 'chain':
@@ -151,6 +156,8 @@ export class ViewBatch {
       for (const k of rejected) delete this.rejections[Number(k)];
     }
     if (this.log.length) patch.log = s.log.concat(this.log.splice(0)).slice(-MAX_LOG);
+    if (this.teacherRefused !== undefined) patch.teacherRefused = this.teacherRefused;
+    this.teacherRefused = undefined;
     this.first = false;
     this.chainDirty = false;
     this.walletDirty = false;

@@ -16,6 +16,8 @@ export interface Session {
   node: NodeApi;
   miner: Miner & { concurrency: number; kernel?: string | null };
   address: NodeAddress;
+  /** The teacher's secret key, on the central node that created the network (else null). */
+  teacherSecret: Uint8Array | null;
   /** The guided scenario's progress (it keeps counting while other views show). */
   scenario: ScenarioTracker;
   /** Stops the node, deletes its database and reloads as a fresh node with the same id. */
@@ -176,6 +178,7 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
     transport,
     miner,
     address: addr,
+    teacherSecret: tab.teacherSecret,
     scenario,
     stop() {
       scenario.detach();

@@ -135,6 +135,8 @@ export interface ViewState {
   storage: StoreProblem | null;
   /** What the teacher's commands have set on this node (mining paused, throttle, partition, message). */
   teacher: TeacherState;
+  /** The last teacher command this node refused (forged, replayed…), and who sent it. */
+  teacherRefused: { code: string; reason: string; from: string; time: number } | null;
   /** Why this node has no link (null while it has one). */
   noLink: { peer: string; reason: string; time: number } | null;
   /** ICE servers this tab uses (from the page address or the server's /ice) and whether links are relay-only. */
@@ -204,6 +206,7 @@ export function initialViewState(): ViewState {
     ice: { servers: 0, relay: false },
     teacher: { miningPaused: false, throttle: 100, partition: [], message: null },
     noLink: null,
+    teacherRefused: null,
     peers: [],
     knownNodes: [],
     offline: false,
