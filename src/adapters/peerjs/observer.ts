@@ -24,6 +24,7 @@ import { MAX_TEACHER_BYTES } from '../../node/wire/messages';
 import { fromHex } from '../../core';
 import type { Topology } from '../../node/events';
 import type { SignalConfig } from './transport';
+import { systemClock, type Clock } from '../../node/transport';
 import { guardOutbound, guardPeer, type RefusalReason } from './guard';
 import { ReportBuffer, type ReportLimits } from '../observer/reportBuffer';
 import { OBSERVER_LABEL, type Report } from '../observer/protocol';
@@ -62,6 +63,8 @@ export interface ReporterOptions {
   /** Retry delays while no dashboard exists: doubling from `min` up to `max` (default 1 s … 3 s). */
   retry?: { min: number; max: number };
   limits?: Partial<ReportLimits>;
+  /** Timers (default the page's; a tab passes its node's worker clock). */
+  clock?: Clock;
 }
 
 /**
@@ -76,9 +79,11 @@ export class ObserverReporter {
   private peer: Peer | null = null;
   private conn: DataConnection | null = null;
   private attempt = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private openTimer: ReturnType<typeof setTimeout> | null = null;
-  private flushTimer: ReturnType<typeof setInterval> | null = null;
+  private retryTimer: number | null = null;
+  private openTimer: number | null = null;
+  private flushTimer: number | null = null;
+  /** Timers on the node's clock (a worker's in a tab: a background tab keeps reporting). */
+  private readonly clock: Clock;
   private lastSend = 0;
   private lastHeard = 0;
   private looking = false;
@@ -91,6 +96,7 @@ export class ObserverReporter {
     private readonly node: NodeApi,
     private readonly opts: ReporterOptions,
   ) {
+    this.clock = opts.clock ?? systemClock;
     this.intervalMs = opts.intervalMs ?? 200;
     this.heartbeatMs = opts.heartbeatMs ?? 2_000;
     this.retry = opts.retry ?? { min: 1_000, max: 3_000 };
@@ -124,10 +130,17 @@ export class ObserverReporter {
   }
 
   private clearTimers(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.openTimer) clearTimeout(this.openTimer);
-    if (this.flushTimer) clearInterval(this.flushTimer);
+    for (const t of [this.retryTimer, this.openTimer, this.flushTimer]) if (t !== null) this.clock.clearTimer(t);
     this.retryTimer = this.openTimer = this.flushTimer = null;
+  }
+
+  /** Flushes every `intervalMs` while connected (a chain of timers on the clock). */
+  private scheduleFlush(): void {
+    this.flushTimer = this.clock.setTimer(this.intervalMs, () => {
+      this.flushTimer = null;
+      this.safely(() => this.flush());
+      if (this.state === 'connected' && this.conn) this.scheduleFlush();
+    });
   }
 
   private createPeer(): void {
@@ -169,7 +182,7 @@ export class ObserverReporter {
     if (!conn) return this.retryLater(false);
     guardOutbound(conn, this.refusal.refuse);
     this.conn = conn;
-    this.openTimer = setTimeout(() => this.safely(() => this.lost(conn)), OPEN_TIMEOUT_MS);
+    this.openTimer = this.clock.setTimer(OPEN_TIMEOUT_MS, () => this.safely(() => this.lost(conn)));
     conn.on('open', () => this.safely(() => this.opened(conn)));
     conn.on('data', (data: unknown) => this.safely(() => this.fromDashboard(data)));
     conn.on('close', () => this.safely(() => this.lost(conn)));
@@ -189,22 +202,21 @@ export class ObserverReporter {
 
   private opened(conn: DataConnection): void {
     if (conn !== this.conn || this.state === 'stopped') return;
-    if (this.openTimer) clearTimeout(this.openTimer);
+    if (this.openTimer !== null) this.clock.clearTimer(this.openTimer);
     this.openTimer = null;
     this.attempt = 0;
     this.state = 'connected';
     this.sent = 0;
     this.lastHeard = Date.now();
     this.send(this.buffer.open());
-    this.flushTimer = setInterval(() => this.safely(() => this.flush()), this.intervalMs);
+    this.scheduleFlush();
   }
 
   private lost(conn: DataConnection): void {
     if (conn !== this.conn) return;
     this.conn = null;
     this.buffer.close();
-    if (this.flushTimer) clearInterval(this.flushTimer);
-    if (this.openTimer) clearTimeout(this.openTimer);
+    for (const t of [this.flushTimer, this.openTimer]) if (t !== null) this.clock.clearTimer(t);
     this.flushTimer = this.openTimer = null;
     conn.close();
     if (this.state !== 'stopped') this.retryLater(false);
@@ -252,13 +264,13 @@ export class ObserverReporter {
         // already gone
       }
     }
-    if (this.flushTimer) clearInterval(this.flushTimer);
-    if (this.openTimer) clearTimeout(this.openTimer);
+    for (const t of [this.flushTimer, this.openTimer]) if (t !== null) this.clock.clearTimer(t);
     this.flushTimer = this.openTimer = null;
     this.state = 'searching';
     const delay = Math.min(this.retry.max, this.retry.min * 2 ** this.attempt);
     this.attempt = Math.min(this.attempt + 1, 10);
-    this.retryTimer = setTimeout(
+    this.retryTimer = this.clock.setTimer(
+      delay,
       () =>
         this.safely(() => {
           this.retryTimer = null;
@@ -270,7 +282,6 @@ export class ObserverReporter {
           } else if (peer.disconnected) peer.reconnect();
           else this.lookForDashboard();
         }),
-      delay,
     );
   }
 }

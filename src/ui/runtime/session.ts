@@ -2,6 +2,7 @@ import type { FullNode } from '../../node/node';
 import type { NodeApi } from '../../node/api';
 import { PeerJsTransport, signalConfigFromLocation, type SignalConfig } from '../../adapters/peerjs/transport';
 import { iceUrl, resolveSignal } from '../../adapters/peerjs/signal';
+import { workerClock } from '../../adapters/clock/workerClock';
 import { NodeStore, databaseName, type StoredNode } from '../../adapters/idb/nodeStore';
 import type { Miner } from '../../core';
 import { startTabNode } from '../../app/tabNode';
@@ -156,11 +157,13 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
     }
   }
   const miner = makeMiner();
+  // Timers in a worker: a tab in the background keeps its pings, stall checks and reports on time.
+  const clock = workerClock();
   const tab = await startTabNode({
     network: address.network, id, role: address.role, topology: address.topology,
     ...(address.preset ? { preset: address.preset } : {}),
     ...(address.interval ? { blockInterval: address.interval } : {}),
-    transport, miner, store, saved,
+    transport, miner, store, saved, clock,
     timing: { pingInterval: 5_000, pingTimeout: 15_000 },
     onGenesis: () => status('creating-genesis'),
   });
@@ -170,7 +173,7 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
   // The guided scenario must see every event from the start.
   const scenario = new ScenarioTracker(node).attach(Date.now());
   // Teacher dashboard: out-of-band reports to `?dashboard=` tabs; the node never depends on it.
-  const observer = startObserverReporter(node, { network: address.network, topology: address.topology, signal });
+  const observer = startObserverReporter(node, { network: address.network, topology: address.topology, signal, clock });
   viewStore.setState({ phase: 'running', status: '' });
   const session: TabSession = {
     node,
