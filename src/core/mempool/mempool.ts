@@ -1,6 +1,10 @@
 import { RuleError, consensus, policy } from '../consensus/errors';
 import { checkTransactionSanity, isFinal } from '../consensus/checks';
-import { checkTxInputs, checkTxScripts } from '../consensus/inputs';
+import { checkTxInputs, checkTxScripts, scriptError } from '../consensus/inputs';
+import { blockScriptFlags } from '../consensus/connect';
+import { sequenceLock, sequenceLockSatisfied } from '../consensus/sequenceLocks';
+import { checkStandardInputs, checkStandardSigOps, checkStandardTx } from '../policy/standard';
+import { FLAGS, SCRIPT_ERROR_TEXT, STANDARD_FLAGS } from '../script/errors';
 import { isCoinbase, outpointKey, txidHex, txSize, type Tx } from '../primitives/tx';
 import type { Chain, ChainEvent } from '../chain/chain';
 import type { Coin, CoinView } from '../chain/utxo';
@@ -86,6 +90,7 @@ export class Mempool {
     const id = txidHex(tx);
     checkTransactionSanity(tx, this.chain.params);
     if (isCoinbase(tx)) throw consensus('coinbase', 'a coinbase transaction cannot be relayed on its own');
+    checkStandardTx(tx);
     const nextHeight = this.chain.height + 1;
     if (!isFinal(tx, nextHeight, this.chain.medianTimePast(this.chain.tip)))
       throw policy('bad-txns-nonfinal', 'transaction is not final yet');
@@ -110,8 +115,17 @@ export class Mempool {
       throw e;
     }
     const { fee, coins } = checked;
+    const tipMtp = this.chain.medianTimePast(this.chain.tip);
+    const flags = blockScriptFlags(this.chain.params, nextHeight);
+    if (flags & FLAGS.CHECKSEQUENCEVERIFY) {
+      const lock = sequenceLock(tx, coins.map((c) => c.height), (h) => this.chain.medianTimePast(this.chain.entryAt(h) ?? null));
+      if (!sequenceLockSatisfied(lock, nextHeight, tipMtp))
+        throw policy('non-BIP68-final', 'an input is younger than its BIP68 relative lock time allows; it can be mined later');
+    }
+    checkStandardInputs(tx, coins);
+    checkStandardSigOps(tx, coins);
     if (!this.verified.has(id)) {
-      checkTxScripts(tx, coins);
+      checkPolicyScripts(tx, coins, flags);
       this.noteVerified(id);
     }
     const entry: MempoolEntry = { tx, txid: id, fee, size: txSize(tx), time: now };
@@ -213,5 +227,21 @@ export class Mempool {
       size += e.size;
     }
     return out;
+  }
+}
+
+/**
+ * Core's PolicyScriptChecks then ConsensusScriptChecks: every input under the standard flags;
+ * a failure that the consensus flags alone do not reproduce is a policy refusal,
+ * `non-mandatory-script-verify-flag (…)` (not punished); otherwise the consensus failure.
+ */
+function checkPolicyScripts(tx: Tx, coins: Coin[], consensusFlags: number): void {
+  const standard = STANDARD_FLAGS | consensusFlags;
+  for (let i = 0; i < tx.inputs.length; i++) {
+    const err = scriptError(tx, coins, i, standard);
+    if (err === 'OK') continue;
+    checkTxScripts(tx, coins, consensusFlags);
+    const text = SCRIPT_ERROR_TEXT[err];
+    throw policy(`non-mandatory-script-verify-flag (${text})`, `input ${i} (spending ${outpointKey(tx.inputs[i]!.prevout)}): ${text} — valid in a block, but not relayed`);
   }
 }

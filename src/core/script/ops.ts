@@ -290,13 +290,13 @@ function checkMultisig(m: ScriptMachine, verify: boolean): void {
   } else s.push(bool(success));
 }
 
-/** OP_CHECKLOCKTIMEVERIFY (BIP65) and OP_CHECKSEQUENCEVERIFY (BIP112), or NOP2/NOP3 when not enabled. */
+/**
+ * OP_CHECKLOCKTIMEVERIFY (BIP65) and OP_CHECKSEQUENCEVERIFY (BIP112). Without their flag they are
+ * plain NOP2/NOP3, not discouraged, so that removing a flag never invalidates a script (Core #10699).
+ */
 export function execLockTimeOp(m: ScriptMachine, op: number): void {
   const cltv = op === OP.OP_CHECKLOCKTIMEVERIFY;
-  if (!(m.flags & (cltv ? FLAGS.CHECKLOCKTIMEVERIFY : FLAGS.CHECKSEQUENCEVERIFY))) {
-    if (m.flags & FLAGS.DISCOURAGE_UPGRADABLE_NOPS) throw new ScriptFault('DISCOURAGE_UPGRADABLE_NOPS');
-    return;
-  }
+  if (!(m.flags & (cltv ? FLAGS.CHECKLOCKTIMEVERIFY : FLAGS.CHECKSEQUENCEVERIFY))) return;
   m.need(1);
   // 5-byte operands: lock times are uint32, beyond the 4-byte range of other numbers.
   const n = m.num(1, 5);
