@@ -6,6 +6,7 @@ import {
   contextualCheckHeader,
 } from '../consensus/checks';
 import { connectBlock } from '../consensus/connect';
+import { isUnspendable } from '../script/script';
 import { bitsToTarget, targetToBits, workFromBits } from '../consensus/pow';
 import { asertAnchor, asertNextBits, asertParams } from '../consensus/asert';
 import { blockHash, blockHashHex, blockSize, decodeBlock, type Block, type BlockHeader } from '../primitives/block';
@@ -608,7 +609,7 @@ function applyBlock(block: Block, height: number, view: CoinOverlay, undo: Coin[
       }
     }
     for (let v = 0; v < tx.outputs.length; v++)
-      view.add(`${id}:${v}`, { value: tx.outputs[v].value, script: tx.outputs[v].script, height, coinbase: cb });
+      if (!isUnspendable(tx.outputs[v].script)) view.add(`${id}:${v}`, { value: tx.outputs[v].value, script: tx.outputs[v].script, height, coinbase: cb });
   }
 }
 

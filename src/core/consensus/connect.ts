@@ -4,6 +4,7 @@ import { sequenceLock, sequenceLockSatisfied } from './sequenceLocks';
 import { isCoinbase, outpointKey, txidHex, type Tx } from '../primitives/tx';
 import type { Block } from '../primitives/block';
 import { FLAGS } from '../script/errors';
+import { isUnspendable } from '../script/script';
 import { legacySigOps, maxBlockSigOps, p2shSigOps } from '../script/sigops';
 import { subsidyAt, type ChainParams } from '../params';
 import type { Coin, CoinView } from '../chain/utxo';
@@ -99,7 +100,8 @@ export function connectBlock(block: Block, view: CoinCache, ctx: ConnectContext)
     }
     for (let v = 0; v < tx.outputs.length; v++) {
       const out = tx.outputs[v]!;
-      view.add(`${id}:${v}`, { value: out.value, script: out.script, height, coinbase: cb });
+      // An OP_RETURN output can never be spent: like Core, the UTXO set does not keep it.
+      if (!isUnspendable(out.script)) view.add(`${id}:${v}`, { value: out.value, script: out.script, height, coinbase: cb });
     }
   }
   let cbOut = 0n;

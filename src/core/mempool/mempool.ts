@@ -5,6 +5,7 @@ import { blockScriptFlags } from '../consensus/connect';
 import { sequenceLock, sequenceLockSatisfied } from '../consensus/sequenceLocks';
 import { checkStandardInputs, checkStandardSigOps, checkStandardTx } from '../policy/standard';
 import { FLAGS, SCRIPT_ERROR_TEXT, STANDARD_FLAGS } from '../script/errors';
+import { isUnspendable } from '../script/script';
 import { isCoinbase, outpointKey, txidHex, txSize, type Tx } from '../primitives/tx';
 import type { Chain, ChainEvent } from '../chain/chain';
 import type { Coin, CoinView } from '../chain/utxo';
@@ -76,7 +77,7 @@ export class Mempool {
         const sep = key.lastIndexOf(':');
         const e = this.entries.get(key.slice(0, sep));
         const out = e?.tx.outputs[Number(key.slice(sep + 1))];
-        return out ? { value: out.value, script: out.script, height: next, coinbase: false } : undefined;
+        return out && !isUnspendable(out.script) ? { value: out.value, script: out.script, height: next, coinbase: false } : undefined;
       },
     };
   }

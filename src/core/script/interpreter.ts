@@ -62,13 +62,17 @@ export class ScriptMachine {
     return this.error;
   }
 
-  /** Runs one operation (and the end-of-script checks after the last one). */
+  /**
+   * Runs one operation; once the script is used up, the next call runs the end-of-script check
+   * (an IF left open) and finishes. `lastOp` says which operation ran (null for the end check).
+   */
   step(): void {
     if (this.done) return;
+    this.lastOp = null;
     try {
       this.begin();
       if (this.pc < this.script.length) this.execOne();
-      if (this.pc >= this.script.length) {
+      else {
         this.end();
         this.done = true;
       }

@@ -77,6 +77,14 @@ export function isPushOnly(script: Uint8Array, from = 0): boolean {
   return true;
 }
 
+/**
+ * Core's CScript::IsUnspendable: an OP_RETURN output, or a script over 10,000 bytes, can never be
+ * spent, so it never enters the UTXO set.
+ */
+export function isUnspendable(script: Uint8Array): boolean {
+  return (script.length > 0 && script[0] === OP.OP_RETURN) || script.length > 10_000;
+}
+
 /** Core's IsPayToScriptHash: OP_HASH160 <20 bytes> OP_EQUAL, exactly 23 bytes. */
 export function isP2SH(script: Uint8Array): boolean {
   return script.length === 23 && script[0] === OP.OP_HASH160 && script[1] === 0x14 && script[22] === OP.OP_EQUAL;

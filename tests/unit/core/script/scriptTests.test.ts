@@ -4,7 +4,7 @@
  * with exactly the expected Core error. SegWit/Taproot rows are skipped by name and counted.
  */
 import { describe, expect, it } from 'vitest';
-import { FLAGS, TxSignatureChecker, parseAsm, txid, verifyScript } from '../../../../src/core';
+import { FLAGS, TxSignatureChecker, parseAsm, traceInput, txid, verifyScript } from '../../../../src/core';
 import { creditingTx, scriptCases, seeded, spendingTx, testFlags, type ScriptCase } from '../../../helpers/scriptVectors';
 
 function run(c: ScriptCase, flags = testFlags(c.flags)) {
@@ -26,6 +26,17 @@ describe('Bitcoin Core script_tests.json', () => {
     const wrong = cases
       .map((c) => ({ row: c.row, sig: c.scriptSig, pub: c.scriptPubKey, flags: c.flags, expected: c.expected, got: run(c), comment: c.comment }))
       .filter((r) => r.got !== r.expected);
+    expect(wrong).toEqual([]);
+  });
+
+  it('the step-through debugger reaches the same result on every case (it runs the same machine, one operation at a time)', () => {
+    const wrong = cases.flatMap((c) => {
+      const scriptPubKey = parseAsm(c.scriptPubKey);
+      const spend = spendingTx(parseAsm(c.scriptSig), txid(creditingTx(scriptPubKey)));
+      const t = traceInput(spend, 0, scriptPubKey, testFlags(c.flags));
+      const stepsOk = t.result === 'OK' ? t.failedAt === null : t.failedAt !== null;
+      return t.result === c.expected && stepsOk ? [] : [{ row: c.row, expected: c.expected, got: t.result }];
+    });
     expect(wrong).toEqual([]);
   });
 
