@@ -10,7 +10,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { describe, expect, it } from 'vitest';
-import { mineNow, nodeUrl, onNode, openNode, screenshot, showView, waitHeight, waitPeers, walletAddresses, useApp } from './support/harness';
+import path from 'node:path';
+import { mineNow, nodeUrl, onNode, openNode, screenshot, screenshotDir, showView, waitHeight, waitPeers, walletAddresses, useApp } from './support/harness';
 
 const app = useApp();
 
@@ -69,18 +70,22 @@ describe('Script lessons and the Script debugger in real tabs', () => {
     await mineNow(central);
     await waitHeight(wallet, 2);
 
-    // A time lock of 3 blocks: neither honest nor lying spends get through yet.
-    const tPanel = await lessons(central, 'Time lock');
+    // A time lock of 3 blocks: neither honest nor lying spends get through yet. (Mining shows the
+    // miner view, so the lesson is opened again after each block.)
+    let tPanel = await lessons(central, 'Time lock');
     await tPanel.getByTestId('timelock-blocks').fill('3');
     await tPanel.getByRole('button', { name: 'Lock the coins' }).click();
     await mineNow(central);
-    const locked = tPanel.getByTestId('timelock-address');
+    tPanel = await lessons(central, 'Time lock');
+    let locked = tPanel.getByTestId('timelock-address');
     await locked.getByTestId('timelock-spend').click();
     await expect.poll(() => locked.getByTestId('timelock-result').textContent()).toContain('bad-txns-nonfinal');
     await locked.getByTestId('timelock-cheat').click();
     await expect.poll(() => locked.getByTestId('timelock-result').textContent()).toContain('mandatory-script-verify-flag-failed (Locktime requirement not satisfied)');
     await mineNow(central);
     await mineNow(central);
+    tPanel = await lessons(central, 'Time lock');
+    locked = tPanel.getByTestId('timelock-address');
     await locked.getByTestId('timelock-spend').click();
     await expect.poll(() => locked.getByTestId('timelock-result').textContent()).toContain('Accepted into the mempool');
 
@@ -107,11 +112,16 @@ describe('Script lessons and the Script debugger in real tabs', () => {
       if (lang === 'ko') await central.getByRole('combobox', { name: 'Language' }).selectOption('ko');
       for (const width of [390, 1280, 1920]) {
         await central.setViewportSize({ width, height: width === 390 ? 844 : width === 1280 ? 800 : 1080 });
-        await showView(central, 'script');
+        // The debugger at the multisig spend's first signature check.
+        const panel = await showView(central, 'script');
+        await panel.getByTestId('script-block').selectOption(await onNode(central, (t) => t.node.chain.entryAt(2).hash as string));
+        while (!(await panel.getByTestId('script-sighash').count())) await panel.getByTestId('script-step').click();
         await screenshot(central, `script-debugger-${lang}-${width}`);
+        await panel.screenshot({ path: path.join(screenshotDir, `script-debugger-panel-${lang}-${width}.png`) });
         await showView(central, 'wallet');
-        await central.getByTestId('panel-lessons').scrollIntoViewIfNeeded();
+        const lessonsPanel = central.getByTestId('panel-lessons');
         await screenshot(central, `script-lessons-${lang}-${width}`);
+        await lessonsPanel.screenshot({ path: path.join(screenshotDir, `script-lessons-panel-${lang}-${width}.png`) });
       }
     }
     expect(await central.evaluate(() => (window as unknown as { __missingKeys?: string[] }).__missingKeys ?? [])).toEqual([]);

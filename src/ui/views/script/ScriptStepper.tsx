@@ -26,10 +26,10 @@ export function ScriptStepper({ trace, tx, index, coin }: { trace: ScriptTrace; 
         <span className="tag">{t('scriptView.flags')}: {flagNames(trace.flags).join(', ') || 'NONE'}</span>
       </p>
       <div className="buttons" role="group" aria-label={t('scriptView.controls')}>
-        <button type="button" onClick={() => setPos(0)} disabled={pos === 0}>⏮ {t('scriptView.start')}</button>
+        <button type="button" onClick={() => setPos(0)} disabled={pos === 0}>« {t('scriptView.start')}</button>
         <button type="button" onClick={() => setPos((p) => Math.max(0, p - 1))} disabled={pos === 0}>◀ {t('scriptView.back')}</button>
         <button type="button" onClick={() => setPos((p) => Math.min(last, p + 1))} disabled={atEnd} data-testid="script-step">{t('scriptView.step')} ▶</button>
-        <button type="button" onClick={() => setPos(last)} disabled={atEnd} data-testid="script-run">{t('scriptView.run')} ⏭</button>
+        <button type="button" onClick={() => setPos(last)} disabled={atEnd} data-testid="script-run">{t('scriptView.run')} »</button>
         <span className="muted" aria-live="polite">{t('scriptView.position', { step: Math.min(pos, last), total: last })}</span>
       </div>
       {atEnd && <Verdict trace={trace} />}
@@ -41,7 +41,7 @@ export function ScriptStepper({ trace, tx, index, coin }: { trace: ScriptTrace; 
               <ol className="ops" start={0}>
                 {phase.ops.map((o, i) => (
                   <li key={i} className={opClass(trace, step, p, i, atEnd)} data-testid="script-op">
-                    <span className="op-name">{o.data ? t('scriptView.push', { bytes: o.data.length }) : opcodeName(o.op)}</span>
+                    <span className="op-name">{opLabel(t, o.op, o.data)}</span>
                     {o.data && o.data.length > 0 && <span className="mono op-data" title={toHex(o.data)}>{short(toHex(o.data), 24)}</span>}
                   </li>
                 ))}
@@ -59,6 +59,12 @@ export function ScriptStepper({ trace, tx, index, coin }: { trace: ScriptTrace; 
       {checkStep && <SighashPanel tx={tx} index={index} checks={checkStep.sigChecks} />}
     </div>
   );
+}
+
+/** An operation as listed: opcodes by Core's name, OP_0 as pushing nothing, other pushes by size. */
+function opLabel(t: (k: string, o?: Record<string, unknown>) => string, op: number, data: Uint8Array | null): string {
+  if (op === 0) return `OP_0 (${t('scriptView.item.empty')})`;
+  return data ? t('scriptView.push', { bytes: data.length }) : opcodeName(op);
 }
 
 function failsAtEnd(trace: ScriptTrace, phase: string, n: number): boolean {
@@ -86,7 +92,7 @@ function Verdict({ trace }: { trace: ScriptTrace }) {
   const op = phase && at ? phase.ops[at.opIndex] : undefined;
   return (
     <p className="verdict bad" role="status" data-testid="script-verdict">
-      ✘ {t('scriptView.invalid', { phase: at ? t(`scriptView.phase.${at.phase}`) : '', op: op ? (op.data ? t('scriptView.push', { bytes: op.data.length }) : opcodeName(op.op)) : t('scriptView.endCheck') })}
+      ✘ {t('scriptView.invalid', { phase: at ? t(`scriptView.phase.${at.phase}`) : '', op: op ? opLabel(t, op.op, op.data) : t('scriptView.endCheck') })}
       <br />
       <code className="reason" data-testid="script-error">SCRIPT_ERR_{trace.result}: {SCRIPT_ERROR_TEXT[trace.result]}</code>
     </p>

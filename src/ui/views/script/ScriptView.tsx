@@ -71,7 +71,7 @@ export function ScriptView() {
           <select value={dtx?.txid ?? ''} onChange={(e) => { setTxPick(e.target.value); setInputPick(0); }} data-testid="script-tx" disabled={!txs.length}>
             {txs.map((x) => (
               <option key={x.txid} value={x.txid}>
-                {t('scriptView.txOption', { txid: short(x.txid, 16), inputs: x.tx.inputs.length })}
+                {t('scriptView.txOption', { txid: short(x.txid, 16), count: x.tx.inputs.length })}
               </option>
             ))}
           </select>
