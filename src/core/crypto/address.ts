@@ -59,3 +59,15 @@ export function p2shAddress(redeemScript: Uint8Array): string {
 export function addressFromScriptHash(scriptHash: Uint8Array): string {
   return b58c.encode(concatBytes(Uint8Array.of(P2SH_ADDRESS_VERSION), scriptHash));
 }
+
+/**
+ * What an output pays, as people write it: the address of a P2PKH or P2SH script, "OP_RETURN"
+ * for a data output; null for any other script.
+ */
+export function destinationOf(script: Uint8Array): string | null {
+  if (script.length === 25 && script[0] === 0x76 && script[1] === 0xa9 && script[2] === 20 && script[23] === 0x88 && script[24] === 0xac)
+    return b58c.encode(concatBytes(Uint8Array.of(ADDRESS_VERSION), script.subarray(3, 23)));
+  if (script.length === 23 && script[0] === 0xa9 && script[1] === 20 && script[22] === 0x87) return addressFromScriptHash(script.subarray(2, 22));
+  if (script.length > 0 && script[0] === 0x6a) return 'OP_RETURN';
+  return null;
+}

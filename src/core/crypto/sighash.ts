@@ -1,6 +1,6 @@
 import { ByteWriter } from '../encoding';
 import { sha256d } from './hash';
-import type { Tx } from '../primitives/tx';
+import { txSize, type Tx } from '../primitives/tx';
 
 /** Hash types: the low 5 bits choose the outputs signed, 0x80 signs only this input. */
 export const SIGHASH = { ALL: 0x01, NONE: 0x02, SINGLE: 0x03, ANYONECANPAY: 0x80 } as const;
@@ -47,7 +47,8 @@ export function sighashPreimage(tx: Tx, inputIndex: number, scriptCode: Uint8Arr
   const anyoneCanPay = (hashType & SIGHASH.ANYONECANPAY) !== 0;
   const none = base === SIGHASH.NONE;
   const single = base === SIGHASH.SINGLE;
-  const w = new ByteWriter(256 + scriptCode.length);
+  // Sized once: the message is at most the transaction plus the script signed (no regrowth for big transactions).
+  const w = new ByteWriter(txSize(tx) + scriptCode.length + 16);
   let mark = 0;
   const note = (field: string, extra: Omit<SighashField, 'field' | 'bytes'> = {}) => {
     if (fields) fields.push({ field, bytes: w.finish().subarray(mark), ...extra });
