@@ -6,6 +6,7 @@ import { sequenceLock, sequenceLockSatisfied } from '../consensus/sequenceLocks'
 import { checkStandardInputs, checkStandardSigOps, checkStandardTx } from '../policy/standard';
 import { FLAGS, SCRIPT_ERROR_TEXT, STANDARD_FLAGS } from '../script/errors';
 import { isUnspendable } from '../script/script';
+import { legacySigOps, p2shSigOps } from '../script/sigops';
 import { isCoinbase, outpointKey, txidHex, txSize, type Tx } from '../primitives/tx';
 import type { Chain, ChainEvent } from '../chain/chain';
 import type { Coin, CoinView } from '../chain/utxo';
@@ -18,6 +19,8 @@ export interface MempoolEntry {
   size: number;
   /** Node clock (seconds) when it entered. */
   time: number;
+  /** Legacy + P2SH signature operations (a block may hold at most maxBlockSize / 50). */
+  sigops: number;
 }
 
 /** Mempool changes, for relay and the UI. */
@@ -129,7 +132,7 @@ export class Mempool {
       checkPolicyScripts(tx, coins, flags);
       this.noteVerified(id);
     }
-    const entry: MempoolEntry = { tx, txid: id, fee, size: txSize(tx), time: now };
+    const entry: MempoolEntry = { tx, txid: id, fee, size: txSize(tx), time: now, sigops: legacySigOps(tx) + p2shSigOps(tx, coins) };
     this.entries.set(id, entry);
     for (const input of tx.inputs) this.spenders.set(outpointKey(input.prevout), id);
     this.emit({ type: 'tx-added', entry });
@@ -218,14 +221,19 @@ export class Mempool {
     }
   }
 
-  /** Transactions for a block template, parents before children, within `maxBytes`. */
-  selectForBlock(maxBytes: number): MempoolEntry[] {
+  /**
+   * Transactions for a block template, parents before children, within `maxBytes` and
+   * `maxSigOps` (Core's BlockAssembler keeps a block under the sigop limit the same way).
+   */
+  selectForBlock(maxBytes: number, maxSigOps = Infinity): MempoolEntry[] {
     const out: MempoolEntry[] = [];
     let size = 0;
+    let sigops = 0;
     for (const e of this.entries.values()) {
-      if (size + e.size > maxBytes) break;
+      if (size + e.size > maxBytes || sigops + e.sigops > maxSigOps) break;
       out.push(e);
       size += e.size;
+      sigops += e.sigops;
     }
     return out;
   }

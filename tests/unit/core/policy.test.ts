@@ -10,6 +10,8 @@ import {
   checkStandardTx,
   concatBytes,
   dustThreshold,
+  blockTemplate,
+  solveBlockSync,
   hexToHash,
   signTx,
   isStandardOutput,
@@ -136,3 +138,27 @@ function withSequence(key: ReturnType<typeof testKey>, outpoint: string, sequenc
   const unsigned: Tx = { version: 2, inputs: [{ prevout: { txid: hexToHash(txid!), vout: Number(vout) }, scriptSig: new Uint8Array(0), sequence }], outputs, locktime: 0 };
   return signTx(unsigned, [key.script], key);
 }
+
+describe('block templates stay under the sigop limit', () => {
+  it('with bare multisig outputs (20 sigops each, counted the legacy way) the miner leaves what does not fit for the next block', () => {
+    // maxBlockSize 20,000: at most 400 sigops per block.
+    const tc = new TestChain(testParams(central, { maxBlockSize: 20_000 }));
+    const bare = multisigScript(1, [alice.publicKey, bob.publicKey]);
+    let coin = { key: outKey(tc.chain.getBlock(tc.chain.genesis.hash)!.txs[0]!, 0), coin: { script: central.script }, value: 10n * COIN };
+    for (let i = 0; i < 5; i++) {
+      // Each payment: 4 bare multisig outputs (80 sigops) and change.
+      const outs = [...Array.from({ length: 4 }, () => ({ value: 1000n, script: bare })), payTo(central, coin.value - 4000n)];
+      const tx = spendTx(central, [coin], outs);
+      tc.mempool.accept(tx, tc.now);
+      coin = { key: outKey(tx, 4), coin: { script: central.script }, value: coin.value - 4000n };
+    }
+    expect(tc.mempool.all().map((e) => e.sigops)).toEqual([81, 81, 81, 81, 81]);
+    // All five in one block would be 5 × 81 + the coinbase's 1 = 406 sigops: invalid.
+    expect(tc.chain.processBlock(tc.mine(miner), tc.now).error?.reason).toBe('bad-blk-sigops');
+    // The miner's template takes four (325) and leaves the fifth for the next block.
+    const template = blockTemplate(tc.chain, tc.mempool, miner.pubkeyHash, tc.now);
+    expect(template.txs.length).toBe(1 + 4);
+    tc.add(solveBlockSync(template)!, true);
+    expect(tc.mempool.size).toBe(1);
+  });
+});
