@@ -122,6 +122,10 @@ describe('Script lessons and the Script debugger in real tabs', () => {
         const lessonsPanel = central.getByTestId('panel-lessons');
         await screenshot(central, `script-lessons-${lang}-${width}`);
         await lessonsPanel.screenshot({ path: path.join(screenshotDir, `script-lessons-panel-${lang}-${width}.png`) });
+        for (const l of ['timelock', 'note'] as const) {
+          await lessonsPanel.getByTestId(`lesson-tab-${l}`).click();
+          await lessonsPanel.screenshot({ path: path.join(screenshotDir, `script-lessons-${l}-${lang}-${width}.png`) });
+        }
       }
     }
     expect(await central.evaluate(() => (window as unknown as { __missingKeys?: string[] }).__missingKeys ?? [])).toEqual([]);

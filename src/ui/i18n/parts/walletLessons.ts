@@ -29,7 +29,7 @@ export default {
       timelock: {
         tab: 'Time lock',
         intro:
-          'Lock coins so that even you cannot spend them before a block: the script `<height> OP_CHECKLOCKTIMEVERIFY OP_DROP <your key> OP_CHECKSIG` only accepts a transaction whose lock time has reached that height. Try to spend it early: first the mempool holds it back (not final); claim an earlier lock time and the script itself refuses.',
+          'Lock coins so that even you cannot spend them before a block: the script “<height> OP_CHECKLOCKTIMEVERIFY OP_DROP <your key> OP_CHECKSIG” only accepts a transaction whose lock time has reached that height. Try to spend it early: first the mempool holds it back (not final); claim an earlier lock time and the script itself refuses.',
         blocks: 'Unlocks after this many blocks (now at #{{height}})',
         badBlocks: 'Choose between 1 and 1,000 blocks.',
         lock: 'Lock the coins',
@@ -45,7 +45,7 @@ export default {
       note: {
         tab: 'Note (OP_RETURN)',
         intro:
-          'Write a short note into the chain: the payment gets one more output, `OP_RETURN <your note>`, worth 0. Every node keeps it in the block; nobody can ever spend it, so it never enters the UTXO set. Nodes relay notes of up to 80 bytes.',
+          'Write a short note into the chain: the payment gets one more output, “OP_RETURN <your note>”, worth 0. Every node keeps it in the block; nobody can ever spend it, so it never enters the UTXO set. Nodes relay notes of up to 80 bytes.',
         note: 'Note ({{bytes}} of {{max}} bytes)',
         tooLong: 'Longer than 80 bytes: nodes will refuse to relay it (scriptpubkey).',
         send: 'Send with the note',
@@ -82,7 +82,7 @@ export default {
       timelock: {
         tab: '시간 잠금',
         intro:
-          '어떤 블록 전에는 나조차 쓸 수 없게 코인을 잠급니다. 스크립트 `<높이> OP_CHECKLOCKTIMEVERIFY OP_DROP <내 키> OP_CHECKSIG`는 잠금 시간이 그 높이에 이른 거래만 받아들입니다. 일찍 써 보세요. 처음에는 멤풀이 거래를 붙잡아 두고(아직 확정 불가), 잠금 시간을 더 이르게 속이면 스크립트가 거부합니다.',
+          '어떤 블록 전에는 나조차 쓸 수 없게 코인을 잠급니다. 스크립트 “<높이> OP_CHECKLOCKTIMEVERIFY OP_DROP <내 키> OP_CHECKSIG”는 잠금 시간이 그 높이에 이른 거래만 받아들입니다. 일찍 써 보세요. 처음에는 멤풀이 거래를 붙잡아 두고(아직 확정 불가), 잠금 시간을 더 이르게 속이면 스크립트가 거부합니다.',
         blocks: '몇 블록 뒤에 풀릴까요 (지금 #{{height}})',
         badBlocks: '1에서 1,000 블록 사이로 고르세요.',
         lock: '코인 잠그기',
@@ -98,7 +98,7 @@ export default {
       note: {
         tab: '메모 (OP_RETURN)',
         intro:
-          '체인에 짧은 메모를 남깁니다. 지불에 0 코인짜리 출력 `OP_RETURN <메모>`가 하나 더 붙습니다. 모든 노드가 블록 안에 영원히 보관하지만 아무도 쓸 수 없으므로 UTXO 집합에는 들어가지 않습니다. 노드는 80바이트까지의 메모를 전달합니다.',
+          '체인에 짧은 메모를 남깁니다. 지불에 0 코인짜리 출력 “OP_RETURN <메모>”가 하나 더 붙습니다. 모든 노드가 블록 안에 영원히 보관하지만 아무도 쓸 수 없으므로 UTXO 집합에는 들어가지 않습니다. 노드는 80바이트까지의 메모를 전달합니다.',
         note: '메모 ({{max}}바이트 중 {{bytes}}바이트)',
         tooLong: '80바이트보다 깁니다: 노드가 전달을 거부합니다(scriptpubkey).',
         send: '메모와 함께 보내기',

@@ -33,7 +33,7 @@ export function ScriptLessons() {
       <h2 id="lessons-title">{t('walletLessons.title')}</h2>
       <div className="segmented" role="group" aria-label={t('walletLessons.title')}>
         {LESSONS.map((l) => (
-          <button key={l} type="button" aria-pressed={lesson === l} onClick={() => setLesson(l)}>
+          <button key={l} type="button" aria-pressed={lesson === l} onClick={() => setLesson(l)} data-testid={`lesson-tab-${l}`}>
             {t(`walletLessons.${l}.tab`)}
           </button>
         ))}

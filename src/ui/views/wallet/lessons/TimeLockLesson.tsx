@@ -102,7 +102,9 @@ function Locked({ node, keys, addr, height }: { node: NodeApi; keys: WalletKeyVi
       <p className="small muted">{t('walletLessons.redeem')}: <span className="mono">{disassemble(addr.redeemScript)}</span></p>
       <div className="buttons">
         <button type="button" disabled={balance.total === 0n} onClick={() => spend(unlock)} data-testid="timelock-spend">{t('walletLessons.timelock.spend')}</button>
-        <button type="button" disabled={balance.total === 0n} onClick={() => spend(Math.min(unlock, height))} data-testid="timelock-cheat">{t('walletLessons.timelock.cheat', { height })}</button>
+        {height < unlock && (
+          <button type="button" disabled={balance.total === 0n} onClick={() => spend(height)} data-testid="timelock-cheat">{t('walletLessons.timelock.cheat', { height })}</button>
+        )}
       </div>
       {result && <p role={result.ok ? 'status' : 'alert'} className={result.ok ? 'ok' : 'error'} data-testid="timelock-result">{result.text}</p>}
     </div>
