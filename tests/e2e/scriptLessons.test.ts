@@ -107,6 +107,20 @@ describe('Script lessons and the Script debugger in real tabs', () => {
     await expect.poll(() => view.getByTestId('script-verdict').textContent()).toContain('Valid');
     expect(await view.getByTestId('script-sighash').textContent()).toContain('SHA-256d');
     expect(await axe(central)).toEqual([]);
+    // What if one bit of a signature were different? CHECKMULTISIG finds no match: false on top.
+    await view.locator('summary', { hasText: 'What if?' }).click();
+    await view.getByTestId('whatif-break').click();
+    await view.getByTestId('script-run').click();
+    await expect.poll(() => view.getByTestId('script-error').textContent()).toBe(
+      'SCRIPT_ERR_EVAL_FALSE: Script evaluated without error but finished with a false/empty top stack element',
+    );
+    await view.screenshot({ path: path.join(screenshotDir, 'script-debugger-failure-en-1280.png') });
+    // And a scriptSig that does work instead of pushing data: OP_DUP on an empty stack.
+    await view.getByTestId('whatif-scriptsig').fill('DUP');
+    await view.getByTestId('whatif-run').click();
+    await view.getByTestId('script-run').click();
+    await expect.poll(() => view.getByTestId('script-error').textContent()).toContain('SCRIPT_ERR_INVALID_STACK_OPERATION');
+    expect(await view.locator('.ops .op.failed').textContent()).toContain('OP_DUP');
 
     for (const lang of ['en', 'ko'] as const) {
       if (lang === 'ko') await central.getByRole('combobox', { name: 'Language' }).selectOption('ko');

@@ -59,6 +59,15 @@ export default {
         text: 'text “{{text}}”',
         data: 'data',
       },
+      whatIf: {
+        title: 'What if? Change the scripts and run them again',
+        intro: 'Edit the unlocking or the locking script (opcodes by name, data as <hex>) or break the signature, then step through again to see which opcode fails and with which of Bitcoin Core’s errors. Nothing is sent: the real transaction stays as it is.',
+        run: 'Run the edited scripts',
+        break: 'Break the signature (flip one bit)',
+        reset: 'Back to the real input',
+        noSignature: 'The scriptSig has no signature to break.',
+        editedNote: 'Showing the edited scripts, not the real input.',
+      },
       sighash: {
         title: 'What the signature signs',
         intro: 'The signature hash: the transaction serialized with the other inputs’ scripts blanked and this input’s replaced by the script being signed, changed as the hash type says, followed by the hash type; SHA-256 twice of all that is the message the key signed.',
@@ -150,6 +159,15 @@ export default {
         script: { multisig: '리딤 스크립트: 다중서명', timelock: '리딤 스크립트: 시간 잠금' },
         text: '글자 “{{text}}”',
         data: '데이터',
+      },
+      whatIf: {
+        title: '만약에? 스크립트를 바꿔서 다시 실행하기',
+        intro: '잠금 해제 스크립트나 잠금 스크립트를 고치거나(연산 코드는 이름으로, 데이터는 <16진수>로) 서명을 망가뜨린 뒤, 다시 한 단계씩 실행해 어느 연산 코드가 비트코인 코어의 어떤 오류로 실패하는지 보세요. 아무것도 보내지 않습니다. 실제 거래는 그대로입니다.',
+        run: '고친 스크립트 실행',
+        break: '서명 망가뜨리기 (비트 하나 뒤집기)',
+        reset: '실제 입력으로 돌아가기',
+        noSignature: 'scriptSig에 망가뜨릴 서명이 없습니다.',
+        editedNote: '실제 입력이 아니라 고친 스크립트를 보여 줍니다.',
       },
       sighash: {
         title: '서명이 서명하는 것',

@@ -4,7 +4,15 @@
  * verified with there; and plain-language readings of stack items. Pure functions over NodeQuery.
  */
 import {
+  AsmError,
   STANDARD_FLAGS,
+  concatBytes,
+  decodeOps,
+  fromHex,
+  opcodeName,
+  parseAsm,
+  pushBytes,
+  toHex,
   blockScriptFlags,
   describeRedeemScript,
   hashToHex,
@@ -107,4 +115,29 @@ export function hashTypeName(h: number): string {
   const base = ({ 1: 'ALL', 2: 'NONE', 3: 'SINGLE' } as Record<number, string>)[h & 0x1f];
   if (!base) return `0x${h.toString(16).padStart(2, '0')}`;
   return `SIGHASH_${base}${h & 0x80 ? '|ANYONECANPAY' : ''}`;
+}
+
+/**
+ * A script as the debugger's editor shows it: opcodes by name, pushes as <hex>, OP_0 as 0.
+ * `parseScriptText` reads it back (and Core's assembly too), so a student can change a script
+ * and run it.
+ */
+export function scriptText(script: Uint8Array): string {
+  const { ops, truncated } = decodeOps(script);
+  const words = ops.map((o) => (o.op === 0 ? '0' : o.data ? `<${toHex(o.data)}>` : opcodeName(o.op)));
+  if (truncated) words.push(`0x${toHex(script.subarray(ops[ops.length - 1]?.end ?? 0))}`);
+  return words.join(' ');
+}
+
+/** Reads the editor's text: <hex> pushes the bytes, anything else is Core's assembly (parseAsm). */
+export function parseScriptText(text: string): Uint8Array {
+  const parts = text.trim().split(/\s+/).filter(Boolean).map((w) => {
+    const m = /^<([0-9a-fA-F]*)>$/.exec(w);
+    if (m) {
+      if (m[1]!.length % 2) throw new AsmError(`odd number of hex digits: ${w}`);
+      return pushBytes(fromHex(m[1]!.toLowerCase()));
+    }
+    return parseAsm(w);
+  });
+  return concatBytes(...parts);
 }
