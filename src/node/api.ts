@@ -3,7 +3,7 @@
  * UTXO set, mempool, wallet and peers, and the commands a student or teacher can give. Nothing
  * here hands out the engine's mutable objects; `FullNode` implements it.
  */
-import type { Balance, Block, BlockEntry, ChainParams, Coin, MempoolEntry, RestoreReport, Tx, UtxoCommitment, WalletKey } from '../core';
+import type { Balance, Block, BlockEntry, ChainParams, Coin, MempoolEntry, RestoreReport, SpendableCoin, Tx, UtxoCommitment, WalletKey } from '../core';
 import type { MiningMode, NodeEvent, Role, Topology } from './events';
 import type { Clock } from './transport';
 import type { TeacherState } from './teacher';
@@ -39,6 +39,8 @@ export interface WalletKeyView {
   label?: string;
   script: Uint8Array;
   pubkeyHash: Uint8Array;
+  /** The compressed public key (what a student shares to join a multisig or receive a time lock). */
+  publicKey: Uint8Array;
 }
 
 /** One wallet address with its balances (confirmed, and as the mempool would leave it). */
@@ -80,6 +82,10 @@ export interface NodeQuery {
   balances(): WalletBalance[];
   /** WIF of one of this wallet's keys (shown only when a student asks). */
   exportWif(address: string): string | undefined;
+  /** Balance of any locking script (a multisig or time-lock address the student watches). */
+  scriptBalance(script: Uint8Array): Balance;
+  /** Outputs locked to a script that can be spent now: confirmed ones not spent by the mempool, then unconfirmed. */
+  spendable(script: Uint8Array): SpendableCoin[];
 }
 
 /** What the UI may read and do; `FullNode` implements it. */
@@ -110,8 +116,18 @@ export interface NodeApi {
   knownNodes(): string[];
   bestKnownHeight(): number;
   isDiscouraged(peer: string): boolean;
-  /** Builds, signs and relays a payment; with `mine`, mines it at once. Throws PaymentError/RuleError. */
-  send(from: string, to: string, amount: bigint, opts?: { fee?: bigint; mine?: boolean }): Tx;
+  /**
+   * Builds, signs and relays a payment; with `mine`, mines it at once; with `note`, adds an
+   * OP_RETURN output carrying it. Throws PaymentError/RuleError.
+   */
+  send(from: string, to: string, amount: bigint, opts?: { fee?: bigint; mine?: boolean; note?: string }): Tx;
+  /** Relays a transaction built elsewhere (a multisig or time-lock spend); `mine` mines it at once. Throws RuleError. */
+  submitTx(tx: Tx, mine?: boolean): void;
+  /**
+   * Signs input `index` of `tx` with the key of `address` over `scriptCode` (the redeem script of
+   * a P2SH spend), SIGHASH_ALL; returns DER signature + hash type. The key never leaves the node.
+   */
+  signInput(tx: Tx, index: number, scriptCode: Uint8Array, address: string): Uint8Array;
   newAddress(label?: string): WalletKeyView;
   addKey(key: WalletKey): void;
   mineOnce(): void;

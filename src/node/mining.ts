@@ -161,7 +161,7 @@ export class MiningController {
  */
 function frameSized(mempool: Mempool): Mempool {
   return Object.create(mempool, {
-    selectForBlock: { value: (maxBytes: number) => mempool.selectForBlock(Math.min(maxBytes, MAX_BLOCK_TXS_BYTES)) },
+    selectForBlock: { value: (maxBytes: number, maxSigOps?: number) => mempool.selectForBlock(Math.min(maxBytes, MAX_BLOCK_TXS_BYTES), maxSigOps) },
   }) as Mempool;
 }
 

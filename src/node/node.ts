@@ -333,11 +333,16 @@ export class FullNode implements NodeApi {
    * this node's addresses, puts it in the mempool and announces it; with `mine`, mines it at once.
    * Throws PaymentError (funds, address) or RuleError (the mempool refused it).
    */
-  send(from: string, to: string, amount: bigint, opts: { fee?: bigint; mine?: boolean } = {}): Tx {
+  send(from: string, to: string, amount: bigint, opts: { fee?: bigint; mine?: boolean; note?: string } = {}): Tx {
     const svc = this.requireChain();
-    const tx = this.wallet.pay(svc.chain, svc.mempool, from, to, amount, opts.fee);
+    const tx = this.wallet.pay(svc.chain, svc.mempool, from, to, amount, opts.fee, opts.note);
     this.submitTx(tx, opts.mine);
     return tx;
+  }
+
+  /** Signs one input of a script spend (multisig, time lock) with this wallet's key of `address`. */
+  signInput(tx: Tx, index: number, scriptCode: Uint8Array, address: string): Uint8Array {
+    return this.wallet.signInput(tx, index, scriptCode, address);
   }
 
   /**

@@ -3,7 +3,7 @@
  * payments built from what the chain and mempool say this wallet can spend. Keys never leave the
  * node except through `exportWif`, which the UI calls when a student asks to see one.
  */
-import { buildPayment, exportWif, spendableCoins, walletKeyFromSecret, type Chain, type Mempool, type Tx, type WalletKey } from '../core';
+import { buildPayment, concatBytes, exportWif, legacySighash, nullDataScript, signDigest, spendableCoins, walletKeyFromSecret, SIGHASH_ALL, type Chain, type Mempool, type Tx, type WalletKey } from '../core';
 import type { EventBus, Role } from './events';
 import type { Clock, Random } from './transport';
 
@@ -60,12 +60,23 @@ export class NodeWallet {
 
   /**
    * Builds and signs a payment from one of this wallet's addresses (the seed tutorial's
-   * `send -from -to -amount`), spending its oldest coins first. Throws PaymentError or Error.
+   * `send -from -to -amount`), spending its oldest coins first; `note` adds an OP_RETURN output
+   * (0 sat) carrying it. Throws PaymentError or Error.
    */
-  pay(chain: Chain, mempool: Mempool, from: string, to: string, amount: bigint, fee?: bigint): Tx {
+  pay(chain: Chain, mempool: Mempool, from: string, to: string, amount: bigint, fee?: bigint, note?: string): Tx {
     const key = this.find(from);
     if (!key) throw new Error(`address ${from} is not in this node's wallet`);
     const coins = spendableCoins(key.script, chain.utxo, mempool, { height: chain.height, maturity: chain.params.coinbaseMaturity });
-    return buildPayment({ from: key, to, amount, fee, coins });
+    const extraOutputs = note ? [{ value: 0n, script: nullDataScript(note) }] : [];
+    return buildPayment({ from: key, to, amount, fee, coins, extraOutputs });
+  }
+
+  /** A SIGHASH_ALL signature (DER + hash type) of input `index` over `scriptCode` by the key of `address`. */
+  signInput(tx: Tx, index: number, scriptCode: Uint8Array, address: string): Uint8Array {
+    const key = this.find(address);
+    if (!key) throw new Error(`address ${address} is not in this node's wallet`);
+    if (index < 0 || index >= tx.inputs.length) throw new RangeError(`the transaction has no input ${index}`);
+    const digest = legacySighash(tx, index, scriptCode, SIGHASH_ALL);
+    return concatBytes(signDigest(digest, key.privateKey), Uint8Array.of(SIGHASH_ALL));
   }
 }

@@ -160,16 +160,17 @@ describe('blocks and the 256 KiB frame', () => {
     const W = tn.add('W', 'wallet', { seeds: ['C'] });
     const M = tn.add('M', 'miner', { seeds: ['C'], mining: 'off' });
     await tn.settle();
-    // Five chained 68 KB payments (1 input, 2,000 outputs each): 340 KB in the mempool.
+    // Five chained 68 KB payments (1 input, 2,000 outputs each): 340 KB in the mempool. Each
+    // small output pays 546 sat, the least a P2PKH output may carry without being dust.
     const key = tn.centralKey;
     let prev = C.chain!.getBlock(C.chain!.genesis.hash)!.txs[0];
     let value = prev.outputs[0].value;
     for (let i = 0; i < 5; i++) {
-      const outs = [payTo(key, value - 1999n), ...Array.from({ length: 1999 }, () => payTo(B, 1n))];
+      const outs = [payTo(key, value - 1999n * 546n), ...Array.from({ length: 1999 }, () => payTo(B, 546n))];
       const tx = spendTx(key, [{ key: `${txidHex(prev)}:0`, coin: { script: key.script } }], outs);
       C.submitTx(tx);
       prev = tx;
-      value -= 1999n;
+      value -= 1999n * 546n;
     }
     await tn.settle();
     expect(M.mempool!.size).toBe(5);

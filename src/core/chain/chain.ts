@@ -1,7 +1,7 @@
 import { RuleError, consensus } from '../consensus/errors';
 import { checkBlockSanity, checkProofOfWork, contextualCheckBlock, contextualCheckHeader } from '../consensus/checks';
 import { blockHash, blockHashHex, decodeBlock, type Block, type BlockHeader } from '../primitives/block';
-import type { Tx } from '../primitives/tx';
+import { txidHex, type Tx } from '../primitives/tx';
 import { hashToHex, fromHex } from '../encoding';
 import type { ChainParams } from '../params';
 import { UtxoSet, type Coin } from './utxo';
@@ -47,12 +47,12 @@ export class Chain {
     checkBlockSanity(genesis, params);
     const hash = blockHashHex(genesis.header);
     const entry = this.newEntry(hash, genesis, null);
-    contextualCheckBlock(genesis, 0, 0);
+    contextualCheckBlock(genesis, 0, 0, params);
     this.index.set(hash, entry);
     this.blocks.set(hash, genesis);
     this.genesis = entry;
-    // Deviation from Bitcoin: the genesis coinbase is spendable (the seed tutorial pays the
-    // central node 10 coins there and spends them).
+    // The genesis coinbase is spendable (the seed tutorial pays the central 10 coins there) unless
+    // the network says otherwise (`genesisUnspendable`, the mainnet preset).
     const events: ChainEvent[] = [];
     this.connectTip(entry, events);
     this.genesisConnected = events[0] as Extract<ChainEvent, { type: 'block-connected' }>;
@@ -73,12 +73,8 @@ export class Chain {
     return this.active.length - 1;
   }
   /** Block at a height of the active chain. */
-  entryAt(height: number): BlockEntry | undefined {
-    return this.active[height];
-  }
-  getEntry(hash: string): BlockEntry | undefined {
-    return this.index.get(hash);
-  }
+  entryAt = (height: number): BlockEntry | undefined => this.active[height];
+  getEntry = (hash: string): BlockEntry | undefined => this.index.get(hash);
   getBlock(hash: string): Block | undefined {
     return this.blocks.get(hash);
   }
@@ -218,7 +214,7 @@ export class Chain {
       if (parent.status === 'invalid') throw consensus('bad-prevblk', `previous block ${prevHash.slice(0, 16)}… is invalid`);
       const mtp = this.medianTimePast(parent);
       contextualCheckHeader(block.header, { height: entry.height, expectedBits: this.nextBits(parent), medianTimePast: mtp, now }, this.params);
-      contextualCheckBlock(block, entry.height, mtp);
+      contextualCheckBlock(block, entry.height, mtp, this.params);
     } catch (e) {
       if (!(e instanceof RuleError)) throw e;
       if (e.kind === 'consensus') {
@@ -315,7 +311,12 @@ export class Chain {
   /** Core's ConnectBlock on top of the tip (see `connectBlock`), recording undo data. */
   private connectTip(entry: BlockEntry, events: ChainEvent[]): void {
     const block = this.blocks.get(entry.hash)!;
-    const { undo, spent, created } = connectBlock(block, entry.height, this.utxo, this.params, this.verifiedTxs);
+    const parent = entry.parent;
+    const { undo, spent, created } = connectBlock(block, entry.height, this.utxo, this.params, parent && {
+      parentMedianTimePast: medianTimePast(parent),
+      medianTimePastAt: (h) => medianTimePast(ancestorAt(parent, h)),
+      scriptsVerified: (tx) => this.verifiedTxs.has(txidHex(tx)),
+    });
     this.undo.set(entry.hash, undo);
     this.active.push(entry);
     events.push({ type: 'block-connected', entry, block, spent, created, undo });

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { hashToHex, isValidAddress, PaymentError, RuleError, walletKeyFromSecret, wifToPrivateKey, type Coin } from '../../../core';
+import { hashToHex, isValidDestination, PaymentError, RuleError, walletKeyFromSecret, wifToPrivateKey, type Coin } from '../../../core';
 import type { NodeQuery } from '../../../node/api';
 import { coins, parseCoins, short } from '../../format';
 import { useSession } from '../../runtime/context';
@@ -9,6 +9,7 @@ import { useView } from '../../useView';
 import { TxFlow } from '../../components/TxFlow';
 import { addressOfScript } from '../chain/blockParts';
 import { describePayment, type PaymentPart, type PaymentView } from './payments';
+import { ScriptLessons } from './lessons/ScriptLessons';
 
 /** Blocks searched for this wallet's confirmed payments (newest first). */
 const HISTORY_BLOCKS = 100;
@@ -31,6 +32,7 @@ export function WalletView() {
   return (
     <div className="wallet-view">
       <WalletPanel />
+      <ScriptLessons />
       <PaymentsPanel />
       <UtxoPanel />
     </div>
@@ -54,7 +56,7 @@ function WalletPanel() {
     e.preventDefault();
     const sat = parseCoins(amount);
     if (sat === null) return setMessage({ ok: false, text: t('walletView.badAmount'), refusal: { code: 'bad-amount', detail: '' } });
-    if (!isValidAddress(to.trim())) return setMessage({ ok: false, text: t('walletView.badAddress'), refusal: { code: 'bad-address', detail: '' } });
+    if (!isValidDestination(to.trim())) return setMessage({ ok: false, text: t('walletView.badAddress'), refusal: { code: 'bad-address', detail: '' } });
     try {
       node.send(fromAddr, to.trim(), sat, { mine });
       setMine(false); // like the tutorial's -mine flag, it applies to one send
