@@ -28,3 +28,5 @@ export * from './mining/template';
 export * from './mining/miner';
 export * from './util/bounded';
 export * from './consensus/asert';
+export * from './wallet/feeRate';
+export * from './mempool/select';

@@ -6,6 +6,9 @@
 import type { Balance, Block, BlockEntry, ChainParams, Coin, MempoolEntry, RestoreReport, Tx, UtxoCommitment, WalletKey } from '../core';
 import type { MiningMode, NodeEvent, Role, Topology } from './events';
 import type { Clock } from './transport';
+import type { NamedAddress, NodeInfoView } from './net/nodeInfo';
+
+export type { NamedAddress, NodeInfoView } from './net/nodeInfo';
 
 /** A peer as the peers table shows it. */
 export interface PeerView {
@@ -32,6 +35,12 @@ export interface WalletKeyView {
 export interface WalletBalance extends Balance {
   address: string;
   label?: string;
+}
+
+/** How a payment pays its miner: a fixed fee in satoshis, or a rate in satoshis per byte (fee wins if both). */
+export interface PaymentOptions {
+  fee?: bigint;
+  feeRate?: number;
 }
 
 /** Read-only views of the node's state. Empty answers (not errors) before the node has a chain. */
@@ -98,8 +107,16 @@ export interface NodeApi {
   bestKnownHeight(): number;
   isDiscouraged(peer: string): boolean;
   /** Builds, signs and relays a payment; with `mine`, mines it at once. Throws PaymentError/RuleError. */
-  send(from: string, to: string, amount: bigint, opts?: { fee?: bigint; mine?: boolean }): Tx;
+  send(from: string, to: string, amount: bigint, opts?: PaymentOptions & { mine?: boolean }): Tx;
+  /** The size and fee of the payment `send` would make now (nothing is sent). Throws like `send`. */
+  quotePayment(from: string, to: string, amount: bigint, opts?: PaymentOptions): { size: number; fee: bigint };
   newAddress(label?: string): WalletKeyView;
+  /** Names one of this wallet's addresses; names are published to other nodes (tabchain `nodeinfo`). */
+  setLabel(address: string, label: string): void;
+  /** This wallet's named addresses, then those other nodes published: claims, shown, never trusted. */
+  namedAddresses(): NamedAddress[];
+  /** What each node heard of says of itself (role, tip, names), this node first. */
+  nodeInfos(): NodeInfoView[];
   addKey(key: WalletKey): void;
   mineOnce(): void;
   setMining(mode: MiningMode, threshold?: number): void;

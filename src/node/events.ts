@@ -47,6 +47,8 @@ export type NodeEvent =
   | { type: 'mining-stopped'; time: number; why: 'found' | 'stale' | 'stopped' | 'error'; hash?: string; detail?: string }
   | { type: 'block-mined'; time: number; hash: string; height: number; txCount: number }
   | { type: 'wallet-changed'; time: number }
+  /** The nodeinfo book changed: a node published new names or a new tip (tabchain extension). */
+  | { type: 'nodeinfo-changed'; time: number }
   | { type: 'log'; time: number; level: 'info' | 'warn' | 'error'; text: string };
 
 export type NodeEventType = NodeEvent['type'];

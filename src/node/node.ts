@@ -31,7 +31,8 @@ import { ChainBootstrap } from './sync/bootstrap';
 import { PeerRouter, type ChainServices } from './router';
 import { MiningController, mineNetworkParams } from './mining';
 import { NodeWallet } from './wallet';
-import type { NodeApi, NodeQuery, PeerView } from './api';
+import { NodeInfoBook, type NamedAddress, type NodeInfoView } from './net/nodeInfo';
+import type { NodeApi, NodeQuery, PaymentOptions, PeerView } from './api';
 import { makeQuery } from './query';
 
 export type { Timing, NodeOptions } from './config';
@@ -55,6 +56,7 @@ export class FullNode implements NodeApi {
   private readonly bootstrap: ChainBootstrap;
   private readonly miningCtl: MiningController;
   private readonly wallet: NodeWallet;
+  private readonly nodeInfo: NodeInfoBook;
   private readonly syncPeers: SyncPeers;
   private svc: ChainServices | null = null;
   private readonly router: PeerRouter;
@@ -73,6 +75,12 @@ export class FullNode implements NodeApi {
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
     this.wallet = new NodeWallet(opts.keys, this.random, this.clock, this.bus, this.role, this.id);
     this.addrs = new AddressBook(this.id, this.clock, this.bus);
+    this.nodeInfo = new NodeInfoBook({
+      id: this.id, role: this.role, clock: this.clock, bus: this.bus,
+      keys: () => this.wallet.keys,
+      tip: () => ({ height: this.height, hash: this.tipHash }),
+      readyPeers: () => this.connman.ready(),
+    });
     this.connman = new ConnectionManager(
       {
         localId: this.id,
@@ -86,7 +94,7 @@ export class FullNode implements NodeApi {
     );
     this.router = new PeerRouter({
       id: this.id, role: this.role, topology: this.topology, magic: this.magic, bus: this.bus, clock: this.clock, random: this.random, timing: this.timing,
-      connman: this.connman, addrs: this.addrs, bootstrap: () => this.bootstrap, services: () => this.svc,
+      connman: this.connman, addrs: this.addrs, nodeInfo: this.nodeInfo, bootstrap: () => this.bootstrap, services: () => this.svc,
       log: (text: string, level?: 'info' | 'warn' | 'error') => this.log(text, level),
     });
     this.syncPeers = {
@@ -170,6 +178,7 @@ export class FullNode implements NodeApi {
       if (this.bus.listening) this.bus.emit({ type: 'mempool', time: this.clock.now(), event });
     });
     this.bus.emit({ type: 'chain-ready', time: this.clock.now(), params });
+    this.nodeInfo.markDirty();
     // A continuous miner that just got its chain from a peer starts at once (not at the next block).
     this.miningCtl.maybeMine();
   }
@@ -210,6 +219,7 @@ export class FullNode implements NodeApi {
     }
     this.connman.tick();
     this.bootstrap.tick();
+    this.nodeInfo.tick();
     this.tickTimer = this.clock.setTimer(TICK_MS, () => this.tick());
   }
 
@@ -344,6 +354,7 @@ export class FullNode implements NodeApi {
   private onTipChanged(events: ChainEvent[], from: Peer | null): void {
     const svc = this.svc!;
     svc.relay.onTipChanged();
+    this.nodeInfo.markDirty();
     // While downloading a chain others already have, announce nothing of it (Core: no relay
     // during initial block download); the last block of the download is announced as the new
     // tip. Blocks of our own (mined, submitted) are always announced.
@@ -356,12 +367,31 @@ export class FullNode implements NodeApi {
 
   /** A new key (address) in this node's wallet. */
   newAddress(label?: string): WalletKey {
-    return this.wallet.newAddress(label);
+    const k = this.wallet.newAddress(label);
+    this.nodeInfo.markDirty();
+    return k;
+  }
+
+  /** Names (or renames) one of this wallet's addresses; the name is published in `nodeinfo`. */
+  setLabel(address: string, label: string): void {
+    this.wallet.setLabel(address, label);
+    this.nodeInfo.markDirty();
+  }
+
+  /** Named addresses: this wallet's, then those other nodes published (tabchain `nodeinfo`; display only). */
+  namedAddresses(): NamedAddress[] {
+    return this.nodeInfo.named();
+  }
+
+  /** What every node heard of says of itself (role, tip, names), this node first; claims, for display. */
+  nodeInfos(): NodeInfoView[] {
+    return this.nodeInfo.nodes();
   }
 
   /** Adds an imported key (WIF import happens in the UI/adapters). */
   addKey(key: WalletKey): void {
     this.wallet.add(key);
+    this.nodeInfo.markDirty();
   }
 
   /**
@@ -369,11 +399,18 @@ export class FullNode implements NodeApi {
    * this node's addresses, puts it in the mempool and announces it; with `mine`, mines it at once.
    * Throws PaymentError (funds, address) or RuleError (the mempool refused it).
    */
-  send(from: string, to: string, amount: bigint, opts: { fee?: bigint; mine?: boolean } = {}): Tx {
+  send(from: string, to: string, amount: bigint, opts: PaymentOptions & { mine?: boolean } = {}): Tx {
     const svc = this.requireChain();
-    const tx = this.wallet.pay(svc.chain, svc.mempool, from, to, amount, opts.fee);
+    const { tx } = this.wallet.pay(svc.chain, svc.mempool, from, to, amount, opts);
     this.submitTx(tx, opts.mine);
     return tx;
+  }
+
+  /** The payment `send` would make, built and signed but not sent: its size and fee (throws like `send`). */
+  quotePayment(from: string, to: string, amount: bigint, opts: PaymentOptions = {}): { size: number; fee: bigint } {
+    const svc = this.requireChain();
+    const { size, fee } = this.wallet.pay(svc.chain, svc.mempool, from, to, amount, opts);
+    return { size, fee };
   }
 
   /**

@@ -4,6 +4,7 @@ import { checkTxInputs, checkTxScripts } from '../consensus/inputs';
 import { isCoinbase, outpointKey, txidHex, txSize, type Tx } from '../primitives/tx';
 import type { Chain, ChainEvent } from '../chain/chain';
 import type { Coin, CoinView } from '../chain/utxo';
+import { selectByFeeRate } from './select';
 
 /** A transaction waiting in the mempool. */
 export interface MempoolEntry {
@@ -203,15 +204,9 @@ export class Mempool {
     }
   }
 
-  /** Transactions for a block template, parents before children, within `maxBytes`. */
+  /** Transactions for a block template within `maxBytes`: highest fee rate first, parents before children (select.ts). */
   selectForBlock(maxBytes: number): MempoolEntry[] {
-    const out: MempoolEntry[] = [];
-    let size = 0;
-    for (const e of this.entries.values()) {
-      if (size + e.size > maxBytes) break;
-      out.push(e);
-      size += e.size;
-    }
-    return out;
+    return selectByFeeRate(this.all(), maxBytes);
   }
+
 }

@@ -92,6 +92,24 @@ export function annotateFrame(frame: Uint8Array): Field[] {
       case 'params':
         field('parameters (JSON)', () => r.varString(1 << 20));
         break;
+      case 'nodeinfo': {
+        let n = 0;
+        field('record count', () => String((n = r.count(100))));
+        for (let i = 0; i < n; i++) {
+          field(`record ${i} node id`, () => r.varString(MAX_PEER_ID));
+          field(`record ${i} role`, () => { const x = r.u8(); return `${['none', 'central', 'miner', 'wallet'][x] ?? '?'} (${x})`; });
+          field(`record ${i} seq`, () => String(r.u64()));
+          field(`record ${i} tip height`, () => String(r.i32()));
+          field(`record ${i} tip hash`, () => hashToHex(r.bytesN(32)));
+          let k = 0;
+          field(`record ${i} label count`, () => String((k = r.count(16))));
+          for (let j = 0; j < k; j++) {
+            field(`record ${i} label ${j}`, () => r.varString(32));
+            field(`record ${i} label ${j} key hash (HASH160)`, () => toHex(r.bytesN(20)));
+          }
+        }
+        break;
+      }
       case 'tx':
         annotateTx(r, at, fields, '');
         break;

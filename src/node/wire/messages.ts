@@ -13,6 +13,7 @@ import {
   type Block,
   type Tx,
 } from '../../core';
+import { nodeInfoSummary, readNodeInfo, writeNodeInfo, type NodeInfoRecord } from './nodeinfo';
 
 /**
  * Bitcoin's P2P messages, byte for byte, over any transport that carries byte arrays.
@@ -90,11 +91,12 @@ export type Message =
   | { command: 'pong'; nonce: bigint }
   | { command: 'reject'; message: string; code: number; reason: string; hash?: string }
   | { command: 'getparams' }
-  | { command: 'params'; json: string };
+  | { command: 'params'; json: string }
+  | { command: 'nodeinfo'; records: NodeInfoRecord[] };
 
 export type Command = Message['command'];
 export const COMMANDS: readonly Command[] = [
-  'version', 'verack', 'getaddr', 'addr', 'inv', 'getdata', 'notfound', 'getblocks', 'block', 'tx', 'ping', 'pong', 'reject', 'getparams', 'params',
+  'version', 'verack', 'getaddr', 'addr', 'inv', 'getdata', 'notfound', 'getblocks', 'block', 'tx', 'ping', 'pong', 'reject', 'getparams', 'params', 'nodeinfo',
 ];
 
 /** Bitcoin's reject codes (BIP61). */
@@ -206,6 +208,9 @@ export function encodePayload(m: Message): Uint8Array {
       break;
     case 'params':
       w.varString(m.json);
+      break;
+    case 'nodeinfo':
+      writeNodeInfo(w, m.records);
       break;
   }
   return w.finish();
@@ -366,6 +371,9 @@ export function decodePayload(command: Command, payload: Uint8Array): Message {
     case 'params':
       m = { command, json: readString(r, MAX_PAYLOAD, 'parameters') };
       break;
+    case 'nodeinfo':
+      m = { command, records: readNodeInfo(r) };
+      break;
   }
   r.end(command);
   return m;
@@ -408,6 +416,8 @@ export function summarize(m: Message): string {
       return 'asks for network parameters';
     case 'params':
       return 'network parameters and genesis block';
+    case 'nodeinfo':
+      return nodeInfoSummary(m.records);
   }
 }
 
