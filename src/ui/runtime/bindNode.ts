@@ -43,6 +43,8 @@ export class ViewBatch {
   private chainDirty = true;
   /** Wallet and mempool rows change only with chain, mempool and wallet events (not mining progress). */
   private walletDirty = true;
+  /** Names and node records change with nodeinfo, the wallet and our own tip. */
+  private namesDirty = true;
   private progress: MinerProgress | null | undefined;
   private found = 0;
   private job: MiningJobInfo | null | undefined;
@@ -57,6 +59,7 @@ export class ViewBatch {
 
   fold(e: NodeEvent): void {
     if (e.type === 'chain' || e.type === 'chain-ready' || e.type === 'mempool' || e.type === 'wallet-changed') this.walletDirty = true;
+    if (e.type === 'nodeinfo-changed' || e.type === 'wallet-changed' || e.type === 'chain-ready' || (e.type === 'chain' && e.event.type === 'tip-changed')) this.namesDirty = true;
     switch (e.type) {
       case 'message':
         this.messages.push(e);
@@ -127,6 +130,8 @@ export class ViewBatch {
       params: node.params,
       ...(this.walletDirty ? { wallet: walletRows(node), mempool: mempoolRows(node) } : {}),
       mining: shallowSame(s.mining, mining),
+      syncing: node.syncPeerId !== null || node.blocksInFlight > 0,
+      ...(this.namesDirty ? { named: node.namedAddresses(), nodeInfos: node.nodeInfos() } : {}),
     };
     if (this.chainDirty) {
       patch.blocks = blockRows(node);
@@ -152,6 +157,7 @@ export class ViewBatch {
     this.first = false;
     this.chainDirty = false;
     this.walletDirty = false;
+    this.namesDirty = false;
     this.found = 0;
     this.progress = undefined;
     this.job = undefined;

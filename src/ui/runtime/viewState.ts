@@ -7,6 +7,7 @@ import type { ChainParams, MinerProgress, RestoreReport } from '../../core';
 import type { MessageEvent, MiningMode, Role, Topology } from '../../node/events';
 import type { SignalStatus } from '../../adapters/peerjs/transport';
 import type { StoreProblem } from '../../adapters/idb/nodeStore';
+import type { NamedAddress, NodeInfoView } from '../../node/api';
 
 /** A block as the chain view lists it. */
 export interface BlockSummary {
@@ -186,6 +187,12 @@ export interface ViewState {
   rejections: Record<number, Rejection>;
   log: { time: number; level: string; text: string }[];
   lastPaymentError: string | null;
+  /** Named addresses (this wallet's, then other nodes' from `nodeinfo`): the payee list. */
+  named: NamedAddress[];
+  /** What each node says of itself (role, tip, names), this node first. */
+  nodeInfos: NodeInfoView[];
+  /** Downloading blocks right now (a sync peer, or blocks in flight): the header's "Syncing". */
+  syncing: boolean;
 }
 
 export const MAX_MESSAGES = 2000;
@@ -230,6 +237,9 @@ export function initialViewState(): ViewState {
     rejections: {},
     log: [],
     lastPaymentError: null,
+    named: [],
+    nodeInfos: [],
+    syncing: false,
   };
 }
 
