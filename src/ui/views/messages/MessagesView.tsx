@@ -6,6 +6,7 @@ import { annotateFrame } from '../../../node/wire/annotate';
 import type { MessageEvent } from '../../../node/events';
 import { HexDump } from './HexDump';
 import { Term } from '../../components/Term';
+import { localSummary } from '../../summary';
 
 /** Commands hidden until asked for: the links' keepalive. */
 const KEEPALIVE = new Set(['ping', 'pong']);
@@ -93,7 +94,7 @@ export function MessagesView() {
                     <td><span className={`cmd cmd-${m.command}`}>{m.command}</span></td>
                     <td>{m.bytes}</td>
                     <td>
-                      {m.summary}
+                      {localSummary(t, m.command, m.summary)}
                       {reason && <div className="reason">{t('msgview.rejected', { reason })}{rej?.punished ? ` · ${t('msgview.punished')}` : ''}</div>}
                     </td>
                   </tr>

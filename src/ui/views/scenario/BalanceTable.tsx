@@ -18,7 +18,8 @@ export function BalanceTable({ facts }: { facts: TutorialFacts }) {
   return (
     <div className="tutorial-balances" data-testid="tutorial-balances">
       <h3 id="tutorial-balances-title">{t('scenario.table.title')}</h3>
-      <div className="table-scroll">
+      {/* Focusable so a keyboard can scroll it sideways on a narrow screen. */}
+      <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="tutorial-balances-title">
         <table aria-labelledby="tutorial-balances-title">
           <caption className="muted small">{t('scenario.table.caption')}</caption>
           <thead>

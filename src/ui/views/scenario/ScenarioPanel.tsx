@@ -31,6 +31,8 @@ export function ScenarioPanel() {
   const lastDone = next === -1 ? steps.length - 1 : next - 1;
   const done = tr.doneCount;
   const open = (r: Role) => window.open(nodeAddressToSearch({ network, role: r, topology, tutorial: true }), '_blank');
+  // The last one-click action's outcome stays beside its step, also once the step is done.
+  const [result, setResult] = useState<ActionResult | null>(null);
 
   return (
     <section className="panel scenario" aria-labelledby="scenario-title" data-testid="scenario">
@@ -61,13 +63,14 @@ export function ScenarioPanel() {
                 </span>
               </div>
               {state === 'current' || (state === 'done' && i === lastDone) ? (
-                <StepBody id={id} index={i} current={state === 'current'} facts={facts} />
+                <StepBody id={id} index={i} current={state === 'current'} facts={facts} onResult={setResult} />
               ) : state === 'done' ? (
                 <details>
                   <summary>{t('scenario.explain')}</summary>
-                  <StepBody id={id} index={i} current={false} facts={facts} />
+                  <StepBody id={id} index={i} current={false} facts={facts} onResult={setResult} />
                 </details>
               ) : null}
+              {result?.step === id && <ResultLine result={result} />}
             </li>
           );
         })}
@@ -78,7 +81,27 @@ export function ScenarioPanel() {
 }
 
 /** What a step means, the Bitcoin it mirrors, the fact that proved it, and what to do. */
-function StepBody({ id, index, current, facts }: { id: StepId; index: number; current: boolean; facts: TutorialFacts }) {
+/** What a one-click step did: sent (and what happened next) or refused, and why. */
+interface ActionResult {
+  step: StepId;
+  ok: boolean;
+  text: string;
+}
+
+function ResultLine({ result }: { result: ActionResult }) {
+  const { t } = useTranslation();
+  const show = useShowView();
+  return (
+    <div role={result.ok ? 'status' : 'alert'} className={`send-result ${result.ok ? 'ok' : 'refusal'}`}>
+      <p data-testid="tutorial-result">{result.text}</p>
+      {result.ok && (
+        <button type="button" className="link" onClick={() => show('messages')}>{t('scenario.seeMessages')}</button>
+      )}
+    </div>
+  );
+}
+
+function StepBody({ id, index, current, facts, onResult }: { id: StepId; index: number; current: boolean; facts: TutorialFacts; onResult: (r: ActionResult) => void }) {
   const { t } = useTranslation();
   const role = useView((s) => s.role);
   const nodeInfos = useView((s) => s.nodeInfos);
@@ -93,7 +116,7 @@ function StepBody({ id, index, current, facts }: { id: StepId; index: number; cu
         (actor === null ? (
           <p className="hint">{t('scenario.nothingToDo')}</p>
         ) : actor === role ? (
-          <StepActions id={id} facts={facts} />
+          <StepActions id={id} facts={facts} onResult={onResult} />
         ) : (
           <p className="hint">{actorNode ? t('scenario.doInNode', { role: t(`role.${actor}`), node: actorNode }) : t('scenario.doIn', { role: t(`role.${actor}`) })}</p>
         ))}
@@ -117,16 +140,15 @@ function EvidenceLine({ id, evidence, facts }: { id: StepId; evidence: Evidence 
 }
 
 /** The one-click version of a step, in the tab whose node does it. */
-function StepActions({ id, facts }: { id: StepId; facts: TutorialFacts }) {
+function StepActions({ id, facts, onResult }: { id: StepId; facts: TutorialFacts; onResult: (r: ActionResult) => void }) {
   const { t } = useTranslation();
   const { node } = useSession();
   const role = useView((s) => s.role);
   const wallet = useView((s) => s.wallet);
   const mempool = useView((s) => s.mempool.length);
   const threshold = useView((s) => s.mining.threshold);
-  const show = useShowView();
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const names = facts.names;
+  const setResult = (r: { ok: boolean; text: string }) => onResult({ step: id, ...r });
   const spendable = (address: string | undefined) => wallet.find((w) => w.address === address)?.total ?? 0n;
 
   const pay = (from: string, to: TutorialName, amount: bigint, mine: boolean) => {
@@ -179,14 +201,6 @@ function StepActions({ id, facts }: { id: StepId; facts: TutorialFacts }) {
   return (
     <div className="step-actions">
       <div className="buttons">{buttons}</div>
-      {result && (
-        <div role={result.ok ? 'status' : 'alert'} className={`send-result ${result.ok ? 'ok' : 'refusal'}`}>
-          <p data-testid="tutorial-result">{result.text}</p>
-          {result.ok && (
-            <button type="button" className="link" onClick={() => show('messages')}>{t('scenario.seeMessages')}</button>
-          )}
-        </div>
-      )}
     </div>
   );
 }
