@@ -20,15 +20,13 @@ export function BalanceTable({ facts }: { facts: TutorialFacts }) {
       <h3 id="tutorial-balances-title">{t('scenario.table.title')}</h3>
       {/* Focusable so a keyboard can scroll it sideways on a narrow screen. */}
       <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="tutorial-balances-title">
-        <table aria-labelledby="tutorial-balances-title">
-          <caption className="muted small">{t('scenario.table.caption')}</caption>
+        <table aria-labelledby="tutorial-balances-title" aria-describedby="tutorial-balances-caption">
           <thead>
             <tr>
               <th scope="col">{t('scenario.table.name')}</th>
-              <th scope="col">{t('scenario.table.address')}</th>
               {cols.map((c) => (
                 <th scope="col" key={c.node} data-node={c.node}>
-                  {c.node === self ? t('scenario.table.self') : t('scenario.table.node', { node: c.node, role: c.role ? t(`role.${c.role}`) : '?' })}
+                  {c.node === self ? t('scenario.table.self', { node: c.node }) : t('scenario.table.node', { node: c.node, role: c.role ? t(`role.${c.role}`) : '?' })}
                 </th>
               ))}
               <th scope="col">{t('scenario.table.expected')}</th>
@@ -37,8 +35,9 @@ export function BalanceTable({ facts }: { facts: TutorialFacts }) {
           <tbody>
             {facts.balances.map((b) => (
               <tr key={b.name} data-testid={`tutorial-balance-${b.name}`}>
-                <th scope="row">{b.name}</th>
-                <td className="mono" title={b.address}>{shortAddress(b.address)}</td>
+                <th scope="row">
+                  {b.name} <span className="mono muted small" title={b.address}>{shortAddress(b.address)}</span>
+                </th>
                 {cols.map((c) => (
                   <td key={c.node} data-node={c.node} data-value={c.node === self || c.agrees ? coins(b.value) : ''}>
                     {c.node === self || c.agrees ? coins(b.value) : c.height >= 0 ? t('scenario.table.behind', { height: c.height }) : t('scenario.table.unknown')}
@@ -50,6 +49,7 @@ export function BalanceTable({ facts }: { facts: TutorialFacts }) {
           </tbody>
         </table>
       </div>
+      <p className="muted small" id="tutorial-balances-caption">{t('scenario.table.caption')}</p>
     </div>
   );
 }

@@ -63,9 +63,9 @@ function WalletPanel() {
                   <span className="mono address" data-testid="wallet-address" id={`addr-${r.address}`}>{r.address}</span>
                   <LabelEditor address={r.address} label={r.label} />
                 </td>
-                <td data-testid={`balance-${r.address}`}>{coins(r.confirmed)}</td>
-                <td>{r.pendingIn || r.pendingOut ? `+${coins(r.pendingIn)} / −${coins(r.pendingOut)}` : '—'}</td>
-                <td>{coins(r.total)}</td>
+                <td data-testid={`balance-${r.address}`} data-label={t('walletView.confirmed')}>{coins(r.confirmed)}</td>
+                <td data-label={t('walletView.pending')}>{r.pendingIn || r.pendingOut ? `+${coins(r.pendingIn)} / −${coins(r.pendingOut)}` : '—'}</td>
+                <td data-label={t('walletView.balance')}>{coins(r.total)}</td>
                 <td className="row-actions">
                   <CopyButton text={r.address} label={t('walletView.copyLabel', { address: r.address })} selectOnFail={() => document.getElementById(`addr-${r.address}`)} />
                   <button
