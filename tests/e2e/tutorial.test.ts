@@ -226,6 +226,14 @@ async function tutorial(lang: 'en' | 'ko'): Promise<void> {
     left.push(...(await englishIn(dashboard, network)).map((w) => `dashboard: ${w}`));
     expect(left).toEqual([]);
     for (const p of [setup, central, wallet, miner, dashboard]) expect(await p.evaluate(() => (window as unknown as { __missingKeys?: string[] }).__missingKeys ?? [])).toEqual([]);
+
+    // Switching the language on the first screen switches every open tab at once, with no reload.
+    for (const p of [central, wallet, miner, dashboard]) await p.evaluate(() => ((window as unknown as { __sameTab: boolean }).__sameTab = true));
+    await setup.bringToFront();
+    await setup.getByRole('combobox', { name: '언어' }).selectOption({ label: 'English' });
+    for (const p of [central, wallet, miner]) await expect.poll(() => p.locator('#tab-overview').textContent(), { timeout: 5_000 }).toBe('Network');
+    await expect.poll(() => dashboard.locator('html').getAttribute('lang'), { timeout: 5_000 }).toBe('en');
+    for (const p of [central, wallet, miner, dashboard]) expect(await p.evaluate(() => (window as unknown as { __sameTab?: boolean }).__sameTab)).toBe(true);
   }
   expect(ctx.errors).toEqual([]);
   await Promise.all([setup, central, wallet, miner, dashboard].map((p) => p.close()));

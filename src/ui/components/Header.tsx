@@ -19,7 +19,12 @@ export function Header() {
   // block is not behind (the central's own block used to flash "Syncing: height 0 of 1").
   const syncing = useView((s) => s.syncing);
   const synced = height >= 0 && (height >= bestKnownHeight || !syncing);
-  const fork = useView((s) => liveFork(s.blocks));
+  // A primitive, so the selector's answer is stable between renders (an object would loop).
+  const forkKey = useView((s) => {
+    const f = liveFork(s.blocks);
+    return f ? `${f.tips}:${f.height}` : '';
+  });
+  const fork = forkKey ? { tips: Number(forkKey.split(':')[0]), height: Number(forkKey.split(':')[1]) } : null;
   return (
     <header className="top">
       <div className="identity">

@@ -66,7 +66,7 @@ export function Setup({ onStart }: { onStart: (a: NodeAddress) => void }) {
           {t('header.language')} <LanguagePicker />
         </label>
       </div>
-      <p className="lead">{t('setup.lead')}</p>
+      <p className="lead">{t('setup.lead')} <Term id="node" /></p>
       <form
         onSubmit={(e) => {
           e.preventDefault();

@@ -8,6 +8,7 @@ import { useView } from '../../useView';
 import { bitsHex, targetHex, zeroBitsOfHex } from '../chain/blockParts';
 import { Hash } from '../chain/Hash';
 import { HashRatePlot } from './HashRatePlot';
+import { Term } from '../../components/Term';
 
 /** Sets the number of mining workers (WorkerMiner.setConcurrency) and shows it in the store. */
 function setWorkers(miner: Session['miner'], n: number): void {
@@ -114,7 +115,7 @@ export function MinerView() {
                     })
                   : t('minerView.difficulty.fixed', { spacing: params.targetSpacing })}
               </p>
-              <p className="muted small">{t('minerView.difficulty.consensus')}</p>
+              <p className="muted small">{t('minerView.difficulty.consensus')} <Term id="pow" /> <Term id="coinbase" /></p>
             </>
           ) : (
             <p className="muted">{t('minerView.difficulty.none')}</p>
