@@ -111,11 +111,15 @@ async function dashValues(page: Page): Promise<Record<string, string[]>> {
 const allExpected = (values: Record<string, string[]>, columns: number) =>
   Object.keys(EXPECTED).every((k) => values[k]?.length === columns && values[k]!.every((v) => v === EXPECTED[k]));
 
+/** Networks the tutorial tests created (their nodes stay stored in this browser). */
+const created: string[] = [];
+
 async function tutorial(lang: 'en' | 'ko'): Promise<void> {
   const ui = UI[lang];
   const ctx = app.ctx;
   const person = new Person();
   const network = `tut${lang}${Date.now() % 100000}`;
+  created.push(network);
   const setup = await ctx.newPage();
   await setup.goto(`${app.server.url}/`); // the address npm start prints
 
@@ -242,4 +246,25 @@ async function tutorial(lang: 'en' | 'ko'): Promise<void> {
 describe('the Tutorial, through the UI only', () => {
   it('in English: the seed scenario in ≤ 12 actions, 9/9 and the six balances on every tab and the dashboard, a reload keeps it', () => tutorial('en'), 240_000);
   it('in Korean: the same, and no English left in the Korean UI', () => tutorial('ko'), 240_000);
+
+  it('started again on a network that exists, it asks: start fresh (under a new name) or continue', async () => {
+    const old = created[0] ?? 'class1';
+    const setup = await app.ctx.newPage();
+    await setup.goto(`${app.server.url}/?lang=en`);
+    await setup.getByLabel('Network name').fill(old);
+    await setup.getByRole('button', { name: 'Start the tutorial' }).click();
+    const ask = setup.getByRole('alertdialog');
+    await ask.waitFor();
+    expect(await ask.textContent()).toContain(`“${old}” exists already`);
+    expect(await ask.textContent()).toMatch(/3000/);
+    const tabs: Page[] = [];
+    app.ctx.on('page', (p) => tabs.push(p));
+    await ask.getByRole('button', { name: `Start fresh as “${old}-2”` }).click();
+    await expect.poll(() => tabs.length).toBe(3);
+    for (const p of tabs) await waitRunning(p);
+    expect(tabs.map((p) => new URL(p.url()).searchParams.get('network'))).toEqual([`${old}-2`, `${old}-2`, `${old}-2`]);
+    const central = tabs.find((p) => p.url().includes('role=central'))!;
+    expect(await central.getByTestId('height').textContent()).toBe('0'); // a new chain, not the old one
+    await Promise.all([setup, ...tabs].map((p) => p.close()));
+  }, 120_000);
 });

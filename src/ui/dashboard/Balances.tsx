@@ -34,9 +34,10 @@ export function Balances() {
       {names.length === 0 ? (
         <p className="muted">{t('dashx.balances.none')}</p>
       ) : (
+        <>
+        <p className="muted small">{t('dashx.balances.caption')}</p>
         <ScrollRegion label={t('dashx.balances.title')}>
           <table>
-            <caption className="muted small">{t('dashx.balances.caption')}</caption>
             <thead>
               <tr>
                 <th scope="col">{t('dashx.balances.name')}</th>
@@ -66,6 +67,7 @@ export function Balances() {
             </tbody>
           </table>
         </ScrollRegion>
+        </>
       )}
     </section>
   );
