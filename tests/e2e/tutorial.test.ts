@@ -190,6 +190,20 @@ async function tutorial(lang: 'en' | 'ko'): Promise<void> {
   console.log(`${lang}: ${person.actions.length} actions: ${person.actions.join('; ')}`);
   expect(person.actions.length).toBeLessThanOrEqual(12);
 
+  if (lang === 'en') {
+    // Beyond the count: a glossary term explains itself on keyboard focus; Copy says it copied.
+    const term = central.locator('.term-button', { hasText: 'height' }).first();
+    await term.focus();
+    const tip = central.locator(`#${await term.getAttribute('aria-describedby')}`);
+    expect(await tip.isVisible()).toBe(true);
+    expect(await tip.textContent()).toMatch(/position in the chain/);
+    const copy = wallet.getByRole('button', { name: /^Copy address / }).first();
+    await wallet.locator('#tab-wallet').click();
+    await copy.click();
+    await expect.poll(() => copy.textContent()).toBe('✓ Copied');
+    await wallet.locator('#tab-overview').click();
+  }
+
   // A reload keeps the progress (before the network says anything again) and the table returns.
   await miner.reload();
   await waitRunning(miner);
