@@ -5,6 +5,7 @@ import { useDash } from './store';
 import { byNodeId, type DashNode } from './model';
 import { ScrollRegion } from './ScrollRegion';
 import { TUTORIAL_NAMES } from '../views/scenario/facts';
+import { labelText } from '../labels';
 
 /** Tutorial names first, in the tutorial's order, then every other name alphabetically. */
 function nameOrder(a: string, b: string): number {
@@ -52,7 +53,7 @@ export function Balances() {
               {names.map((x) => (
                 <tr key={x.address} data-testid={`dash-balance-${x.label}`}>
                   <th scope="row">
-                    {x.label} <span className="muted small">({t('dashx.balances.owner', { node: x.owner })})</span>
+                    {labelText(t, x.label)} <span className="muted small">({t('dashx.balances.owner', { node: x.owner })})</span>
                   </th>
                   {nodes.map((n) => {
                     const v = n.balances?.[x.address];
