@@ -35,7 +35,7 @@ describe('translations', () => {
       const e = get(resources.en.translation);
       const kk = get(resources.ko.translation);
       // Protocol words and names stay as they are in both languages (UTXO, txid, inv / getdata, WALLET_1).
-      const words = e.replace(/\{\{\w+\}\}/g, '').replace(/\b(UTXO|txid|inv|getdata|nodeinfo|ping|pong|sat|WALLET_\d|MINER_WALLET|CENTRAL_NODE)\b/g, '');
+      const words = e.replace(/\{\{\w+\}\}/g, '').replace(/\b(UTXO|txid|inv|getdata|block|nodeinfo|ping|pong|sat|WALLET_\d|MINER_WALLET|CENTRAL_NODE)\b/g, '');
       return /[a-z]{4,}/i.test(words) && e === kk && !/^(tabchain|English)$/.test(e);
     });
     expect(untranslated).toEqual([]);
