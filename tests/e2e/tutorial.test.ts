@@ -202,6 +202,14 @@ async function tutorial(lang: 'en' | 'ko'): Promise<void> {
     await copy.click();
     await expect.poll(() => copy.textContent()).toBe('✓ Copied');
     await wallet.locator('#tab-overview').click();
+    // Keepalives stay out of the message log until asked for.
+    await central.locator('#tab-messages').click();
+    await central.locator('tr[data-command=version]').first().waitFor();
+    expect(await central.locator('tr[data-command=ping], tr[data-command=pong]').count()).toBe(0);
+    await central.getByRole('checkbox', { name: /Show ping\/pong/ }).check();
+    await expect.poll(() => central.locator('tr[data-command=ping], tr[data-command=pong]').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await central.getByRole('checkbox', { name: /Show ping\/pong/ }).uncheck();
+    await central.locator('#tab-overview').click();
   }
 
   // A reload keeps the progress (before the network says anything again) and the table returns.
