@@ -47,3 +47,5 @@ export * from './mining/miner';
 export * from './util/bounded';
 export * from './consensus/asert';
 export * from './teacher';
+export * from './wallet/feeRate';
+export * from './mempool/select';

@@ -10,6 +10,9 @@ import type { TeacherState } from './teacher';
 import type { Refusal } from './misbehavior';
 
 export type { TeacherState };
+import type { NamedAddress, NodeInfoView } from './net/nodeInfo';
+
+export type { NamedAddress, NodeInfoView } from './net/nodeInfo';
 
 /** A peer as the peers table shows it. */
 export interface PeerView {
@@ -47,6 +50,14 @@ export interface WalletKeyView {
 export interface WalletBalance extends Balance {
   address: string;
   label?: string;
+}
+
+/** How a payment pays its miner: a fixed fee in satoshis, or a rate in satoshis per byte (fee wins if both). */
+export interface PaymentOptions {
+  fee?: bigint;
+  feeRate?: number;
+  /** A short note carried by an OP_RETURN output. */
+  note?: string;
 }
 
 /** Read-only views of the node's state. Empty answers (not errors) before the node has a chain. */
@@ -120,7 +131,9 @@ export interface NodeApi {
    * Builds, signs and relays a payment; with `mine`, mines it at once; with `note`, adds an
    * OP_RETURN output carrying it. Throws PaymentError/RuleError.
    */
-  send(from: string, to: string, amount: bigint, opts?: { fee?: bigint; mine?: boolean; note?: string }): Tx;
+  send(from: string, to: string, amount: bigint, opts?: PaymentOptions & { mine?: boolean }): Tx;
+  /** The size and fee of the payment `send` would make now (nothing is sent). Throws like `send`. */
+  quotePayment(from: string, to: string, amount: bigint, opts?: PaymentOptions): { size: number; fee: bigint };
   /** Relays a transaction built elsewhere (a multisig or time-lock spend); `mine` mines it at once. Throws RuleError. */
   submitTx(tx: Tx, mine?: boolean): void;
   /**
@@ -129,6 +142,12 @@ export interface NodeApi {
    */
   signInput(tx: Tx, index: number, scriptCode: Uint8Array, address: string): Uint8Array;
   newAddress(label?: string): WalletKeyView;
+  /** Names one of this wallet's addresses; names are published to other nodes (tabchain `nodeinfo`). */
+  setLabel(address: string, label: string): void;
+  /** This wallet's named addresses, then those other nodes published: claims, shown, never trusted. */
+  namedAddresses(): NamedAddress[];
+  /** What each node heard of says of itself (role, tip, names), this node first. */
+  nodeInfos(): NodeInfoView[];
   addKey(key: WalletKey): void;
   mineOnce(): void;
   setMining(mode: MiningMode, threshold?: number): void;

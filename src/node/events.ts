@@ -51,6 +51,8 @@ export type NodeEvent =
   | { type: 'teacher'; time: number; action: TeacherAction; counter: number; from: string }
   /** A teacher command from the dashboard was refused (a peer's refusals are `rejected` events). */
   | { type: 'teacher-refused'; time: number; code: string; reason: string; debug: string }
+  /** The nodeinfo book changed: a node published new names or a new tip (tabchain extension). */
+  | { type: 'nodeinfo-changed'; time: number }
   | { type: 'log'; time: number; level: 'info' | 'warn' | 'error'; text: string };
 
 export type NodeEventType = NodeEvent['type'];

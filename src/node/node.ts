@@ -5,21 +5,9 @@
  * the service that owns it, and offers the read-only query API and commands of `NodeApi`.
  * Services that need a chain exist only once there is one (`ChainServices`).
  */
-import {
-  txidHex,
-  type Chain,
-  type Mempool,
-  magicFor,
-  type Block,
-  type ChainEvent,
-  type ChainParams,
-  type ProcessResult,
-  type RestoreReport,
-  type Tx,
-  type WalletKey,
-} from '../core';
+import { txidHex, magicFor, type Chain, type Mempool, type Block, type ChainEvent, type ChainParams, type ProcessResult, type RestoreReport, type Tx, type WalletKey } from '../core';
 import { MAX_ADDR, type PeerAddress } from './wire/messages';
-import { systemClock, systemRandom, type Clock, type Link, type Random } from './transport';
+import { systemClock, systemRandom, type Clock, type Random } from './transport';
 import { EventBus, type MiningMode, type NodeEvent, type Role, type Topology } from './events';
 import { DEFAULT_TIMING, MAX_INBOUND, MAX_OUTBOUND, TICK_MS, type NodeOptions, type Timing } from './config';
 import { Peer } from './net/peer';
@@ -33,7 +21,8 @@ import { MiningController, mineNetworkParams } from './mining';
 import { NodeWallet } from './wallet';
 import { TeacherService, type TeacherState } from './teacher';
 import type { Refusal } from './misbehavior';
-import type { Connectivity, NodeApi, NodeQuery, PeerView } from './api';
+import { NodeInfoBook, type NamedAddress, type NodeInfoView } from './net/nodeInfo';
+import type { Connectivity, NodeApi, NodeQuery, PaymentOptions, PeerView } from './api';
 import { makeQuery } from './query';
 import { resourceCounts, type ResourceCounts } from './resources';
 
@@ -59,6 +48,7 @@ export class FullNode implements NodeApi {
   private readonly miningCtl: MiningController;
   private readonly wallet: NodeWallet;
   private readonly teacher: TeacherService;
+  private readonly nodeInfo: NodeInfoBook;
   private readonly syncPeers: SyncPeers;
   private svc: ChainServices | null = null;
   private readonly router: PeerRouter;
@@ -78,6 +68,13 @@ export class FullNode implements NodeApi {
     this.wallet = new NodeWallet(opts.keys, this.random, this.clock, this.bus, this.role, this.id);
     this.addrs = new AddressBook(this.id, this.clock, this.bus, this.random);
     this.addrs.restore(opts.addrs ?? []);
+    this.nodeInfo = new NodeInfoBook({
+      id: this.id, role: this.role, clock: this.clock, bus: this.bus,
+      keys: () => this.wallet.keys,
+      tip: () => ({ height: this.height, hash: this.tipHash }),
+      readyPeers: () => this.connman.ready(),
+    });
+    this.bus.on((e) => e.type === 'wallet-changed' && this.nodeInfo.markDirty());
     this.connman = new ConnectionManager(
       {
         localId: this.id,
@@ -87,11 +84,11 @@ export class FullNode implements NodeApi {
         maxInbound: opts.maxInbound ?? MAX_INBOUND,
       },
       opts.transport, this.addrs, this.clock, this.random, this.timing, this.bus,
-      { makePeer: (link) => this.makePeer(link), onPeerClosed: (p) => this.onPeerClosed(p) },
+      { makePeer: (link) => new Peer(this.router, link, MAX_ADDR), onPeerClosed: (p) => this.onPeerClosed(p) },
     );
     this.router = new PeerRouter({
       id: this.id, role: this.role, topology: this.topology, magic: this.magic, bus: this.bus, clock: this.clock, random: this.random, timing: this.timing,
-      connman: this.connman, addrs: this.addrs, bootstrap: () => this.bootstrap, services: () => this.svc, teacher: () => this.teacher,
+      connman: this.connman, addrs: this.addrs, nodeInfo: this.nodeInfo, bootstrap: () => this.bootstrap, services: () => this.svc, teacher: () => this.teacher,
       log: (text: string, level?: 'info' | 'warn' | 'error') => this.log(text, level),
     });
     this.syncPeers = {
@@ -158,6 +155,7 @@ export class FullNode implements NodeApi {
     this.bus.emit({ type: 'chain-ready', time: this.clock.now(), params });
     // The class's state first (a paused class must not see a newcomer mine one block).
     this.teacher?.onChainReady();
+    this.nodeInfo.markDirty();
     // A continuous miner that just got its chain from a peer starts at once (not at the next block).
     this.miningCtl.maybeMine();
   }
@@ -198,6 +196,7 @@ export class FullNode implements NodeApi {
     }
     this.connman.tick();
     this.bootstrap.tick();
+    this.nodeInfo.tick();
     this.tickTimer = this.clock.setTimer(TICK_MS, () => this.tick());
   }
 
@@ -294,10 +293,6 @@ export class FullNode implements NodeApi {
     this.connman.peers.get(peer)?.close(reason);
   }
 
-  private makePeer(link: Link): Peer {
-    return new Peer(this.router, link, MAX_ADDR);
-  }
-
   /** Every service lets go of a peer that left. */
   private onPeerClosed(p: Peer): void {
     if (!this.svc) return;
@@ -308,6 +303,7 @@ export class FullNode implements NodeApi {
   private onTipChanged(events: ChainEvent[], from: Peer | null): void {
     const svc = this.svc!;
     svc.relay.onTipChanged();
+    this.nodeInfo.markDirty();
     // While downloading a chain others already have, announce nothing of it (Core: no relay
     // during initial block download); the last block of the download is announced as the new
     // tip. Blocks of our own (mined, submitted) are always announced.
@@ -318,31 +314,37 @@ export class FullNode implements NodeApi {
 
   // ---------------------------------------------------------------- wallet and commands
 
-  /** A new key (address) in this node's wallet. */
-  newAddress(label?: string): WalletKey {
-    return this.wallet.newAddress(label);
-  }
-
+  /** A new key (address) in this node's wallet (every wallet change is published in `nodeinfo`). */
+  newAddress = (label?: string): WalletKey => this.wallet.newAddress(label);
+  /** Names (or renames) one of this wallet's addresses. */
+  setLabel = (address: string, label: string): void => this.wallet.setLabel(address, label);
+  /** Named addresses: this wallet's, then those other nodes published (tabchain `nodeinfo`; display only). */
+  namedAddresses = (): NamedAddress[] => this.nodeInfo.named();
+  /** What every node heard of says of itself (role, tip, names), this node first; claims, for display. */
+  nodeInfos = (): NodeInfoView[] => this.nodeInfo.nodes();
   /** Adds an imported key (WIF import happens in the UI/adapters). */
-  addKey(key: WalletKey): void {
-    this.wallet.add(key);
-  }
+  addKey = (key: WalletKey): void => this.wallet.add(key);
 
   /**
    * The seed tutorial's `send -from -to -amount [-mine]`: builds and signs a payment from one of
    * this node's addresses, puts it in the mempool and announces it; with `mine`, mines it at once.
    * Throws PaymentError (funds, address) or RuleError (the mempool refused it).
    */
-  send(from: string, to: string, amount: bigint, opts: { fee?: bigint; mine?: boolean; note?: string } = {}): Tx {
+  send(from: string, to: string, amount: bigint, opts: PaymentOptions & { mine?: boolean } = {}): Tx {
     const svc = this.requireChain();
-    const tx = this.wallet.pay(svc.chain, svc.mempool, from, to, amount, opts.fee, opts.note);
+    const { tx } = this.wallet.pay(svc.chain, svc.mempool, from, to, amount, opts);
     this.submitTx(tx, opts.mine);
     return tx;
   }
 
   /** Signs one input of a script spend (multisig, time lock) with this wallet's key of `address`. */
-  signInput(tx: Tx, index: number, scriptCode: Uint8Array, address: string): Uint8Array {
-    return this.wallet.signInput(tx, index, scriptCode, address);
+  signInput = (tx: Tx, index: number, scriptCode: Uint8Array, address: string): Uint8Array => this.wallet.signInput(tx, index, scriptCode, address);
+
+  /** The payment `send` would make, built and signed but not sent: its size and fee (throws like `send`). */
+  quotePayment(from: string, to: string, amount: bigint, opts: PaymentOptions = {}): { size: number; fee: bigint } {
+    const svc = this.requireChain();
+    const { size, fee } = this.wallet.pay(svc.chain, svc.mempool, from, to, amount, opts);
+    return { size, fee };
   }
 
   /**

@@ -7,6 +7,9 @@ import { VIEWS } from './views';
 import { parseNodeAddress, nodeAddressToSearch, type NodeAddress } from './runtime/url';
 import { startSession, type Session } from './runtime/session';
 import { SessionContext } from './runtime/context';
+import { NavContext } from './runtime/nav';
+import { GlossaryView } from './views/glossary/GlossaryView';
+import { LanguagePicker } from './components/LanguagePicker';
 import { useView } from './useView';
 import { createMiner, maxMiners } from './runtime/miner';
 import { dashboardNetwork } from './dashboard/route';
@@ -17,6 +20,8 @@ const Dashboard = lazy(() => import('./dashboard/Dashboard'));
 /** The teacher dashboard for `?dashboard=`, else the node app. */
 export function App() {
   const [dashboard] = useState(() => dashboardNetwork(location.search));
+  const [glossary] = useState(() => new URLSearchParams(location.search).has('glossary'));
+  if (glossary) return <GlossaryPage />;
   if (dashboard)
     return (
       <Suspense fallback={null}>
@@ -84,6 +89,7 @@ function NodeScreen() {
   const active = VIEWS.find((v) => v.id === view) ?? VIEWS[0]!;
   const Active = active.component;
   return (
+    <NavContext.Provider value={setView}>
     <div className={`app ${projector ? 'projector' : ''}`}>
       <Header />
       <NodeNotices />
@@ -113,5 +119,23 @@ function NodeScreen() {
         </div>
       </main>
     </div>
+    </NavContext.Provider>
+  );
+}
+
+/** The glossary as a page of its own (`/?glossary`), linked from the first screen. */
+function GlossaryPage() {
+  const { t } = useTranslation();
+  return (
+    <main className="glossary-page">
+      <div className="setup-head">
+        <h1>{t('app.title')}</h1>
+        <label className="language">
+          {t('header.language')} <LanguagePicker />
+        </label>
+      </div>
+      <GlossaryView />
+      <p><a href="/">{t('glossary.back')}</a></p>
+    </main>
   );
 }

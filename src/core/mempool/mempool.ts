@@ -11,6 +11,7 @@ import { isCoinbase, outpointKey, txidHex, txSize, type Tx } from '../primitives
 import { BoundedSet } from '../util/bounded';
 import type { Chain, ChainEvent } from '../chain/chain';
 import type { Coin, CoinView } from '../chain/utxo';
+import { selectByFeeRate } from './select';
 
 /** A transaction waiting in the mempool. */
 export interface MempoolEntry {
@@ -223,21 +224,14 @@ export class Mempool {
   }
 
   /**
-   * Transactions for a block template, parents before children, within `maxBytes` and
-   * `maxSigOps` (Core's BlockAssembler keeps a block under the sigop limit the same way).
+   * Transactions for a block template within `maxBytes` and `maxSigOps` (Core's BlockAssembler
+   * keeps a block under the sigop limit the same way): highest fee rate first, parents before
+   * children (select.ts).
    */
   selectForBlock(maxBytes: number, maxSigOps = Infinity): MempoolEntry[] {
-    const out: MempoolEntry[] = [];
-    let size = 0;
-    let sigops = 0;
-    for (const e of this.entries.values()) {
-      if (size + e.size > maxBytes || sigops + e.sigops > maxSigOps) break;
-      out.push(e);
-      size += e.size;
-      sigops += e.sigops;
-    }
-    return out;
+    return selectByFeeRate(this.all(), maxBytes, maxSigOps);
   }
+
 }
 
 /**

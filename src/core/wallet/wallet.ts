@@ -99,7 +99,12 @@ export function spendableCoins(script: Uint8Array, utxo: UtxoSet, mempool?: Memp
 
 /** Why a payment could not be built. */
 export class PaymentError extends Error {
-  constructor(public readonly reason: 'insufficient-funds' | 'bad-amount' | 'bad-address', message: string) {
+  constructor(
+    public readonly reason: 'insufficient-funds' | 'bad-amount' | 'bad-address',
+    message: string,
+    /** For insufficient-funds: what the address can spend and what the payment needs (sat), so a UI can say it in coins. */
+    public readonly funds?: { have: bigint; need: bigint },
+  ) {
     super(message);
     this.name = 'PaymentError';
   }
@@ -137,7 +142,7 @@ export function buildPayment(args: {
     sum += c.coin.value;
   }
   if (sum < need)
-    throw new PaymentError('insufficient-funds', `not enough funds: ${args.from.address} can spend ${sum} sat, needs ${need} sat`);
+    throw new PaymentError('insufficient-funds', `not enough funds: ${args.from.address} can spend ${sum} sat, needs ${need} sat`, { have: sum, need });
   const outputs: TxOut[] = [{ value: args.amount, script: toScript }, ...(args.extraOutputs ?? [])];
   if (sum > need) outputs.push({ value: sum - need, script: args.from.script });
   const unsigned: Tx = {

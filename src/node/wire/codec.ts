@@ -20,6 +20,7 @@ import {
   MAX_ADDR, MAX_INV, MAX_LOCATOR, MAX_PAYLOAD, MAX_PEER_ID, MAX_REJECT_MESSAGE, MAX_REJECT_REASON, MAX_TEACHER_BYTES, MAX_USER_AGENT,
   type Command, type InvItem, type Message, type PeerAddress,
 } from './protocol';
+import { readNodeInfo, writeNodeInfo } from './nodeinfo';
 
 /** Internal-order bytes of a display-hex hash; the sending side refuses what is not one (RangeError). */
 function writeHash(w: ByteWriter, hex: string): void {
@@ -113,6 +114,9 @@ export function encodePayload(m: Message): Uint8Array {
       break;
     case 'teacher':
       return encodeSignedTeacherCommand(m.signed);
+    case 'nodeinfo':
+      writeNodeInfo(w, m.records);
+      break;
   }
   return w.finish();
 }
@@ -225,6 +229,9 @@ export function readPayload(r: ByteReader, command: Command): Message {
       m = { command, signed: decodeSignedTeacherCommand(r.bytesN(r.remaining, 'teacher command')) };
       break;
     }
+    case 'nodeinfo':
+      m = { command, records: readNodeInfo(r) };
+      break;
   }
   return m;
 }

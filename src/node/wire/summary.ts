@@ -1,4 +1,5 @@
 /** One-line readable summaries of messages, and the hashes a message is about (message log, timelines, dashboard). */
+import { nodeInfoSummary } from './nodeinfo';
 import { blockHashHex, txidHex } from '../../core';
 import { MSG_BLOCK, MSG_TX, ZERO_HASH, type InvItem, type Message } from './protocol';
 
@@ -34,6 +35,8 @@ export function summarize(m: Message): string {
       return 'network parameters and genesis block';
     case 'teacher':
       return `teacher: ${m.signed.command.action.kind} #${m.signed.command.counter}`;
+    case 'nodeinfo':
+      return nodeInfoSummary(m.records);
   }
 }
 

@@ -41,6 +41,9 @@ export interface DashNode {
   /** Reports that arrived out of sequence (lost or reordered). */
   gaps: number;
   seq: number;
+  /** Names the node gave its own addresses, and the balances (sat) its UTXO set gives every named address it knows. */
+  names?: { label: string; address: string }[];
+  balances?: Record<string, string>;
 }
 
 export interface BlockInfo {
@@ -306,7 +309,14 @@ export function foldReports(state: DashState, arrivals: Arrival[]): DashState {
         chain: keepLast(r.chain, LIMITS.chain),
         gaps: old?.gaps ?? 0,
         seq: 0,
+        ...(r.names ? { names: r.names } : {}),
+        ...(r.balances ? { balances: r.balances } : {}),
       };
+      // A node met for the first time brings the messages it sent before the dashboard opened.
+      if (!old && r.messages?.length) {
+        const reporting = new Set(Object.keys(d.nodes).filter((id) => d.nodes[id]!.online));
+        for (const e of r.messages) applyEvent(d, d.nodes[nodeId]!, e, reporting);
+      }
       if (fresh) d.activity.push({ time: receivedAt, node: nodeId, kind: 'online', detail: {} });
       for (const b of [...r.chain, ...r.leaves]) d.blockW(b);
       for (const s of r.blocks) applySighting(d, nodeId, s, offset);
@@ -318,7 +328,7 @@ export function foldReports(state: DashState, arrivals: Arrival[]): DashState {
       ? { ...old }
       : { id: nodeId, role: 'wallet', topology: 'star', online: true, height: r.height, tip: r.tip, peers: r.peers, known: [], mining: r.mining, cutOff: r.cutOff, teacher: r.teacher ?? NO_TEACHER, lastSeen: receivedAt, offset, chain: [], gaps: 0, seq: 0 };
     if (r.seq !== n.seq + 1) n.gaps++;
-    n = { ...n, online: true, height: r.height, tip: r.tip, peers: r.peers, mining: r.mining, cutOff: r.cutOff, teacher: r.teacher ?? NO_TEACHER, lastSeen: receivedAt, offset, seq: r.seq };
+    n = { ...n, online: true, height: r.height, tip: r.tip, peers: r.peers, mining: r.mining, cutOff: r.cutOff, teacher: r.teacher ?? NO_TEACHER, lastSeen: receivedAt, offset, seq: r.seq, ...(r.names ? { names: r.names } : {}), ...(r.balances ? { balances: r.balances } : {}) };
     const reporting = new Set(Object.keys(d.nodes).filter((id) => d.nodes[id]!.online));
     for (const e of r.events) n = applyEvent(d, n, e, reporting);
     d.nodes[nodeId] = n;

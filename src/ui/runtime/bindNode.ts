@@ -43,6 +43,8 @@ export class ViewBatch {
   private chainDirty = true;
   /** Wallet and mempool rows change only with chain, mempool and wallet events (not mining progress). */
   private walletDirty = true;
+  /** Names and node records change with nodeinfo, the wallet and our own tip. */
+  private namesDirty = true;
   private progress: MinerProgress | null | undefined;
   private found = 0;
   private job: MiningJobInfo | null | undefined;
@@ -58,6 +60,7 @@ export class ViewBatch {
 
   fold(e: NodeEvent): void {
     if (e.type === 'chain' || e.type === 'chain-ready' || e.type === 'mempool' || e.type === 'wallet-changed') this.walletDirty = true;
+    if (e.type === 'nodeinfo-changed' || e.type === 'wallet-changed' || e.type === 'chain-ready' || (e.type === 'chain' && e.event.type === 'tip-changed')) this.namesDirty = true;
     switch (e.type) {
       case 'message':
         this.messages.push(e);
@@ -134,6 +137,8 @@ export class ViewBatch {
       mining: shallowSame(s.mining, mining),
       teacher: sameTeacher(s.teacher, node.teacherState()),
       noLink: noLink(s.noLink, node),
+      syncing: node.syncPeerId !== null || node.blocksInFlight > 0,
+      ...(this.namesDirty ? { named: node.namedAddresses(), nodeInfos: node.nodeInfos() } : {}),
     };
     if (this.chainDirty) {
       patch.blocks = blockRows(node);
@@ -161,6 +166,7 @@ export class ViewBatch {
     this.first = false;
     this.chainDirty = false;
     this.walletDirty = false;
+    this.namesDirty = false;
     this.found = 0;
     this.progress = undefined;
     this.job = undefined;

@@ -10,7 +10,8 @@ import { CENTRAL_ID, nodeAddressToSearch, type NodeAddress } from './url';
 import { viewStore } from './viewStore';
 import { bindNode } from './bindNode';
 import { startObserverReporter } from '../../adapters/peerjs/observer';
-import { ScenarioTracker } from '../views/scenario/tracker';
+import { ScenarioTracker, progressKey, type ProgressStore } from '../views/scenario/tracker';
+import { applyTutorialNames, hasTutorialNames } from './tutorial';
 
 /** What the page's components may use of this tab's node: the node's API and the miner's controls. */
 export interface Session {
@@ -39,8 +40,17 @@ function status(text: string): void {
   viewStore.setState({ status: text });
 }
 
-/** Nodes of a network registered on the signalling server right now. */
-async function onlineNodes(network: string, signal: SignalConfig): Promise<string[]> {
+/** localStorage, or null where the page may not use it (tutorial progress is then not kept). */
+function safeLocalStorage(): ProgressStore | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** Nodes of a network registered on the signalling server right now (this page's server unless given). */
+export async function onlineNodes(network: string, signal: SignalConfig = signalConfigFromLocation(location, import.meta.env.VITE_SIGNAL_URL)): Promise<string[]> {
   try {
     const res = await fetch(`${iceUrl(signal).replace(/\/ice$/, '')}${signal.path.replace(/\/$/, '')}/peerjs/peers`);
     const ids = (await res.json()) as string[];
@@ -52,7 +62,7 @@ async function onlineNodes(network: string, signal: SignalConfig): Promise<strin
 }
 
 /** Node ids with a database in this browser (offline nodes that may come back). */
-async function storedNodes(network: string): Promise<string[]> {
+export async function storedNodes(network: string): Promise<string[]> {
   try {
     const dbs = await indexedDB.databases();
     const prefix = `tabchain-${network}-`;
@@ -171,7 +181,9 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
   if (node.restoreReport?.repaired.length) viewStore.setState({ repaired: node.restoreReport });
   const unbind = bindNode(node, viewStore, { clock: node.clock, miner: { concurrency: miner.concurrency, maxConcurrency } });
   // The guided scenario must see every event from the start.
-  const scenario = new ScenarioTracker(node).attach(Date.now());
+  // The Tutorial opened this tab: name its addresses as the seed tutorial does (once; kept in its wallet).
+  if (address.tutorial && !hasTutorialNames(node)) applyTutorialNames(node);
+  const scenario = new ScenarioTracker(node, safeLocalStorage(), progressKey(address.network, id)).attach();
   // Teacher dashboard: out-of-band reports to `?dashboard=` tabs; the node never depends on it.
   const observer = startObserverReporter(node, { network: address.network, topology: address.topology, signal, clock });
   viewStore.setState({ phase: 'running', status: '' });
@@ -190,6 +202,7 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
       tab.stop();
     },
     async reset() {
+      scenario.clear();
       session.stop();
       await NodeStore.destroy(store.name);
       location.reload();

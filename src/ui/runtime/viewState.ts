@@ -9,6 +9,7 @@ import type { TeacherState } from '../../node/api';
 import type { PropagationStep } from '../../node/propagation';
 import type { SignalStatus } from '../../adapters/peerjs/transport';
 import type { StoreProblem } from '../../adapters/idb/nodeStore';
+import type { NamedAddress, NodeInfoView } from '../../node/api';
 
 /** A block as the chain view lists it. */
 export interface BlockSummary {
@@ -180,6 +181,12 @@ export interface ViewState {
   rejections: Record<number, Rejection>;
   log: { time: number; level: string; text: string }[];
   lastPaymentError: string | null;
+  /** Named addresses (this wallet's, then other nodes' from `nodeinfo`): the payee list. */
+  named: NamedAddress[];
+  /** What each node says of itself (role, tip, names), this node first. */
+  nodeInfos: NodeInfoView[];
+  /** Downloading blocks right now (a sync peer, or blocks in flight): the header's "Syncing". */
+  syncing: boolean;
 }
 
 export const MAX_MESSAGES = 2000;
@@ -226,6 +233,9 @@ export function initialViewState(): ViewState {
     rejections: {},
     log: [],
     lastPaymentError: null,
+    named: [],
+    nodeInfos: [],
+    syncing: false,
   };
 }
 

@@ -197,6 +197,24 @@ const cases: Case[] = [
       TEACHER_SIG,
     ),
   },
+  {
+    name: 'nodeinfo (tabchain extension: a wallet naming one address)',
+    message: {
+      command: 'nodeinfo',
+      records: [{ node: '3001', role: 'wallet', seq: 1_700_000_000_000, height: 2, tip: GENESIS, labels: [{ label: 'WALLET_1', hash: fromHex('0102030405060708090a0b0c0d0e0f1011121314') }] }],
+    },
+    payload: h(
+      '01', // 1 record
+      '04 33303031', // node id "3001" (var_str)
+      '03', // role 3 = wallet
+      '0068e5cf8b010000', // seq 1,700,000,000,000 (uint64 LE)
+      '02000000', // tip height 2 (int32)
+      GENESIS_WIRE, // tip hash (internal byte order)
+      '01', // 1 label
+      '08 57414c4c45545f31', // "WALLET_1" (var_str)
+      '0102030405060708090a0b0c0d0e0f1011121314', // HASH160 of the key it names (P2PKH)
+    ),
+  },
 ];
 
 describe('payloads, byte by byte', () => {
@@ -385,6 +403,19 @@ const arbitraries: Record<Command, fc.Arbitrary<Message>> = {
   teacher: fc
     .record({ network: text(64, 20), counter: fc.nat(), time: fc.nat(), percent: fc.integer({ min: 1, max: 100 }), signature: bytes(72) })
     .map(({ network, counter, time, percent, signature }) => ({ command: 'teacher' as const, signed: { command: { network, counter, time, action: { kind: 'throttle' as const, percent } }, signature } })),
+  nodeinfo: fc
+    .array(
+      fc.record({
+        node: text(64),
+        role: fc.constantFrom(null, 'central' as const, 'miner' as const, 'wallet' as const),
+        seq: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        height: i32,
+        tip: hash,
+        labels: fc.array(fc.record({ label: text(32), hash: fc.uint8Array({ minLength: 20, maxLength: 20 }) }), { maxLength: 4 }),
+      }),
+      { maxLength: 4 },
+    )
+    .map((records) => ({ command: 'nodeinfo' as const, records })),
 };
 
 describe('round trips (fast-check)', () => {
