@@ -68,6 +68,8 @@ async function englishIn(page: Page, network: string): Promise<string[]> {
     .replace(/\b0x[0-9a-f]+\b/gi, ' ')
     .replace(/[A-Za-z0-9]+…/g, ' ') // shortened hashes and addresses
     .replace(/\/tabchain:[^/\s]*\//g, ' ') // user agents
+    .replace(/\bhttps?:\/\/\S+/g, ' ') // links (the join card's)
+    .replace(/\bOP_[A-Z0-9_]+\b/g, ' ') // opcode names
     .split(network).join(' ');
   const ALLOWED = new Set([
     'tabchain', 'English', 'version', 'verack', 'getaddr', 'addr', 'inv', 'getdata', 'notfound', 'getblocks', 'block', 'tx', 'ping', 'pong', 'reject',

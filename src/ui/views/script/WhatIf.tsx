@@ -34,7 +34,12 @@ export function WhatIf({ tx, index, coin, edited, onRun }: { tx: Tx; index: numb
     const bytes = parseScriptText(sig).slice();
     const push = decodeOps(bytes).ops.find((o) => o.data && o.data.length >= 9);
     if (!push) return setError(t('scriptView.whatIf.noSignature'));
-    const at = push.end - Math.floor(push.data!.length / 2);
+    // The last bit of a DER signature's r: the signature stays well-formed DER (no strict-encoding
+    // error) but signs nothing; any other push loses a bit in its middle.
+    const data = push.data!;
+    const start = push.end - data.length;
+    const rLen = data[3] ?? 0;
+    const at = data[0] === 0x30 && data[2] === 0x02 && rLen > 1 && 4 + rLen < data.length ? start + 4 + rLen - 1 : start + Math.floor(data.length / 2);
     bytes[at] = (bytes[at] ?? 0) ^ 0x01;
     const text = scriptText(bytes);
     setSig(text);
