@@ -9,7 +9,7 @@ import { startSession, type Session } from './runtime/session';
 import { SessionContext } from './runtime/context';
 import { NavContext } from './runtime/nav';
 import { GlossaryView } from './views/glossary/GlossaryView';
-import { LanguagePicker } from './components/LanguagePicker';
+import { PageHead } from './components/LanguagePicker';
 import { useView } from './useView';
 import { createMiner, maxMiners } from './runtime/miner';
 import { dashboardNetwork } from './dashboard/route';
@@ -128,12 +128,7 @@ function GlossaryPage() {
   const { t } = useTranslation();
   return (
     <main className="glossary-page">
-      <div className="setup-head">
-        <h1>{t('app.title')}</h1>
-        <label className="language">
-          {t('header.language')} <LanguagePicker />
-        </label>
-      </div>
+      <PageHead />
       <GlossaryView />
       <p><a href="/">{t('glossary.back')}</a></p>
     </main>

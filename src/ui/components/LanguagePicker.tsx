@@ -12,3 +12,16 @@ export function LanguagePicker({ label }: { label?: string }) {
     </select>
   );
 }
+
+/** A standalone page's head (first screen, glossary page): the title and the language select. */
+export function PageHead() {
+  const { t } = useTranslation();
+  return (
+    <div className="setup-head">
+      <h1>{t('app.title')}</h1>
+      <label className="language">
+        {t('header.language')} <LanguagePicker />
+      </label>
+    </div>
+  );
+}

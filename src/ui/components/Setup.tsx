@@ -5,7 +5,7 @@ import type { Role, Topology } from '../../node/events';
 import { dashboardSearch } from '../dashboard/route';
 import { CLASS_INTERVALS } from '../../core';
 import { onlineNodes, storedNodes } from '../runtime/session';
-import { LanguagePicker } from './LanguagePicker';
+import { PageHead } from './LanguagePicker';
 import { Term } from './Term';
 
 /** Nodes of a network that exist already: online on the signalling server, or stored in this browser. */
@@ -64,12 +64,7 @@ export function Setup({ onStart }: { onStart: (a: NodeAddress) => void }) {
 
   return (
     <main className="setup">
-      <div className="setup-head">
-        <h1>{t('app.title')}</h1>
-        <label className="language">
-          {t('header.language')} <LanguagePicker />
-        </label>
-      </div>
+      <PageHead />
       <p className="lead">{t('setup.lead')} <Term id="node" /></p>
       <form
         onSubmit={(e) => {

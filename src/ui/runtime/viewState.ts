@@ -5,11 +5,10 @@
  */
 import type { ChainParams, MinerProgress, RestoreReport } from '../../core';
 import type { MessageEvent, MiningMode, Role, Topology } from '../../node/events';
-import type { TeacherState } from '../../node/api';
 import type { PropagationStep } from '../../node/propagation';
 import type { SignalStatus } from '../../adapters/peerjs/transport';
 import type { StoreProblem } from '../../adapters/idb/nodeStore';
-import type { NamedAddress, NodeInfoView } from '../../node/api';
+import type { NamedAddress, NodeInfoView, PeerView, TeacherState } from '../../node/api';
 
 /** A block as the chain view lists it. */
 export interface BlockSummary {
@@ -98,16 +97,8 @@ export interface WalletRow {
   total: bigint;
 }
 
-export interface PeerRow {
-  id: string;
-  outbound: boolean;
-  role?: Role;
-  /** Proven height (valid blocks it showed or was sent); `claimed` is what its version said. */
-  height: number;
-  claimed: number;
-  rtt?: number;
-  ready: boolean;
-}
+/** A peer as the peers table shows it (the node's own view). */
+export type PeerRow = PeerView;
 
 /** A refusal shown in red beside the message that caused it. */
 export interface Rejection {
