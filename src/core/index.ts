@@ -30,3 +30,4 @@ export * from './mining/miner';
 export * from './util/bounded';
 export * from './consensus/asert';
 export * from './teacher';
+export * from './lessons/tamper';
