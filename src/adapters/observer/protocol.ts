@@ -59,6 +59,21 @@ export interface ObsState {
   cutOff: boolean;
   /** What the teacher's commands have set on the node: mining paused, throttle %, its partition group (1-based; 0 = none). */
   teacher?: { paused: boolean; throttle: number; group: number };
+  /** The lessons on the node (slow motion, private chain) and its wallet's first address. */
+  lessons?: ObsLessons;
+}
+
+/** What a node tells the dashboard of the lessons. */
+export interface ObsLessons {
+  /** Messages waiting at its delivery gate, and when the oldest arrived (node clock). */
+  held: number;
+  oldest: number | null;
+  /** Its delivery as it stands (the class's setting and its own combined). */
+  delivery: 'live' | 'paused' | 'slow';
+  /** Its private chain: lead over the public chain, blocks withheld. */
+  private: { lead: number; withheld: number; strategy: 'withhold' | 'selfish' } | null;
+  /** Its wallet's first address (what a teacher's lesson order may pay). */
+  address: string;
 }
 
 /** Sent first on every (re)connection: who the node is and what it has seen lately. */
@@ -209,7 +224,29 @@ function parseState(o: Record<string, unknown>): ObsState | null {
   const t = typeof o.teacher === 'object' && o.teacher !== null ? (o.teacher as Record<string, unknown>) : {};
   const small = (v: unknown, max: number, dflt: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max ? v : dflt);
   const teacher = { paused: t.paused === true, throttle: small(t.throttle, 100, 100), group: small(t.group, 8, 0) };
-  return { time, height, tip: hash(o.tip), peers: list(o.peers, id, 200), mining: o.mining === true, cutOff: o.cutOff === true, teacher };
+  const state: ObsState = { time, height, tip: hash(o.tip), peers: list(o.peers, id, 200), mining: o.mining === true, cutOff: o.cutOff === true, teacher };
+  const lessons = parseLessons(o.lessons);
+  if (lessons) state.lessons = lessons;
+  return state;
+}
+
+const ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{25,40}$/;
+
+function parseLessons(v: unknown): ObsLessons | null {
+  const o = obj(v);
+  if (!o) return null;
+  const held = num(o.held);
+  const delivery = o.delivery === 'paused' || o.delivery === 'slow' ? o.delivery : 'live';
+  const p = obj(o.private);
+  const lead = p && num(p.lead);
+  const withheld = p && num(p.withheld);
+  return {
+    held: held !== null && held >= 0 ? Math.floor(held) : 0,
+    oldest: num(o.oldest),
+    delivery,
+    private: p && lead !== null && withheld !== null ? { lead, withheld, strategy: p.strategy === 'selfish' ? 'selfish' : 'withhold' } : null,
+    address: typeof o.address === 'string' && ADDRESS.test(o.address) ? o.address : '',
+  };
 }
 
 /**
