@@ -31,6 +31,8 @@ export interface TemplateSource {
   build(nowSeconds: number): { block: Block; height: number };
   /** A solved block: handed here instead of being submitted and announced. */
   found(block: Block): void;
+  /** Whether to mine now (a private miner may mine all the time or one block at a time). */
+  wanted(): boolean;
 }
 
 interface Job {
@@ -156,8 +158,8 @@ export class MiningController {
       this.stop('stale');
       if (job.once && job.tip === parent) this.onceQueued = true;
     }
-    // A private miner mines all the time (that is the attack); otherwise the mode decides.
-    const want = !!this.source || this.onceQueued || this.mode === 'continuous' || (this.mode === 'threshold' && t.mempool.size >= this.threshold);
+    // A private chain decides for itself; otherwise the mode does.
+    const want = this.source ? this.source.wanted() : this.onceQueued || this.mode === 'continuous' || (this.mode === 'threshold' && t.mempool.size >= this.threshold);
     if (!want) return;
     const once = this.onceQueued;
     this.onceQueued = false;

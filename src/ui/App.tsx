@@ -17,7 +17,9 @@ const Dashboard = lazy(() => import('./dashboard/Dashboard'));
 /** The teacher dashboard for `?dashboard=`, else the node app. */
 export function App() {
   const [dashboard] = useState(() => dashboardNetwork(location.search));
-  if (dashboard)
+  // `?replay`: the dashboard without a live class, to replay a saved one.
+  const [replay] = useState(() => new URLSearchParams(location.search).has('replay'));
+  if (dashboard || replay)
     return (
       <Suspense fallback={null}>
         <Dashboard network={dashboard} />

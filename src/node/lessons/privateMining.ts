@@ -79,12 +79,16 @@ export class PrivateMiner implements TemplateSource {
   /** Selfish mining: our last publication made a tie; a block we find now wins the race at once. */
   private racing = false;
   private payment: { tx: Tx; to: string; amount: bigint; height: number | null } | null = null;
+  /** Private blocks asked for one at a time ("mine a private block"), when not mining all the time. */
+  private queued = 0;
   private copy: Tx | null = null;
 
   constructor(
     private readonly host: PrivateHost,
     readonly strategy: PrivateStrategy,
     start: BlockEntry,
+    /** Mine privately all the time (else one block per `mineOne`). */
+    public auto = true,
   ) {
     this.fork = start;
     this.tip = start;
@@ -109,7 +113,23 @@ export class PrivateMiner implements TemplateSource {
     return this.withheldSet.has(hash);
   }
 
+  /** One more private block (when not mining all the time). */
+  mineOne(): void {
+    this.queued++;
+    this.host.remine();
+  }
+
+  setAuto(auto: boolean): void {
+    this.auto = auto;
+    this.host.setSource(this);
+    this.host.changed();
+  }
+
   // ---------------------------------------------------------------- TemplateSource
+
+  wanted(): boolean {
+    return this.auto || this.queued > 0;
+  }
 
   parent(): string {
     return this.pending ?? this.tip.hash;
@@ -147,6 +167,7 @@ export class PrivateMiner implements TemplateSource {
       return;
     }
     this.tip = entry;
+    if (this.queued > 0) this.queued--;
     if (this.strategy === 'selfish' && this.racing) {
       // Eyal–Sirer state 0': we were tied with the public chain; our new block settles it.
       this.racing = false;
@@ -256,6 +277,7 @@ export class PrivateMiner implements TemplateSource {
       payment,
       doubleSpend: this.copy ? txidHex(this.copy) : null,
       active,
+      auto: this.auto,
     };
   }
 }

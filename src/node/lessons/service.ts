@@ -190,7 +190,7 @@ export class LessonService implements LessonsApi, ServeHooks {
     return this.privateMiner?.view(this.n.mining.active) ?? null;
   }
 
-  startPrivate(o: { strategy: PrivateStrategy; from?: string; payTo?: string; amount?: bigint }): PrivateView {
+  startPrivate(o: { strategy: PrivateStrategy; from?: string; payTo?: string; amount?: bigint; auto?: boolean }): PrivateView {
     const chain = this.n.chain();
     const mempool = this.n.mempool();
     if (!chain || !mempool) throw new Error('this node has no chain yet');
@@ -213,6 +213,7 @@ export class LessonService implements LessonsApi, ServeHooks {
       },
       o.strategy,
       chain.tip,
+      o.auto ?? true,
     );
     const payment = o.payTo && o.amount ? { from: (o.from && n.wallet.find(o.from)) || n.wallet.primary, back: n.wallet.newAddress('private chain'), to: o.payTo, amount: o.amount } : undefined;
     this.privateMiner = miner;
@@ -224,6 +225,14 @@ export class LessonService implements LessonsApi, ServeHooks {
       throw e;
     }
     return miner.view(n.mining.active);
+  }
+
+  minePrivate(): void {
+    this.privateMiner?.mineOne();
+  }
+
+  setPrivateAuto(auto: boolean): void {
+    this.privateMiner?.setAuto(auto);
   }
 
   release(): ReleaseView {

@@ -3,9 +3,9 @@
  * (re-exported by api.ts), the node's lesson services produce them.
  */
 import type { Block, DeliveryMode, MinerProgress, PrivateStrategy } from '../../core';
-import type { DeliveryView, HeldMessage } from './delivery';
+import type { Delivery, DeliveryView, HeldMessage } from './delivery';
 
-export type { DeliveryView, HeldMessage };
+export type { Delivery, DeliveryView, HeldMessage };
 
 /** The victim's payment in a private-chain attack, as the public chain sees it. */
 export interface PaymentView {
@@ -35,6 +35,8 @@ export interface PrivateView {
   doubleSpend: string | null;
   /** Mining on: the private miner is running (a teacher pause stops it like any miner). */
   active: boolean;
+  /** Mining privately all the time (else one block per `minePrivate`). */
+  auto: boolean;
 }
 
 /** The outcome of releasing a private chain. */
@@ -125,7 +127,11 @@ export interface LessonsApi {
   /** The private chain, if this node mines one. */
   privateChain(): PrivateView | null;
   /** Starts mining privately from the tip; with `payTo`, pays it `amount` publicly and spends the same coin back in private. */
-  startPrivate(o: { strategy: PrivateStrategy; from?: string; payTo?: string; amount?: bigint }): PrivateView;
+  startPrivate(o: { strategy: PrivateStrategy; from?: string; payTo?: string; amount?: bigint; auto?: boolean }): PrivateView;
+  /** Mines one more private block (when not mining privately all the time). */
+  minePrivate(): void;
+  /** Mines privately all the time, or one block at a time. */
+  setPrivateAuto(auto: boolean): void;
   /** Announces every withheld block and stops mining privately. */
   release(): ReleaseView;
   /** Stops mining privately without publishing (the withheld blocks stay a side branch here). */

@@ -4,6 +4,7 @@ import { nodeAddressToSearch, type NodeAddress } from '../runtime/url';
 import type { Role, Topology } from '../../node/events';
 import { dashboardSearch } from '../dashboard/route';
 import { CLASS_INTERVALS } from '../../core';
+import { OpenSavedNode } from '../views/lessons/OpenSavedNode';
 
 /** First screen: create a network (central node) or join one as a miner or wallet; quick start. */
 export function Setup({ onStart }: { onStart: (a: NodeAddress) => void }) {
@@ -91,6 +92,14 @@ export function Setup({ onStart }: { onStart: (a: NodeAddress) => void }) {
           </a>
         </p>
       </form>
+      {/* A saved node (a prepared class) or a saved class to replay (src/ui/views/lessons). */}
+      <details className="setup-open">
+        <summary>{t('lessons.files.open')}</summary>
+        <OpenSavedNode />
+      </details>
+      <p>
+        <a href="?replay" target="_blank" rel="noopener" data-testid="setup-replay">{t('lessons.files.replay')}</a>
+      </p>
     </main>
   );
 }

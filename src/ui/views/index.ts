@@ -6,6 +6,7 @@ import { WalletView } from './wallet/WalletView';
 import { MempoolView } from './mempool/MempoolView';
 import { MinerView } from './miner/MinerView';
 import { TimelineView } from './timeline/TimelineView';
+import { LessonsView } from './lessons/LessonsView';
 
 /** The node screen's tabs, in order. Each view lives in its own file. */
 export const VIEWS: ViewDef[] = [
@@ -16,4 +17,5 @@ export const VIEWS: ViewDef[] = [
   { id: 'mempool', label: 'nav.mempool', component: MempoolView },
   { id: 'miner', label: 'nav.miner', component: MinerView },
   { id: 'timeline', label: 'nav.timeline', component: TimelineView },
+  { id: 'lessons', label: 'lessons.tab', component: LessonsView },
 ];
