@@ -16,7 +16,7 @@ export interface ChainHooks {
   /** The chain's tip moved (relay the news, restart mining). */
   onTipChanged(events: ChainEvent[], from: Peer | null): void;
   /** A transaction entered the mempool from a peer. */
-  onTxAccepted(): void;
+  onTxAccepted(txid: string, peer: string): void;
   /** A peer's transaction was refused (the lessons watch for conflicting payments). */
   onTxRefused?(tx: Tx, peer: string, e: RuleError): void;
   /** The mempool changed (a running block template is stale). */
@@ -54,7 +54,7 @@ export function startChain(
     afterBlock: (r) => mempool.handleChainEvents(r.events, nowSeconds()),
     onTipChanged: (events, from) => hooks.onTipChanged(events, from),
   });
-  const relay = new TxRelay(mempool, deps.peers, clock, deps.timing, () => hooks.onTxAccepted(), (tx, peer, e) => hooks.onTxRefused?.(tx, peer, e));
+  const relay = new TxRelay(mempool, deps.peers, clock, deps.timing, (txid, peer) => hooks.onTxAccepted(txid, peer), (tx, peer, e) => hooks.onTxRefused?.(tx, peer, e));
   // Event objects are built only when someone listens (a download emits several per block).
   chain.on((event) => {
     if (bus.listening) bus.emit({ type: 'chain', time: clock.now(), event });

@@ -156,7 +156,7 @@ export class FullNode implements NodeApi {
       peers: this.syncPeers, clock: this.clock, timing: this.timing, bus: this.bus,
       hooks: {
         onTipChanged: (events, from) => this.onTipChanged(events, from),
-        onTxAccepted: () => this.miningCtl.maybeMine(),
+        onTxAccepted: (txid, peer) => (this.lessons.txAccepted(txid, peer), this.miningCtl.maybeMine()),
         onTxRefused: (tx, peer, e) => this.lessons.txRefused(tx, peer, e),
         onMempoolChanged: () => this.miningCtl.noteMempoolChange(),
         log: (text, level) => this.log(text, level),

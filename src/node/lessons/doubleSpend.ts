@@ -54,6 +54,8 @@ export class ConflictWatch {
   private readonly txs = new BoundedMap<string, Tx>(MAX_TXS);
   /** Outpoint → txid and height of the block that spent it (recent blocks). */
   private readonly blockSpends = new BoundedMap<string, { txid: string; height: number }>(MAX_SPENDS);
+  /** Which peer sent each recent transaction this node accepted. */
+  private readonly sources = new BoundedMap<string, string>(MAX_TXS);
   /** Outpoint → group key. */
   private readonly byOutpoint = new BoundedMap<string, string>(MAX_CONFLICTS * 16);
 
@@ -67,9 +69,14 @@ export class ConflictWatch {
   made(txs: Tx[]): void {
     for (const tx of txs) {
       this.txs.set(txidHex(tx), tx);
-      this.note(tx, null, 'mempool');
+      this.note(tx, 'self', 'mempool');
     }
     this.host.changed();
+  }
+
+  /** A peer's transaction entered the mempool: remember who sent it. */
+  accepted(txid: string, peer: string): void {
+    this.sources.set(txid, peer);
   }
 
   /** A peer's transaction was refused as `txn-mempool-conflict`: it meets the copy this node kept. */
@@ -149,7 +156,7 @@ export class ConflictWatch {
     if (!t) {
       const mine = this.host.walletScripts();
       const toUs = tx.outputs.reduce((s, o) => (mine.has(toHex(o.script)) ? s + o.value : s), 0n);
-      t = { txid: id, from: from ?? null, state, toUs };
+      t = { txid: id, from: from ?? this.sources.get(id) ?? null, state, toUs };
       g.txs.push(t);
     } else {
       if (from !== undefined && t.from === null) t.from = from;

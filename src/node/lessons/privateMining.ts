@@ -150,6 +150,8 @@ export class PrivateMiner implements TemplateSource {
 
   found(block: Block): void {
     const hash = blockHashHex(block.header);
+    // Counted before the node takes it: taking it restarts mining, which must not mine it twice.
+    if (this.queued > 0) this.queued--;
     this.withheld.push(hash);
     this.withheldSet.add(hash);
     this.pending = hash;
@@ -167,7 +169,6 @@ export class PrivateMiner implements TemplateSource {
       return;
     }
     this.tip = entry;
-    if (this.queued > 0) this.queued--;
     if (this.strategy === 'selfish' && this.racing) {
       // Eyal–Sirer state 0': we were tied with the public chain; our new block settles it.
       this.racing = false;

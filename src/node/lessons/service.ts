@@ -100,6 +100,11 @@ export class LessonService implements LessonsApi, ServeHooks {
     mempool.on((e: MempoolEvent) => this.watch.onMempool(e));
   }
 
+  /** A peer's transaction was accepted (the conflict watch remembers who sent it). */
+  txAccepted(txid: string, peer: string): void {
+    this.watch.accepted(txid, peer);
+  }
+
   /** A peer's transaction was refused (the conflict watch wants `txn-mempool-conflict`). */
   txRefused(tx: Tx, peer: string, e: RuleError): void {
     if (e.reason === 'txn-mempool-conflict') this.watch.refused(tx, peer);

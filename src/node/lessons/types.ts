@@ -63,7 +63,7 @@ export interface DoubleSpendView {
 /** One payment of a conflict, as this node saw it. */
 export interface ConflictTx {
   txid: string;
-  /** Where it came from: a peer id, or null when this node made it. */
+  /** Where it came from: a peer id, 'self' when this node made it, null when unknown. */
   from: string | null;
   state: 'mempool' | 'refused' | 'confirmed' | 'evicted';
   /** Block height that confirmed it. */

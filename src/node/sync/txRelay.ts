@@ -34,7 +34,7 @@ export class TxRelay {
     private readonly peers: SyncPeers,
     private readonly clock: Clock,
     private readonly timing: Timing,
-    private readonly onAccepted: () => void,
+    private readonly onAccepted: (txid: string, peer: string) => void,
     private readonly onRefused?: (tx: Tx, peer: string, e: RuleError) => void,
   ) {}
 
@@ -109,7 +109,7 @@ export class TxRelay {
     }
     p.lastUsefulTx = this.now();
     this.relay(hash, p);
-    this.onAccepted();
+    this.onAccepted(hash, p.id);
   }
 
   /** Announces a transaction to every ready peer that wants relay and does not know it. */

@@ -53,29 +53,31 @@ export function DoubleSpendLesson() {
           {t('lessons.double.amount')}
           <input value={amount} inputMode="decimal" onChange={(e) => setAmount(e.target.value)} data-testid="double-amount" />
         </label>
-        <fieldset>
-          <legend>{t('lessons.double.first')}</legend>
-          <label>
-            {t('lessons.double.to')}
-            <input value={toA} placeholder={t('lessons.double.toPlaceholder')} onChange={(e) => setToA(e.target.value)} data-testid="double-to" />
-          </label>
-          <label>
-            {t('lessons.double.via')}
-            <select value={pa} onChange={(e) => setPeerA(e.target.value)} data-testid="double-peer-a">
-              {peers.map((p) => <option key={p} value={p}>{p}</option>)}
-            </select>
-          </label>
-        </fieldset>
-        <fieldset>
-          <legend>{t('lessons.double.second')}</legend>
-          <p className="muted small">{t('lessons.double.to')}: {t('lessons.double.backToMe')}</p>
-          <label>
-            {t('lessons.double.via')}
-            <select value={pb} onChange={(e) => setPeerB(e.target.value)} data-testid="double-peer-b">
-              {peers.map((p) => <option key={p} value={p}>{p}</option>)}
-            </select>
-          </label>
-        </fieldset>
+        <div className="lesson-pair">
+          <fieldset>
+            <legend>{t('lessons.double.first')}</legend>
+            <label>
+              {t('lessons.double.to')}
+              <input value={toA} placeholder={t('lessons.double.toPlaceholder')} onChange={(e) => setToA(e.target.value)} data-testid="double-to" />
+            </label>
+            <label>
+              {t('lessons.double.via')}
+              <select value={pa} onChange={(e) => setPeerA(e.target.value)} data-testid="double-peer-a">
+                {peers.map((p) => <option key={p} value={p}>{p}</option>)}
+              </select>
+            </label>
+          </fieldset>
+          <fieldset>
+            <legend>{t('lessons.double.second')}</legend>
+            <p className="muted small">{t('lessons.double.to')}: {t('lessons.double.backToMe')}</p>
+            <label>
+              {t('lessons.double.via')}
+              <select value={pb} onChange={(e) => setPeerB(e.target.value)} data-testid="double-peer-b">
+                {peers.map((p) => <option key={p} value={p}>{p}</option>)}
+              </select>
+            </label>
+          </fieldset>
+        </div>
         <button type="submit" className="danger" disabled={peers.length < 2 || !toA.trim()} data-testid="double-send">{t('lessons.double.send')}</button>
       </form>
       {error && <p role="alert" className="error">{error}</p>}
@@ -107,7 +109,7 @@ export function DoubleSpendLesson() {
                   {c.txs.map((x) => (
                     <tr key={x.txid} className={`state-${x.state}`} data-testid={`double-tx-${x.state}`} data-txid={x.txid}>
                       <th scope="row" className="mono">{short(x.txid, 16)}</th>
-                      <td>{x.from ?? t('lessons.double.thisNode')}</td>
+                      <td>{x.from === 'self' ? t('lessons.double.thisNode') : x.from ?? t('lessons.double.unknown')}</td>
                       <td>{t(`lessons.double.states.${x.state}`, { height: x.height ?? '?' })} {x.state === 'refused' && <Reason reason="txn-mempool-conflict" />}</td>
                       <td className="num">{x.toUs > 0n ? coins(x.toUs) : '—'}</td>
                     </tr>
