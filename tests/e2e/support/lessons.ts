@@ -8,6 +8,9 @@ import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { clickInFront, screenshotDir, showView } from './harness';
 
+/** Pages found wider than their window while taking screenshots (a test may assert it stays empty). */
+export const overflow: string[] = [];
+
 export const SIZES = [
   { width: 390, height: 844 },
   { width: 1280, height: 800 },
@@ -57,6 +60,8 @@ export async function shots(page: Page, name: string, target?: Locator): Promise
       await page.setViewportSize(s);
       await page.waitForTimeout(300);
       const file = path.join(dir, `${name}-${lang}-${s.width}.png`);
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (wide > s.width + 1) overflow.push(`${name}-${lang}-${s.width}: ${wide} px wide`);
       if (target) await target.screenshot({ path: file });
       else await page.screenshot({ path: file, fullPage: true });
       files.push(file);
