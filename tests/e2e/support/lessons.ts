@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { clickInFront, screenshotDir, showView } from './harness';
 
 /** Pages found wider than their window while taking screenshots (a test may assert it stays empty). */
@@ -77,4 +78,12 @@ export async function setLanguage(page: Page, lang: 'en' | 'ko'): Promise<void> 
   const menu = page.getByRole('combobox', { name: /^(Language|언어)$/ }).first();
   await menu.selectOption(lang);
   await page.waitForFunction((l) => document.documentElement.lang === l || !!document.querySelector(`option[value="${l}"]:checked`), lang);
+}
+
+/** Serious or critical accessibility violations (axe) inside `selector`. */
+export async function axeProblems(page: Page, selector: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).include(selector).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
