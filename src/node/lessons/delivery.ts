@@ -98,6 +98,8 @@ export class DeliveryGate {
   readonly liveness: Liveness;
   private classSetting: Delivery = LIVE;
   private localSetting: Delivery = LIVE;
+  /** The two settings combined (recomputed when either changes: read for every message). */
+  private current: Delivery = LIVE;
   private queue: Held[] = [];
   private head = 0;
   private bytes = 0;
@@ -135,6 +137,10 @@ export class DeliveryGate {
 
   /** The combined setting: paused if either pauses, else the slower of the two. */
   get effective(): Delivery {
+    return this.current;
+  }
+
+  private combine(): Delivery {
     const a = this.classSetting;
     const b = this.localSetting;
     if (a.mode === 'paused' || b.mode === 'paused') return { mode: 'paused', intervalMs: 0 };
@@ -180,7 +186,8 @@ export class DeliveryGate {
   }
 
   private apply(): void {
-    const e = this.effective;
+    this.current = this.combine();
+    const e = this.current;
     if (this.timer !== null) this.clock.clearTimer(this.timer);
     this.timer = null;
     if (e.mode === 'live') {
@@ -198,9 +205,14 @@ export class DeliveryGate {
 
   private arrive(link: GatedLink, data: Uint8Array): void {
     if (link.closed) return;
+    const e = this.current;
+    // The common case costs one comparison: live, nothing waiting.
+    if (e.mode === 'live' && this.held === 0) {
+      link.onmessage?.(data);
+      return;
+    }
     const command = commandOf(data);
-    const e = this.effective;
-    if (BYPASS.has(command) || (e.mode === 'live' && this.held === 0)) {
+    if (BYPASS.has(command)) {
       link.onmessage?.(data);
       return;
     }
