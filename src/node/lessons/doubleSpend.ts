@@ -69,7 +69,7 @@ export class ConflictWatch {
   made(txs: Tx[]): void {
     for (const tx of txs) {
       this.txs.set(txidHex(tx), tx);
-      this.note(tx, 'self', 'mempool');
+      this.note(tx, 'self', 'sent');
     }
     this.host.changed();
   }

@@ -65,7 +65,8 @@ export interface ConflictTx {
   txid: string;
   /** Where it came from: a peer id, 'self' when this node made it, null when unknown. */
   from: string | null;
-  state: 'mempool' | 'refused' | 'confirmed' | 'evicted';
+  /** 'sent': this node made it and sent it to a peer (it keeps neither copy). */
+  state: 'sent' | 'mempool' | 'refused' | 'confirmed' | 'evicted';
   /** Block height that confirmed it. */
   height?: number;
   /** Satoshis it pays to this node's wallet. */
