@@ -46,7 +46,7 @@ export function LessonsPanel({ network, send }: { network: string; send: (bytes:
   const [victim, setVictim] = useState('');
   const [amount, setAmount] = useState('1');
   const [strategy, setStrategy] = useState<PrivateStrategy>('withhold');
-  const [status, setStatus] = useState<string | null>(null);
+  const [sentTo, setSentTo] = useState<number | null>(null);
 
   if (!secret || replaying)
     return (
@@ -56,7 +56,7 @@ export function LessonsPanel({ network, send }: { network: string; send: (bytes:
       </section>
     );
 
-  const act = (action: TeacherAction) => setStatus(t('lessonsDash.sent', { count: send(signCommand(network, secret, action)) }));
+  const act = (action: TeacherAction) => setSentTo(send(signCommand(network, secret, action)));
   const held = online.reduce((s, n) => s + (n.lessons?.held ?? 0), 0);
   const next = nextHolder(online);
   const node = online.find((n) => n.id === target) ?? online[0];
@@ -159,7 +159,7 @@ export function LessonsPanel({ network, send }: { network: string; send: (bytes:
       {attackers.map((n) => (
         <p key={n.id} className="small" data-testid={`dash-private-${n.id}`}>{t('lessonsDash.lead', { node: n.id, lead: n.lessons!.private!.lead, withheld: n.lessons!.private!.withheld })}</p>
       ))}
-      {status && <p role="status" className="muted small">{status}</p>}
+      {sentTo !== null && <p role="status" className="muted small">{t('lessonsDash.sent', { count: sentTo })}</p>}
     </section>
   );
 }
