@@ -49,3 +49,4 @@ export * from './consensus/asert';
 export * from './teacher';
 export * from './wallet/feeRate';
 export * from './mempool/select';
+export * from './lessons/tamper';

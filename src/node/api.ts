@@ -8,11 +8,13 @@ import type { MiningMode, NodeEvent, Role, Topology } from './events';
 import type { Clock } from './transport';
 import type { TeacherState } from './teacher';
 import type { Refusal } from './misbehavior';
+import type { LessonsApi } from './lessons/types';
 
 export type { TeacherState };
 import type { NamedAddress, NodeInfoView } from './net/nodeInfo';
 
 export type { NamedAddress, NodeInfoView } from './net/nodeInfo';
+export type * from './lessons/types';
 
 /** A peer as the peers table shows it. */
 export interface PeerView {
@@ -156,6 +158,8 @@ export interface NodeApi {
   connectivity(): Connectivity;
   /** A teacher command from the dashboard (wire bytes): checked, applied and relayed; the refusal if any. */
   teacherCommand(bytes: Uint8Array): Refusal | null;
-  /** What the teacher's commands have set here: mining paused, throttle, partition, message. */
+  /** What the teacher's commands have set here: mining paused, throttle, partition, message, delivery. */
   teacherState(): TeacherState;
+  /** Slow motion, pause and step; the tamper lab; the double spend; the private chain. */
+  readonly lessons: LessonsApi;
 }

@@ -3,7 +3,7 @@
  * from genesis, plus any stored blocks), the mempool, block sync and transaction relay, each wired
  * to the node's event bus. The node's services that need a chain exist only from here on.
  */
-import { Chain, Mempool, type Block, type ChainEvent, type ChainParams, type RestoreReport } from '../core';
+import { Chain, Mempool, type Block, type ChainEvent, type ChainParams, type RestoreReport, type RuleError, type Tx } from '../core';
 import { BlockSync, type SyncPeers } from './sync/blockSync';
 import { TxRelay } from './sync/txRelay';
 import type { ChainServices } from './router';
@@ -16,7 +16,9 @@ export interface ChainHooks {
   /** The chain's tip moved (relay the news, restart mining). */
   onTipChanged(events: ChainEvent[], from: Peer | null): void;
   /** A transaction entered the mempool from a peer. */
-  onTxAccepted(): void;
+  onTxAccepted(txid: string, peer: string): void;
+  /** A peer's transaction was refused (the lessons watch for conflicting payments). */
+  onTxRefused?(tx: Tx, peer: string, e: RuleError): void;
   /** The mempool changed (a running block template is stale). */
   onMempoolChanged(): void;
   log(text: string, level: 'info' | 'warn' | 'error'): void;
@@ -52,7 +54,7 @@ export function startChain(
     afterBlock: (r) => mempool.handleChainEvents(r.events, nowSeconds()),
     onTipChanged: (events, from) => hooks.onTipChanged(events, from),
   });
-  const relay = new TxRelay(mempool, deps.peers, clock, deps.timing, () => hooks.onTxAccepted());
+  const relay = new TxRelay(mempool, deps.peers, clock, deps.timing, (txid, peer) => hooks.onTxAccepted(txid, peer), (tx, peer, e) => hooks.onTxRefused?.(tx, peer, e));
   // Event objects are built only when someone listens (a download emits several per block).
   chain.on((event) => {
     if (bus.listening) bus.emit({ type: 'chain', time: clock.now(), event });

@@ -25,6 +25,7 @@ import { NodeInfoBook, type NamedAddress, type NodeInfoView } from './net/nodeIn
 import type { Connectivity, NodeApi, NodeQuery, PaymentOptions, PeerView } from './api';
 import { makeQuery } from './query';
 import { resourceCounts, type ResourceCounts } from './resources';
+import { LessonService } from './lessons/service';
 
 export type { Timing, NodeOptions } from './config';
 
@@ -41,6 +42,8 @@ export class FullNode implements NodeApi {
   readonly query: NodeQuery;
   /** What restoring from storage found (null when the node did not start from storage). */
   restoreReport: RestoreReport | null = null;
+  /** Slow motion, pause and step; the tamper lab; the double spend; the private chain (lessons/). */
+  readonly lessons: LessonService;
 
   private readonly connman: ConnectionManager;
   private readonly addrs: AddressBook;
@@ -84,12 +87,22 @@ export class FullNode implements NodeApi {
         maxInbound: opts.maxInbound ?? MAX_INBOUND,
       },
       opts.transport, this.addrs, this.clock, this.random, this.timing, this.bus,
-      { makePeer: (link) => new Peer(this.router, link, MAX_ADDR), onPeerClosed: (p) => this.onPeerClosed(p) },
+      { makePeer: (link) => new Peer(this.router, this.lessons.gate.wrap(link), MAX_ADDR), onPeerClosed: (p, reason) => this.onPeerClosed(p, reason) },
     );
+    this.miningCtl = new MiningController(
+      { id: this.id, role: this.role, bus: this.bus, clock: this.clock, payTo: () => this.wallet.primary.pubkeyHash, submit: (b) => void this.submitBlock(b) },
+      opts.miner,
+      opts.mining ?? (opts.role === 'miner' ? 'threshold' : 'off'),
+      opts.mineThreshold ?? 2,
+    );
+    this.lessons = new LessonService({
+      id: this.id, clock: this.clock, bus: this.bus, chain: () => this.chain, mempool: () => this.mempool, peers: () => this.connman.ready(), wallet: this.wallet, mining: this.miningCtl,
+      submitBlock: (b) => void this.submitBlock(b), submitTx: (tx) => this.submitTx(tx), log: (text, level) => this.log(text, level),
+    });
     this.router = new PeerRouter({
       id: this.id, role: this.role, topology: this.topology, magic: this.magic, bus: this.bus, clock: this.clock, random: this.random, timing: this.timing,
       connman: this.connman, addrs: this.addrs, nodeInfo: this.nodeInfo, bootstrap: () => this.bootstrap, services: () => this.svc, teacher: () => this.teacher,
-      log: (text: string, level?: 'info' | 'warn' | 'error') => this.log(text, level),
+      log: (text: string, level?: 'info' | 'warn' | 'error') => this.log(text, level), serve: this.lessons, liveness: this.lessons.gate.liveness, onReject: (p, m) => this.lessons.rejectFrom(p.id, m),
     });
     this.syncPeers = {
       all: () => this.connman.peers.values(),
@@ -97,22 +110,18 @@ export class FullNode implements NodeApi {
       refuse: (p, id, command, r, hash) => this.router.refuse(p, id, command, r, hash),
       disconnect: (p, reason) => p.close(reason),
       log: (text, level) => this.log(text, level),
+      liveness: this.lessons.gate.liveness,
     };
     this.bootstrap = new ChainBootstrap({
       magic: this.magic, network: this.network, params: () => this.params, ready: () => this.connman.ready(),
       loadChain: (params, from) => this.onParamsFromPeer(params, from), refuse: (p, id, command, r) => this.router.refuse(p, id, command, r),
     }, this.clock, this.timing.reconnect);
-    this.miningCtl = new MiningController(
-      { id: this.id, role: this.role, bus: this.bus, clock: this.clock, payTo: () => this.wallet.primary.pubkeyHash, submit: (b) => void this.submitBlock(b) },
-      opts.miner,
-      opts.mining ?? (opts.role === 'miner' ? 'threshold' : 'off'),
-      opts.mineThreshold ?? 2,
-    );
     this.teacher = new TeacherService(this.id, this.network, () => this.params, this.clock, this.bus, {
       setMiningPaused: (paused) => this.miningCtl.setPaused(paused),
       setThrottle: (percent) => opts.miner?.setThrottle?.(percent / 100),
       setOffline: (offline) => this.setOffline(offline),
       setPartition: (groups) => this.connman.setPartition(groups),
+      setDelivery: (mode, ms) => this.lessons.setClassDelivery(mode, ms), step: (n) => void this.lessons.step(n), lesson: (o) => this.lessons.order(o),
       relay: (signed, except) => [...this.connman.ready()].filter((p) => p.id !== except).forEach((p) => p.send({ command: 'teacher', signed })),
     });
     this.query = makeQuery(this);
@@ -144,7 +153,8 @@ export class FullNode implements NodeApi {
       peers: this.syncPeers, clock: this.clock, timing: this.timing, bus: this.bus,
       hooks: {
         onTipChanged: (events, from) => this.onTipChanged(events, from),
-        onTxAccepted: () => this.miningCtl.maybeMine(),
+        onTxAccepted: (txid, peer) => (this.lessons.txAccepted(txid, peer), this.miningCtl.maybeMine()),
+        onTxRefused: (tx, peer, e) => this.lessons.txRefused(tx, peer, e),
         onMempoolChanged: () => this.miningCtl.noteMempoolChange(),
         log: (text, level) => this.log(text, level),
       },
@@ -152,6 +162,7 @@ export class FullNode implements NodeApi {
     this.svc = services;
     if (report) this.restoreReport = report;
     this.miningCtl.attach(services.chain, services.mempool);
+    this.lessons.attach(services.chain, services.mempool);
     this.bus.emit({ type: 'chain-ready', time: this.clock.now(), params });
     // The class's state first (a paused class must not see a newcomer mine one block).
     this.teacher?.onChainReady();
@@ -207,11 +218,7 @@ export class FullNode implements NodeApi {
    * seeds (and, in a mesh, known nodes) at once; the handshake and getblocks then settle the fork.
    */
   setOffline(offline: boolean): void {
-    if (offline === this.connman.offline || this.stopped) return;
-    this.bus.emit({ type: 'offline-changed', time: this.clock.now(), offline });
-    if (offline) this.log('offline: links closed, nobody is dialled until the node goes online again', 'warn');
-    else this.log('online again: dialling seeds and known nodes');
-    this.connman.setOffline(offline);
+    if (!this.stopped) this.connman.setOffline(offline);
   }
 
   /** True while the node is cut off from the network (`setOffline`). */
@@ -294,7 +301,8 @@ export class FullNode implements NodeApi {
   }
 
   /** Every service lets go of a peer that left. */
-  private onPeerClosed(p: Peer): void {
+  private onPeerClosed(p: Peer, reason: string): void {
+    this.lessons.peerClosed(p.id, reason);
     if (!this.svc) return;
     this.svc.relay.onPeerClosed(p);
     this.svc.sync.onPeerClosed(p);
@@ -307,7 +315,7 @@ export class FullNode implements NodeApi {
     // While downloading a chain others already have, announce nothing of it (Core: no relay
     // during initial block download); the last block of the download is announced as the new
     // tip. Blocks of our own (mined, submitted) are always announced.
-    if (!svc.sync.downloading(from)) svc.sync.announce(events, from);
+    if (!svc.sync.downloading(from)) svc.sync.announce(events, from, (h) => this.lessons.withheld(h));
     svc.sync.emitSync();
     this.miningCtl.maybeMine();
   }
@@ -385,13 +393,8 @@ export class FullNode implements NodeApi {
   teacherCommands = (): Uint8Array[] => this.teacher.stored();
 
   /** Changes the mining mode (and threshold) and starts or stops accordingly. */
-  setMining(mode: MiningMode, threshold?: number): void {
-    this.miningCtl.set(mode, threshold);
-  }
-
+  setMining = (mode: MiningMode, threshold?: number): void => this.miningCtl.set(mode, threshold);
   /** Mines one block now with whatever the mempool holds (the tutorial's `-mine`, central's "mine now"). */
-  mineOnce(): void {
-    this.miningCtl.mineOnce();
-  }
+  mineOnce = (): void => this.miningCtl.mineOnce();
 }
 

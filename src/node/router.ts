@@ -18,7 +18,8 @@ import type { TxRelay } from './sync/txRelay';
 import type { ChainBootstrap } from './sync/bootstrap';
 import type { TeacherService } from './teacher';
 import type { NodeInfoBook } from './net/nodeInfo';
-import { serveGetBlocks, serveGetData } from './sync/serve';
+import { serveGetBlocks, serveGetData, type ServeHooks } from './sync/serve';
+import type { Liveness } from './lessons/delivery';
 
 /** What exists once the node has a chain. */
 export interface ChainServices {
@@ -44,6 +45,12 @@ export interface RouterDeps {
   teacher(): TeacherService;
   services(): ChainServices | null;
   log(text: string, level?: 'info' | 'warn' | 'error'): void;
+  /** Blocks withheld or offered by a lesson (a private chain, a tampered block). */
+  serve?: ServeHooks;
+  /** The delivery gate's request clocks (lessons/delivery.ts). */
+  liveness?: Liveness;
+  /** A peer's reject (the tamper lab records how peers answered its block). */
+  onReject?(p: Peer, m: Extract<Message, { command: 'reject' }>): void;
 }
 
 export class PeerRouter implements PeerHost {
@@ -53,8 +60,10 @@ export class PeerRouter implements PeerHost {
   readonly clock: Clock;
   readonly random: Random;
   readonly timing: Timing;
+  readonly liveness?: Liveness;
 
   constructor(private readonly d: RouterDeps) {
+    if (d.liveness) this.liveness = d.liveness;
     this.magic = d.magic;
     this.bus = d.bus;
     this.clock = d.clock;
@@ -147,19 +156,20 @@ export class PeerRouter implements PeerHost {
         return svc.sync.onInv(p, m.items.filter((i) => i.type === MSG_BLOCK).map((i) => i.hash));
       }
       case 'getdata':
-        return serveGetData(p, m.items, svc?.chain ?? null, svc?.mempool ?? null, (hash) => svc?.sync.noteHeight(p, hash));
+        return serveGetData(p, m.items, svc?.chain ?? null, svc?.mempool ?? null, (hash) => svc?.sync.noteHeight(p, hash), this.d.serve);
       case 'notfound':
         if (!svc) return;
         svc.relay.onNotFound(p, m.items.filter((i) => i.type === MSG_TX).map((i) => i.hash));
         return svc.sync.onNotFound(p, m.items.filter((i) => i.type === MSG_BLOCK).map((i) => i.hash));
       case 'getblocks':
-        if (svc) serveGetBlocks(p, m.locator, m.stop, svc.chain, (hash) => svc.sync.noteHeight(p, hash));
+        if (svc) serveGetBlocks(p, m.locator, m.stop, svc.chain, (hash) => svc.sync.noteHeight(p, hash), this.d.serve);
         return;
       case 'block':
         return svc?.sync.onBlock(p, m.block, id);
       case 'tx':
         return svc?.relay.onTx(p, m.tx, id);
       case 'reject':
+        this.d.onReject?.(p, m);
         return this.d.log(`${p.id} rejected our ${m.message}: ${m.reason}`, 'warn');
       case 'getparams':
         return this.d.bootstrap().onGetParams(p);

@@ -22,7 +22,9 @@ export function App() {
   const [dashboard] = useState(() => dashboardNetwork(location.search));
   const [glossary] = useState(() => new URLSearchParams(location.search).has('glossary'));
   if (glossary) return <GlossaryPage />;
-  if (dashboard)
+  // `?replay`: the dashboard without a live class, to replay a saved one.
+  const [replay] = useState(() => new URLSearchParams(location.search).has('replay'));
+  if (dashboard || replay)
     return (
       <Suspense fallback={null}>
         <Dashboard network={dashboard} />

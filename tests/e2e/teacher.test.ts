@@ -67,6 +67,7 @@ describe('teacher controls', () => {
     expect(await height(wallet)).toBe(h0 + 1);
     await panel.getByRole('button', { name: 'Heal the split' }).click();
     await waitHeight(wallet, h0 + 2, b2, 30_000);
+    // The block can arrive (≈30 ms after the heal on one machine) before the screen's next refresh (100 ms).
     await vi.waitFor(async () => expect(await wallet.getByTestId('partitioned').count()).toBe(0), { timeout: 15_000 });
 
     // A message on every screen.

@@ -63,6 +63,21 @@ export interface ObsState {
   names?: { label: string; address: string }[];
   /** Confirmed balance (sat, decimal string) of every named address this node knows, from its own UTXO set; at most 32. */
   balances?: Record<string, string>;
+  /** The lessons on the node (slow motion, private chain) and its wallet's first address. */
+  lessons?: ObsLessons;
+}
+
+/** What a node tells the dashboard of the lessons. */
+export interface ObsLessons {
+  /** Messages waiting at its delivery gate, and when the oldest arrived (node clock). */
+  held: number;
+  oldest: number | null;
+  /** Its delivery as it stands (the class's setting and its own combined). */
+  delivery: 'live' | 'paused' | 'slow';
+  /** Its private chain: lead over the public chain, blocks withheld. */
+  private: { lead: number; withheld: number; strategy: 'withhold' | 'selfish' } | null;
+  /** Its wallet's first address (what a teacher's lesson order may pay). */
+  address: string;
 }
 
 /** Sent first on every (re)connection: who the node is and what it has seen lately. */
@@ -224,15 +239,35 @@ function parseState(o: Record<string, unknown>): ObsState | null {
     for (const [k, v] of Object.entries(b).slice(0, 32)) if (ADDRESS.test(k) && typeof v === 'string' && /^\d{1,20}$/.test(v)) balances[k] = v;
     s.balances = balances;
   }
+  const lessons = parseLessons(o.lessons);
+  if (lessons) s.lessons = lessons;
   return s;
 }
 
-const ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{25,40}$/;
 function parseName(v: unknown): { label: string; address: string } | null {
   const o = obj(v);
   const label = o && str(o.label, 32);
   const address = o && typeof o.address === 'string' && ADDRESS.test(o.address) ? o.address : null;
   return label && address ? { label, address } : null;
+}
+
+const ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{25,40}$/;
+
+function parseLessons(v: unknown): ObsLessons | null {
+  const o = obj(v);
+  if (!o) return null;
+  const held = num(o.held);
+  const delivery = o.delivery === 'paused' || o.delivery === 'slow' ? o.delivery : 'live';
+  const p = obj(o.private);
+  const lead = p && num(p.lead);
+  const withheld = p && num(p.withheld);
+  return {
+    held: held !== null && held >= 0 ? Math.floor(held) : 0,
+    oldest: num(o.oldest),
+    delivery,
+    private: p && lead !== null && withheld !== null ? { lead, withheld, strategy: p.strategy === 'selfish' ? 'selfish' : 'withhold' } : null,
+    address: typeof o.address === 'string' && ADDRESS.test(o.address) ? o.address : '',
+  };
 }
 
 /**

@@ -41,6 +41,8 @@ const MAX_HEARD = 512;
  */
 export class ReportBuffer {
   private queue: ObsEvent[] = [];
+  /** The state changed without an event to report (messages held, a private block): report it soon. */
+  private stateChanged = false;
   private collecting = false;
   private overflowed = false;
   private seq = 0;
@@ -104,7 +106,8 @@ export class ReportBuffer {
       this.queue = [];
       return this.snapshot();
     }
-    if (this.queue.length === 0 && !heartbeat) return null;
+    if (this.queue.length === 0 && !heartbeat && !this.stateChanged) return null;
+    this.stateChanged = false;
     const events = this.queue.splice(0, this.limits.maxPerReport);
     const r: BatchReport = { kind: 'events', v: OBSERVER_PROTOCOL, node: this.node.id, seq: ++this.seq, ...this.state(), events };
     return r;
@@ -152,7 +155,16 @@ export class ReportBuffer {
     const n = this.node;
     const t = n.teacherState();
     const teacher = { paused: t.miningPaused, throttle: t.throttle, group: t.partition.length ? partitionGroup(t.partition, n.id) + 1 : 0 };
-    return { time: n.clock.now(), height: n.height, tip: n.tipHash, peers: n.peerIds(), mining: n.isMining, cutOff: n.offline, teacher, ...this.names() };
+    const d = n.lessons.delivery();
+    const p = n.lessons.privateChain();
+    const lessons = {
+      held: d.held,
+      oldest: d.oldest,
+      delivery: d.effective.mode,
+      private: p ? { lead: p.lead, withheld: p.withheld.length, strategy: p.strategy } : null,
+      address: n.query.walletKeys()[0]?.address ?? '',
+    };
+    return { time: n.clock.now(), height: n.height, tip: n.tipHash, peers: n.peerIds(), mining: n.isMining, cutOff: n.offline, teacher, lessons, ...this.names() };
   }
 
   /** This node's own names and what its UTXO set says every named address holds (the dashboard's balance table). */
@@ -258,6 +270,10 @@ export class ReportBuffer {
         this.noteSteps([{ hash: e.hash, node: this.node.id, kind: 'mined', time: e.time }]);
         return this.push({ t: 'mined', time: e.time, hash: e.hash, height: e.height });
       }
+      case 'delivery':
+      case 'lesson':
+        this.stateChanged = true;
+        return;
       case 'rejected':
         return this.push({ t: 'rejected', time: e.time, peer: e.peer, cmd: e.command, reason: e.reason.slice(0, MAX_SUMMARY) });
       case 'peer-connected':

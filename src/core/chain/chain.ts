@@ -187,6 +187,15 @@ export class Chain {
   private acceptBlock(block: Block, now: number, events: ChainEvent[]): ProcessResult {
     const hash = blockHashHex(block.header);
     const base = { hash, active: false, events };
+    // Core's ProcessNewBlock checks the block (CheckBlock) before asking whether it is known: a copy
+    // of a known block with an edited body is refused as mutated (the known block stays valid).
+    try {
+      checkBlockSanity(block, this.params);
+    } catch (e) {
+      if (!(e instanceof RuleError)) throw e;
+      if (!this.index.has(hash)) events.push({ type: 'block-invalid', hash, reason: e.reason, debug: e.debug });
+      return { ...base, status: 'invalid', error: e };
+    }
     const known = this.index.get(hash);
     if (known) {
       if (known.status === 'invalid')
@@ -195,13 +204,6 @@ export class Chain {
     }
     if (this.orphans.has(hash))
       return { ...base, status: 'duplicate', error: new RuleError('duplicate', 'block already held as an orphan', 'duplicate', false) };
-    try {
-      checkBlockSanity(block, this.params);
-    } catch (e) {
-      if (!(e instanceof RuleError)) throw e;
-      events.push({ type: 'block-invalid', hash, reason: e.reason, debug: e.debug });
-      return { ...base, status: 'invalid', error: e };
-    }
     const prevHash = hashToHex(block.header.prevHash);
     const parent = this.index.get(prevHash);
     if (!parent) {
@@ -395,5 +397,3 @@ function requireGenesis(params: ChainParams): string {
   return params.genesisHex;
 }
 
-export { blockHash };
-export type { Tx };

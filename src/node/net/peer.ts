@@ -23,6 +23,7 @@ import { refusal, type NodeRefusalCode, type Refusal } from '../misbehavior';
 import { KNOWN_INV_MAX, type Timing } from '../config';
 import type { EventBus, Role } from '../events';
 import type { Clock, Link, Random } from '../transport';
+import { elapsedSince, type Liveness } from '../lessons/delivery';
 
 /** What a peer needs from the node it belongs to. */
 export interface PeerHost {
@@ -31,6 +32,8 @@ export interface PeerHost {
   readonly clock: Clock;
   readonly random: Random;
   readonly timing: Timing;
+  /** The node's request clocks: they stand still while its delivery gate holds messages (lessons/delivery.ts). */
+  readonly liveness?: Liveness;
   /** Sequence number for the next message event (unique per node). */
   nextMessageId(): number;
   /** Our version message for this peer (its nonce is remembered to detect self-connections). */
@@ -126,12 +129,21 @@ export class Peer {
     this.addrTokensAt = now;
     link.onmessage = (data) => this.receive(data);
     link.onclose = (reason) => this.closedBy(reason);
+    this.armHandshakeTimeout(host.timing.handshakeTimeout);
+    if (this.outbound) this.sendVersion();
+  }
+
+  /** The handshake must end within `handshakeTimeout` of live time (held messages do not make it late). */
+  private armHandshakeTimeout(ms: number): void {
+    const { clock, timing, liveness } = this.host;
     this.timers.push(
-      host.clock.setTimer(host.timing.handshakeTimeout, () => {
-        if (!this.ready && !this.closed) this.close('handshake timeout');
+      clock.setTimer(ms, () => {
+        if (this.ready || this.closed) return;
+        const waited = elapsedSince(liveness, clock, this.connectedAt);
+        if (waited >= timing.handshakeTimeout) this.close('handshake timeout');
+        else this.armHandshakeTimeout(Math.max(100, timing.handshakeTimeout - waited));
       }),
     );
-    if (this.outbound) this.sendVersion();
   }
 
   /** Handshake complete and link open. */

@@ -6,13 +6,14 @@
  * never fetched again, and the `inv` that announces a new tip. It knows peers only through the
  * small `SyncPeers` interface, so its rules are tested with fake peers and no network.
  */
-import { BoundedMap, BoundedSet, blockHashHex, hashToHex, workFromBits, type Block, type Chain, type ChainEvent, type ProcessResult } from '../../core';
+import { BoundedMap, BoundedSet, RuleError, blockHashHex, checkBlockSanity, consensus, hashToHex, workFromBits, type Block, type Chain, type ChainEvent, type ProcessResult } from '../../core';
 import { GETBLOCKS_LIMIT, MAX_BLOCKS_IN_FLIGHT, MAX_DEFERRED, MAX_REJECTED, MAX_WANTED_PER_PEER, type Timing } from '../config';
 import { MSG_BLOCK, PROTOCOL_VERSION, ZERO_HASH, type InvItem } from '../wire/messages';
 import { refusal, ruleRefusal, type Refusal } from '../misbehavior';
 import type { EventBus } from '../events';
 import type { Clock } from '../transport';
 import { heightAhead, type Peer } from '../net/peer';
+import { elapsedSince, type Liveness } from '../lessons/delivery';
 
 /** What block sync needs of the node around it. */
 export interface SyncPeers {
@@ -23,6 +24,8 @@ export interface SyncPeers {
   /** Closes a peer's link (it comes back through `onPeerClosed`). */
   disconnect(peer: Peer, reason: string): void;
   log(text: string, level?: 'info' | 'warn' | 'error'): void;
+  /** Request clocks that stand still while the node holds arrived messages (lessons/delivery.ts). */
+  readonly liveness?: Liveness;
 }
 
 /** What happens after the chain processed a block (mempool update, relay of a new tip, mining). */
@@ -42,6 +45,8 @@ export class BlockSync {
   /** Blocks refused for consensus reasons (never fetched again). */
   private readonly rejected = new BoundedSet<string>(MAX_REJECTED);
   private readonly deferred = new BoundedMap<string, Block>(MAX_DEFERRED);
+  /** Which peer sent each recent block (Core's mapBlockSource): blamed if it fails when connected later. */
+  private readonly sources = new BoundedMap<string, string>(MAX_DEFERRED * 16);
   private syncPeer: string | null = null;
   /** Last hash of a full getblocks answer whose follow-up getblocks is not sent yet. */
   private syncContinue: string | null = null;
@@ -248,7 +253,16 @@ export class BlockSync {
     this.dropWanted(hash);
     const parent = this.chain.getEntry(hashToHex(block.header.prevHash));
     if (!requested && parent && parent.chainWork + workFromBits(block.header.bits) < this.chain.tip.chainWork) {
-      // Core processes an unrequested block only if its chain has at least as much work as the tip.
+      // Core processes an unrequested block only if its chain has at least as much work as the tip,
+      // but checks it first (ProcessNewBlock runs CheckBlock before AcceptBlock): a mutated body or
+      // a header without its proof of work is refused and punished even then.
+      try {
+        checkBlockSanity(block, this.chain.params);
+      } catch (e) {
+        if (!(e instanceof RuleError)) throw e;
+        this.peers.refuse(p, messageId, 'block', ruleRefusal(e, true), hash);
+        return;
+      }
       this.peers.refuse(p, messageId, 'block', refusal('unrequested-block', 'ignored'), hash);
       return;
     }
@@ -265,8 +279,18 @@ export class BlockSync {
     const chain = this.chain;
     const tipBefore = chain.tip;
     const r = chain.processBlock(block, this.nowSeconds());
+    if (from) this.sources.set(r.hash, from.id);
     this.hooks.afterBlock(r);
     if (r.status === 'accepted' && from) from.lastUsefulBlock = this.now();
+    // A block may also be found invalid while connecting (e.g. a bad signature deep in a reorg): its
+    // sender is refused with its own reason (Core's BlockChecked via mapBlockSource).
+    for (const ev of r.events)
+      if (ev.type === 'block-invalid' && ev.hash !== r.hash) {
+        this.rejected.add(ev.hash);
+        const source = this.sources.get(ev.hash);
+        const sender = source === undefined ? undefined : this.peers.get(source);
+        if (sender && !sender.closed && ev.reason !== 'bad-prevblk') this.peers.refuse(sender, -1, 'block', ruleRefusal(consensus(ev.reason, ev.debug), true), ev.hash);
+      }
     if (r.error && r.status !== 'accepted') {
       const e = r.error;
       if (e.kind === 'future') this.deferred.set(r.hash, block);
@@ -280,23 +304,23 @@ export class BlockSync {
         from.claimedHeight = Math.max(from.claimedHeight, chain.height + 1);
       }
     }
-    // A block may also be found invalid while connecting (e.g. a bad signature deep in a reorg).
-    for (const ev of r.events) if (ev.type === 'block-invalid' && ev.hash !== r.hash) this.rejected.add(ev.hash);
     if (chain.tip !== tipBefore) this.hooks.onTipChanged(r.events, from);
     return r;
   }
 
   /**
    * Announces newly connected active blocks to every ready peer that does not know them (only the
-   * tip after a long reorg or download), never back to the peer it came from.
+   * tip after a long reorg or download), never back to the peer it came from, never one withheld.
    */
-  announce(events: ChainEvent[], from: Peer | null): void {
+  announce(events: ChainEvent[], from: Peer | null, withheld?: (hash: string) => boolean): void {
     const chain = this.chain;
     const connected = events.filter((e): e is Extract<ChainEvent, { type: 'block-connected' }> => e.type === 'block-connected').map((e) => e.entry.hash);
-    const announce = connected.length > 8 ? [chain.tip.hash] : connected.filter((h) => {
+    const shown = (connected.length > 8 ? [chain.tip.hash] : connected.filter((h) => {
       const e = chain.getEntry(h);
       return !!e && chain.isActive(e);
-    });
+    }));
+    // Blocks a private miner withholds (lessons/privateMining.ts) are announced only when released.
+    const announce = withheld ? shown.filter((h) => !withheld(h)) : shown;
     for (const p of this.peers.all()) {
       if (!p.ready || p === from) continue;
       const items = announce.filter((h) => !p.knownInv.has(h)).map((hash) => ({ type: MSG_BLOCK, hash }));
@@ -314,9 +338,8 @@ export class BlockSync {
    * time has come are retried; a sync peer with nothing more for us is let go.
    */
   tick(): void {
-    const now = this.now();
     for (const p of [...this.peers.all()]) {
-      if (p.blocksInFlight.size && now - p.lastBlockAt > this.timing.stallTimeout) {
+      if (p.blocksInFlight.size && elapsedSince(this.peers.liveness, this.clock, p.lastBlockAt) > this.timing.stallTimeout) {
         this.peers.log(`peer ${p.id} stalled with ${p.blocksInFlight.size} blocks in flight; asking others`, 'warn');
         this.peers.disconnect(p, 'stalling block download');
       }
@@ -328,7 +351,7 @@ export class BlockSync {
         this.accept(b, null, -1);
       }
     const sp = this.syncPeer ? this.peers.get(this.syncPeer) : undefined;
-    if (sp && sp.blocksInFlight.size === 0 && now - this.syncActivity > this.timing.stallTimeout) {
+    if (sp && sp.blocksInFlight.size === 0 && elapsedSince(this.peers.liveness, this.clock, this.syncActivity) > this.timing.stallTimeout) {
       // The sync peer has nothing more for us: its claimed height was optimistic (or a lie).
       sp.claimedHeight = Math.min(sp.claimedHeight, this.chain.height);
       sp.bestHeight = Math.min(sp.bestHeight, this.chain.height);

@@ -12,6 +12,7 @@ import { ruleRefusal } from '../misbehavior';
 import type { Clock } from '../transport';
 import type { Peer } from '../net/peer';
 import type { SyncPeers } from './blockSync';
+import { elapsedSince } from '../lessons/delivery';
 
 /** Announcers remembered per transaction as fallbacks. */
 const MAX_FALLBACKS = 8;
@@ -33,11 +34,17 @@ export class TxRelay {
     private readonly peers: SyncPeers,
     private readonly clock: Clock,
     private readonly timing: Timing,
-    private readonly onAccepted: () => void,
+    private readonly onAccepted: (txid: string, peer: string) => void,
+    private readonly onRefused?: (tx: Tx, peer: string, e: RuleError) => void,
   ) {}
 
   private now(): number {
     return this.clock.now();
+  }
+
+  /** Live time since a request (held messages do not make an answer late). */
+  private waited(at: number): number {
+    return elapsedSince(this.peers.liveness, this.clock, at);
   }
 
   counts(): { txRequests: number; rejectedTxs: number } {
@@ -51,7 +58,7 @@ export class TxRelay {
       if (this.mempool.has(hash) || this.rejected.has(hash) || p.txInFlight.has(hash)) continue;
       // Already asked another peer, recently: wait for that answer and keep this peer as a fallback.
       const asked = this.requests.get(hash);
-      if (asked && asked.peer !== p.id && this.now() - asked.at < this.timing.stallTimeout && this.peers.get(asked.peer)) {
+      if (asked && asked.peer !== p.id && this.waited(asked.at) < this.timing.stallTimeout && this.peers.get(asked.peer)) {
         if (asked.others.length < MAX_FALLBACKS && !asked.others.includes(p.id)) asked.others.push(p.id);
         continue;
       }
@@ -96,12 +103,13 @@ export class TxRelay {
     } catch (e) {
       if (!(e instanceof RuleError)) throw e;
       if (e.kind === 'consensus') this.rejected.add(hash);
+      this.onRefused?.(tx, p.id, e);
       this.peers.refuse(p, messageId, 'tx', ruleRefusal(e, e.kind !== 'duplicate'), hash);
       return;
     }
     p.lastUsefulTx = this.now();
     this.relay(hash, p);
-    this.onAccepted();
+    this.onAccepted(hash, p.id);
   }
 
   /** Announces a transaction to every ready peer that wants relay and does not know it. */
@@ -139,7 +147,7 @@ export class TxRelay {
   /** Transactions asked for and not delivered in time: ask the next peer that announced them. */
   tick(): void {
     for (const [hash, r] of [...this.requests])
-      if (this.now() - r.at > this.timing.stallTimeout) {
+      if (this.waited(r.at) > this.timing.stallTimeout) {
         const p = this.peers.get(r.peer);
         p?.txInFlight.delete(hash);
         if (p) this.retry(hash, p);

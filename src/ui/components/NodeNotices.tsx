@@ -21,6 +21,11 @@ export function NodeNotices() {
       )}
       {teacher.miningPaused && <p role="status" className="banner warn" data-testid="mining-paused">{t('notices.miningPaused')}</p>}
       {!teacher.miningPaused && teacher.throttle < 100 && <p role="status" className="banner warn" data-testid="mining-throttled">{t('notices.throttled', { percent: teacher.throttle })}</p>}
+      {teacher.delivery.mode !== 'live' && (
+        <p role="status" className="banner warn" data-testid="class-delivery" data-mode={teacher.delivery.mode}>
+          {t(teacher.delivery.mode === 'paused' ? 'lessons.notice.paused' : 'lessons.notice.slow', { seconds: teacher.delivery.intervalMs / 1000 })}
+        </p>
+      )}
       {group >= 0 && (
         <p role="status" className="banner warn" data-testid="partitioned">
           {t('notices.partitioned', { group: group + 1, count: teacher.partition.length, ids: (teacher.partition[group] ?? []).join(', ') })}

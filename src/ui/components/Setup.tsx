@@ -7,6 +7,7 @@ import { CLASS_INTERVALS } from '../../core';
 import { onlineNodes, storedNodes } from '../runtime/session';
 import { PageHead } from './LanguagePicker';
 import { Term } from './Term';
+import { OpenSavedNode } from '../views/lessons/OpenSavedNode';
 
 /** Nodes of a network that exist already: online on the signalling server, or stored in this browser. */
 async function existingNodes(network: string): Promise<string[]> {
@@ -144,6 +145,14 @@ export function Setup({ onStart }: { onStart: (a: NodeAddress) => void }) {
           <a href="?glossary" target="_blank" rel="noopener" data-testid="open-glossary">{t('glossary.openPage')}</a>
         </p>
       </form>
+      {/* A saved node (a prepared class) or a saved class to replay (src/ui/views/lessons). */}
+      <details className="setup-open">
+        <summary>{t('lessons.files.open')}</summary>
+        <OpenSavedNode />
+      </details>
+      <p>
+        <a href="?replay" target="_blank" rel="noopener" data-testid="setup-replay">{t('lessons.files.replay')}</a>
+      </p>
     </main>
   );
 }

@@ -9,7 +9,7 @@
  * clock, so propagation rows from tabs on different computers line up.
  */
 import type { Role, Topology } from '../../node/events';
-import type { ObsBlock, ObsEvent, ObsSighting, Report } from '../../adapters/observer/protocol';
+import type { ObsBlock, ObsEvent, ObsLessons, ObsSighting, Report } from '../../adapters/observer/protocol';
 import { MILESTONES, milestoneOf, stepsFromMessage, withMilestone, type BlockStep, type Milestone, type Milestones } from '../../node/propagation';
 
 /** One node as the dashboard knows it. */
@@ -32,6 +32,8 @@ export interface DashNode {
   cutOff: boolean;
   /** What the teacher's commands have set there (paused, throttle %, partition group, 0 = none). */
   teacher: { paused: boolean; throttle: number; group: number };
+  /** Lessons on the node: messages held, its private chain, its first address (null from an older node). */
+  lessons: ObsLessons | null;
   /** Dashboard clock of the last report. */
   lastSeen: number;
   /** Dashboard clock − node clock, estimated (ms). */
@@ -304,6 +306,7 @@ export function foldReports(state: DashState, arrivals: Arrival[]): DashState {
         mining: r.mining,
         cutOff: r.cutOff,
         teacher: r.teacher ?? NO_TEACHER,
+        lessons: r.lessons ?? null,
         lastSeen: receivedAt,
         offset,
         chain: keepLast(r.chain, LIMITS.chain),
@@ -326,9 +329,9 @@ export function foldReports(state: DashState, arrivals: Arrival[]): DashState {
     // still useful for its state; its role stays unknown until the next snapshot.
     let n: DashNode = old
       ? { ...old }
-      : { id: nodeId, role: 'wallet', topology: 'star', online: true, height: r.height, tip: r.tip, peers: r.peers, known: [], mining: r.mining, cutOff: r.cutOff, teacher: r.teacher ?? NO_TEACHER, lastSeen: receivedAt, offset, chain: [], gaps: 0, seq: 0 };
+      : { id: nodeId, role: 'wallet', topology: 'star', online: true, height: r.height, tip: r.tip, peers: r.peers, known: [], mining: r.mining, cutOff: r.cutOff, teacher: r.teacher ?? NO_TEACHER, lessons: r.lessons ?? null, lastSeen: receivedAt, offset, chain: [], gaps: 0, seq: 0 };
     if (r.seq !== n.seq + 1) n.gaps++;
-    n = { ...n, online: true, height: r.height, tip: r.tip, peers: r.peers, mining: r.mining, cutOff: r.cutOff, teacher: r.teacher ?? NO_TEACHER, lastSeen: receivedAt, offset, seq: r.seq, ...(r.names ? { names: r.names } : {}), ...(r.balances ? { balances: r.balances } : {}) };
+    n = { ...n, online: true, height: r.height, tip: r.tip, peers: r.peers, mining: r.mining, cutOff: r.cutOff, teacher: r.teacher ?? NO_TEACHER, lessons: r.lessons ?? null, lastSeen: receivedAt, offset, seq: r.seq, ...(r.names ? { names: r.names } : {}), ...(r.balances ? { balances: r.balances } : {}) };
     const reporting = new Set(Object.keys(d.nodes).filter((id) => d.nodes[id]!.online));
     for (const e of r.events) n = applyEvent(d, n, e, reporting);
     d.nodes[nodeId] = n;

@@ -194,7 +194,7 @@ export function capRawBytes(messages: MessageEvent[]): MessageEvent[] {
 }
 
 function sameTeacher(old: ViewState['teacher'], fresh: ViewState['teacher']): ViewState['teacher'] {
-  return old.miningPaused === fresh.miningPaused && old.throttle === fresh.throttle && old.partition === fresh.partition && old.message?.text === fresh.message?.text && old.message?.time === fresh.message?.time ? old : fresh;
+  return old.miningPaused === fresh.miningPaused && old.throttle === fresh.throttle && old.partition === fresh.partition && old.message?.text === fresh.message?.text && old.message?.time === fresh.message?.time && old.delivery === fresh.delivery ? old : fresh;
 }
 
 /** The last reason this node could not get a link, while it has none (stable object when unchanged). */

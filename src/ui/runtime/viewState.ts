@@ -202,7 +202,7 @@ export function initialViewState(): ViewState {
     repaired: null,
     refusals: {},
     ice: { servers: 0, relay: false },
-    teacher: { miningPaused: false, throttle: 100, partition: [], message: null },
+    teacher: { miningPaused: false, throttle: 100, partition: [], message: null, delivery: { mode: 'live', intervalMs: 0 } },
     noLink: null,
     teacherRefused: null,
     peers: [],
