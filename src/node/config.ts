@@ -78,6 +78,8 @@ export interface NodeOptions {
   mining?: MiningMode;
   /** Miner role: mine as soon as the mempool holds this many valid txs (seed tutorial: 2). */
   mineThreshold?: number;
+  /** Rebuild a running block template for new mempool transactions only once it is this old, ms (default 0: at once). */
+  templateRefreshMs?: number;
   /** Links a mesh node dials and keeps (Bitcoin's 8 outbound). */
   maxOutbound?: number;
   /** Inbound links accepted before eviction (Bitcoin Core's 125). */

@@ -18,7 +18,7 @@ import {
   type Tx,
   type WalletKey,
 } from '../core';
-import { MAX_ADDR } from './wire/messages';
+import { HEADER_LEN, MAX_ADDR, MAX_MESSAGE } from './wire/messages';
 import { systemClock, systemRandom, type Clock, type Link, type Random } from './transport';
 import { EventBus, type MiningMode, type NodeEvent, type Role, type Topology } from './events';
 import { DEFAULT_TIMING, MAX_INBOUND, MAX_OUTBOUND, TICK_MS, type NodeOptions, type Timing } from './config';
@@ -59,6 +59,8 @@ export class FullNode implements NodeApi {
   private svc: ChainServices | null = null;
   private readonly router: PeerRouter;
   private tickTimer: number | null = null;
+  /** Largest payload one link of this node's transport carries. */
+  private readonly maxPayload: number;
   private started = false;
   private stopped = false;
 
@@ -71,6 +73,7 @@ export class FullNode implements NodeApi {
     this.random = opts.random ?? systemRandom;
     this.topology = opts.topology ?? 'star';
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
+    this.maxPayload = (opts.transport.maxFrameBytes ?? MAX_MESSAGE) - HEADER_LEN;
     this.wallet = new NodeWallet(opts.keys, this.random, this.clock, this.bus, this.role, this.id);
     this.addrs = new AddressBook(this.id, this.clock, this.bus);
     this.connman = new ConnectionManager(
@@ -113,6 +116,7 @@ export class FullNode implements NodeApi {
       opts.miner,
       opts.mining ?? (opts.role === 'miner' ? 'threshold' : 'off'),
       opts.mineThreshold ?? 2,
+      { maxBlockTxsBytes: this.maxPayload - 1000, templateRefreshMs: opts.templateRefreshMs ?? 0 },
     );
     this.query = makeQuery(this);
     if (opts.params) this.loadChain(opts.params, opts.blocks ?? [], opts.restore);
@@ -331,7 +335,7 @@ export class FullNode implements NodeApi {
   }
 
   private makePeer(link: Link): Peer {
-    return new Peer(this.router, link, MAX_ADDR);
+    return new Peer(this.router, link, MAX_ADDR, this.maxPayload);
   }
 
   /** Every service lets go of a peer that left. */

@@ -193,6 +193,39 @@ describe('blocks and the 256 KiB frame', () => {
   });
 });
 
+describe('blocks up to 1 MB where the transport allows them', () => {
+  it('on the in-memory network (no WebRTC frame limit) a miner fills a block to 1 MB and every node takes it', async () => {
+    const tn = new TestNetwork({ seed: 49, maxFrameBytes: 4_000_000 });
+    const C = tn.add('C', 'central');
+    const W = tn.add('W', 'wallet', { seeds: ['C'] });
+    const M = tn.add('M', 'miner', { seeds: ['C'], mining: 'off' });
+    await tn.settle();
+    // Sixteen chained 68 KB payments: 1.09 MB in the mempool, more than one block holds.
+    const key = tn.centralKey;
+    let prev = C.chain!.getBlock(C.chain!.genesis.hash)!.txs[0];
+    let value = prev.outputs[0].value;
+    for (let i = 0; i < 16; i++) {
+      const outs = [payTo(key, value - 1999n), ...Array.from({ length: 1999 }, () => payTo(B, 1n))];
+      C.submitTx(spendTx(key, [{ key: `${txidHex(prev)}:0`, coin: { script: key.script } }], outs));
+      prev = C.mempool!.all().at(-1)!.tx;
+      value -= 1999n;
+    }
+    await tn.settle();
+    expect(M.mempool!.size).toBe(16);
+
+    M.mineOnce();
+    await tn.settle();
+    const size = encodeBlock(M.chain!.getBlock(M.tipHash!)!).length;
+    expect(size).toBeGreaterThan(900_000); // four WebRTC frames' worth
+    expect(size).toBeLessThanOrEqual(1_000_000); // Bitcoin's (and the classroom's) maxBlockSize
+    for (const n of [C, W, M]) {
+      expect(n.tipHash, n.id).toBe(M.tipHash);
+      expect(n.mempool!.size, n.id).toBe(2);
+    }
+    for (const [id, log] of tn.events) expect(log.filter((e) => e.type === 'log' && e.level !== 'info'), id).toEqual([]);
+  });
+});
+
 describe('transaction requests: one peer at a time', () => {
   it('a node hearing of a payment from two peers at once downloads it once', async () => {
     const tn = new TimedNetwork({ seed: 48, latency: 3 });

@@ -1,10 +1,16 @@
 import type { Link, Transport } from '../../node/transport';
 import { ManualClock, SeededRandom } from './clock';
 
-/** Per-link conditions: one-way latency in ms and the probability a message is lost. */
+/**
+ * Per-link conditions: one-way latency in ms, the probability a message is lost, and optionally
+ * the link's bandwidth in bytes per ms (= kB/s). With a bandwidth, a message of n bytes occupies
+ * its direction of the link for n / bandwidth ms and messages queue behind each other (a link is
+ * ordered, as a TCP or SCTP stream is): arrival = max(now, link free) + n / bandwidth + latency.
+ */
 export interface LinkConditions {
   latency: number;
   dropRate: number;
+  bandwidth?: number;
 }
 
 /** A message the network is carrying, for tests and the UI's virtual network. */
@@ -34,12 +40,17 @@ export class MemoryNetwork {
   private defaults: LinkConditions;
   private groups: Map<string, number> | null = null;
   private inFlight = 0;
+  /** When each direction of a link (`from>to`) finishes sending what is queued on it (bandwidth only). */
+  private readonly busyUntil = new Map<string, number>();
+  /** Largest frame a link carries (`Transport.maxFrameBytes`); undefined: WebRTC's 256 KiB, as in tabs. */
+  readonly maxFrameBytes: number | undefined;
   /** Counters for tests and benches. */
   stats = { sent: 0, delivered: 0, dropped: 0, bytes: 0 };
   /** Optional tap on every delivery (for timelines). */
   ondeliver: ((m: InFlight) => void) | null = null;
 
-  constructor(opts: { seed?: number; latency?: number; dropRate?: number; clock?: ManualClock } = {}) {
+  constructor(opts: { seed?: number; latency?: number; dropRate?: number; clock?: ManualClock; maxFrameBytes?: number } = {}) {
+    this.maxFrameBytes = opts.maxFrameBytes;
     this.clock = opts.clock ?? new ManualClock();
     this.random = new SeededRandom(opts.seed ?? 1);
     this.defaults = { latency: opts.latency ?? 0, dropRate: opts.dropRate ?? 0 };
@@ -104,7 +115,15 @@ export class MemoryNetwork {
     const c = this.linkConditions(from.localId, from.peerId);
     const copy = data.slice(); // a copy, as WebRTC delivers: no shared buffer between nodes
     this.inFlight++;
-    this.clock.setTimer(c.latency, () => {
+    let delay = c.latency;
+    if (c.bandwidth !== undefined && c.bandwidth > 0) {
+      const key = `${from.localId}>${from.peerId}`;
+      const now = this.clock.now();
+      const done = Math.max(now, this.busyUntil.get(key) ?? 0) + copy.length / c.bandwidth;
+      this.busyUntil.set(key, done);
+      delay = done - now + c.latency;
+    }
+    this.clock.setTimer(delay, () => {
       this.inFlight--;
       if (!this.reachable(from.localId, from.peerId) || (c.dropRate > 0 && this.random.next() < c.dropRate)) {
         this.stats.dropped++;
@@ -188,6 +207,9 @@ export class MemoryTransport implements Transport {
     private readonly net: MemoryNetwork,
     readonly localId: string,
   ) {}
+  get maxFrameBytes(): number | undefined {
+    return this.net.maxFrameBytes;
+  }
   connect(peerId: string): void {
     if (this.closed) return;
     this.net.open(this, peerId);

@@ -211,10 +211,13 @@ export function encodePayload(m: Message): Uint8Array {
   return w.finish();
 }
 
-/** Frames a message: 24-byte header + payload (one allocation; the checksum of a payload is computed once). */
-export function encodeMessage(magic: number, m: Message): Uint8Array {
+/**
+ * Frames a message: 24-byte header + payload (one allocation; the checksum of a payload is computed
+ * once). `maxPayload` is the link's limit (a WebRTC frame by default; see `Transport.maxFrameBytes`).
+ */
+export function encodeMessage(magic: number, m: Message, maxPayload = MAX_PAYLOAD): Uint8Array {
   const payload = encodePayload(m);
-  if (payload.length > MAX_PAYLOAD) throw new RangeError(`${m.command} payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD}`);
+  if (payload.length > maxPayload) throw new RangeError(`${m.command} payload of ${payload.length} bytes exceeds ${maxPayload}`);
   const out = new Uint8Array(HEADER_LEN + payload.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, magic >>> 0, true);
@@ -259,9 +262,9 @@ export interface FrameHeader {
 
 /**
  * Checks a frame's header before any payload work: magic, command characters, declared length
- * within MAX_PAYLOAD and equal to what arrived, checksum. Returns the command and payload view.
+ * within the link's `maxPayload` and equal to what arrived, checksum. Returns the command and payload view.
  */
-export function parseFrame(magic: number, bytes: Uint8Array): { ok: true; header: FrameHeader; payload: Uint8Array } | { ok: false; fault: FrameFault; header?: FrameHeader } {
+export function parseFrame(magic: number, bytes: Uint8Array, maxPayload = MAX_PAYLOAD): { ok: true; header: FrameHeader; payload: Uint8Array } | { ok: false; fault: FrameFault; header?: FrameHeader } {
   if (bytes.length < HEADER_LEN) return { ok: false, fault: { kind: 'too-short' } };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const gotMagic = view.getUint32(0, true);
@@ -278,7 +281,7 @@ export function parseFrame(magic: number, bytes: Uint8Array): { ok: true; header
   const header: FrameHeader = { magic: gotMagic, command, length, checksum: bytes.subarray(20, 24) };
   if (gotMagic !== magic) return { ok: false, fault: { kind: 'wrong-magic' }, header };
   if (badCommand) return { ok: false, fault: { kind: 'bad-command' }, header };
-  if (length > MAX_PAYLOAD) return { ok: false, fault: { kind: 'oversized', length }, header };
+  if (length > maxPayload) return { ok: false, fault: { kind: 'oversized', length }, header };
   if (bytes.length !== HEADER_LEN + length) return { ok: false, fault: { kind: 'length-mismatch' }, header };
   const payload = bytes.subarray(HEADER_LEN);
   const sum = sha256d(payload);
