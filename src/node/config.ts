@@ -16,6 +16,12 @@ export interface Timing {
   stallTimeout: number;
   discourage: number;
   reconnect: number;
+  /**
+   * Mean wait before new transactions are announced to an outbound / inbound peer, batched in one
+   * inv (Bitcoin Core's trickle: 2 s and 5 s, Poisson). 0: each at once, in its own inv (the classroom).
+   */
+  txInvOutbound: number;
+  txInvInbound: number;
 }
 
 export const DEFAULT_TIMING: Timing = {
@@ -25,6 +31,8 @@ export const DEFAULT_TIMING: Timing = {
   stallTimeout: 4_000,
   discourage: 5 * 60_000,
   reconnect: 5_000,
+  txInvOutbound: 0,
+  txInvInbound: 0,
 };
 
 /** Period of the node's housekeeping tick (stalls, retries, redials), ms. */

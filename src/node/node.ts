@@ -162,7 +162,7 @@ export class FullNode implements NodeApi {
       afterBlock: (r) => mempool.handleChainEvents(r.events, this.nowSeconds()),
       onTipChanged: (events, from) => this.onTipChanged(events, from),
     });
-    const relay = new TxRelay(mempool, this.syncPeers, this.clock, this.timing, () => this.miningCtl.maybeMine());
+    const relay = new TxRelay(mempool, this.syncPeers, this.clock, this.timing, () => this.miningCtl.maybeMine(), this.random);
     this.svc = { chain, mempool, sync, relay };
     this.miningCtl.attach(chain, mempool);
     // Event objects are built only when someone listens (a download emits several per block).

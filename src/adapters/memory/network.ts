@@ -19,6 +19,8 @@ export interface InFlight {
   to: string;
   bytes: number;
   at: number;
+  /** The frame itself (the receiver's copy: read, never change it). */
+  data: Uint8Array;
 }
 
 /**
@@ -42,6 +44,8 @@ export class MemoryNetwork {
   private inFlight = 0;
   /** When each direction of a link (`from>to`) finishes sending what is queued on it (bandwidth only). */
   private readonly busyUntil = new Map<string, number>();
+  /** Bandwidth of one direction of a link (`from>to`), bytes per ms, where it differs from the link's. */
+  private readonly directed = new Map<string, number>();
   /** Largest frame a link carries (`Transport.maxFrameBytes`); undefined: WebRTC's 256 KiB, as in tabs. */
   readonly maxFrameBytes: number | undefined;
   /** Counters for tests and benches. */
@@ -69,6 +73,13 @@ export class MemoryNetwork {
   /** Sets conditions for the link between a and b (both directions). */
   setLink(a: string, b: string, c: Partial<LinkConditions>): void {
     this.conditions.set(pairKey(a, b), { ...this.linkConditions(a, b), ...c });
+  }
+  /**
+   * Sets the bandwidth of one direction of a link, bytes per ms (a sender's upload and a receiver's
+   * download differ: SimBlock takes min(upload of the sender, download of the receiver)).
+   */
+  setBandwidth(from: string, to: string, bytesPerMs: number): void {
+    this.directed.set(`${from}>${to}`, bytesPerMs);
   }
   /** Sets default conditions for every link without its own. */
   setDefaults(c: Partial<LinkConditions>): void {
@@ -116,10 +127,11 @@ export class MemoryNetwork {
     const copy = data.slice(); // a copy, as WebRTC delivers: no shared buffer between nodes
     this.inFlight++;
     let delay = c.latency;
-    if (c.bandwidth !== undefined && c.bandwidth > 0) {
-      const key = `${from.localId}>${from.peerId}`;
+    const key = this.directed.size || c.bandwidth ? `${from.localId}>${from.peerId}` : '';
+    const bandwidth = this.directed.size ? this.directed.get(key) ?? c.bandwidth : c.bandwidth;
+    if (bandwidth !== undefined && bandwidth > 0) {
       const now = this.clock.now();
-      const done = Math.max(now, this.busyUntil.get(key) ?? 0) + copy.length / c.bandwidth;
+      const done = Math.max(now, this.busyUntil.get(key) ?? 0) + copy.length / bandwidth;
       this.busyUntil.set(key, done);
       delay = done - now + c.latency;
     }
@@ -132,7 +144,7 @@ export class MemoryNetwork {
       if (to.closed) return;
       this.stats.delivered++;
       this.stats.bytes += copy.length;
-      this.ondeliver?.({ from: from.localId, to: from.peerId, bytes: copy.length, at: this.clock.now() });
+      this.ondeliver?.({ from: from.localId, to: from.peerId, bytes: copy.length, at: this.clock.now(), data: copy });
       to.onmessage?.(copy);
     });
   }

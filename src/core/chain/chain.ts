@@ -97,7 +97,7 @@ export class Chain {
   private readonly candidates = new Set<BlockEntry>();
   private readonly orphans = new Map<string, Block>();
   private readonly orphansByPrev = new Map<string, Set<string>>();
-  private readonly verifiedTxs = new Set<string>();
+  private verifiedTxs = new Set<string>();
   private seq = 0;
   private listeners: ((e: ChainEvent) => void)[] = [];
   readonly genesis: BlockEntry;
@@ -584,6 +584,20 @@ export class Chain {
   noteVerified(txidDisplayHex: string): void {
     if (this.verifiedTxs.size > 100_000) this.verifiedTxs.clear();
     this.verifiedTxs.add(txidDisplayHex);
+  }
+
+  /** True if a transaction's signatures were verified already (Core's script cache, shared by mempool and blocks). */
+  scriptsVerified(txidDisplayHex: string): boolean {
+    return this.verifiedTxs.has(txidDisplayHex);
+  }
+
+  /**
+   * Uses `cache` as this chain's script cache. A simulation's "shared validation" gives every
+   * node the same one, so a transaction's signatures are checked once for the whole network.
+   */
+  useScriptCache(cache: Set<string>): void {
+    for (const id of this.verifiedTxs) cache.add(id);
+    this.verifiedTxs = cache;
   }
 
   /** Checks a header's proof of work and difficulty without the body (for the UI and sync). */

@@ -110,7 +110,7 @@ export class Mempool {
       throw e;
     }
     const { fee, coins } = checked;
-    if (!this.verified.has(id)) {
+    if (!this.verified.has(id) && !this.chain.scriptsVerified(id)) {
       checkTxScripts(tx, coins);
       this.noteVerified(id);
     }
