@@ -1,6 +1,7 @@
 import type { Block, ChainParams, Coin, Miner, Tx, WalletKey } from '../core';
 import type { MiningMode, Role, Topology } from './events';
 import type { Clock, Random, Transport } from './transport';
+import type { Command, Message } from './wire/messages';
 
 /**
  * The node's timers and limits in one place. Limits bound everything a peer can make the node
@@ -93,6 +94,12 @@ export interface NodeOptions {
   /** Inbound links accepted before eviction (Bitcoin Core's 125). */
   maxInbound?: number;
   timing?: Partial<Timing>;
+  /**
+   * Decodes a checked frame's payload (default `decodePayload`). A simulator hands every node one
+   * decoder that returns the same immutable object for the same bytes, so a thousand nodes hold
+   * one copy of each block; it must throw DecodeError exactly where `decodePayload` does.
+   */
+  decode?: (command: Command, payload: Uint8Array) => Message;
 }
 
 

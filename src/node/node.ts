@@ -61,6 +61,7 @@ export class FullNode implements NodeApi {
   private tickTimer: number | null = null;
   /** Largest payload one link of this node's transport carries. */
   private readonly maxPayload: number;
+  private readonly decode: NodeOptions['decode'];
   private started = false;
   private stopped = false;
 
@@ -74,6 +75,7 @@ export class FullNode implements NodeApi {
     this.topology = opts.topology ?? 'star';
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
     this.maxPayload = (opts.transport.maxFrameBytes ?? MAX_MESSAGE) - HEADER_LEN;
+    this.decode = opts.decode;
     this.wallet = new NodeWallet(opts.keys, this.random, this.clock, this.bus, this.role, this.id);
     this.addrs = new AddressBook(this.id, this.clock, this.bus);
     this.connman = new ConnectionManager(
@@ -335,7 +337,7 @@ export class FullNode implements NodeApi {
   }
 
   private makePeer(link: Link): Peer {
-    return new Peer(this.router, link, MAX_ADDR, this.maxPayload);
+    return new Peer(this.router, link, MAX_ADDR, this.maxPayload, this.decode);
   }
 
   /** Every service lets go of a peer that left. */

@@ -17,6 +17,7 @@ import { buildTopology, edges, type Topology } from './topology';
 import { Wallets } from './payments';
 import { Metrics } from './metrics';
 import { EventLog } from './eventLog';
+import { SharedDecoder } from './intern';
 import type { ActionBody, LinkChange, SimAction } from './runFile';
 
 /** Virtual time at which every simulation starts (2024-01-01T00:00:00Z). */
@@ -106,6 +107,7 @@ export class Simulation {
     this.minerAt = minerNodes(s);
     const isMiner = new Map(this.minerAt.map((n, k) => [n, k]));
     const shared = s.validation === 'shared' ? new Set<string>() : null;
+    const decoder = new SharedDecoder();
     for (let i = 0; i < s.nodes; i++) {
       const k = isMiner.get(i);
       let miner: SimulatedMiner | undefined;
@@ -117,7 +119,7 @@ export class Simulation {
       const node = new FullNode({
         id: id(i), role: i === 0 ? 'central' : miner ? 'miner' : 'wallet', network: this.params.network,
         transport: this.net.transport(id(i)), clock: this.clock, random: new SeededRandom(subSeed(seed, 10_000 + i)),
-        params: this.params, topology: 'star', seeds: this.topology.dials[i]!.map(id), maxInbound: this.topology.maxInbound,
+        params: this.params, topology: 'star', decode: decoder.decode, seeds: this.topology.dials[i]!.map(id), maxInbound: this.topology.maxInbound,
         ...(miner ? { miner, mining: 'continuous' as const } : { mining: 'off' as const }),
         // Bitcoin Core's timers: a ping every 2 minutes, 20 minutes without an answer ends a link;
         // transactions announced in batches every 2 s (outbound) / 5 s (inbound) on average;

@@ -15,6 +15,7 @@ import {
   isKnownCommand,
   parseFrame,
   summarize,
+  type Command,
   type FrameFault,
   type Message,
   type VersionPayload,
@@ -118,6 +119,7 @@ export class Peer {
     addrBurst: number,
     /** Largest payload this link carries (the transport's frame limit less the header). */
     private readonly maxPayload = MAX_PAYLOAD,
+    private readonly decode: (command: Command, payload: Uint8Array) => Message = decodePayload,
   ) {
     this.id = link.peerId;
     this.outbound = link.outbound;
@@ -208,7 +210,7 @@ export class Peer {
     }
     let m: Message;
     try {
-      m = decodePayload(command, frame.payload);
+      m = this.decode(command, frame.payload);
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
       const r = refusal(e.reason.startsWith('too many') ? 'oversized-payload' : 'malformed-payload', `${command}: ${e.reason}`);

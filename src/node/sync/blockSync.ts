@@ -303,14 +303,15 @@ export class BlockSync {
    */
   tick(): void {
     const now = this.now();
-    for (const p of [...this.peers.all()]) {
-      if (p.blocksInFlight.size && now - p.lastBlockAt > this.timing.stallTimeout) {
-        this.peers.log(`peer ${p.id} stalled with ${p.blocksInFlight.size} blocks in flight; asking others`, 'warn');
-        this.peers.disconnect(p, 'stalling block download');
-      }
+    // Runs every second in every node: no copies unless a peer stalled (a thousand simulated nodes tick too).
+    let stalled: Peer[] | null = null;
+    for (const p of this.peers.all()) if (p.blocksInFlight.size && now - p.lastBlockAt > this.timing.stallTimeout) (stalled ??= []).push(p);
+    for (const p of stalled ?? []) {
+      this.peers.log(`peer ${p.id} stalled with ${p.blocksInFlight.size} blocks in flight; asking others`, 'warn');
+      this.peers.disconnect(p, 'stalling block download');
     }
     const maxFuture = this.chain.params.maxFutureBlockTime;
-    for (const [hash, b] of [...this.deferred])
+    if (this.deferred.size) for (const [hash, b] of [...this.deferred])
       if (b.header.time - maxFuture <= this.nowSeconds()) {
         this.deferred.delete(hash);
         this.accept(b, null, -1);
