@@ -64,6 +64,7 @@ export class Simulation {
   /** Messages delivered so far. */
   delivered = 0;
   private nextAction = 0;
+  private groups: number[][] | null = null;
   private settling = false;
   private txRate: number;
   private txTimer: number | null = null;
@@ -225,6 +226,11 @@ export class Simulation {
     return this.links.get(pairKey(a, b));
   }
 
+  /** The groups the network is split into now (node numbers), or null. */
+  partition(): number[][] | null {
+    return this.groups;
+  }
+
   /** The miners' hash shares now, percent. */
   shares(): number[] {
     return this.miners.map((m) => (m.hashRate / this.totalRate) * 100);
@@ -248,6 +254,7 @@ export class Simulation {
       case 'partition': {
         const group = new Map<number, number>();
         a.groups.forEach((g, k) => g.forEach((i) => group.set(i, k)));
+        this.groups = a.groups.map((g) => [...g]);
         this.net.partition(...a.groups.map((g) => g.map(id)));
         // A split network closes the links that cross it; nodes redial, and get through after the heal.
         for (const [x, y] of edges(this.topology)) {
@@ -258,6 +265,7 @@ export class Simulation {
         return;
       }
       case 'heal':
+        this.groups = null;
         return this.net.heal();
       case 'link':
         return this.change(a.a, a.b, a);

@@ -32,8 +32,11 @@ export function splitZeros(hash: string): [string, string] {
 /** Clock time of a millisecond timestamp, with milliseconds (message logs). */
 export function clockTime(ms: number): string {
   const d = new Date(ms);
-  return `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  // One formatter for every call: toLocaleTimeString builds a new one each time (≈ 2 µs × 300 rows a render).
+  timeFormat ??= new Intl.DateTimeFormat([], { hour: 'numeric', minute: '2-digit', second: '2-digit', hour12: false });
+  return `${timeFormat.format(d)}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
+let timeFormat: Intl.DateTimeFormat | undefined;
 
 /** Hashes per second with a unit. */
 export function rate(hps: number): string {

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { nodeAddressToSearch, type NodeAddress } from '../runtime/url';
 import type { Role, Topology } from '../../node/events';
 import { dashboardSearch } from '../dashboard/route';
+import { SIMULATOR_SEARCH } from '../sim/route';
 
 /** First screen: create a network (central node) or join one as a miner or wallet; quick start. */
 export function Setup({ onStart }: { onStart: (a: NodeAddress) => void }) {
@@ -74,6 +75,10 @@ export function Setup({ onStart }: { onStart: (a: NodeAddress) => void }) {
           <a href={valid ? dashboardSearch(network) : undefined} target="_blank" rel="noopener" aria-disabled={!valid} title={t('dashboard.openHelp')} data-testid="open-dashboard">
             {t('dashboard.open')}
           </a>
+        </p>
+        {/* Simulator: a whole network in this tab, faster than real time (src/ui/sim). */}
+        <p>
+          <a href={SIMULATOR_SEARCH} data-testid="open-simulator">{t('sim.open')}</a> — <span className="muted">{t('sim.openHelp')}</span>
         </p>
       </form>
     </main>

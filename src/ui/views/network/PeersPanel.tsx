@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useView } from '../../useView';
-import { useSession } from '../../runtime/context';
+import { useNode } from '../../runtime/context';
 
 /** A titled panel region with an accessible name. */
 export function Panel({ id, title, children, className }: { id: string; title: string; children: React.ReactNode; className?: string }) {
@@ -20,7 +20,7 @@ export function PeersPanel() {
   const offline = useView((s) => s.offline);
   const refused = useView((s) => s.refusals);
   const refusedCount = Object.values(refused).reduce((a, b) => a + b, 0);
-  const { node } = useSession();
+  const node = useNode();
   return (
     <Panel id="peers" title={t('peers.title')}>
       <div className="offline-switch">
@@ -54,7 +54,7 @@ export function PeersPanel() {
                 <td>{p.role ? t(`role.${p.role}`) : '?'}</td>
                 <td>{p.height < 0 ? '—' : p.height}{p.claimed > Math.max(p.height, 0) && <span className="muted"> {t('peers.claims', { height: p.claimed })}</span>}</td>
                 <td>{p.ready ? (p.outbound ? t('peers.outbound') : t('peers.inbound')) : t('peers.handshaking')}</td>
-                <td>{p.rtt !== undefined ? `${p.rtt} ms` : '—'}</td>
+                <td>{p.rtt !== undefined ? `${Number(p.rtt.toFixed(1))} ms` : '—'}</td>
               </tr>
             ))}
           </tbody>

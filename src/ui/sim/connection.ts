@@ -1,0 +1,279 @@
+/**
+ * The page's end of the simulator: starts the engine host in a Web Worker (or, where workers are
+ * missing, on the page), keeps what it reports in a small store, folds the selected node's view
+ * into the node tab's view store, and offers that node to the views as a `NodeApi` whose queries
+ * answer from what the engine sent and whose commands become recorded teacher actions.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Block, Coin } from '../../core';
+import type { NodeApi, NodeQuery } from '../../node/api';
+import type { MiningMode } from '../../node/events';
+import type { Clock } from '../../node/transport';
+import { SIM_EPOCH } from '../../sim/engine';
+import type { ActionBody } from '../../sim/runFile';
+import { capRawBytes } from '../runtime/bindNode';
+import { viewStore } from '../runtime/viewStore';
+import { MAX_HASH_RATES, MAX_MESSAGES, MAX_PROPAGATION, MAX_REORGS, initialViewState, type ViewState } from '../runtime/viewState';
+import type { AppendKey, Frame, FromEngine, GraphInfo, RunSpec, Speed, ToEngine } from './protocol';
+import { SimHost } from './host';
+
+export interface SimState {
+  graph: GraphInfo | null;
+  frame: Frame | null;
+  /** The node the node views show. */
+  node: number;
+  error: string | null;
+  /** Bumped when a block the views asked for arrives (the block detail reads it again). */
+  blocksVersion: number;
+  /** True when the engine runs on the page (no Web Worker). */
+  onPage: boolean;
+}
+
+const CAPS: Record<AppendKey, number> = { messages: MAX_MESSAGES, propagation: MAX_PROPAGATION, log: 300, reorgs: MAX_REORGS, hashRates: MAX_HASH_RATES };
+
+interface Port {
+  post(m: ToEngine): void;
+  close(): void;
+}
+
+export class SimConnection {
+  readonly store: StoreApi<SimState>;
+  private readonly port: Port;
+  private readonly blocks = new Map<string, { block: Block | null; undo: Coin[] | null }>();
+  private readonly asked = new Set<string>();
+
+  constructor(makeWorker: () => Worker | null = defaultWorker) {
+    this.store = createStore<SimState>(() => ({ graph: null, frame: null, node: 0, error: null, blocksVersion: 0, onPage: false }));
+    const onMessage = (m: FromEngine) => this.receive(m);
+    const worker = makeWorker();
+    if (worker) {
+      // Until the worker says it is ready (its modules, WebAssembly included, have loaded), commands wait here.
+      let waiting: ToEngine[] | null = [];
+      worker.onmessage = (e: MessageEvent<FromEngine>) => {
+        if (e.data.type === 'ready') {
+          const queued = waiting ?? [];
+          waiting = null;
+          queued.forEach((m) => worker.postMessage(m));
+        } else onMessage(e.data);
+      };
+      worker.onerror = (e) => this.store.setState({ error: e.message || 'the simulation stopped with an error' });
+      this.port = { post: (m) => (waiting ? waiting.push(m) : worker.postMessage(m)), close: () => worker.terminate() };
+    } else {
+      // No worker: the same host on the page, its replies delivered on a later task like a worker's.
+      const host = new SimHost((m) => setTimeout(() => onMessage(m), 0));
+      this.port = { post: (m) => setTimeout(() => host.handle(m), 0), close: () => undefined };
+      this.store.setState({ onPage: true });
+    }
+  }
+
+  start(run: RunSpec, speed: Speed, node = 0, paused = false): void {
+    this.blocks.clear();
+    this.asked.clear();
+    this.store.setState({ error: null, node });
+    this.port.post({ type: 'start', run, speed, node, paused });
+  }
+  play(): void {
+    this.port.post({ type: 'play' });
+  }
+  pause(): void {
+    this.port.post({ type: 'pause' });
+  }
+  setSpeed(speed: Speed): void {
+    this.port.post({ type: 'speed', speed });
+  }
+  step(what: 'message' | 'block'): void {
+    this.port.post({ type: 'step', what });
+  }
+  seek(ms: number): void {
+    this.port.post({ type: 'seek', to: ms });
+  }
+  act(action: ActionBody): void {
+    this.port.post({ type: 'act', action });
+  }
+  select(node: number): void {
+    this.blocks.clear();
+    this.asked.clear();
+    this.store.setState({ node });
+    this.port.post({ type: 'select', node });
+  }
+  close(): void {
+    this.port.close();
+  }
+
+  /** A block of the shown node, if it arrived; asks for it otherwise (the views then read it again). */
+  block(hash: string): { block: Block | null; undo: Coin[] | null } | undefined {
+    const got = this.blocks.get(hash);
+    if (!got && !this.asked.has(hash)) {
+      this.asked.add(hash);
+      this.port.post({ type: 'block', hash });
+    }
+    return got;
+  }
+
+  private receive(m: FromEngine): void {
+    switch (m.type) {
+      case 'ready':
+        return;
+      case 'built':
+        this.store.setState({ graph: m.graph });
+        return;
+      case 'frame':
+        this.store.setState({ frame: m.frame });
+        return;
+      case 'error':
+        this.store.setState({ error: m.reason });
+        return;
+      case 'block':
+        this.blocks.set(m.hash, { block: m.block, undo: m.undo });
+        this.store.setState((s) => ({ blocksVersion: s.blocksVersion + 1 }));
+        return;
+      case 'view':
+        if (m.node !== this.store.getState().node) return;
+        viewStore.setState(m.reset ? { ...initialViewState(), ...m.patch } : { ...m.patch, ...appended(viewStore.getState(), m.append) });
+        return;
+    }
+  }
+}
+
+/** The view's growing lists with the new tail added, each within its cap. */
+function appended(s: ViewState, append: Partial<Record<AppendKey, unknown[]>>): Partial<ViewState> {
+  const out: Record<string, unknown> = {};
+  for (const [k, tail] of Object.entries(append) as [AppendKey, unknown[]][]) {
+    if (!tail.length) continue;
+    const all = (s[k] as unknown[]).concat(tail);
+    const kept = all.length > CAPS[k] ? all.slice(all.length - CAPS[k]) : all;
+    out[k] = k === 'messages' ? capRawBytes(kept as ViewState['messages']) : kept;
+  }
+  return out as Partial<ViewState>;
+}
+
+function defaultWorker(): Worker | null {
+  if (typeof Worker === 'undefined') return null;
+  return new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module' });
+}
+
+/**
+ * One simulated node as the node views see it: what the engine last reported of it (through the
+ * view store), blocks fetched on demand, and its one command a view offers (the offline switch)
+ * recorded as a teacher action so that a replay repeats it. Everything else the node does, it
+ * does in the simulation.
+ */
+export class SimNodeView implements NodeApi {
+  readonly query: NodeQuery;
+  readonly clock: Clock;
+
+  constructor(private readonly conn: SimConnection, readonly index: number) {
+    const none = () => undefined;
+    const nothing = () => [];
+    this.query = {
+      entry: none, entryAt: none, entries: nothing, leaves: nothing, orphans: nothing, coin: none, coinsFor: nothing, utxos: nothing,
+      utxoCommitment: () => null, mempoolEntries: nothing, mempoolEntry: none, spenderOf: none, walletKeys: nothing, balances: nothing, exportWif: none,
+      isActive: (hash) => !!this.view.blocks.find((b) => b.hash === hash)?.active,
+      block: (hash) => conn.block(hash)?.block ?? undefined,
+      undo: (hash) => conn.block(hash)?.undo ?? undefined,
+    };
+    this.clock = {
+      now: () => SIM_EPOCH + (conn.store.getState().frame?.now ?? 0),
+      setTimer: () => {
+        throw new Error('timers of a simulated node run in the simulation');
+      },
+      clearTimer: () => undefined,
+    };
+  }
+
+  private get view(): ViewState {
+    return viewStore.getState();
+  }
+  get id() {
+    return this.view.nodeId;
+  }
+  get role() {
+    return this.view.role;
+  }
+  get network() {
+    return this.view.network;
+  }
+  get topology() {
+    return this.view.topology;
+  }
+  get magic() {
+    return this.view.params?.magic ?? 0;
+  }
+  get height() {
+    return this.view.height;
+  }
+  get tipHash() {
+    return this.view.tip;
+  }
+  get params() {
+    return this.view.params;
+  }
+  get offline() {
+    return this.view.offline;
+  }
+  get isMining() {
+    return this.view.mining.active;
+  }
+  get mining(): MiningMode {
+    return this.view.mining.mode;
+  }
+  get mineThreshold() {
+    return this.view.mining.threshold;
+  }
+  get blocksInFlight() {
+    return this.view.inFlight;
+  }
+  get syncPeerId() {
+    return null;
+  }
+  get restoreReport() {
+    return null;
+  }
+  on(): () => void {
+    return () => undefined; // the engine reports through the view store
+  }
+  nowSeconds(): number {
+    return Math.floor(this.clock.now() / 1000);
+  }
+  peerInfo() {
+    return this.view.peers;
+  }
+  peerIds() {
+    return this.view.peers.filter((p) => p.ready).map((p) => p.id);
+  }
+  knownNodes() {
+    return this.view.knownNodes;
+  }
+  bestKnownHeight() {
+    return this.view.bestKnownHeight;
+  }
+  isDiscouraged() {
+    return false;
+  }
+  /** The peers panel's switch: cut this node off, recorded as a teacher action. */
+  setOffline(offline: boolean): void {
+    this.conn.act({ kind: 'offline', node: this.index, offline });
+  }
+  send(): never {
+    return refuse('payments');
+  }
+  newAddress(): never {
+    return refuse('wallets');
+  }
+  addKey(): never {
+    return refuse('wallets');
+  }
+  mineOnce(): never {
+    return refuse('mining');
+  }
+  setMining(): never {
+    return refuse('mining');
+  }
+  connect(): never {
+    return refuse('links');
+  }
+}
+
+function refuse(what: string): never {
+  throw new Error(`in the simulator, ${what} are set for the whole run (settings and teacher actions)`);
+}
