@@ -27,10 +27,25 @@ function Chart({ build, data, testId }: { build: Build; data: uPlot.AlignedData;
       plot.current = null;
     };
   }, [build]);
+  const shown = useRef<uPlot.AlignedData | null>(null);
   useEffect(() => {
+    // A frame arrives several times a second; most leave a plot's numbers as they were.
+    if (shown.current && sameData(shown.current, data)) return;
+    shown.current = data;
     plot.current?.setData(data);
   }, [data]);
   return <div ref={box} className="sim-chart" data-testid={testId} />;
+}
+
+function sameData(a: uPlot.AlignedData, b: uPlot.AlignedData): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.length !== y.length) return false;
+    for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
+  }
+  return true;
 }
 
 const HEIGHT = 200;
@@ -47,15 +62,16 @@ function marks(get: () => { x: number; label: string }[]): uPlot.Plugin {
         ctx.fillStyle = '#b42318';
         ctx.setLineDash([5, 4]);
         ctx.font = `${12 * devicePixelRatio}px sans-serif`;
-        for (const m of get()) {
+        get().forEach((m, i) => {
           const x = u.valToPos(m.x, 'x', true);
-          if (!Number.isFinite(x)) continue;
+          if (!Number.isFinite(x)) return;
           ctx.beginPath();
           ctx.moveTo(x, u.bbox.top);
           ctx.lineTo(x, u.bbox.top + u.bbox.height);
           ctx.stroke();
-          ctx.fillText(m.label, x + 4 * devicePixelRatio, u.bbox.top + 14 * devicePixelRatio);
-        }
+          // Labels on rows of their own: close percentiles would print over each other.
+          ctx.fillText(m.label, x + 4 * devicePixelRatio, u.bbox.top + (14 + 16 * i) * devicePixelRatio);
+        });
         ctx.restore();
       },
     },

@@ -14,7 +14,7 @@ import type { ActionBody } from '../../sim/runFile';
 import { capRawBytes } from '../runtime/bindNode';
 import { viewStore } from '../runtime/viewStore';
 import { MAX_HASH_RATES, MAX_MESSAGES, MAX_PROPAGATION, MAX_REORGS, initialViewState, type ViewState } from '../runtime/viewState';
-import type { AppendKey, Frame, FromEngine, GraphInfo, RunSpec, Speed, ToEngine } from './protocol';
+import type { AppendKey, Frame, FromEngine, GraphInfo, RunSpec, Speed, ToEngine, ViewPatch } from './protocol';
 import { SimHost } from './host';
 
 export interface SimState {
@@ -119,6 +119,7 @@ export class SimConnection {
         return;
       case 'frame':
         this.store.setState({ frame: m.frame });
+        if (m.view) this.applyView(m.view);
         return;
       case 'error':
         this.store.setState({ error: m.reason });
@@ -128,10 +129,13 @@ export class SimConnection {
         this.store.setState((s) => ({ blocksVersion: s.blocksVersion + 1 }));
         return;
       case 'view':
-        if (m.node !== this.store.getState().node) return;
-        viewStore.setState(m.reset ? { ...initialViewState(), ...m.patch } : { ...m.patch, ...appended(viewStore.getState(), m.append) });
-        return;
+        return this.applyView(m);
     }
+  }
+
+  private applyView(v: ViewPatch): void {
+    if (v.node !== this.store.getState().node) return;
+    viewStore.setState(v.reset ? { ...initialViewState(), ...v.patch } : { ...v.patch, ...appended(viewStore.getState(), v.append) });
   }
 }
 

@@ -11,7 +11,7 @@ import { edges } from '../../sim/topology';
 import type { NodeEvent } from '../../node/events';
 import { ViewBatch } from '../runtime/bindNode';
 import { initialViewState, type ViewState } from '../runtime/viewState';
-import { APPEND_KEYS, type AppendKey, type Frame, type FromEngine, type RunSpec, type Speed, type ToEngine } from './protocol';
+import { APPEND_KEYS, type AppendKey, type Frame, type FromEngine, type RunSpec, type Speed, type ToEngine, type ViewPatch } from './protocol';
 
 /** Longest stretch of simulation between two looks at the page's commands (wall ms). */
 export const SLICE_MS = 25;
@@ -214,11 +214,12 @@ export class SimHost {
     const dt = wall - this.lastFrame.wall;
     if (dt > 0 && Number.isFinite(dt)) this.rate = (sim.now - this.lastFrame.virtual) / dt;
     this.lastFrame = { wall, virtual: sim.now };
-    this.post({ type: 'frame', frame: this.frame() });
+    let view: ViewPatch | null = null;
     if (force || wall - this.lastView >= VIEW_MS) {
       this.lastView = wall;
-      this.sendView(false);
+      view = this.viewPatch(false);
     }
+    this.post({ type: 'frame', frame: this.frame(), ...(view ? { view } : {}) });
   }
 
   private frame(): Frame {
@@ -255,10 +256,15 @@ export class SimHost {
     };
   }
 
-  /** The selected node's view patch: growing lists as their new tail only. */
   private sendView(reset: boolean): void {
+    const v = this.viewPatch(reset);
+    if (v) this.post({ type: 'view', ...v });
+  }
+
+  /** The selected node's view patch: what changed only, growing lists as their new tail. */
+  private viewPatch(reset: boolean): ViewPatch | null {
     const sim = this.sim;
-    if (!sim || !this.batch) return;
+    if (!sim || !this.batch) return null;
     const before = this.view;
     const patch = this.batch.patch(before, sim.clock.now());
     this.view = { ...before, ...patch };
@@ -274,7 +280,10 @@ export class SimHost {
     }
     delete rest.mempool;
     delete rest.wallet;
-    if (!reset && !Object.keys(rest).length && !Object.keys(append).length) return;
-    this.post({ type: 'view', node: this.node, reset, patch: reset ? { ...this.view, mempool: [], wallet: [] } : rest, append });
+    // The binding keeps unchanged parts as the same objects: those need not cross to the page.
+    for (const k of Object.keys(rest) as (keyof ViewState)[]) if (rest[k] === before[k]) delete rest[k];
+    for (const k of Object.keys(append) as AppendKey[]) if (!append[k]!.length) delete append[k];
+    if (!reset && !Object.keys(rest).length && !Object.keys(append).length) return null;
+    return { node: this.node, reset, patch: reset ? { ...this.view, mempool: [], wallet: [] } : rest, append };
   }
 }

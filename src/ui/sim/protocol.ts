@@ -75,14 +75,22 @@ export type FromEngine =
   /** The worker's code has loaded (messages sent earlier could be lost: the page waits for this). */
   | { type: 'ready' }
   | { type: 'built'; graph: GraphInfo }
-  | { type: 'frame'; frame: Frame }
-  /**
-   * The selected node's view: a store patch. Growing lists (`append`) carry only what is new;
-   * `reset` starts the view over (another node was selected, or the run restarted).
-   */
-  | { type: 'view'; node: number; reset: boolean; patch: Partial<ViewState>; append: Partial<Record<AppendKey, unknown[]>> }
+  /** The network now, and (when due) the selected node's view, applied together in one render. */
+  | { type: 'frame'; frame: Frame; view?: ViewPatch }
+  | ({ type: 'view' } & ViewPatch)
   | { type: 'block'; hash: string; block: Block | null; undo: Coin[] | null }
   | { type: 'error'; reason: string };
+
+/**
+ * The selected node's view: a store patch with only what changed. Growing lists (`append`) carry
+ * only what is new; `reset` starts the view over (another node was selected, or the run restarted).
+ */
+export interface ViewPatch {
+  node: number;
+  reset: boolean;
+  patch: Partial<ViewState>;
+  append: Partial<Record<AppendKey, unknown[]>>;
+}
 
 /** View lists that only grow at the end (bounded), sent as their new tail. */
 export const APPEND_KEYS = ['messages', 'propagation', 'log', 'reorgs', 'hashRates'] as const;
