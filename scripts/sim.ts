@@ -30,7 +30,7 @@ const option = (name: string): string | undefined => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 if (argv.includes('--help')) {
-  console.log('npm run sim -- [--seed N] [--blocks N] [--out run.json] [--log events.txt] [--file run.json]');
+  console.log('npm run sim -- [--seed N] [--blocks N | --seconds S] [--out run.json] [--log events.txt] [--file run.json]');
   for (const [flag, [, help]] of Object.entries(FLAGS)) console.log(`  ${flag.padEnd(14)} ${help}`);
   process.exit(0);
 }
@@ -56,17 +56,18 @@ const checked = checkSettings(base);
 if (!checked.ok) fail(checked.reason);
 const settings = checked.value;
 const blocks = Number(option('--blocks') ?? 10);
+const seconds = option('--seconds');
 const out = option('--out');
 const logFile = option('--log');
 
 const cpu0 = process.cpuUsage();
 let peakHeap = 0;
-const { sim, report } = await runBlocks(seed, settings, blocks, {
+const { sim, report } = await runBlocks(seed, settings, seconds !== undefined ? { seconds: Number(seconds) } : { blocks }, {
   keepLog: !!logFile,
   actions,
   progress: (s) => {
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-    process.stderr.write(`\r  ${s.metrics.found}/${blocks} blocks, ${(s.now / 1000).toFixed(0)} virtual s, ${s.delivered} messages   `);
+    process.stderr.write(`\r  ${s.metrics.found} blocks, ${(s.now / 1000).toFixed(0)} virtual s, ${s.delivered} messages   `);
   },
 });
 const cpu = process.cpuUsage(cpu0);
@@ -81,7 +82,7 @@ const result = {
 };
 const s = result.summary;
 console.log(`${settings.nodes} nodes, ${result.blocks} blocks (${s.stale} stale, ${(s.staleRate * 100).toFixed(1)} %), ${result.virtualSeconds.toFixed(0)} virtual s in ${result.wallSeconds.toFixed(1)} wall s (${result.speed.toFixed(1)}× real time, ${settings.validation} validation)`);
-console.log(`propagation p50 ${s.p50?.toFixed(0)} ms, p90 ${s.p90?.toFixed(0)} ms; mean interval ${s.meanInterval?.toFixed(1)} s; ${result.payments} payments; ${result.delivered} messages`);
+console.log(`propagation p50 ${s.p50?.toFixed(0)} ms, p90 ${s.p90?.toFixed(0)} ms; mean interval ${s.meanInterval?.toFixed(1)} s; ${result.payments} payments; ${result.delivered} messages; blocks up to ${result.largestBlock} bytes (mean ${result.meanBlock})`);
 console.log(`peak RSS ${result.peakRssMB.toFixed(0)} MB, setup ${result.setupSeconds.toFixed(1)} s, CPU ${result.cpuSeconds.toFixed(1)} s; log digest ${result.digest}`);
 if (out) {
   const run = JSON.parse(runFileToJson({ seed, settings, actions: sim.actions })) as Record<string, unknown>;

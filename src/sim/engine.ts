@@ -71,12 +71,13 @@ export class Simulation {
   private readonly txRandom: SeededRandom;
   private readonly links = new Map<string, LinkDraw & { loss: number }>();
   private readonly index = new Map<string, number>();
+  private readonly commandNames = new Map<number, string>();
   private readonly totalRate: number;
 
   constructor(readonly seed: number, readonly settings: SimSettings, opts: SimOptions = {}) {
     const s = settings;
     this.clock = new ManualClock(SIM_EPOCH);
-    this.net = new MemoryNetwork({ seed, clock: this.clock, maxFrameBytes: SIM_MAX_FRAME });
+    this.net = new MemoryNetwork({ seed, clock: this.clock, maxFrameBytes: SIM_MAX_FRAME, copyFrames: false });
     this.log = new EventLog(!!opts.keepLog, SIM_EPOCH);
     this.actions = [...(opts.actions ?? [])];
     this.txRate = s.txRate;
@@ -137,7 +138,7 @@ export class Simulation {
     this.net.ondeliver = (m) => {
       const from = this.index.get(m.from) ?? -1;
       const to = this.index.get(m.to) ?? -1;
-      const command = commandOf(m.data);
+      const command = commandOf(m.data, this.commandNames);
       this.delivered++;
       this.log.message(m.at, from, to, command, m.bytes);
       this.metrics.delivered(from, to, command, m.bytes);
@@ -336,13 +337,21 @@ function pairKey(a: number, b: number): string {
   return a < b ? `${a}-${b}` : `${b}-${a}`;
 }
 
-/** The command of a frame (bytes 4–16 of its header, zero-padded ASCII). */
-export function commandOf(frame: Uint8Array): string {
+/**
+ * The command of a frame (bytes 4–16 of its header, zero-padded ASCII). `seen` remembers commands
+ * by their first four bytes (every command of the protocol differs there), so a simulation
+ * carrying millions of messages does not build the same strings again.
+ */
+export function commandOf(frame: Uint8Array, seen?: Map<number, string>): string {
+  const key = ((frame[4] ?? 0) | ((frame[5] ?? 0) << 8) | ((frame[6] ?? 0) << 16) | ((frame[7] ?? 0) << 24)) >>> 0;
+  const known = seen?.get(key);
+  if (known !== undefined && frame[4 + known.length] === 0 && (known.length >= 12 || frame[3 + known.length] !== 0)) return known;
   let s = '';
   for (let i = 4; i < 16; i++) {
     const c = frame[i] ?? 0;
     if (c === 0) break;
     s += String.fromCharCode(c);
   }
+  if (s.length >= 4) seen?.set(key, s);
   return s;
 }

@@ -21,26 +21,33 @@ export interface RunReport {
   events: number;
   summary: Summary;
   tips: number;
+  /** Largest block on the best chain (bytes), and the mean size of its blocks. */
+  largestBlock: number;
+  meanBlock: number;
 }
 
 /** Virtual time left after the last block for it to reach every node. */
 export const SETTLE_MS = 60_000;
 
+/** When a headless run ends: after a number of blocks (and SETTLE_MS for the last to travel), or at a virtual time. */
+export type Until = { blocks: number } | { seconds: number };
+
 /**
- * Runs `blocks` blocks. `progress` is called about once a wall second with the simulation
- * (for a progress line, or memory sampling).
+ * Runs until `until`. `progress` is called about once a wall second with the simulation (for a
+ * progress line, or memory sampling).
  */
-export async function runBlocks(seed: number, settings: SimSettings, blocks: number, opts: SimOptions & { progress?: (sim: Simulation) => void } = {}): Promise<{ sim: Simulation; report: RunReport }> {
+export async function runBlocks(seed: number, settings: SimSettings, until: Until, opts: SimOptions & { progress?: (sim: Simulation) => void } = {}): Promise<{ sim: Simulation; report: RunReport }> {
   const t0 = performance.now();
   const sim = new Simulation(seed, settings, opts);
   const t1 = performance.now();
   for (;;) {
-    const r = await sim.run(() => sim.metrics.found >= blocks, { wallMs: 1_000 });
+    const r = 'blocks' in until ? await sim.run(() => sim.metrics.found >= until.blocks, { wallMs: 1_000 }) : await sim.runTo(until.seconds * 1000, { wallMs: 1_000 });
     opts.progress?.(sim);
     if (r !== 'budget') break;
   }
-  await sim.runTo(sim.now + SETTLE_MS);
+  if ('blocks' in until) await sim.runTo(sim.now + SETTLE_MS);
   const t2 = performance.now();
+  const sizes = sim.nodes[0]!.query.entries().filter((e) => e.height > 0).map((e) => e.size);
   return {
     sim,
     report: {
@@ -56,6 +63,8 @@ export async function runBlocks(seed: number, settings: SimSettings, blocks: num
       events: sim.log.count,
       summary: sim.metrics.summary(),
       tips: new Set(sim.nodes.map((n) => n.tipHash)).size,
+      largestBlock: sizes.length ? Math.max(...sizes) : 0,
+      meanBlock: sizes.length ? Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) : 0,
     },
   };
 }

@@ -48,13 +48,20 @@ export class MemoryNetwork {
   private readonly directed = new Map<string, number>();
   /** Largest frame a link carries (`Transport.maxFrameBytes`); undefined: WebRTC's 256 KiB, as in tabs. */
   readonly maxFrameBytes: number | undefined;
+  /**
+   * Copy every message, as WebRTC delivers a copy (default). A simulation of well-behaved nodes
+   * may hand the frame itself over: the node encodes a fresh frame for every send and neither
+   * side ever writes to one, so the receiver sees the same bytes either way.
+   */
+  readonly copyFrames: boolean;
   /** Counters for tests and benches. */
   stats = { sent: 0, delivered: 0, dropped: 0, bytes: 0 };
   /** Optional tap on every delivery (for timelines). */
   ondeliver: ((m: InFlight) => void) | null = null;
 
-  constructor(opts: { seed?: number; latency?: number; dropRate?: number; clock?: ManualClock; maxFrameBytes?: number } = {}) {
+  constructor(opts: { seed?: number; latency?: number; dropRate?: number; clock?: ManualClock; maxFrameBytes?: number; copyFrames?: boolean } = {}) {
     this.maxFrameBytes = opts.maxFrameBytes;
+    this.copyFrames = opts.copyFrames ?? true;
     this.clock = opts.clock ?? new ManualClock();
     this.random = new SeededRandom(opts.seed ?? 1);
     this.defaults = { latency: opts.latency ?? 0, dropRate: opts.dropRate ?? 0 };
@@ -123,30 +130,32 @@ export class MemoryNetwork {
     const to = from.peer;
     if (!to) return;
     this.stats.sent++;
-    const c = this.linkConditions(from.localId, from.peerId);
-    const copy = data.slice(); // a copy, as WebRTC delivers: no shared buffer between nodes
+    // Keys made once per link, not per message (a simulation carries millions).
+    const c = this.conditions.get(from.pair) ?? this.defaults;
+    const copy = this.copyFrames ? data.slice() : data; // a copy, as WebRTC delivers: no shared buffer between nodes
     this.inFlight++;
     let delay = c.latency;
-    const key = this.directed.size || c.bandwidth ? `${from.localId}>${from.peerId}` : '';
-    const bandwidth = this.directed.size ? this.directed.get(key) ?? c.bandwidth : c.bandwidth;
+    const bandwidth = this.directed.size ? this.directed.get(from.dir) ?? c.bandwidth : c.bandwidth;
     if (bandwidth !== undefined && bandwidth > 0) {
       const now = this.clock.now();
-      const done = Math.max(now, this.busyUntil.get(key) ?? 0) + copy.length / bandwidth;
-      this.busyUntil.set(key, done);
+      const done = Math.max(now, this.busyUntil.get(from.dir) ?? 0) + copy.length / bandwidth;
+      this.busyUntil.set(from.dir, done);
       delay = done - now + c.latency;
     }
-    this.clock.setTimer(delay, () => {
-      this.inFlight--;
-      if (!this.reachable(from.localId, from.peerId) || (c.dropRate > 0 && this.random.next() < c.dropRate)) {
-        this.stats.dropped++;
-        return;
-      }
-      if (to.closed) return;
-      this.stats.delivered++;
-      this.stats.bytes += copy.length;
-      this.ondeliver?.({ from: from.localId, to: from.peerId, bytes: copy.length, at: this.clock.now(), data: copy });
-      to.onmessage?.(copy);
-    });
+    this.clock.setTimer(delay, () => this.arrive(from, to, copy, c.dropRate));
+  }
+
+  private arrive(from: MemoryLink, to: MemoryLink, copy: Uint8Array, dropRate: number): void {
+    this.inFlight--;
+    if (!this.reachable(from.localId, from.peerId) || (dropRate > 0 && this.random.next() < dropRate)) {
+      this.stats.dropped++;
+      return;
+    }
+    if (to.closed) return;
+    this.stats.delivered++;
+    this.stats.bytes += copy.length;
+    this.ondeliver?.({ from: from.localId, to: from.peerId, bytes: copy.length, at: this.clock.now(), data: copy });
+    to.onmessage?.(copy);
   }
 
   /** @internal opens a link pair after one link latency. */
@@ -182,13 +191,19 @@ export class MemoryLink implements Link {
   onclose: ((reason: string) => void) | null = null;
   peer: MemoryLink | null = null;
   closed = false;
+  /** The link's key in the network's tables: both ends (`a|b`) and this direction (`from>to`). */
+  readonly pair: string;
+  readonly dir: string;
   constructor(
     private readonly net: MemoryNetwork,
     readonly localId: string,
     readonly peerId: string,
     readonly outbound: boolean,
     private readonly owner: MemoryTransport,
-  ) {}
+  ) {
+    this.pair = pairKey(localId, peerId);
+    this.dir = `${localId}>${peerId}`;
+  }
   send(data: Uint8Array): void {
     if (this.closed) return;
     this.net.carry(this, data);

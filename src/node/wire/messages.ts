@@ -234,7 +234,14 @@ export function encodeMessage(magic: number, m: Message, maxPayload = MAX_PAYLOA
  * too: serving one block to many peers hashes it once.
  */
 const checksumCache = new WeakMap<Uint8Array, Uint8Array>();
+/**
+ * Payloads shorter than this (inv, getdata, ping: built fresh for each message) are hashed at
+ * once; remembering them only costs the WeakMap a key per message (measured: 6 % of a
+ * 1,000-node simulation in the lookups alone).
+ */
+const CACHE_CHECKSUM_FROM = 160;
 function checksumOf(payload: Uint8Array): Uint8Array {
+  if (payload.length < CACHE_CHECKSUM_FROM) return sha256d(payload).subarray(0, 4);
   let sum = checksumCache.get(payload);
   if (!sum) {
     sum = sha256d(payload).slice(0, 4);
