@@ -174,9 +174,10 @@ export class Simulation {
     const maxSteps = budget.steps ?? Infinity;
     const deadline = budget.wallMs !== undefined ? performance.now() + budget.wallMs : Infinity;
     for (let n = 0; ; n++) {
+      // Actions recorded at this point belong to it, whatever stops the run here.
+      this.applyDue();
       if (stop()) return 'done';
       if (n >= maxSteps || ((n & 255) === 255 && performance.now() > deadline)) return 'budget';
-      this.applyDue();
       if (!this.clock.runNext()) return 'idle';
       this.steps++;
       // A miner's promise settled: let the node's continuation (submit the block, start the next job) run now.
