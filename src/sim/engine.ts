@@ -19,6 +19,7 @@ import { Metrics } from './metrics';
 import { EventLog } from './eventLog';
 import { SharedDecoder } from './intern';
 import type { ActionBody, LinkChange, SimAction } from './runFile';
+import { doubleSpend, paymentStatus, tamper, type DoubleSpendRecord, type PaymentStatus, type TamperRecord } from './lessons';
 
 /** Virtual time at which every simulation starts (2024-01-01T00:00:00Z). */
 export const SIM_EPOCH = 1_704_067_200_000;
@@ -65,6 +66,9 @@ export class Simulation {
   delivered = 0;
   private nextAction = 0;
   private groups: number[][] | null = null;
+  /** What the lessons' actions did, in order. */
+  readonly tampered: TamperRecord[] = [];
+  readonly doubleSpends: DoubleSpendRecord[] = [];
   private settling = false;
   private txRate: number;
   private txTimer: number | null = null;
@@ -214,8 +218,25 @@ export class Simulation {
     this.actions.length = this.nextAction;
     const a = { ...body, step: this.steps, at: this.now } as SimAction;
     this.actions.push(a);
-    this.applyDue();
+    try {
+      this.applyDue();
+    } catch (e) {
+      // Refused before it changed anything (a lesson's precondition): not recorded.
+      this.actions.pop();
+      this.nextAction = this.actions.length;
+      throw e;
+    }
     return a;
+  }
+
+  /** Where each double spend's two payments stand, seen from node `view`. */
+  doubleSpendStatus(view: number): { pay: PaymentStatus; back: PaymentStatus }[] {
+    return this.doubleSpends.map((d) => ({ pay: paymentStatus(this, view, d.pay, 50), back: paymentStatus(this, view, d.back, 50) }));
+  }
+
+  /** Largest frame a link carries here (the lessons frame their own messages). */
+  get maxFrame(): number {
+    return SIM_MAX_FRAME;
   }
 
   /** The payment rate in effect. */
@@ -250,7 +271,11 @@ export class Simulation {
   }
 
   private apply(a: SimAction): void {
+    this.perform(a);
     this.log.note(this.clock.now(), `action ${JSON.stringify({ ...a, step: undefined, at: undefined })}`);
+  }
+
+  private perform(a: SimAction): void {
     const id = (i: number) => this.nodes[i]!.id;
     switch (a.kind) {
       case 'partition': {
@@ -283,6 +308,12 @@ export class Simulation {
       }
       case 'offline':
         return this.nodes[a.node]!.setOffline(a.offline);
+      case 'tamper':
+        this.tampered.push(tamper(this, a.node));
+        return;
+      case 'doubleSpend':
+        this.doubleSpends.push(doubleSpend(this, a.node, a.toMerchant, a.toAttacker));
+        return;
       case 'txRate':
         this.txRate = a.rate;
         if (this.txTimer !== null) this.clock.clearTimer(this.txTimer);

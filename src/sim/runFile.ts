@@ -29,7 +29,11 @@ export type ActionBody =
   | ({ kind: 'group'; nodes: number[] } & LinkChange)
   | { kind: 'hash'; miner: number; share: number }
   | { kind: 'offline'; node: number; offline: boolean }
-  | { kind: 'txRate'; rate: number };
+  | { kind: 'txRate'; rate: number }
+  /** Node `node` broadcasts its tip block with one amount edited (the tamper lesson). */
+  | { kind: 'tamper'; node: number }
+  /** Node `node` pays one coin twice: to a merchant via node `toMerchant`, back to itself via node `toAttacker`. */
+  | { kind: 'doubleSpend'; node: number; toMerchant: number; toAttacker: number };
 
 /** An action as recorded: applied before timer number `step + 1`, at virtual ms `at` since the start. */
 export type SimAction = ActionBody & { step: number; at: number };
@@ -111,6 +115,12 @@ export function checkAction(raw: unknown, s: SimSettings): Checked<SimAction> {
     case 'offline':
       if (!node(a.node) || typeof a.offline !== 'boolean') return fail(`offline needs a node from 0 to ${s.nodes - 1} and true or false`);
       return { ok: true, value: { ...stamp, kind: 'offline', node: a.node as number, offline: a.offline } };
+    case 'tamper':
+      if (!node(a.node)) return fail(`tamper needs a node from 0 to ${s.nodes - 1}`);
+      return { ok: true, value: { ...stamp, kind: 'tamper', node: a.node as number } };
+    case 'doubleSpend':
+      if (!node(a.node) || !node(a.toMerchant) || !node(a.toAttacker)) return fail(`a double spend names three nodes from 0 to ${s.nodes - 1} (the attacker, where the merchant's payment goes, where the other goes)`);
+      return { ok: true, value: { ...stamp, kind: 'doubleSpend', node: a.node as number, toMerchant: a.toMerchant as number, toAttacker: a.toAttacker as number } };
     case 'txRate':
       if (typeof a.rate !== 'number' || !Number.isFinite(a.rate) || a.rate < 0 || a.rate > 50) return fail('rate must be from 0 to 50 payments a second');
       return { ok: true, value: { ...stamp, kind: 'txRate', rate: a.rate } };

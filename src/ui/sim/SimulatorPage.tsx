@@ -7,6 +7,7 @@ import { SettingsForm } from './SettingsForm';
 import { Controls } from './Controls';
 import { NetworkMap } from './NetworkMap';
 import { TeacherPanel } from './TeacherPanel';
+import { LessonsPanel } from './LessonsPanel';
 import { Plots } from './Plots';
 import { NodeViews } from './NodeViews';
 import type { Speed } from './protocol';
@@ -64,7 +65,10 @@ function Simulator({ conn }: { conn: SimConnection }) {
           <Facts conn={conn} />
           <div className="sim-grid">
             <NetworkMap conn={conn} />
-            <TeacherPanel conn={conn} />
+            <div className="sim-side">
+              <TeacherPanel conn={conn} />
+              <LessonsPanel conn={conn} />
+            </div>
           </div>
           <Plots conn={conn} />
           <NodeViews conn={conn} />

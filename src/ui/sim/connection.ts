@@ -88,6 +88,7 @@ export class SimConnection {
     this.port.post({ type: 'seek', to: ms });
   }
   act(action: ActionBody): void {
+    this.store.setState({ error: null });
     this.port.post({ type: 'act', action });
   }
   select(node: number): void {

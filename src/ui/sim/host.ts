@@ -253,6 +253,11 @@ export class SimHost {
       payments: { made: sim.wallets.made, skipped: sim.wallets.skipped, refused: sim.wallets.refused },
       shares: sim.shares(), txRate: sim.paymentRate, actions: sim.actions.slice(0, 1000),
       heapMB: memory ? memory.usedJSHeapSize / 1e6 : null,
+      lessons: {
+        tampered: sim.tampered.map((t) => ({ ...t, refusedBy: t.sentTo.filter((p) => sim.nodes[p]?.isDiscouraged(`n${t.node}`)).length })),
+        // Seen from a node on the tip most nodes follow.
+        doubleSpends: ((st) => sim.doubleSpends.map((d, i) => ({ ...d, ...st[i]! })))(sim.doubleSpends.length ? sim.doubleSpendStatus(Math.max(0, tipOf.indexOf(0))) : []),
+      },
     };
   }
 

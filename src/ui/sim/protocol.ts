@@ -6,6 +6,7 @@ import type { Block, Coin } from '../../core';
 import type { MessageEvent } from '../../node/events';
 import type { Summary } from '../../sim/metrics';
 import type { ActionBody, SimAction } from '../../sim/runFile';
+import type { DoubleSpendRecord, PaymentStatus, TamperRecord } from '../../sim/lessons';
 import type { SimSettings } from '../../sim/settings';
 import type { ViewState } from '../runtime/viewState';
 
@@ -69,6 +70,11 @@ export interface Frame {
   actions: SimAction[];
   /** JS heap of the engine, when the browser tells (Chromium). */
   heapMB: number | null;
+  /** The lessons' attacks so far and how the network answered. */
+  lessons: {
+    tampered: (TamperRecord & { refusedBy: number })[];
+    doubleSpends: (Omit<DoubleSpendRecord, 'pay' | 'back'> & { pay: PaymentStatus; back: PaymentStatus })[];
+  };
 }
 
 export type FromEngine =
