@@ -141,6 +141,14 @@ export class BlockSync {
    */
   requestBlocks(): void {
     if (this.wanted.size === 0) return;
+    // Usually every wanted block is already asked for (a block is announced by each peer that gets it).
+    let unasked = false;
+    for (const hash of this.wanted.keys())
+      if (!this.requests.has(hash)) {
+        unasked = true;
+        break;
+      }
+    if (!unasked) return;
     const open = new Set<Peer>();
     for (const p of this.peers.all()) if (p.ready && p.blocksInFlight.size <= MAX_BLOCKS_IN_FLIGHT / 2) open.add(p);
     if (open.size === 0) return;
