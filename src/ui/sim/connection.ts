@@ -60,8 +60,15 @@ export class SimConnection {
       this.port = { post: (m) => (waiting ? waiting.push(m) : worker.postMessage(m)), close: () => worker.terminate() };
     } else {
       // No worker: the same host on the page, its replies delivered on a later task like a worker's.
-      const host = new SimHost((m) => setTimeout(() => onMessage(m), 0));
-      this.port = { post: (m) => setTimeout(() => host.handle(m), 0), close: () => undefined };
+      let closed = false;
+      const host = new SimHost((m) => setTimeout(() => !closed && onMessage(m), 0));
+      this.port = {
+        post: (m) => setTimeout(() => !closed && host.handle(m), 0),
+        close: () => {
+          closed = true;
+          host.handle({ type: 'pause' }); // the page is leaving: the run stops with it
+        },
+      };
       this.store.setState({ onPage: true });
     }
   }

@@ -68,3 +68,24 @@ describe('the simulator engine host', () => {
     expect(block?.type === 'block' && block.block?.txs.length).toBeGreaterThanOrEqual(1);
   }, 60_000);
 });
+
+describe('the simulator without a Web Worker', () => {
+  it('runs the same host on the page: frames arrive, the node views fill, a command is recorded', async () => {
+    const { SimConnection } = await import('../../../src/ui/sim/connection');
+    const { viewStore } = await import('../../../src/ui/runtime/viewStore');
+    const conn = new SimConnection(() => null);
+    expect(conn.store.getState().onPage).toBe(true);
+    conn.start({ seed: 4, settings: SETTINGS, actions: [] }, 0, 2);
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 2_000 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
+      expect(ok()).toBe(true);
+    };
+    await until(() => (conn.store.getState().frame?.summary.blocks ?? 0) >= 1);
+    expect(viewStore.getState().nodeId).toBe('n2');
+    conn.act({ kind: 'txRate', rate: 2 });
+    await until(() => conn.store.getState().frame?.actions.length === 1);
+    conn.pause();
+    await until(() => conn.store.getState().frame?.mode === 'paused');
+    conn.close();
+  }, 60_000);
+});
