@@ -82,7 +82,8 @@ const result = {
 };
 const s = result.summary;
 console.log(`${settings.nodes} nodes, ${result.blocks} blocks (${s.stale} stale, ${(s.staleRate * 100).toFixed(1)} %), ${result.virtualSeconds.toFixed(0)} virtual s in ${result.wallSeconds.toFixed(1)} wall s (${result.speed.toFixed(1)}× real time, ${settings.validation} validation)`);
-console.log(`propagation p50 ${s.p50?.toFixed(0)} ms, p90 ${s.p90?.toFixed(0)} ms; mean interval ${s.meanInterval?.toFixed(1)} s; ${result.payments} payments; ${result.delivered} messages; blocks up to ${result.largestBlock} bytes (mean ${result.meanBlock})`);
+const num = (x: number | null, digits: number) => (x === null ? '—' : x.toFixed(digits));
+console.log(`propagation p50 ${num(s.p50, 0)} ms, p90 ${num(s.p90, 0)} ms; mean interval ${num(s.meanInterval, 1)} s; ${result.payments} payments; ${result.delivered} messages; blocks up to ${result.largestBlock} bytes (mean ${result.meanBlock})`);
 console.log(`peak RSS ${result.peakRssMB.toFixed(0)} MB, setup ${result.setupSeconds.toFixed(1)} s, CPU ${result.cpuSeconds.toFixed(1)} s; log digest ${result.digest}`);
 if (out) {
   const run = JSON.parse(runFileToJson({ seed, settings, actions: sim.actions })) as Record<string, unknown>;
