@@ -10,7 +10,7 @@ const REGION_AT: Record<string, [number, number]> = {
 };
 /** The tip most nodes follow first, then the others. */
 export const TIP_COLOURS = ['#1d7a34', '#d9480f', '#6f42c1', '#0b6bcb', '#b42318', '#8a5a00', '#0e7c86', '#c2185b'];
-const ASPECT = 0.5;
+const ASPECT = 0.7;
 
 /** Positions in [0,1]²: each region's nodes on a sunflower spiral around the region's place. Pure. */
 export function mapLayout(g: Pick<GraphInfo, 'regions' | 'regionNames'>): [number, number][] {
@@ -72,7 +72,7 @@ export function NetworkMap({ conn }: { conn: SimConnection }) {
     const ctx = c.getContext('2d')!;
     ctx.clearRect(0, 0, w, h);
     ctx.drawImage(edgesLayer.current, 0, 0);
-    const r = Math.max(2, Math.min(9, 220 / Math.sqrt(graph.settings.nodes))) * devicePixelRatio;
+    const r = Math.max(1.5, Math.min(9, 160 / Math.sqrt(graph.settings.nodes))) * devicePixelRatio;
     const offline = new Set(frame.offline);
     pos.forEach(([x, y], i) => {
       const colour = TIP_COLOURS[Math.min(frame.tipOf[i] ?? 0, TIP_COLOURS.length - 1)]!;
@@ -88,6 +88,16 @@ export function NetworkMap({ conn }: { conn: SimConnection }) {
         ctx.fill();
       }
     });
+    // Region names under their clusters (world links only).
+    if (graph.regionNames.length > 1) {
+      ctx.font = `${12 * devicePixelRatio}px sans-serif`;
+      ctx.fillStyle = '#3d4653';
+      ctx.textAlign = 'center';
+      graph.regionNames.forEach((name, k) => {
+        const at = REGION_AT[name];
+        if (at && graph.regions.includes(k)) ctx.fillText(t(`sim.region.${name}`), at[0] * w, Math.min(h - 4, (at[1] + 0.2) * h));
+      });
+    }
     const sp = pos[selected];
     if (sp) {
       ctx.beginPath();
@@ -96,7 +106,7 @@ export function NetworkMap({ conn }: { conn: SimConnection }) {
       ctx.lineWidth = 2 * devicePixelRatio;
       ctx.stroke();
     }
-  }, [graph, frame, pos, miners, selected]);
+  }, [graph, frame, pos, miners, selected, t]);
 
   useEffect(() => {
     const reset = () => (edgesLayer.current = null);

@@ -72,6 +72,7 @@ export default {
         worker: 'Web Worker',
         onPage: 'this page (no Web Worker)',
       },
+      region: { 'north-america': 'North America', europe: 'Europe', 'south-america': 'South America', 'asia-pacific': 'Asia-Pacific', japan: 'Japan', australia: 'Australia', classroom: 'Classroom' },
       map: {
         title: 'The network: {{nodes}} nodes, {{links}} links',
         aria: 'Map of {{nodes}} nodes, coloured by the tip each follows; {{tips}} different tips now. Click a node to show it below.',
@@ -237,6 +238,7 @@ export default {
         worker: '웹 워커',
         onPage: '이 페이지 (웹 워커 없음)',
       },
+      region: { 'north-america': '북아메리카', europe: '유럽', 'south-america': '남아메리카', 'asia-pacific': '아시아 태평양', japan: '일본', australia: '오스트레일리아', classroom: '교실' },
       map: {
         title: '네트워크: 노드 {{nodes}}개, 링크 {{links}}개',
         aria: '노드 {{nodes}}개의 지도. 각 노드가 따르는 팁에 따라 색을 칠했고, 지금 팁은 {{tips}}개입니다. 노드를 누르면 아래에 보입니다.',
