@@ -62,7 +62,7 @@ function signatureFigures(): { figures: BenchFigure[]; perSecond: number } {
   const sigs = digests.map((d) => signDigest(d, priv));
   const compact = sigs.map((s) => secp256k1.Signature.fromBytes(s, 'der').toBytes('compact'));
   for (let i = 0; i < digests.length; i++) {
-    if (verifySignature(digests[i], sigs[i], pub, { lowS: true, strictDer: true }) !== null) throw new Error('bench signature does not verify');
+    if (verifySignature(digests[i]!, sigs[i]!, pub, { lowS: true, strictDer: true }) !== null) throw new Error('bench signature does not verify');
   }
 
   // Node/OpenSSL: the same key as a JWK; OpenSSL hashes the message itself (SHA-256 of the 32
@@ -72,38 +72,38 @@ function signatureFigures(): { figures: BenchFigure[]; perSecond: number } {
   const nodePub = createPublicKey({ key: jwk, format: 'jwk' });
   const nodePriv = createPrivateKey({ key: { ...jwk, d: b64url(priv) }, format: 'jwk' });
   const nodeSigs = digests.map((d) => nodeSign('sha256', d, nodePriv));
-  if (!nodeVerify('sha256', digests[0], nodePub, nodeSigs[0])) throw new Error('openssl signature does not verify');
+  if (!nodeVerify('sha256', digests[0]!, nodePub, nodeSigs[0]!)) throw new Error('openssl signature does not verify');
 
   let i = 0;
   const libauthRaw = cpuOpsPerSecond(() => {
     const k = i++ & 63;
-    secp256k1Wasm.verifySignatureCompactLowS(compact[k], pub, digests[k]);
+    secp256k1Wasm.verifySignatureCompactLowS(compact[k]!, pub, digests[k]!);
   }, 1000, 64);
   i = 0;
   const engine = cpuOpsPerSecond(() => {
     const k = i++ & 63;
-    verifySignature(digests[k], sigs[k], pub, { lowS: true, strictDer: true });
+    verifySignature(digests[k]!, sigs[k]!, pub, { lowS: true, strictDer: true });
   }, 1500, 64);
   i = 0;
   const engineNoCache = cpuOpsPerSecond(() => {
     const k = i++ & 63;
     forgetDecompressedKeys();
-    verifySignature(digests[k], sigs[k], pub, { lowS: true, strictDer: true });
+    verifySignature(digests[k]!, sigs[k]!, pub, { lowS: true, strictDer: true });
   }, 1000, 64);
   i = 0;
   const raw = cpuOpsPerSecond(() => {
     const k = i++ & 63;
-    tiny.verify(digests[k], pub, compact[k], true);
+    tiny.verify(digests[k]!, pub, compact[k]!, true);
   }, 1000, 64);
   i = 0;
   const openssl = cpuOpsPerSecond(() => {
     const k = i++ & 63;
-    nodeVerify('sha256', digests[k], nodePub, nodeSigs[k]);
+    nodeVerify('sha256', digests[k]!, nodePub, nodeSigs[k]!);
   }, 1500, 64);
   i = 0;
   const noble = cpuOpsPerSecond(() => {
     const k = i++ & 63;
-    secp256k1.verify(sigs[k], digests[k], pub, { prehash: false, format: 'der' });
+    secp256k1.verify(sigs[k]!, digests[k]!, pub, { prehash: false, format: 'der' });
   }, 1500, 16);
 
   return {
@@ -123,11 +123,11 @@ function signatureFigures(): { figures: BenchFigure[]; perSecond: number } {
 /** Builds `n` blocks on a fresh regtest chain, each with 2 single-input signed payments. */
 export function buildBenchChain(n: number): { params: ReturnType<typeof testParams>; bytes: Uint8Array[] } {
   const keys = ['A', 'B', 'C', 'D'].map((k) => testKey(`bench-${k}`));
-  const params = testParams(keys[0]);
+  const params = testParams(keys[0]!);
   const genesis = decodeBlock(Buffer.from(params.genesisHex!, 'hex'));
   // A FIFO of spendable outputs; each payment spends the oldest and adds two outputs.
   const queue: { key: string; coin: { value: bigint; script: Uint8Array }; owner: number }[] = [
-    { key: `${txidHex(genesis.txs[0])}:0`, coin: genesis.txs[0].outputs[0], owner: 0 },
+    { key: `${txidHex(genesis.txs[0]!)}:0`, coin: genesis.txs[0]!.outputs[0]!, owner: 0 },
   ];
   let parent: Block = genesis;
   const bytes: Uint8Array[] = [];
@@ -137,14 +137,14 @@ export function buildBenchChain(n: number): { params: ReturnType<typeof testPara
       const c = queue.shift()!;
       const to = (c.owner + 1 + p) % keys.length;
       const half = c.coin.value / 2n;
-      const tx = spendTx(keys[c.owner], [c], [payTo(keys[to], half), payTo(keys[c.owner], c.coin.value - half)]);
+      const tx = spendTx(keys[c.owner]!, [c], [payTo(keys[to]!, half), payTo(keys[c.owner]!, c.coin.value - half)]);
       txs.push(tx);
       const id = txidHex(tx);
-      queue.push({ key: `${id}:0`, coin: tx.outputs[0], owner: to }, { key: `${id}:1`, coin: tx.outputs[1], owner: c.owner });
+      queue.push({ key: `${id}:0`, coin: tx.outputs[0]!, owner: to }, { key: `${id}:1`, coin: tx.outputs[1]!, owner: c.owner });
     }
     if (txs.length < 2) throw new Error('bench chain ran out of coins');
-    const cb = makeCoinbase(h, keys[h % 4].pubkeyHash, subsidyAt(params, h), 'bench');
-    queue.push({ key: `${txidHex(cb)}:0`, coin: cb.outputs[0], owner: h % 4 });
+    const cb = makeCoinbase(h, keys[h % 4]!.pubkeyHash, subsidyAt(params, h), 'bench');
+    queue.push({ key: `${txidHex(cb)}:0`, coin: cb.outputs[0]!, owner: h % 4 });
     const block = solveBlockSync(
       assembleBlock({ version: 1, prevHash: blockHash(parent.header), time: T0 + 60 * h, bits: params.genesisBits, nonce: 0 }, [cb, ...txs]),
     )!;
@@ -177,7 +177,7 @@ export async function run(): Promise<BenchFigure[]> {
   const { params, bytes } = buildBenchChain(N);
   validateChain(params, bytes); // warm-up pass: JIT and WebAssembly tier-up reach steady state
   const runs = [validateChain(params, bytes), validateChain(params, bytes), validateChain(params, bytes)];
-  const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[1];
+  const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[1]!;
   const blocksPerSecond = N / median(runs.map((r) => r.cpu)); // median of three fresh engines
   const wallBlocksPerSecond = N / median(runs.map((r) => r.wall));
   const ceiling = sig.perSecond / 2; // blocks/s if the 2 signature checks per block were the only work

@@ -62,7 +62,7 @@ interface Timing {
 }
 
 function median(xs: number[]): number {
-  return xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 }
 
 /** Runs `f`, returning its CPU seconds (this process, user + system) and wall seconds. */
@@ -134,7 +134,7 @@ async function propagation(params: ReturnType<typeof testParams>, key: ReturnTyp
   }
   nodes.forEach((n) => n.start());
   await runFor(net, 30_000); // let the mesh form (addr, getaddr, connections)
-  const miner = nodes[7];
+  const miner = nodes[7]!;
   const ecc = eccentricity(nodes, miner.id);
   let found = -1;
   let last = -1;

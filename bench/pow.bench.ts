@@ -24,6 +24,7 @@ import { buildSimdVariant } from '../scripts/gen-sha256d';
 import { type KernelName, NonceSearcher, type ScanBackend, writeJobWords } from '../src/core/mining/kernel';
 import { createBackend } from '../src/core/mining/wasm';
 import { launchChromium, serveMiningPage } from '../tests/e2e/pages/serve';
+import type {} from '../tests/e2e/pages/mining'; // declares window.mining
 import { type BenchFigure, figure } from './harness';
 
 const FACTS_NATIVE = 9.07e6; // FACTS.md: native openssl SHA-NI, compressions/s ÷ 3
@@ -110,7 +111,7 @@ interface Rate {
   cores: number;
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
 
 function summarise(windows: Array<{ hashes: number; wall: number; cpu: number | null }>, workers: number): Rate {
   const wall = windows.map((w) => w.hashes / w.wall);

@@ -48,8 +48,8 @@ function table(rows: BenchFigure[]): string {
   const head = ['figure', 'value', 'unit', 'anchor', 'anchor value', 'ratio', 'bar'];
   const body = rows.map((f) => [f.name, fmt(f.value), f.unit, f.anchor, fmt(f.anchorValue), String(f.ratio),
     f.bar ? `${f.bar} ${f.pass ? 'PASS' : 'MISS'}` : '']);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join(' | ');
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
 }
 

@@ -21,7 +21,7 @@ export async function run(): Promise<BenchFigure[]> {
     for (let i = 1; i < TABS; i++) others.push(await openNode(ctx, nodeUrl(server.url, { network, role: i === 1 ? 'miner' : 'wallet', topology: 'mesh' })));
     await waitPeers(central, Math.min(TABS - 1, 4));
     for (const p of others) await waitHeight(p, 0);
-    const observed = others[others.length - 1];
+    const observed = others[others.length - 1]!;
     await observed.bringToFront();
     await observed.locator('#tab-overview').click();
     await observed.getByTestId('network-graph').waitFor();

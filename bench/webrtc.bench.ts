@@ -46,7 +46,7 @@ function quantile(xs: number[], q: number): number {
   if (!s.length) return NaN;
   const i = (s.length - 1) * q;
   const lo = Math.floor(i);
-  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (i - lo);
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (i - lo);
 }
 
 type Msg = Extract<Recorded, { type: 'message' }>;
@@ -81,7 +81,7 @@ async function propagation(server: AppServer, browser: Browser) {
 
   const hashes: string[] = [];
   for (let i = 0; i < BLOCKS; i++) {
-    const miner = tabs[i % TABS];
+    const miner = tabs[i % TABS]!;
     const h = (await miner.evaluate('window.tabchain.node.height')) as number;
     await miner.evaluate('window.tabchain.node.mineOnce()');
     await waitHeight(miner, h + 1);

@@ -5,7 +5,7 @@
  * view store around it; a test or a bench can run the same wiring headless (fake-indexeddb and the
  * in-memory network).
  */
-import { makeParams, walletKeyFromSecret, type Miner, type Preset } from '../core';
+import { makeParams, teacherPublicKey, toHex, walletKeyFromSecret, type Miner, type Preset } from '../core';
 import { FullNode, type NodeOptions } from '../node/node';
 import type { Role, Topology } from '../node/events';
 import type { Clock, Random, Transport } from '../node/transport';
@@ -22,6 +22,8 @@ export interface TabNodeOptions {
   topology: Topology;
   /** Parameters preset for a network this node creates (central only). */
   preset?: Preset;
+  /** Seconds between blocks the teacher chose for a new network (classroom preset). */
+  blockInterval?: number;
   transport: Transport;
   miner: Miner;
   /** The node's opened store and what it held. */
@@ -38,6 +40,8 @@ export interface TabNodeOptions {
 export interface TabNode {
   node: FullNode;
   store: NodeStore;
+  /** The teacher's secret (the central node that created this network keeps it), else null. */
+  teacherSecret: Uint8Array | null;
   stop(): void;
 }
 
@@ -58,10 +62,16 @@ export async function startTabNode(o: TabNodeOptions): Promise<TabNode> {
   const random = o.random ?? systemRandom;
   let params = o.saved.params;
   let keys = o.saved.keys;
+  let teacherSecret = o.saved.teacherSecret;
   if (!params && o.role === 'central') {
     o.onGenesis?.();
     if (keys.length === 0) keys = [walletKeyFromSecret(random.bytes32(), 'central')];
-    params = await FullNode.createNetworkParams(makeParams(o.network, o.preset ?? 'classroom'), keys[0]!, o.miner, Math.floor(clock.now() / 1000));
+    // The teacher key: its public half goes into the parameters every node checks commands with;
+    // the secret stays in this node's database and in the teacher's dashboard link.
+    teacherSecret = random.bytes32();
+    const base = makeParams(o.network, o.preset ?? 'classroom', o.blockInterval ? { targetSpacing: o.blockInterval } : {});
+    params = await FullNode.createNetworkParams({ ...base, teacherKey: toHex(teacherPublicKey(teacherSecret)) }, keys[0]!, o.miner, Math.floor(clock.now() / 1000));
+    o.store.saveTeacherSecret(teacherSecret);
   }
   const node = new FullNode({
     id: o.id,
@@ -83,6 +93,7 @@ export async function startTabNode(o: TabNodeOptions): Promise<TabNode> {
   return {
     node,
     store: o.store,
+    teacherSecret,
     stop() {
       detach();
       node.stop();

@@ -1,7 +1,7 @@
 import type { Block, ChainParams, Coin, Miner, Tx, WalletKey } from '../core';
 import type { MiningMode, Role, Topology } from './events';
 import type { Clock, Random, Transport } from './transport';
-import type { Command, Message } from './wire/messages';
+import type { Command, Message, PeerAddress } from './wire/messages';
 
 /**
  * The node's timers and limits in one place. Limits bound everything a peer can make the node
@@ -81,6 +81,10 @@ export interface NodeOptions {
   restore?: { blocks: Block[]; tip: string; utxo: [string, Coin][]; undo: [string, Coin[]][]; mempool?: Tx[] };
   /** Wallet keys restored from storage. */
   keys?: WalletKey[];
+  /** Addresses this node had learned (its stored address book). */
+  addrs?: PeerAddress[];
+  /** The teacher's latest commands as this node stored them (wire bytes; checked again). */
+  teacherCommands?: Uint8Array[];
   topology?: Topology;
   /** Peers to connect to at start (the central node's id). */
   seeds?: string[];

@@ -1,4 +1,4 @@
-import type { ChainEvent, MempoolEvent, MinerProgress, ChainParams } from '../core';
+import type { ChainEvent, MempoolEvent, MinerProgress, ChainParams, TeacherAction } from '../core';
 
 /** The three roles of the seed tutorial; all are full nodes that validate everything. */
 export type Role = 'central' | 'miner' | 'wallet';
@@ -47,6 +47,12 @@ export type NodeEvent =
   | { type: 'mining-stopped'; time: number; why: 'found' | 'stale' | 'stopped' | 'error'; hash?: string; detail?: string }
   | { type: 'block-mined'; time: number; hash: string; height: number; txCount: number }
   | { type: 'wallet-changed'; time: number }
+  /** A teacher command was applied (from the dashboard, a peer, or this node's storage). */
+  | { type: 'teacher'; time: number; action: TeacherAction; counter: number; from: string }
+  /** A teacher command from the dashboard was refused (a peer's refusals are `rejected` events). */
+  | { type: 'teacher-refused'; time: number; code: string; reason: string; debug: string }
+  /** The nodeinfo book changed: a node published new names or a new tip (tabchain extension). */
+  | { type: 'nodeinfo-changed'; time: number }
   | { type: 'log'; time: number; level: 'info' | 'warn' | 'error'; text: string };
 
 export type NodeEventType = NodeEvent['type'];

@@ -50,6 +50,8 @@ export class MiningController {
   private mempoolVersion = 0;
   private onceQueued = false;
   private running = false;
+  /** Paused by the teacher: nothing is mined (not even "mine now") until resumed. */
+  private paused = false;
   private target: { chain: Chain; mempool: Mempool } | null = null;
   /** A rebuild for mempool changes waiting for the template to reach `templateRefreshMs`. */
   private refreshTimer: number | null = null;
@@ -92,6 +94,18 @@ export class MiningController {
     this.refreshTimer = null;
   }
 
+  /** The teacher pauses or resumes mining on this node. */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (paused) {
+      this.onceQueued = false;
+      this.stop('stopped');
+    } else this.maybeMine();
+  }
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
   /** Changes the mode (and threshold) and starts or stops accordingly. */
   set(mode: MiningMode, threshold?: number): void {
     this.mode = mode;
@@ -102,7 +116,7 @@ export class MiningController {
 
   /** Mines one block now with whatever the mempool holds (the tutorial's `-mine`, central's "mine now"). */
   mineOnce(): void {
-    if (this.job?.once) return;
+    if (this.job?.once || this.paused) return;
     this.onceQueued = true;
     if (this.job) this.stop('stale');
     this.maybeMine();
@@ -119,7 +133,7 @@ export class MiningController {
   /** Starts, restarts (stale template) or leaves mining according to the mode and mempool. */
   maybeMine(): void {
     const t = this.target;
-    if (!t || !this.miner || !this.running) return;
+    if (!t || !this.miner || !this.running || this.paused) return;
     const job = this.job;
     if (job) {
       const newTxs = job.mempoolVersion !== this.mempoolVersion && !job.once;
@@ -180,7 +194,7 @@ export class MiningController {
  */
 function frameSized(mempool: Mempool, maxTxsBytes: number): Mempool {
   return Object.create(mempool, {
-    selectForBlock: { value: (maxBytes: number) => mempool.selectForBlock(Math.min(maxBytes, maxTxsBytes)) },
+    selectForBlock: { value: (maxBytes: number, maxSigOps?: number) => mempool.selectForBlock(Math.min(maxBytes, maxTxsBytes), maxSigOps) },
   }) as Mempool;
 }
 

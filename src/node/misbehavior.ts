@@ -40,6 +40,15 @@ export const NODE_REFUSALS = {
   'different-genesis': { reason: 'different genesis', punish: false, disconnect: true, reject: REJECT_INVALID },
   'bad-params': { reason: 'bad-params', punish: true, disconnect: true },
   'unrequested-block': { reason: 'unrequested block with less work than our tip', punish: false, disconnect: false },
+  // Teacher commands (tabchain's extension): refused and shown, never punished — a student who
+  // tries to forge one is named on every screen, which is lesson enough.
+  'teacher-malformed': { reason: 'malformed teacher command', punish: false, disconnect: false },
+  'teacher-no-key': { reason: 'this network has no teacher key', punish: false, disconnect: false },
+  'teacher-other-network': { reason: 'teacher command for another network', punish: false, disconnect: false },
+  'teacher-forged': { reason: 'teacher command not signed by the teacher', punish: false, disconnect: false },
+  'teacher-replay': { reason: 'replayed teacher command', punish: false, disconnect: false },
+  'teacher-duplicate': { reason: 'teacher command already applied', punish: false, disconnect: false },
+  'teacher-future': { reason: 'teacher command from the future', punish: false, disconnect: false },
 } as const satisfies Record<string, Response>;
 
 /** Code of a node-level refusal. */

@@ -5,34 +5,26 @@
  * the service that owns it, and offers the read-only query API and commands of `NodeApi`.
  * Services that need a chain exist only once there is one (`ChainServices`).
  */
-import {
-  Chain,
-  Mempool,
-  txidHex,
-  magicFor,
-  type Block,
-  type ChainEvent,
-  type ChainParams,
-  type ProcessResult,
-  type RestoreReport,
-  type Tx,
-  type WalletKey,
-} from '../core';
-import { HEADER_LEN, MAX_ADDR, MAX_MESSAGE } from './wire/messages';
-import { systemClock, systemRandom, type Clock, type Link, type Random } from './transport';
+import { txidHex, magicFor, type Chain, type Mempool, type Block, type ChainEvent, type ChainParams, type ProcessResult, type RestoreReport, type Tx, type WalletKey } from '../core';
+import { HEADER_LEN, MAX_ADDR, MAX_MESSAGE, type PeerAddress } from './wire/messages';
+import { systemClock, systemRandom, type Clock, type Random } from './transport';
 import { EventBus, type MiningMode, type NodeEvent, type Role, type Topology } from './events';
 import { DEFAULT_TIMING, MAX_INBOUND, MAX_OUTBOUND, TICK_MS, type NodeOptions, type Timing } from './config';
 import { Peer } from './net/peer';
 import { AddressBook } from './net/addrman';
 import { ConnectionManager } from './net/connman';
-import { BlockSync, type SyncPeers } from './sync/blockSync';
-import { TxRelay } from './sync/txRelay';
+import type { SyncPeers } from './sync/blockSync';
 import { ChainBootstrap } from './sync/bootstrap';
 import { PeerRouter, type ChainServices } from './router';
+import { startChain } from './chainServices';
 import { MiningController, mineNetworkParams } from './mining';
 import { NodeWallet } from './wallet';
-import type { NodeApi, NodeQuery, PeerView } from './api';
+import { TeacherService, type TeacherState } from './teacher';
+import type { Refusal } from './misbehavior';
+import { NodeInfoBook, type NamedAddress, type NodeInfoView } from './net/nodeInfo';
+import type { Connectivity, NodeApi, NodeQuery, PaymentOptions, PeerView } from './api';
 import { makeQuery } from './query';
+import { resourceCounts, type ResourceCounts } from './resources';
 
 export type { Timing, NodeOptions } from './config';
 
@@ -55,13 +47,12 @@ export class FullNode implements NodeApi {
   private readonly bootstrap: ChainBootstrap;
   private readonly miningCtl: MiningController;
   private readonly wallet: NodeWallet;
+  private readonly teacher: TeacherService;
+  private readonly nodeInfo: NodeInfoBook;
   private readonly syncPeers: SyncPeers;
   private svc: ChainServices | null = null;
   private readonly router: PeerRouter;
   private tickTimer: number | null = null;
-  /** Largest payload one link of this node's transport carries. */
-  private readonly maxPayload: number;
-  private readonly decode: NodeOptions['decode'];
   private started = false;
   private stopped = false;
 
@@ -74,10 +65,17 @@ export class FullNode implements NodeApi {
     this.random = opts.random ?? systemRandom;
     this.topology = opts.topology ?? 'star';
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
-    this.maxPayload = (opts.transport.maxFrameBytes ?? MAX_MESSAGE) - HEADER_LEN;
-    this.decode = opts.decode;
+    const maxPayload = (opts.transport.maxFrameBytes ?? MAX_MESSAGE) - HEADER_LEN; // what one frame of this transport carries
     this.wallet = new NodeWallet(opts.keys, this.random, this.clock, this.bus, this.role, this.id);
-    this.addrs = new AddressBook(this.id, this.clock, this.bus);
+    this.addrs = new AddressBook(this.id, this.clock, this.bus, this.random);
+    this.addrs.restore(opts.addrs ?? []);
+    this.nodeInfo = new NodeInfoBook({
+      id: this.id, role: this.role, clock: this.clock, bus: this.bus,
+      keys: () => this.wallet.keys,
+      tip: () => ({ height: this.height, hash: this.tipHash }),
+      readyPeers: () => this.connman.ready(),
+    });
+    this.bus.on((e) => e.type === 'wallet-changed' && this.nodeInfo.markDirty());
     this.connman = new ConnectionManager(
       {
         localId: this.id,
@@ -87,11 +85,11 @@ export class FullNode implements NodeApi {
         maxInbound: opts.maxInbound ?? MAX_INBOUND,
       },
       opts.transport, this.addrs, this.clock, this.random, this.timing, this.bus,
-      { makePeer: (link) => this.makePeer(link), onPeerClosed: (p) => this.onPeerClosed(p) },
+      { makePeer: (link) => new Peer(this.router, link, MAX_ADDR, maxPayload, opts.decode), onPeerClosed: (p) => this.onPeerClosed(p) },
     );
     this.router = new PeerRouter({
       id: this.id, role: this.role, topology: this.topology, magic: this.magic, bus: this.bus, clock: this.clock, random: this.random, timing: this.timing,
-      connman: this.connman, addrs: this.addrs, bootstrap: () => this.bootstrap, services: () => this.svc,
+      connman: this.connman, addrs: this.addrs, nodeInfo: this.nodeInfo, bootstrap: () => this.bootstrap, services: () => this.svc, teacher: () => this.teacher,
       log: (text: string, level?: 'info' | 'warn' | 'error') => this.log(text, level),
     });
     this.syncPeers = {
@@ -101,27 +99,28 @@ export class FullNode implements NodeApi {
       disconnect: (p, reason) => p.close(reason),
       log: (text, level) => this.log(text, level),
     };
-    this.bootstrap = new ChainBootstrap(
-      {
-        magic: this.magic,
-        network: this.network,
-        params: () => this.svc?.chain.params ?? null,
-        loadChain: (params, from) => this.onParamsFromPeer(params, from),
-        refuse: (p, id, command, r) => this.router.refuse(p, id, command, r),
-        ready: () => this.connman.ready(),
-      },
-      this.clock,
-      this.timing.reconnect,
-    );
+    this.bootstrap = new ChainBootstrap({
+      magic: this.magic, network: this.network, params: () => this.params, ready: () => this.connman.ready(),
+      loadChain: (params, from) => this.onParamsFromPeer(params, from), refuse: (p, id, command, r) => this.router.refuse(p, id, command, r),
+    }, this.clock, this.timing.reconnect);
     this.miningCtl = new MiningController(
       { id: this.id, role: this.role, bus: this.bus, clock: this.clock, payTo: () => this.wallet.primary.pubkeyHash, submit: (b) => void this.submitBlock(b) },
       opts.miner,
       opts.mining ?? (opts.role === 'miner' ? 'threshold' : 'off'),
       opts.mineThreshold ?? 2,
-      { maxBlockTxsBytes: this.maxPayload - 1000, templateRefreshMs: opts.templateRefreshMs ?? 0 },
+      { maxBlockTxsBytes: maxPayload - 1000, templateRefreshMs: opts.templateRefreshMs ?? 0 },
     );
+    this.teacher = new TeacherService(this.id, this.network, () => this.params, this.clock, this.bus, {
+      setMiningPaused: (paused) => this.miningCtl.setPaused(paused),
+      setThrottle: (percent) => opts.miner?.setThrottle?.(percent / 100),
+      setOffline: (offline) => this.setOffline(offline),
+      setPartition: (groups) => this.connman.setPartition(groups),
+      relay: (signed, except) => [...this.connman.ready()].filter((p) => p.id !== except).forEach((p) => p.send({ command: 'teacher', signed })),
+    });
     this.query = makeQuery(this);
     if (opts.params) this.loadChain(opts.params, opts.blocks ?? [], opts.restore);
+    // The class's state as this node last knew it (stored commands are checked like any other).
+    for (const bytes of opts.teacherCommands ?? []) this.teacher.receive(bytes, 'storage');
   }
 
   // ---------------------------------------------------------------- lifecycle and events
@@ -143,39 +142,22 @@ export class FullNode implements NodeApi {
 
   private loadChain(params: ChainParams, blocks: Block[], restore?: NodeOptions['restore']): void {
     if (params.magic !== this.magic) throw new Error(`parameters are for another network (${params.network})`);
-    const chain = new Chain(params);
-    const mempool = new Mempool(chain);
-    const t = this.nowSeconds();
-    if (restore) {
-      this.restoreReport = chain.restore(restore);
-      for (const tx of restore.mempool ?? []) {
-        try {
-          mempool.accept(tx, t);
-        } catch {
-          // no longer valid on the restored chain: dropped, as Core drops it from mempool.dat
-        }
-      }
-    }
-    for (const b of blocks) {
-      const r = chain.processBlock(b, t);
-      if (r.status === 'invalid') this.log(`stored block ${r.hash} is invalid: ${r.error?.reason}`, 'warn');
-    }
-    const sync = new BlockSync(chain, this.syncPeers, this.clock, this.timing, this.bus, {
-      afterBlock: (r) => mempool.handleChainEvents(r.events, this.nowSeconds()),
-      onTipChanged: (events, from) => this.onTipChanged(events, from),
+    const { services, report } = startChain(params, blocks, restore, {
+      peers: this.syncPeers, clock: this.clock, timing: this.timing, bus: this.bus, random: this.random,
+      hooks: {
+        onTipChanged: (events, from) => this.onTipChanged(events, from),
+        onTxAccepted: () => this.miningCtl.maybeMine(),
+        onMempoolChanged: () => this.miningCtl.noteMempoolChange(),
+        log: (text, level) => this.log(text, level),
+      },
     });
-    const relay = new TxRelay(mempool, this.syncPeers, this.clock, this.timing, () => this.miningCtl.maybeMine(), this.random);
-    this.svc = { chain, mempool, sync, relay };
-    this.miningCtl.attach(chain, mempool);
-    // Event objects are built only when someone listens (a download emits several per block).
-    chain.on((event) => {
-      if (this.bus.listening) this.bus.emit({ type: 'chain', time: this.clock.now(), event });
-    });
-    mempool.on((event) => {
-      this.miningCtl.noteMempoolChange();
-      if (this.bus.listening) this.bus.emit({ type: 'mempool', time: this.clock.now(), event });
-    });
+    this.svc = services;
+    if (report) this.restoreReport = report;
+    this.miningCtl.attach(services.chain, services.mempool);
     this.bus.emit({ type: 'chain-ready', time: this.clock.now(), params });
+    // The class's state first (a paused class must not see a newcomer mine one block).
+    this.teacher?.onChainReady();
+    this.nodeInfo.markDirty();
     // A continuous miner that just got its chain from a peer starts at once (not at the next block).
     this.miningCtl.maybeMine();
   }
@@ -216,6 +198,7 @@ export class FullNode implements NodeApi {
     }
     this.connman.tick();
     this.bootstrap.tick();
+    this.nodeInfo.tick();
     this.tickTimer = this.clock.setTimer(TICK_MS, () => this.tick());
   }
 
@@ -284,6 +267,10 @@ export class FullNode implements NodeApi {
   peerInfo(): PeerView[] {
     return [...this.connman.peers.values()].map((p) => ({ id: p.id, outbound: p.outbound, role: p.role, height: p.bestHeight, claimed: p.claimedHeight, rtt: p.rtt, ready: p.ready }));
   }
+  /** Why this node has no link, if it has none (shown on screen instead of silent retries). */
+  connectivity = (): Connectivity => this.connman.connectivity();
+  /** The address book, oldest first (what a store keeps across reloads). */
+  knownAddresses = (): PeerAddress[] => this.addrs.all();
   /** Every node id this node has heard of (peers and addr). */
   knownNodes(): string[] {
     return [...new Set([...this.addrs.ids(), ...this.connman.peers.keys()])];
@@ -292,37 +279,9 @@ export class FullNode implements NodeApi {
   bestKnownHeight(): number {
     return this.svc ? this.svc.sync.bestKnownHeight() : -1;
   }
-  isDiscouraged(peer: string): boolean {
-    return this.connman.isDiscouraged(peer);
-  }
-  /**
-   * Sizes of every table a peer can make the node grow, for tests (each must stay bounded under
-   * a flood) and the UI's debug view.
-   */
-  resourceCounts(): { peers: number; addrBook: number; discouraged: number; wantedBlocks: number; blocksInFlight: number; txInFlight: number; txRequests: number; knownInv: number; orphans: number; deferred: number; recentlyRejected: number } {
-    let txInFlight = 0;
-    let knownInv = 0;
-    for (const p of this.connman.peers.values()) {
-      txInFlight += p.txInFlight.size;
-      knownInv += p.knownInv.size;
-    }
-    const s = this.svc?.sync.counts() ?? { wantedBlocks: 0, blocksInFlight: 0, deferred: 0, recentlyRejected: 0 };
-    const r = this.svc?.relay.counts() ?? { txRequests: 0, rejectedTxs: 0 };
-    const c = this.connman.counts();
-    return {
-      peers: c.peers,
-      addrBook: this.addrs.size,
-      discouraged: c.discouraged,
-      wantedBlocks: s.wantedBlocks,
-      blocksInFlight: s.blocksInFlight,
-      txInFlight,
-      txRequests: r.txRequests,
-      knownInv,
-      orphans: this.svc ? this.svc.chain.orphanHashes().length : 0,
-      deferred: s.deferred,
-      recentlyRejected: s.recentlyRejected + r.rejectedTxs,
-    };
-  }
+  isDiscouraged = (peer: string): boolean => this.connman.isDiscouraged(peer);
+  /** Sizes of every table a peer can make the node grow (each must stay bounded under a flood). */
+  resourceCounts = (): ResourceCounts => resourceCounts(this.connman, this.addrs, this.svc);
 
   // ---------------------------------------------------------------- connections and peers
 
@@ -336,10 +295,6 @@ export class FullNode implements NodeApi {
     this.connman.peers.get(peer)?.close(reason);
   }
 
-  private makePeer(link: Link): Peer {
-    return new Peer(this.router, link, MAX_ADDR, this.maxPayload, this.decode);
-  }
-
   /** Every service lets go of a peer that left. */
   private onPeerClosed(p: Peer): void {
     if (!this.svc) return;
@@ -350,6 +305,7 @@ export class FullNode implements NodeApi {
   private onTipChanged(events: ChainEvent[], from: Peer | null): void {
     const svc = this.svc!;
     svc.relay.onTipChanged();
+    this.nodeInfo.markDirty();
     // While downloading a chain others already have, announce nothing of it (Core: no relay
     // during initial block download); the last block of the download is announced as the new
     // tip. Blocks of our own (mined, submitted) are always announced.
@@ -360,26 +316,37 @@ export class FullNode implements NodeApi {
 
   // ---------------------------------------------------------------- wallet and commands
 
-  /** A new key (address) in this node's wallet. */
-  newAddress(label?: string): WalletKey {
-    return this.wallet.newAddress(label);
-  }
-
+  /** A new key (address) in this node's wallet (every wallet change is published in `nodeinfo`). */
+  newAddress = (label?: string): WalletKey => this.wallet.newAddress(label);
+  /** Names (or renames) one of this wallet's addresses. */
+  setLabel = (address: string, label: string): void => this.wallet.setLabel(address, label);
+  /** Named addresses: this wallet's, then those other nodes published (tabchain `nodeinfo`; display only). */
+  namedAddresses = (): NamedAddress[] => this.nodeInfo.named();
+  /** What every node heard of says of itself (role, tip, names), this node first; claims, for display. */
+  nodeInfos = (): NodeInfoView[] => this.nodeInfo.nodes();
   /** Adds an imported key (WIF import happens in the UI/adapters). */
-  addKey(key: WalletKey): void {
-    this.wallet.add(key);
-  }
+  addKey = (key: WalletKey): void => this.wallet.add(key);
 
   /**
    * The seed tutorial's `send -from -to -amount [-mine]`: builds and signs a payment from one of
    * this node's addresses, puts it in the mempool and announces it; with `mine`, mines it at once.
    * Throws PaymentError (funds, address) or RuleError (the mempool refused it).
    */
-  send(from: string, to: string, amount: bigint, opts: { fee?: bigint; mine?: boolean } = {}): Tx {
+  send(from: string, to: string, amount: bigint, opts: PaymentOptions & { mine?: boolean } = {}): Tx {
     const svc = this.requireChain();
-    const tx = this.wallet.pay(svc.chain, svc.mempool, from, to, amount, opts.fee);
+    const { tx } = this.wallet.pay(svc.chain, svc.mempool, from, to, amount, opts);
     this.submitTx(tx, opts.mine);
     return tx;
+  }
+
+  /** Signs one input of a script spend (multisig, time lock) with this wallet's key of `address`. */
+  signInput = (tx: Tx, index: number, scriptCode: Uint8Array, address: string): Uint8Array => this.wallet.signInput(tx, index, scriptCode, address);
+
+  /** The payment `send` would make, built and signed but not sent: its size and fee (throws like `send`). */
+  quotePayment(from: string, to: string, amount: bigint, opts: PaymentOptions = {}): { size: number; fee: bigint } {
+    const svc = this.requireChain();
+    const { size, fee } = this.wallet.pay(svc.chain, svc.mempool, from, to, amount, opts);
+    return { size, fee };
   }
 
   /**
@@ -403,6 +370,21 @@ export class FullNode implements NodeApi {
     if (!this.svc) throw new Error('this node has no chain yet');
     return this.svc;
   }
+
+  /**
+   * A teacher command from the dashboard (the observer channel): checked, applied and relayed to
+   * every peer like one from a peer. Returns the refusal, if any (also reported as an event).
+   */
+  teacherCommand(bytes: Uint8Array): Refusal | null {
+    const r = this.teacher.receive(bytes, 'dashboard');
+    if (r && r.code !== 'teacher-duplicate') this.bus.emit({ type: 'teacher-refused', time: this.clock.now(), code: r.code, reason: r.reason, debug: r.debug });
+    return r;
+  }
+
+  /** What the teacher's commands have set on this node (paused, throttle, partition, message). */
+  teacherState = (): TeacherState => ({ ...this.teacher.state });
+  /** Teacher commands to keep across a reload (wire bytes). */
+  teacherCommands = (): Uint8Array[] => this.teacher.stored();
 
   /** Changes the mining mode (and threshold) and starts or stops accordingly. */
   setMining(mode: MiningMode, threshold?: number): void {

@@ -16,6 +16,8 @@ import type { ConnectionManager } from './net/connman';
 import type { BlockSync } from './sync/blockSync';
 import type { TxRelay } from './sync/txRelay';
 import type { ChainBootstrap } from './sync/bootstrap';
+import type { TeacherService } from './teacher';
+import type { NodeInfoBook } from './net/nodeInfo';
 import { serveGetBlocks, serveGetData } from './sync/serve';
 
 /** What exists once the node has a chain. */
@@ -37,7 +39,9 @@ export interface RouterDeps {
   timing: Timing;
   connman: ConnectionManager;
   addrs: AddressBook;
+  nodeInfo: NodeInfoBook;
   bootstrap(): ChainBootstrap;
+  teacher(): TeacherService;
   services(): ChainServices | null;
   log(text: string, level?: 'info' | 'warn' | 'error'): void;
 }
@@ -105,6 +109,12 @@ export class PeerRouter implements PeerHost {
     p.send({ command: 'addr', addrs: [this.d.addrs.self(this.d.id)] });
     if (p.outbound && this.d.topology === 'mesh') p.send({ command: 'getaddr' });
     svc?.relay.announceMempool(p);
+    // The class's current state (mining paused, throttle, partition, last message) for a newcomer.
+    for (const signed of this.d.teacher().forNewPeer()) p.send({ command: 'teacher', signed });
+    // tabchain: a peer as high as we are may hold a competing tip of equal work (a node cut off
+    // and reconnected): ask what it has past our locator, so both tips are fetched and shown.
+    if (svc && p.claimedHeight === svc.chain.height && svc.sync.syncPeerId !== p.id) svc.sync.askTips(p);
+    this.d.nodeInfo.onReady(p);
   }
 
   /** PeerHost: records a refusal, answers with `reject` if the table says so, punishes or disconnects. */
@@ -155,6 +165,13 @@ export class PeerRouter implements PeerHost {
         return this.d.bootstrap().onGetParams(p);
       case 'params':
         return this.d.bootstrap().onParams(p, m.json, id);
+      case 'teacher': {
+        const r = this.d.teacher().receive(m.signed, p.id);
+        if (r && r.code !== 'teacher-duplicate') this.refuse(p, id, 'teacher', r);
+        return;
+      }
+      case 'nodeinfo':
+        return this.d.nodeInfo.onMessage(p, m.records);
       case 'version':
       case 'verack':
       case 'ping':

@@ -36,6 +36,11 @@ export interface Transport {
   onconnectfailed: ((peerId: string, reason: string) => void) | null;
   /** Closes every link and stops accepting new ones. */
   close(): void;
+  /**
+   * Node ids of this network registered with the signalling service now, if it can tell (PeerJS
+   * `allow_discovery`): a mesh node's DNS seed when its seeds and stored addresses are gone.
+   */
+  discover?(): Promise<string[]>;
 }
 
 /** Time source and timers, injected so tests control time completely. */
@@ -68,12 +73,12 @@ export const systemRandom: Random = {
   next: () => {
     const b = new Uint32Array(1);
     crypto.getRandomValues(b);
-    return b[0] / 2 ** 32;
+    return b[0]! / 2 ** 32;
   },
   nonce64: () => {
     const b = new BigUint64Array(1);
     crypto.getRandomValues(b);
-    return b[0];
+    return b[0]!;
   },
   bytes32: () => crypto.getRandomValues(new Uint8Array(32)),
 };

@@ -5,8 +5,8 @@
  * Web Worker, Node for the CLI and the bench, a test) and is stepped one timer at a time, so
  * running flat out, at a multiple of real time, or step by step gives the same run.
  */
-import { COIN, bitsToTarget, blockHashHex, encodeBlock, genesisTemplate, hashToHex, makeParams, solveBlockSync, toHex, txidHex, walletKeyFromSecret, type ChainParams } from '../core';
-import { expectedHashes } from '../core/mining/pow';
+import { BoundedSet, COIN, bitsToTarget, blockHashHex, encodeBlock, genesisTemplate, hashToHex, makeParams, solveBlockSync, toHex, txidHex, walletKeyFromSecret, type ChainParams } from '../core';
+import { expectedHashes } from '../core/consensus/pow';
 import { FullNode } from '../node/node';
 import { MemoryNetwork } from '../adapters/memory/network';
 import { ManualClock, SeededRandom } from '../adapters/memory/clock';
@@ -112,7 +112,7 @@ export class Simulation {
 
     this.minerAt = minerNodes(s);
     const isMiner = new Map(this.minerAt.map((n, k) => [n, k]));
-    const shared = s.validation === 'shared' ? new Set<string>() : null;
+    const shared = s.validation === 'shared' ? new BoundedSet<string>(200_000) : null;
     const decoder = new SharedDecoder();
     for (let i = 0; i < s.nodes; i++) {
       const k = isMiner.get(i);
@@ -134,7 +134,7 @@ export class Simulation {
       });
       this.index.set(node.id, i);
       this.nodes.push(node);
-      if (shared) node.chain!.useScriptCache(shared);
+      if (shared) node.chain!.scripts.share(shared);
     }
 
     this.metrics = new Metrics(s.nodes, blockHashHex(genesis.header));

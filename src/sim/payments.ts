@@ -16,8 +16,8 @@ import type { Random } from '../node/transport';
 const FUNDING_OUTPUTS = 100;
 /** Size of a 1-in-1-out P2PKH payment with a compressed key and a 72-byte signature. */
 export const PAYMENT_BYTES = 192;
-/** A coin worth less than this is not spent again (its fee would eat it). */
-const DUST = 1_000n;
+/** A coin worth less than this is not spent again (its fee would eat it, and what is left would be dust: 546 sat). */
+const DUST = 2_000n;
 /** Wallets looked at, from a random one on, before a payment is skipped for want of a spendable coin. */
 const TRIES = 32;
 
@@ -68,9 +68,11 @@ export class Wallets {
     for (let at = 0; at < owners.length; at += FUNDING_OUTPUTS) {
       const batch = owners.slice(at, at + FUNDING_OUTPUTS);
       const outputs = batch.map((w) => ({ value: share, script: w.key.script }));
+      const last = at + FUNDING_OUTPUTS >= owners.length;
       const size = 10 + 148 + 34 * (outputs.length + 1);
       const change = prev.value - share * BigInt(batch.length) - BigInt(size);
-      outputs.push({ value: change, script: faucet.script });
+      // The last one keeps no change (what is left, a few hundred satoshis, would be dust): it is the miner's fee.
+      if (!last) outputs.push({ value: change, script: faucet.script });
       const tx = this.sign(prev, outputs, faucet);
       const id = txidHex(tx);
       batch.forEach((w, i) => w.coins.push({ txid: id, vout: i, value: share }));

@@ -2,10 +2,14 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Setup } from './components/Setup';
 import { Header } from './components/Header';
+import { NodeNotices } from './components/NodeNotices';
 import { VIEWS } from './views';
 import { parseNodeAddress, nodeAddressToSearch, type NodeAddress } from './runtime/url';
 import { startSession, type Session } from './runtime/session';
 import { SessionContext } from './runtime/context';
+import { NavContext } from './runtime/nav';
+import { GlossaryView } from './views/glossary/GlossaryView';
+import { PageHead } from './components/LanguagePicker';
 import { useView } from './useView';
 import { createMiner, maxMiners } from './runtime/miner';
 import { dashboardNetwork } from './dashboard/route';
@@ -26,6 +30,8 @@ export function App() {
         <Simulator />
       </Suspense>
     );
+  const [glossary] = useState(() => new URLSearchParams(location.search).has('glossary'));
+  if (glossary) return <GlossaryPage />;
   if (dashboard)
     return (
       <Suspense fallback={null}>
@@ -88,13 +94,15 @@ function NodeApp() {
 /** The running node: header, a tab per view, the active view. */
 function NodeScreen() {
   const { t } = useTranslation();
-  const [view, setView] = useState(() => new URLSearchParams(location.search).get('view') ?? VIEWS[0].id);
+  const [view, setView] = useState(() => new URLSearchParams(location.search).get('view') ?? VIEWS[0]!.id);
   const [projector, setProjector] = useState(false);
-  const active = VIEWS.find((v) => v.id === view) ?? VIEWS[0];
+  const active = VIEWS.find((v) => v.id === view) ?? VIEWS[0]!;
   const Active = active.component;
   return (
+    <NavContext.Provider value={setView}>
     <div className={`app ${projector ? 'projector' : ''}`}>
       <Header />
+      <NodeNotices />
       <nav className="tabs" aria-label={t('nav.label')}>
         <div role="tablist" aria-label={t('nav.label')}>
           {VIEWS.map((v) => (
@@ -121,5 +129,18 @@ function NodeScreen() {
         </div>
       </main>
     </div>
+    </NavContext.Provider>
+  );
+}
+
+/** The glossary as a page of its own (`/?glossary`), linked from the first screen. */
+function GlossaryPage() {
+  const { t } = useTranslation();
+  return (
+    <main className="glossary-page">
+      <PageHead />
+      <GlossaryView />
+      <p><a href="/">{t('glossary.back')}</a></p>
+    </main>
   );
 }

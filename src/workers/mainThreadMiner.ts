@@ -6,7 +6,9 @@
  */
 import type { MineOptions, Miner, MiningJob } from '../core/mining/miner';
 import { type KernelName, NonceSearcher } from '../core/mining/kernel';
-import { HEADER_BITS, assertHeader, bitsToTarget, readU32LE } from '../core/mining/pow';
+import { targetFromBits } from '../core/consensus/pow';
+import { HEADER_BITS, assertHeader } from '../core/primitives/headerLayout';
+import { readU32LE } from '../core/encoding';
 import { createBackend } from '../core/mining/wasm';
 import { HeaderSearch, type RunOptions, runSearch, toMinerProgress } from './search';
 
@@ -32,9 +34,15 @@ export class MainThreadMiner implements Miner {
   private readonly opts: MainThreadMinerOptions;
   private searcher: Promise<NonceSearcher> | null = null;
   private generation = 0;
+  private duty = 1;
 
   constructor(opts: MainThreadMinerOptions = {}) {
     this.opts = opts;
+  }
+
+  /** The teacher's throttle: the search rests between chunks to mine at this fraction of its speed. */
+  setThrottle(fraction: number): void {
+    this.duty = Math.min(1, Math.max(0.01, fraction));
   }
 
   /** The kernel in use (loads it on first call). */
@@ -48,7 +56,7 @@ export class MainThreadMiner implements Miner {
    */
   async mine(job: MiningJob, options: MineOptions = {}): Promise<Uint8Array | null> {
     assertHeader(job.header);
-    const target = bitsToTarget(readU32LE(job.header, HEADER_BITS));
+    const target = targetFromBits(readU32LE(job.header, HEADER_BITS));
     const generation = ++this.generation;
     const { signal, onProgress } = options;
     const stopped = () => signal?.aborted === true || generation !== this.generation;
@@ -58,6 +66,7 @@ export class MainThreadMiner implements Miner {
     const search = new HeaderSearch(searcher, { header: job.header, maxTime: job.maxTime, range: this.opts.range, target });
     const r = await runSearch(search, {
       isStopped: stopped,
+      duty: () => this.duty,
       yieldNow: this.opts.yieldNow,
       now: this.opts.now,
       chunkMs: this.opts.chunkMs ?? 10,

@@ -8,10 +8,10 @@
  * solution posted by a worker that had not seen the stop yet is dropped, never resolved.
  */
 import type { MineOptions, Miner, MinerProgress, MiningJob } from '../core/mining/miner';
-import { type KernelName, compareHashes, sha256d80 } from '../core/mining/kernel';
-import {
-  HEADER_BITS, HEADER_NONCE, HEADER_TIME, assertHeader, bitsToTarget, hashMeetsTarget, readU32LE,
-} from '../core/mining/pow';
+import { type KernelName, sha256d80 } from '../core/mining/kernel';
+import { compareHashes, hashMeetsTarget, targetFromBits } from '../core/consensus/pow';
+import { HEADER_BITS, HEADER_NONCE, HEADER_TIME, assertHeader } from '../core/primitives/headerLayout';
+import { readU32LE } from '../core/encoding';
 import { type FromWorker, type SearchStats, type ToWorker, toMinerProgress } from './search';
 
 /** What the pool needs of a worker (a real `Worker`, or an in-process stand-in in tests). */
@@ -89,12 +89,20 @@ export class WorkerMiner implements Miner {
   private timer: ReturnType<typeof setInterval> | null = null;
   private idleWaiters: Array<() => void> = [];
   private disposed = false;
+  /** The teacher's throttle, given to every worker (also ones spawned later). */
+  private duty = 1;
 
   constructor(opts: WorkerMinerOptions = {}) {
     this.opts = opts;
     this.maxConcurrency = Math.max(1, Math.floor(opts.maxConcurrency ?? defaultCores()));
     this.n = clamp(opts.concurrency ?? this.maxConcurrency, this.maxConcurrency);
     this.createWorker = opts.createWorker ?? defaultWorker;
+  }
+
+  /** Mines at this fraction of full speed (the teacher's throttle): each worker rests between chunks. */
+  setThrottle(fraction: number): void {
+    this.duty = Math.min(1, Math.max(0.01, fraction));
+    for (const s of this.slots) s.worker.postMessage({ type: 'throttle', fraction: this.duty });
   }
 
   /** Number of workers searching. */
@@ -127,7 +135,7 @@ export class WorkerMiner implements Miner {
   async mine(job: MiningJob, options: MineOptions = {}): Promise<Uint8Array | null> {
     if (this.disposed) throw new Error('WorkerMiner is disposed');
     assertHeader(job.header);
-    const target = bitsToTarget(readU32LE(job.header, HEADER_BITS));
+    const target = targetFromBits(readU32LE(job.header, HEADER_BITS));
     this.cancel(); // one job at a time: a new template supersedes the old one
     const { signal, onProgress } = options;
     if (signal?.aborted) return null;
@@ -202,6 +210,7 @@ export class WorkerMiner implements Miner {
 
   private spawn(index: number): Slot {
     const worker = this.createWorker();
+    if (this.duty < 1) worker.postMessage({ type: 'throttle', fraction: this.duty });
     const slot: Slot = { worker, stats: null, job: 0, idle: true, exhausted: false, kernel: null };
     worker.onmessage = (event) => this.onMessage(slot, event.data);
     worker.onerror = (event) => {

@@ -28,7 +28,7 @@ import {
   merkleRoot,
   txid,
   txidHex,
-  hexToHash,
+  outpointFromKey,
   signTx,
   bitsToTarget,
   hashToBigInt,
@@ -113,7 +113,7 @@ export function makeBlock(tc: TestChain, miner: WalletKey, txs?: Tx[], opts: { p
   }
   const list = txs ?? tc.mempool.all().map((e) => e.tx);
   const { prevHash, time, bits, version } = template.header;
-  return solveBlockSync(assembleBlock({ version, prevHash, time, bits, nonce: 0 }, [template.txs[0], ...list]))!;
+  return solveBlockSync(assembleBlock({ version, prevHash, time, bits, nonce: 0 }, [template.txs[0]!, ...list]))!;
 }
 
 function sideTemplate(tc: TestChain, parentHash: string, miner: WalletKey, now: number, tag: string): Block {
@@ -152,10 +152,7 @@ export function unsolve(block: Block): Block {
 export function spendTx(key: WalletKey, inputs: { key: string; coin: { script: Uint8Array } }[], outputs: TxOut[], extra: Partial<Tx> = {}): Tx {
   const unsigned: Tx = {
     version: 1,
-    inputs: inputs.map((c) => {
-      const [id, vout] = c.key.split(':');
-      return { prevout: { txid: hexToHash(id), vout: Number(vout) }, scriptSig: new Uint8Array(0), sequence: 0xffffffff };
-    }),
+    inputs: inputs.map((c) => ({ prevout: outpointFromKey(c.key), scriptSig: new Uint8Array(0), sequence: 0xffffffff })),
     outputs,
     locktime: 0,
     ...extra,
@@ -217,7 +214,7 @@ function intBytes(v: bigint, pad: boolean): number[] {
   const out: number[] = [];
   for (let x = v; x > 0n; x >>= 8n) out.unshift(Number(x & 0xffn));
   if (out.length === 0) out.push(0);
-  if (out[0] & 0x80) out.unshift(0);
+  if (out[0]! & 0x80) out.unshift(0);
   if (pad) out.unshift(0); // a superfluous leading zero: valid ASN.1 length, not strict DER (BIP66)
   return out;
 }
@@ -241,7 +238,7 @@ export function derDecode(sig: Uint8Array): { r: bigint; s: bigint } {
  * the hash type byte and public key are kept.
  */
 export function editSignature(tx: Tx, index: number, edit: (r: bigint, s: bigint) => Uint8Array, hashType?: number): Tx {
-  const parsed = parseP2PKHInput(tx.inputs[index].scriptSig)!;
+  const parsed = parseP2PKHInput(tx.inputs[index]!.scriptSig)!;
   const { r, s } = derDecode(parsed.signature);
   return withScriptSig(tx, index, p2pkhInputScript(edit(r, s), hashType ?? parsed.hashType, parsed.pubkey));
 }

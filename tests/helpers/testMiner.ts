@@ -1,4 +1,5 @@
-import { bitsToTarget, blockHash, decodeHeader, encodeHeader, hashToBigInt, type Miner, type MineOptions, type MiningJob } from '../../src/core';
+import { HEADER_BITS, HEADER_NONCE, bitsToTarget, readU32LE, writeU32LE, type Miner, type MineOptions, type MiningJob } from '../../src/core';
+import { mine } from '../../src/core/mining/kernel';
 
 /**
  * A main-thread miner for multi-node tests at trivial (regtest) targets: resolves on a later
@@ -15,16 +16,12 @@ export class TestMiner implements Miner {
     await Promise.resolve();
     while (this.hold && !opts.signal?.aborted) await new Promise<void>((r) => this.waiting.push(r));
     if (opts.signal?.aborted) return null;
-    const header = decodeHeader(job.header);
-    const target = bitsToTarget(header.bits).target;
-    for (let nonce = 0; nonce < 0x1_0000_0000; nonce++) {
-      const h = { ...header, nonce };
-      if (hashToBigInt(blockHash(h)) <= target) {
-        this.mined++;
-        return encodeHeader(h);
-      }
-    }
-    return null;
+    const nonce = mine(job.header, bitsToTarget(readU32LE(job.header, HEADER_BITS)).target, 0, 0x1_0000_0000);
+    if (nonce < 0) return null;
+    this.mined++;
+    const solved = job.header.slice();
+    writeU32LE(solved, HEADER_NONCE, nonce);
+    return solved;
   }
   release(): void {
     this.hold = false;

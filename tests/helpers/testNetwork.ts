@@ -12,6 +12,7 @@ import { testKey, testParams } from './chainBuilder';
 export class TestNetwork {
   readonly net: MemoryNetwork;
   readonly nodes = new Map<string, FullNode>();
+  /** The TestMiner of each node that uses one (nodes given another miner, e.g. a SimulatedMiner, have none). */
   readonly miners = new Map<string, TestMiner>();
   readonly events = new Map<string, NodeEvent[]>();
   params: ChainParams;
@@ -45,7 +46,8 @@ export class TestNetwork {
     node.on((e) => log.push(e));
     this.events.set(id, log);
     this.nodes.set(id, node);
-    this.miners.set(id, miner);
+    if (opts.miner) this.miners.delete(id);
+    else this.miners.set(id, miner);
     node.start();
     return node;
   }
@@ -59,7 +61,8 @@ export class TestNetwork {
     for (let i = 0; i < maxRounds; i++) {
       const ran = this.net.flush();
       await new Promise((r) => setImmediate(r));
-      const mining = [...this.nodes.values()].some((n) => n.isMining && !this.miners.get(n.id)!.hold);
+      // Only TestMiners finish on their own; other miners (simulated hash rates) need time to pass.
+      const mining = [...this.nodes.values()].some((n) => n.isMining && this.miners.has(n.id) && !this.miners.get(n.id)!.hold);
       if (ran === 0 && this.net.pending === 0 && !mining) return;
     }
     throw new Error('network did not settle');

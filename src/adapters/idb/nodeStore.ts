@@ -19,6 +19,7 @@ import {
 } from '../../core';
 import type { FullNode, NodeOptions } from '../../node/node';
 import type { NodeEvent, Role } from '../../node/events';
+import type { PeerAddress } from '../../node/wire/messages';
 
 /**
  * Database layout (one database per node, like the seed tutorial's blockchain_3001.db):
@@ -55,18 +56,31 @@ export interface StoredNode {
   undo: [string, Coin[]][];
   mempool: Tx[];
   keys: WalletKey[];
+  /** The teacher's secret key (only on the central node that created the network). */
+  teacherSecret: Uint8Array | null;
+  /** The latest teacher command of each kind this node applied (wire bytes). */
+  teacherCommands: Uint8Array[];
+  /** Node ids this node has heard of (its address book), for a mesh that outlives its central node. */
+  addrs: PeerAddress[];
 }
 
 /**
  * The node options a stored node comes back with: parameters, wallet keys and, when a chain was
  * saved, the chain state to restore (a database with parameters but no tip starts at genesis).
  */
-export function restoredOptions(saved: StoredNode): Pick<NodeOptions, 'params' | 'keys' | 'restore'> {
+export function restoredOptions(saved: StoredNode): Pick<NodeOptions, 'params' | 'keys' | 'restore' | 'teacherCommands' | 'addrs'> {
   return {
     ...(saved.params ? { params: saved.params } : {}),
     ...(saved.keys.length ? { keys: saved.keys } : {}),
+    ...(saved.teacherCommands.length ? { teacherCommands: saved.teacherCommands } : {}),
+    ...(saved.addrs.length ? { addrs: saved.addrs } : {}),
     ...(saved.params && saved.tip ? { restore: { blocks: saved.blocks, tip: saved.tip, utxo: saved.utxo, undo: saved.undo, mempool: saved.mempool } } : {}),
   };
+}
+
+function isStoredAddr(v: unknown): v is PeerAddress {
+  const a = v as PeerAddress;
+  return typeof v === 'object' && v !== null && typeof a.id === 'string' && a.id.length <= 64 && typeof a.time === 'number' && typeof a.services === 'bigint';
 }
 
 /** Storage problems the user must see (never ignored silently). */
@@ -117,10 +131,13 @@ export class NodeStore {
   /** Reads everything back. */
   async load(): Promise<StoredNode> {
     const tx = this.db.transaction(['meta', 'blocks', 'utxo', 'undo', 'mempool', 'wallet']);
-    const [paramsJson, tip, nodeMeta, blockBytes, utxoKeys, utxoVals, undoKeys, undoVals, mempool, walletRows] = await Promise.all([
+    const [paramsJson, tip, nodeMeta, teacherSecret, teacherCommands, addrs, blockBytes, utxoKeys, utxoVals, undoKeys, undoVals, mempool, walletRows] = await Promise.all([
       tx.objectStore('meta').get('params'),
       tx.objectStore('meta').get('tip'),
       tx.objectStore('meta').get('node'),
+      tx.objectStore('meta').get('teacherSecret'),
+      tx.objectStore('meta').get('teacherCommands'),
+      tx.objectStore('meta').get('addrs'),
       tx.objectStore('blocks').getAll(),
       tx.objectStore('utxo').getAllKeys(),
       tx.objectStore('utxo').getAll(),
@@ -135,11 +152,19 @@ export class NodeStore {
       role: ((nodeMeta as { role?: Role } | undefined)?.role ?? null) as Role | null,
       blocks: blockBytes.map(decodeBlock),
       tip: typeof tip === 'string' ? tip : null,
-      utxo: utxoKeys.map((k, i) => [k, utxoVals[i]]),
-      undo: undoKeys.map((k, i) => [k, undoVals[i]]),
+      utxo: zip(utxoKeys, utxoVals, 'utxo'),
+      undo: zip(undoKeys, undoVals, 'undo'),
       mempool: mempool.map(decodeTx),
       keys: walletRows.sort((a, b) => a.order - b.order).map((r) => walletKeyFromSecret(wifToPrivateKey(r.wif), r.label)),
+      teacherSecret: teacherSecret instanceof Uint8Array && teacherSecret.length === 32 ? teacherSecret : null,
+      teacherCommands: Array.isArray(teacherCommands) ? teacherCommands.filter((c): c is Uint8Array => c instanceof Uint8Array) : [],
+      addrs: Array.isArray(addrs) ? (addrs as unknown[]).filter(isStoredAddr) : [],
     };
+  }
+
+  /** Keeps the teacher's secret key (the central node that created the network). */
+  saveTeacherSecret(secret: Uint8Array): void {
+    this.enqueue(() => this.write(['meta'], (tx, ops) => void ops.push(tx.objectStore('meta').put(secret.slice(), 'teacherSecret'))));
   }
 
   /** Subscribes to a node's events and keeps the database in step with it. Returns an unsubscribe. */
@@ -155,6 +180,8 @@ export class NodeStore {
         if (node.chain) this.saveBase(node.chain, false);
       }
       else if (e.type === 'wallet-changed') this.saveKeys(node.keys);
+      else if (e.type === 'teacher') this.saveMetaValue('teacherCommands', node.teacherCommands());
+      else if (e.type === 'addr-learned') this.scheduleAddrs(node);
       else if (e.type === 'mempool') this.scheduleMempool(node);
     });
   }
@@ -194,6 +221,11 @@ export class NodeStore {
       clearTimeout(this.mempoolTimer);
       this.mempoolTimer = null;
       this.mempoolWrite?.();
+    }
+    if (this.addrTimer) {
+      clearTimeout(this.addrTimer);
+      this.addrTimer = null;
+      this.addrWrite?.();
     }
     return new Promise((r) => queueMicrotask(() => r(this.writes)));
   }
@@ -293,6 +325,25 @@ export class NodeStore {
     );
   }
 
+  private saveMetaValue(key: string, value: unknown): void {
+    this.enqueue(() => this.write(['meta'], (tx, ops) => void ops.push(tx.objectStore('meta').put(value, key))));
+  }
+
+  private addrTimer: ReturnType<typeof setTimeout> | null = null;
+  private addrWrite: (() => void) | null = null;
+  /** The address book changes in bursts (a getaddr answer): written at most once a second. */
+  private scheduleAddrs(node: FullNode): void {
+    if (this.addrTimer) return;
+    this.addrWrite = () => {
+      this.addrWrite = null;
+      this.saveMetaValue('addrs', node.knownAddresses());
+    };
+    this.addrTimer = setTimeout(() => {
+      this.addrTimer = null;
+      this.addrWrite?.();
+    }, 1000);
+  }
+
   private scheduleMempool(node: FullNode): void {
     if (this.mempoolTimer) return;
     this.mempoolWrite = () => {
@@ -336,4 +387,10 @@ export class NodeStore {
   static async destroy(name: string): Promise<void> {
     await deleteDB(name);
   }
+}
+
+/** Keys and values of one store, read in one transaction: aligned by position. */
+function zip<K, V>(keys: K[], values: V[], store: string): [K, V][] {
+  if (keys.length !== values.length) throw new Error(`${store}: ${keys.length} keys but ${values.length} values`);
+  return keys.map((k, i) => [k, values[i]!]);
 }

@@ -36,7 +36,7 @@ export class ManualClock implements Clock {
   /** Time of the earliest timer, or undefined. */
   nextAt(): number | undefined {
     this.dropCleared();
-    return this.heap.length ? this.heap[0].at : undefined;
+    return this.heap.length ? this.heap[0]!.at : undefined;
   }
   private takeDue(): (() => void) | undefined {
     this.dropCleared();
@@ -91,7 +91,7 @@ export class ManualClock implements Clock {
   }
 
   private dropCleared(): void {
-    while (this.heap.length && !this.timers.has(this.heap[0].id)) this.pop();
+    while (this.heap.length && !this.timers.has(this.heap[0]!.id)) this.pop();
   }
   private push(x: Timer): void {
     const h = this.heap;
@@ -99,8 +99,8 @@ export class ManualClock implements Clock {
     let i = h.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(h[i], h[parent])) break;
-      [h[i], h[parent]] = [h[parent], h[i]];
+      if (!before(h[i]!, h[parent]!)) break;
+      [h[i], h[parent]] = [h[parent]!, h[i]!];
       i = parent;
     }
   }
@@ -114,10 +114,10 @@ export class ManualClock implements Clock {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < h.length && before(h[l], h[m])) m = l;
-      if (r < h.length && before(h[r], h[m])) m = r;
+      if (l < h.length && before(h[l]!, h[m]!)) m = l;
+      if (r < h.length && before(h[r]!, h[m]!)) m = r;
       if (m === i) break;
-      [h[i], h[m]] = [h[m], h[i]];
+      [h[i], h[m]] = [h[m]!, h[i]!];
       i = m;
     }
   }

@@ -68,6 +68,11 @@ export class MemoryNetwork {
   }
 
   /** The transport of node `id` (created on first use). */
+  /** Ids of transports that are open (what a signalling server would list). */
+  liveIds(): string[] {
+    return [...this.transports.values()].filter((t) => !t.closed).map((t) => t.localId);
+  }
+
   transport(id: string): MemoryTransport {
     let t = this.transports.get(id);
     if (!t || t.closed) {
@@ -240,6 +245,10 @@ export class MemoryTransport implements Transport {
   connect(peerId: string): void {
     if (this.closed) return;
     this.net.open(this, peerId);
+  }
+  /** Ids registered on this network now (the signalling server's peer list, as PeerJS offers it). */
+  discover(): Promise<string[]> {
+    return Promise.resolve(this.closed ? [] : this.net.liveIds().filter((id) => id !== this.localId));
   }
   close(): void {
     this.closed = true;

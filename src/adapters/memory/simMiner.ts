@@ -7,7 +7,7 @@
  */
 import { bitsToTarget, decodeHeader, encodeHeader, type Miner, type MineOptions, type MiningJob } from '../../core';
 import { mine } from '../../core/mining/kernel';
-import { expectedHashes } from '../../core/mining/pow';
+import { expectedHashes } from '../../core/consensus/pow';
 import type { Clock, Random } from '../../node/transport';
 
 interface Pending {
@@ -27,6 +27,8 @@ export class SimulatedMiner implements Miner {
    */
   onsettle: (() => void) | null = null;
   private readonly pending = new Set<Pending>();
+  /** The teacher's throttle (fraction of full speed). */
+  private throttle = 1;
 
   constructor(
     private readonly clock: Clock,
@@ -35,8 +37,14 @@ export class SimulatedMiner implements Miner {
     private rate: number,
   ) {}
 
+  /** Hashes per second after the teacher's throttle. */
   get hashRate(): number {
-    return this.rate;
+    return this.rate * this.throttle;
+  }
+
+  setThrottle(fraction: number): void {
+    this.throttle = Math.min(1, Math.max(0, fraction));
+    for (const p of this.pending) this.schedule(p);
   }
 
   /** Changes the hash rate; running jobs are redrawn from now (the search is memoryless). */
@@ -59,8 +67,9 @@ export class SimulatedMiner implements Miner {
   private schedule(p: Pending): void {
     if (p.timer !== null) this.clock.clearTimer(p.timer);
     p.timer = null;
-    if (this.rate <= 0) return;
-    const seconds = (-Math.log(1 - this.random.next()) * p.expected) / this.rate;
+    const rate = this.hashRate;
+    if (rate <= 0) return;
+    const seconds = (-Math.log(1 - this.random.next()) * p.expected) / rate;
     p.timer = this.clock.setTimer(Math.max(1, Math.round(seconds * 1000)), () => {
       p.timer = null;
       this.finish(p, this.solve(p.job));

@@ -7,9 +7,11 @@
  * It reads the node through its public getters and its event stream only, and swallows its own
  * errors: the node behaves the same whether a dashboard listens or not.
  */
-import { hashToHex } from '../../core';
+import { BoundedMap, hashToHex, scriptForAddress } from '../../core';
 import type { NodeApi } from '../../node/api';
+import { partitionGroup } from '../../core';
 import type { NodeEvent, Topology } from '../../node/events';
+import { milestoneOf, stepFromChainEvent, stepsFromMessage, type PropagationStep } from '../../node/propagation';
 import { OBSERVER_PROTOCOL, type BatchReport, type ObsBlock, type ObsEvent, type ObsSighting, type ObsState, type Report, type SnapshotReport } from './protocol';
 
 /** Limits that keep the reporter's cost and the report sizes bounded. */
@@ -29,13 +31,9 @@ export interface ReportLimits {
 export const DEFAULT_LIMITS: ReportLimits = { maxQueued: 2000, maxPerReport: 200, maxHashes: 8, recentBlocks: 64, chainDepth: 30 };
 
 const MAX_SUMMARY = 120;
+/** Messages a node remembers sending, for a dashboard that opens later (its snapshot carries them). */
+const RECENT_MESSAGES = 100;
 const MAX_HEARD = 512;
-
-/** Sets `map[key]` keeping at most `max` entries (oldest inserted goes first). */
-function boundedSet<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
-  if (!map.has(key) && map.size >= max) map.delete(map.keys().next().value as K);
-  map.set(key, value);
-}
 
 /**
  * Collects what a node reports to the teacher dashboard. `open()` starts a connection (returns
@@ -46,8 +44,10 @@ export class ReportBuffer {
   private collecting = false;
   private overflowed = false;
   private seq = 0;
-  private readonly sightings = new Map<string, ObsSighting>();
-  private readonly heard = new Map<string, number>();
+  private readonly sightings: BoundedMap<string, ObsSighting>;
+  private readonly heard = new BoundedMap<string, number>(MAX_HEARD);
+  /** The last messages sent, kept whether or not a dashboard listens (compact, no bytes). */
+  private recentSent: ObsEvent[] = [];
   private readonly off: () => void;
   readonly limits: ReportLimits;
 
@@ -57,6 +57,7 @@ export class ReportBuffer {
     limits: Partial<ReportLimits> = {},
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.sightings = new BoundedMap(this.limits.recentBlocks);
     this.off = node.on((e) => {
       try {
         this.onEvent(e);
@@ -143,12 +144,29 @@ export class ReportBuffer {
       chain: recent,
       leaves,
       blocks,
+      messages: this.recentSent.slice(),
     };
   }
 
   private state(): ObsState {
     const n = this.node;
-    return { time: n.clock.now(), height: n.height, tip: n.tipHash, peers: n.peerIds(), mining: n.isMining, cutOff: n.offline };
+    const t = n.teacherState();
+    const teacher = { paused: t.miningPaused, throttle: t.throttle, group: t.partition.length ? partitionGroup(t.partition, n.id) + 1 : 0 };
+    return { time: n.clock.now(), height: n.height, tip: n.tipHash, peers: n.peerIds(), mining: n.isMining, cutOff: n.offline, teacher, ...this.names() };
+  }
+
+  /** This node's own names and what its UTXO set says every named address holds (the dashboard's balance table). */
+  private names(): Pick<ObsState, 'names' | 'balances'> {
+    const named = this.node.namedAddresses();
+    if (!named.length) return {};
+    const names = named.filter((x) => x.own).slice(0, 16).map((x) => ({ label: x.label, address: x.address }));
+    const balances: Record<string, string> = {};
+    for (const x of named.slice(0, 32)) {
+      let sum = 0n;
+      for (const [, c] of this.node.query.coinsFor(scriptForAddress(x.address))) sum += c.value;
+      balances[x.address] = sum.toString();
+    }
+    return { names, balances };
   }
 
   private push(e: ObsEvent): void {
@@ -166,26 +184,42 @@ export class ReportBuffer {
     let s = this.sightings.get(hash);
     if (!s) {
       s = { hash, height };
-      boundedSet(this.sightings, hash, s, this.limits.recentBlocks);
+      this.sightings.set(hash, s);
     } else if (height >= 0) s.height = height;
     return s;
+  }
+
+  /**
+   * This node's milestones among propagation steps (the shared model, node/propagation.ts): an
+   * inv heard is remembered by hash until the hash turns out to be a block we receive.
+   */
+  private noteSteps(steps: readonly PropagationStep[]): void {
+    for (const step of steps) {
+      const m = milestoneOf(step);
+      if (!m || m.node !== this.node.id) continue;
+      if (m.milestone === 'heard') {
+        if (!this.heard.has(step.hash)) this.heard.set(step.hash, step.time);
+        continue;
+      }
+      const s = this.sighting(step.hash);
+      s[m.milestone] ??= step.time;
+      s.heard ??= this.heard.get(s.hash);
+    }
   }
 
   private onEvent(e: NodeEvent): void {
     switch (e.type) {
       case 'message': {
-        if (e.dir === 'in' && e.hashes) {
-          if (e.command === 'inv') for (const h of e.hashes.slice(0, 64)) if (!this.heard.has(h)) boundedSet(this.heard, h, e.time, MAX_HEARD);
-          if (e.command === 'block' && !e.reason) {
-            const s = this.sighting(e.hashes[0]);
-            s.received ??= e.time;
-            s.heard ??= this.heard.get(s.hash);
-          }
-        }
-        if (!this.collecting) return;
+        if (e.dir === 'in' && e.hashes && (e.command === 'inv' || e.command === 'block'))
+          this.noteSteps(stepsFromMessage(this.node.id, e.command === 'inv' ? { ...e, hashes: e.hashes.slice(0, 64) } : e));
         const m: ObsEvent = { t: 'msg', time: e.time, dir: e.dir, peer: e.peer, cmd: e.command, bytes: e.bytes, summary: e.summary.slice(0, MAX_SUMMARY) };
         if (e.hashes?.length) m.hashes = e.hashes.slice(0, this.limits.maxHashes);
         if (e.reason) m.reason = e.reason.slice(0, MAX_SUMMARY);
+        if (e.dir === 'out' && e.command !== 'ping' && e.command !== 'pong') {
+          this.recentSent.push(m);
+          if (this.recentSent.length > RECENT_MESSAGES) this.recentSent.shift();
+        }
+        if (!this.collecting) return;
         this.push(m);
         return;
       }
@@ -196,8 +230,9 @@ export class ReportBuffer {
             this.sighting(c.entry.hash, c.entry.height);
             return this.push({ t: 'accepted', time: e.time, hash: c.entry.hash, height: c.entry.height, prev: c.entry.height > 0 ? hashToHex(c.entry.header.prevHash) : null });
           case 'block-connected': {
-            const s = this.sighting(c.entry.hash, c.entry.height);
-            s.connected ??= e.time;
+            this.sighting(c.entry.hash, c.entry.height);
+            const step = stepFromChainEvent(this.node.id, c, e.time);
+            if (step) this.noteSteps([step]);
             return this.push({ t: 'connected', time: e.time, hash: c.entry.hash, height: c.entry.height, prev: c.entry.height > 0 ? hashToHex(c.entry.header.prevHash) : null });
           }
           case 'block-disconnected':
@@ -219,8 +254,8 @@ export class ReportBuffer {
         return;
       }
       case 'block-mined': {
-        const s = this.sighting(e.hash, e.height);
-        s.mined ??= e.time;
+        this.sighting(e.hash, e.height);
+        this.noteSteps([{ hash: e.hash, node: this.node.id, kind: 'mined', time: e.time }]);
         return this.push({ t: 'mined', time: e.time, hash: e.hash, height: e.height });
       }
       case 'rejected':

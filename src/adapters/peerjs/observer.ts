@@ -10,59 +10,27 @@
  *   messages of at most MAX_MESSAGE_CHARS; reporters accept no connection at all. Both are
  *   guarded as node links are (guard.ts): a refused offer is never built by PeerJS.
  *
- * The node never reads anything from this channel (the reporter only notes *that* the dashboard's
- * keepalives arrive, to notice a dashboard that vanished) and nodes never link to `obs_` or
- * `dashboard` peers, so consensus cannot depend on it.
+ * This file is the reporter; the dashboard's side is `dashboardReceiver.ts`, and what both share
+ * (ids, limits, PeerJS options) is `observerChannel.ts`.
+ *
+ * The node reads only one thing from this channel: the teacher's signed commands, which it checks
+ * against the network's teacher key exactly as when a peer relays them (the reporter otherwise
+ * notes *that* the dashboard's keepalives arrive, to notice a dashboard that vanished). Nodes never
+ * link to `obs_` or `dashboard` peers, so consensus cannot depend on it.
  */
 import { Peer, type DataConnection, type PeerError } from 'peerjs';
-import type { FullNode } from '../../node/node';
+import type { NodeApi } from '../../node/api';
+import { MAX_TEACHER_BYTES } from '../../node/wire/messages';
+import { fromHex } from '../../core';
 import type { Topology } from '../../node/events';
-import { peerJsId, type SignalConfig } from './transport';
-import { checkTextMessage, guardOutbound, guardPeer, type RefusalListener, type RefusalReason } from './guard';
+import type { SignalConfig } from './transport';
+import { systemClock, type Clock } from '../../node/transport';
+import { guardOutbound, guardPeer, type RefusalReason } from './guard';
 import { ReportBuffer, type ReportLimits } from '../observer/reportBuffer';
-import { OBSERVER_LABEL, parseReport, type Report } from '../observer/protocol';
-
-/** What follows a reporter's PeerJS prefix (`…-obs_`): the node id. */
-const REPORTER_ID = /^[A-Za-z0-9_-]{1,40}$/;
-
-/** A refusal counter for a guarded Peer: counts by reason, then tells `then()`'s listener, if any. */
-function refusalCounter(then: () => RefusalListener | null): { counts: Partial<Record<RefusalReason, number>>; refuse: RefusalListener } {
-  const counts: Partial<Record<RefusalReason, number>> = {};
-  return {
-    counts,
-    refuse: (reason, peerId) => {
-      counts[reason] = (counts[reason] ?? 0) + 1;
-      then()?.(reason, peerId);
-    },
-  };
-}
-
-/**
- * PeerJS id of a node's reporter: beside the node's own id, never used by the node protocol.
- * `obs_` (not `obs-`): node ids are digits, so `tabchain-x-obs_3001` can be no node of any network
- * (`tabchain-x-obs-3001` would be node 3001 of a network called `x-obs`).
- */
-export function observerPeerId(network: string, nodeId: string): string {
-  return peerJsId(network, `obs_${nodeId}`);
-}
-
-/** The well-known PeerJS id of a network's teacher dashboard. */
-export function dashboardPeerId(network: string): string {
-  return peerJsId(network, 'dashboard');
-}
-
-/** Largest report sent as one data-channel message (Chromium's SCTP limit is 256 KiB). */
-const MAX_MESSAGE_CHARS = 200_000;
-/** Above this many bytes waiting in the data channel, reports wait (and may collapse into a snapshot). */
-const MAX_BUFFERED = 1 << 20;
-const OPEN_TIMEOUT_MS = 8_000;
-/**
- * Liveness of the observer channel: the dashboard sends a tiny keepalive every 2 s and each node a
- * report at least as often; silence for 7 s means the other tab is gone (a closed or crashed tab
- * does not always close its WebRTC channel: ICE notices only after ~30 s).
- */
-const KEEPALIVE_MS = 2_000;
-const SILENCE_MS = 7_000;
+import { OBSERVER_LABEL, type Report } from '../observer/protocol';
+import {
+  MAX_BUFFERED, MAX_MESSAGE_CHARS, OPEN_TIMEOUT_MS, SILENCE_MS, dashboardPeerId, observerPeerId, peerOptions, refusalCounter,
+} from './observerChannel';
 
 /**
  * Whether the dashboard is registered on the signalling server, asked over plain HTTP (PeerServer's
@@ -81,10 +49,6 @@ async function dashboardRegistered(c: SignalConfig, network: string): Promise<bo
   }
 }
 
-function peerOptions(c: SignalConfig) {
-  return { host: c.host, port: c.port, path: c.path, secure: c.secure, config: { iceServers: c.iceServers }, debug: 0 as const };
-}
-
 /** What the reporter is doing, for tests and the curious (`window.tabchain.observer`). */
 export type ReporterState = 'starting' | 'searching' | 'connected' | 'stopped';
 
@@ -99,6 +63,8 @@ export interface ReporterOptions {
   /** Retry delays while no dashboard exists: doubling from `min` up to `max` (default 1 s … 3 s). */
   retry?: { min: number; max: number };
   limits?: Partial<ReportLimits>;
+  /** Timers (default the page's; a tab passes its node's worker clock). */
+  clock?: Clock;
 }
 
 /**
@@ -113,9 +79,11 @@ export class ObserverReporter {
   private peer: Peer | null = null;
   private conn: DataConnection | null = null;
   private attempt = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private openTimer: ReturnType<typeof setTimeout> | null = null;
-  private flushTimer: ReturnType<typeof setInterval> | null = null;
+  private retryTimer: number | null = null;
+  private openTimer: number | null = null;
+  private flushTimer: number | null = null;
+  /** Timers on the node's clock (a worker's in a tab: a background tab keeps reporting). */
+  private readonly clock: Clock;
   private lastSend = 0;
   private lastHeard = 0;
   private looking = false;
@@ -125,9 +93,10 @@ export class ObserverReporter {
   private readonly refusal = refusalCounter(() => null);
 
   constructor(
-    private readonly node: FullNode,
+    private readonly node: NodeApi,
     private readonly opts: ReporterOptions,
   ) {
+    this.clock = opts.clock ?? systemClock;
     this.intervalMs = opts.intervalMs ?? 200;
     this.heartbeatMs = opts.heartbeatMs ?? 2_000;
     this.retry = opts.retry ?? { min: 1_000, max: 3_000 };
@@ -161,10 +130,17 @@ export class ObserverReporter {
   }
 
   private clearTimers(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.openTimer) clearTimeout(this.openTimer);
-    if (this.flushTimer) clearInterval(this.flushTimer);
+    for (const t of [this.retryTimer, this.openTimer, this.flushTimer]) if (t !== null) this.clock.clearTimer(t);
     this.retryTimer = this.openTimer = this.flushTimer = null;
+  }
+
+  /** Flushes every `intervalMs` while connected (a chain of timers on the clock). */
+  private scheduleFlush(): void {
+    this.flushTimer = this.clock.setTimer(this.intervalMs, () => {
+      this.flushTimer = null;
+      this.safely(() => this.flush());
+      if (this.state === 'connected' && this.conn) this.scheduleFlush();
+    });
   }
 
   private createPeer(): void {
@@ -206,31 +182,41 @@ export class ObserverReporter {
     if (!conn) return this.retryLater(false);
     guardOutbound(conn, this.refusal.refuse);
     this.conn = conn;
-    this.openTimer = setTimeout(() => this.safely(() => this.lost(conn)), OPEN_TIMEOUT_MS);
+    this.openTimer = this.clock.setTimer(OPEN_TIMEOUT_MS, () => this.safely(() => this.lost(conn)));
     conn.on('open', () => this.safely(() => this.opened(conn)));
-    conn.on('data', () => (this.lastHeard = Date.now())); // keepalive: contents ignored
+    conn.on('data', (data: unknown) => this.safely(() => this.fromDashboard(data)));
     conn.on('close', () => this.safely(() => this.lost(conn)));
     conn.on('error', () => this.safely(() => this.lost(conn)));
   }
 
+  /**
+   * What the dashboard sends: keepalives ('k'), and the teacher's signed commands as JSON
+   * `{"teacher":"<hex>"}`, handed to the node, which checks the signature against the network's
+   * teacher key exactly as for a command from a peer (anything else is ignored).
+   */
+  private fromDashboard(data: unknown): void {
+    this.lastHeard = Date.now();
+    const command = teacherCommandOf(data);
+    if (command) this.node.teacherCommand(command);
+  }
+
   private opened(conn: DataConnection): void {
     if (conn !== this.conn || this.state === 'stopped') return;
-    if (this.openTimer) clearTimeout(this.openTimer);
+    if (this.openTimer !== null) this.clock.clearTimer(this.openTimer);
     this.openTimer = null;
     this.attempt = 0;
     this.state = 'connected';
     this.sent = 0;
     this.lastHeard = Date.now();
     this.send(this.buffer.open());
-    this.flushTimer = setInterval(() => this.safely(() => this.flush()), this.intervalMs);
+    this.scheduleFlush();
   }
 
   private lost(conn: DataConnection): void {
     if (conn !== this.conn) return;
     this.conn = null;
     this.buffer.close();
-    if (this.flushTimer) clearInterval(this.flushTimer);
-    if (this.openTimer) clearTimeout(this.openTimer);
+    for (const t of [this.flushTimer, this.openTimer]) if (t !== null) this.clock.clearTimer(t);
     this.flushTimer = this.openTimer = null;
     conn.close();
     if (this.state !== 'stopped') this.retryLater(false);
@@ -278,13 +264,13 @@ export class ObserverReporter {
         // already gone
       }
     }
-    if (this.flushTimer) clearInterval(this.flushTimer);
-    if (this.openTimer) clearTimeout(this.openTimer);
+    for (const t of [this.flushTimer, this.openTimer]) if (t !== null) this.clock.clearTimer(t);
     this.flushTimer = this.openTimer = null;
     this.state = 'searching';
     const delay = Math.min(this.retry.max, this.retry.min * 2 ** this.attempt);
     this.attempt = Math.min(this.attempt + 1, 10);
-    this.retryTimer = setTimeout(
+    this.retryTimer = this.clock.setTimer(
+      delay,
       () =>
         this.safely(() => {
           this.retryTimer = null;
@@ -296,166 +282,22 @@ export class ObserverReporter {
           } else if (peer.disconnected) peer.reconnect();
           else this.lookForDashboard();
         }),
-      delay,
     );
   }
 }
 
-/** Starts reporting a node to the teacher dashboard (if and when one is open). */
-export function startObserverReporter(node: FullNode, opts: ReporterOptions): ObserverReporter {
-  return new ObserverReporter(node, opts);
+/** The bytes of a teacher command in a dashboard message (`{"teacher":"<hex>"}`), or null. */
+export function teacherCommandOf(data: unknown): Uint8Array | null {
+  if (typeof data !== 'string' || data.length > 2 * MAX_TEACHER_BYTES + 32 || !data.startsWith('{')) return null;
+  try {
+    const hex = (JSON.parse(data) as { teacher?: unknown }).teacher;
+    return typeof hex === 'string' && /^(?:[0-9a-f]{2})+$/.test(hex) ? fromHex(hex) : null;
+  } catch {
+    return null;
+  }
 }
 
-/** The dashboard's link to the signalling server. */
-export type ReceiverStatus = { state: 'connecting' } | { state: 'listening' } | { state: 'id-taken' } | { state: 'reconnecting'; reason: string };
-
-/**
- * The dashboard side: registers the network's well-known dashboard id and receives reports from
- * every node's reporter. Reports are parsed and checked before they are handed on; a report
- * claiming to be from another node than its connection is dropped.
- */
-export class DashboardReceiver {
-  onreport: ((nodeId: string, report: Report, receivedAt: number) => void) | null = null;
-  onclose: ((nodeId: string) => void) | null = null;
-  onstatus: ((s: ReceiverStatus) => void) | null = null;
-  /** Called on every refused offer, signal or message (after it has been counted). */
-  onrefused: RefusalListener | null = null;
-  status: ReceiverStatus = { state: 'connecting' };
-  private readonly refusal = refusalCounter(() => this.onrefused);
-  private peer: Peer | null = null;
-  private readonly conns = new Map<string, DataConnection>();
-  private readonly lastData = new Map<string, number>();
-  private readonly prefix: string;
-  private closed = false;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private readonly keepalive: ReturnType<typeof setInterval>;
-  private attempt = 0;
-
-  constructor(
-    readonly network: string,
-    private readonly signal: SignalConfig,
-  ) {
-    this.prefix = observerPeerId(network, '');
-    this.createPeer();
-    this.keepalive = setInterval(() => this.checkAlive(), KEEPALIVE_MS);
-  }
-
-  /** Sends each node a keepalive and drops nodes silent for too long (their tab is gone). */
-  private checkAlive(): void {
-    const now = Date.now();
-    for (const [nodeId, conn] of [...this.conns]) {
-      if (now - (this.lastData.get(nodeId) ?? now) > SILENCE_MS) {
-        this.drop(nodeId, conn);
-        continue;
-      }
-      try {
-        if (conn.open) void conn.send('k');
-      } catch {
-        this.drop(nodeId, conn);
-      }
-    }
-  }
-
-  private drop(nodeId: string, conn: DataConnection): void {
-    if (this.conns.get(nodeId) !== conn) return;
-    this.conns.delete(nodeId);
-    this.lastData.delete(nodeId);
-    conn.close();
-    this.onclose?.(nodeId);
-  }
-
-  private setStatus(s: ReceiverStatus): void {
-    this.status = s;
-    this.onstatus?.(s);
-  }
-
-  private createPeer(): void {
-    const peer = new Peer(dashboardPeerId(this.network), peerOptions(this.signal));
-    guardPeer(peer, { prefix: this.prefix, idPattern: REPORTER_ID, label: OBSERVER_LABEL }, this.refusal.refuse);
-    this.peer = peer;
-    this.setStatus({ state: 'connecting' });
-    peer.on('open', () => {
-      this.attempt = 0;
-      this.setStatus({ state: 'listening' });
-    });
-    peer.on('connection', (conn) => this.accept(conn));
-    peer.on('disconnected', () => this.retry(false, 'signalling server connection lost'));
-    peer.on('error', (err: PeerError<string>) => {
-      if (this.peer !== peer || this.closed) return;
-      if (err.type === 'unavailable-id') {
-        // Another dashboard for this network is open (or this one's previous page is still leaving).
-        this.setStatus({ state: 'id-taken' });
-        this.retry(true, err.type);
-      } else if (peer.destroyed || peer.disconnected) this.retry(peer.destroyed, err.type);
-    });
-  }
-
-  private retry(fresh: boolean, reason: string): void {
-    if (this.closed || this.timer) return;
-    if (this.status.state !== 'id-taken') this.setStatus({ state: 'reconnecting', reason });
-    const delay = Math.min(5_000, 1_000 * 2 ** this.attempt++);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      if (this.closed) return;
-      const peer = this.peer;
-      if (fresh || !peer || peer.destroyed) {
-        peer?.destroy();
-        this.createPeer();
-      } else if (peer.disconnected) peer.reconnect();
-    }, delay);
-  }
-
-  /** Offers and messages refused by this dashboard, by reason. */
-  refusals(): Partial<Record<RefusalReason, number>> {
-    return { ...this.refusal.counts };
-  }
-
-  private accept(conn: DataConnection): void {
-    const nodeId = conn.peer.startsWith(this.prefix) ? conn.peer.slice(this.prefix.length) : '';
-    if (this.closed) return conn.close();
-    // guardPeer checked all of this already; kept here so no other path can skip it.
-    if (conn.label !== OBSERVER_LABEL || conn.serialization !== 'raw' || !REPORTER_ID.test(nodeId)) {
-      this.refusal.refuse('foreign-id', conn.peer);
-      return conn.close();
-    }
-    const old = this.conns.get(nodeId);
-    this.conns.set(nodeId, conn);
-    this.lastData.set(nodeId, Date.now());
-    old?.close();
-    conn.on('data', (data: unknown) => {
-      if (this.conns.get(nodeId) !== conn) return;
-      // Reporters send JSON text, one report per message, at most MAX_MESSAGE_CHARS: anything else cuts the channel.
-      const check = checkTextMessage(data, MAX_MESSAGE_CHARS);
-      if (!check.ok) {
-        this.refusal.refuse(check.reason, conn.peer);
-        return this.drop(nodeId, conn);
-      }
-      this.lastData.set(nodeId, Date.now());
-      try {
-        const report = parseReport(check.text);
-        if (report && report.node === nodeId) this.onreport?.(nodeId, report, Date.now());
-      } catch (e) {
-        this.refusal.refuse('handler-error', conn.peer);
-        console.error(`tabchain: handling a report from ${nodeId} failed`, e);
-        this.drop(nodeId, conn);
-      }
-    });
-    const gone = () => this.drop(nodeId, conn);
-    conn.on('close', gone);
-    conn.on('error', gone);
-  }
-
-  /** Node ids with an open observer channel. */
-  connected(): string[] {
-    return [...this.conns.keys()];
-  }
-
-  close(): void {
-    this.closed = true;
-    clearInterval(this.keepalive);
-    if (this.timer) clearTimeout(this.timer);
-    for (const c of this.conns.values()) c.close();
-    this.conns.clear();
-    this.peer?.destroy();
-  }
+/** Starts reporting a node to the teacher dashboard (if and when one is open). */
+export function startObserverReporter(node: NodeApi, opts: ReporterOptions): ObserverReporter {
+  return new ObserverReporter(node, opts);
 }

@@ -1,6 +1,7 @@
 import { Peer, type DataConnection, type PeerError } from 'peerjs';
 import type { Link, Transport } from '../../node/transport';
 import { checkFrameMessage, guardOutbound, guardPeer, type RefusalListener, type RefusalReason } from './guard';
+import { signalFromPage } from './signal';
 
 /** Where the signalling server is and how WebRTC should find routes. */
 export interface SignalConfig {
@@ -9,14 +10,15 @@ export interface SignalConfig {
   /** Mount path of the PeerServer (npm start serves it at /peerjs). */
   path: string;
   secure: boolean;
-  /** STUN/TURN servers: none on a LAN; add STUN/TURN for the internet (see README). */
+  /** STUN/TURN servers (see signal.ts: the page address, or the server's /ice). */
   iceServers: RTCIceServer[];
+  /** 'relay': every link through TURN (`?relay=1`). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
-/** Signalling config for a page served by `npm start` (same origin, /peerjs). */
-export function signalConfigFromLocation(loc: Location, iceServers: RTCIceServer[] = []): SignalConfig {
-  const port = loc.port ? Number(loc.port) : loc.protocol === 'https:' ? 443 : 80;
-  return { host: loc.hostname, port, path: '/peerjs', secure: loc.protocol === 'https:', iceServers };
+/** Signalling config of a page (see signal.ts), before its ICE servers are fetched. */
+export function signalConfigFromLocation(loc: Location, buildUrl?: string): SignalConfig {
+  return signalFromPage(loc, buildUrl);
 }
 
 /** State of the link to the signalling server, for the UI. */
@@ -73,7 +75,7 @@ export class PeerJsTransport implements Transport {
       port: config.port,
       path: config.path,
       secure: config.secure,
-      config: { iceServers: config.iceServers },
+      config: { iceServers: config.iceServers, ...(config.iceTransportPolicy ? { iceTransportPolicy: config.iceTransportPolicy } : {}) },
       debug: 0,
     });
     guardPeer(this.peer, { prefix: this.prefix, idPattern: NODE_ID, label: NODE_LABEL }, this.refuse);
@@ -208,12 +210,23 @@ export class PeerJsTransport implements Transport {
     else conn.on('open', open);
   }
 
+  /** Ids of nodes of this network on the signalling server (the mesh's DNS seed). */
+  discover(): Promise<string[]> {
+    return this.listNodes().then((ids) => ids.filter((id) => NODE_ID.test(id) && id !== this.localId));
+  }
+
   /** Ids of nodes of this network currently registered on the signalling server. */
   listNodes(): Promise<string[]> {
     return new Promise((resolve) => {
+      // PeerJS never calls back when the server cannot be reached: give up after 3 s.
+      const timer = setTimeout(() => resolve([]), 3000);
       try {
-        this.peer.listAllPeers((ids: string[]) => resolve(ids.filter((i) => i.startsWith(this.prefix)).map((i) => i.slice(this.prefix.length))));
+        this.peer.listAllPeers((ids: string[]) => {
+          clearTimeout(timer);
+          resolve(ids.filter((i) => i.startsWith(this.prefix)).map((i) => i.slice(this.prefix.length)));
+        });
       } catch {
+        clearTimeout(timer);
         resolve([]);
       }
     });

@@ -6,7 +6,9 @@ import { sha256 } from '@noble/hashes/sha2.js';
 // only this module, not libauth's other WebAssembly hashes; it is awaited once, at load.
 import { instantiateSecp256k1 } from '@bitauth/libauth/build/lib/crypto/secp256k1.js';
 import { hash160 } from './hash';
+import { parseDerLax } from './der';
 import { DecodeError, bytesEqual, concatBytes } from '../encoding';
+import { BoundedMap } from '../util/bounded';
 
 /**
  * Keys and addresses: secp256k1 ECDSA, Base58Check P2PKH addresses with the test-network
@@ -113,14 +115,14 @@ function strictDerInto(sig: Uint8Array, out: Uint8Array): boolean {
   // 0x30 [total-len] 0x02 [R-len] [R] 0x02 [S-len] [S]
   if (sig.length < 8 || sig.length > 72) return false;
   if (sig[0] !== 0x30 || sig[1] !== sig.length - 2) return false;
-  const lenR = sig[3];
+  const lenR = sig[3]!;
   if (sig[2] !== 0x02 || lenR === 0 || 5 + lenR >= sig.length) return false;
-  const lenS = sig[5 + lenR];
+  const lenS = sig[5 + lenR]!;
   if (lenR + lenS + 6 !== sig.length || sig[4 + lenR] !== 0x02 || lenS === 0) return false;
   const r = 4;
   const s = 6 + lenR;
-  if (sig[r] & 0x80 || sig[s] & 0x80) return false; // negative
-  if ((lenR > 1 && sig[r] === 0 && !(sig[r + 1] & 0x80)) || (lenS > 1 && sig[s] === 0 && !(sig[s + 1] & 0x80))) return false;
+  if (sig[r]! & 0x80 || sig[s]! & 0x80) return false; // negative
+  if ((lenR > 1 && sig[r] === 0 && !(sig[r + 1]! & 0x80)) || (lenS > 1 && sig[s] === 0 && !(sig[s + 1]! & 0x80))) return false;
   return into32(sig, r, lenR, out, 0) && into32(sig, s, lenS, out, 32);
 }
 
@@ -146,7 +148,7 @@ const HALF_N_BYTES = (() => {
 
 /** True when the S half of r || s (bytes 32..63 of `rs`) is above n/2. */
 function isHighS(rs: Uint8Array, at = 32): boolean {
-  for (let i = 0; i < 32; i++) if (rs[at + i] !== HALF_N_BYTES[i]) return rs[at + i] > HALF_N_BYTES[i];
+  for (let i = 0; i < 32; i++) if (rs[at + i] !== HALF_N_BYTES[i]) return rs[at + i]! > HALF_N_BYTES[i]!;
   return false;
 }
 
@@ -182,7 +184,7 @@ export function verifySignature(
     const full = uncompressed(pubkey);
     if (!full) return 'bad-pubkey';
     key = full;
-  } else if (!(pubkey.length === 65 && pubkey[0] >= 4 && pubkey[0] <= 7)) return 'bad-pubkey';
+  } else if (!(pubkey.length === 65 && pubkey[0]! >= 4 && pubkey[0]! <= 7)) return 'bad-pubkey';
   // The non-low-S variant normalises S first, so historic high-S signatures verify; when low-S was
   // demanded and checked above, the low-S variant skips that needless step.
   const ok = opts.lowS ? libsecp256k1.verifySignatureCompactLowS(compact, key, digest) : libsecp256k1.verifySignatureCompact(compact, key, digest);
@@ -192,12 +194,29 @@ export function verifySignature(
 }
 
 /**
+ * Bitcoin's consensus signature check (Core's CPubKey::Verify): the DER signature read with
+ * Core's lax parser, S normalised (high-S signatures verify; LOW_S is a separate policy check),
+ * then libsecp256k1 (WebAssembly) verifies it against a 33- or 65-byte public key (compressed,
+ * uncompressed or hybrid, as libsecp256k1 parses them). The script interpreter's only path to ECDSA.
+ */
+export function verifyEcdsa(digest: Uint8Array, derSignature: Uint8Array, pubkey: Uint8Array): boolean {
+  if (!parseDerLax(derSignature, compactScratch)) return false;
+  let key = pubkey;
+  if (pubkey.length === 33) {
+    const full = uncompressed(pubkey);
+    if (!full) return false;
+    key = full;
+  } else if (pubkey.length !== 65) return false;
+  return libsecp256k1.verifySignatureCompact(compactScratch, key, digest);
+}
+
+/**
  * Compressed keys decompressed once and remembered: libsecp256k1 otherwise recomputes y (a
  * square root) on every verify, ≈5 % of it, and a classroom's wallets reuse a few keys for every
- * payment. Bounded: cleared when full. Null for an x that is not on the curve.
+ * payment. Bounded: the oldest is forgotten when full. Null for an x that is not on the curve.
  */
-const decompressed = new Map<string, Uint8Array | null>();
 const MAX_DECOMPRESSED = 10_000;
+const decompressed = new BoundedMap<string, Uint8Array | null>(MAX_DECOMPRESSED);
 
 /** Forgets every remembered decompressed key (benchmarks measure verification without the cache). */
 export function forgetDecompressedKeys(): void {
@@ -210,7 +229,6 @@ function uncompressed(pubkey: Uint8Array): Uint8Array | null {
   if (full === undefined) {
     const r = libsecp256k1.uncompressPublicKey(pubkey);
     full = typeof r === 'string' ? null : r;
-    if (decompressed.size >= MAX_DECOMPRESSED) decompressed.clear();
     decompressed.set(k, full);
   }
   return full;

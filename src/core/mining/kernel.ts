@@ -20,15 +20,10 @@
  * candidates in full and tracks the best hash seen, whichever backend scans.
  */
 import { scanJs } from './sha256d.scan';
-import { SHA256_K as K } from './pow';
-import {
-  HEADER_BITS, HEADER_NONCE, HEADER_TIME, assertHeader, bitsToTarget, displayHex, hashMeetsTarget,
-  leadingZeroBits, readU32LE, targetTopWord, writeU32LE,
-} from './pow';
-
-
-/** SHA-256 initial hash value (FIPS 180-4 §5.3.3). */
-const IV = Int32Array.from([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19].map((x) => x | 0));
+import { SHA256_IV as IV, SHA256_K as K } from './sha256Constants';
+import { compareHashes, hashMeetsTarget, leadingZeroBits, targetFromBits } from '../consensus/pow';
+import { HEADER_BITS, HEADER_NONCE, HEADER_TIME, assertHeader } from '../primitives/headerLayout';
+import { hashToHex, readU32LE, writeU32LE } from '../encoding';
 
 const W = new Int32Array(64);
 
@@ -36,24 +31,24 @@ const W = new Int32Array(64);
 function compress(state: Int32Array, block: Uint8Array, offset: number): void {
   for (let i = 0; i < 16; i++) {
     const o = offset + 4 * i;
-    W[i] = (block[o] << 24) | (block[o + 1] << 16) | (block[o + 2] << 8) | block[o + 3];
+    W[i] = (block[o]! << 24) | (block[o + 1]! << 16) | (block[o + 2]! << 8) | block[o + 3]!;
   }
   for (let i = 16; i < 64; i++) {
-    const x = W[i - 15], y = W[i - 2];
+    const x = W[i - 15]!, y = W[i - 2]!;
     const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
     const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-    W[i] = (W[i - 16] + s0 + W[i - 7] + s1) | 0;
+    W[i] = (W[i - 16]! + s0 + W[i - 7]! + s1) | 0;
   }
-  let a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7];
+  let a = state[0]!, b = state[1]!, c = state[2]!, d = state[3]!, e = state[4]!, f = state[5]!, g = state[6]!, h = state[7]!;
   for (let i = 0; i < 64; i++) {
     const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-    const t1 = (h + S1 + (g ^ (e & (f ^ g))) + K[i] + W[i]) | 0;
+    const t1 = (h + S1 + (g ^ (e & (f ^ g))) + K[i]! + W[i]!) | 0;
     const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
     const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
     h = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
   }
-  state[0] = (state[0] + a) | 0; state[1] = (state[1] + b) | 0; state[2] = (state[2] + c) | 0; state[3] = (state[3] + d) | 0;
-  state[4] = (state[4] + e) | 0; state[5] = (state[5] + f) | 0; state[6] = (state[6] + g) | 0; state[7] = (state[7] + h) | 0;
+  state[0] = (state[0]! + a) | 0; state[1] = (state[1]! + b) | 0; state[2] = (state[2]! + c) | 0; state[3] = (state[3]! + d) | 0;
+  state[4] = (state[4]! + e) | 0; state[5] = (state[5]! + f) | 0; state[6] = (state[6]! + g) | 0; state[7] = (state[7]! + h) | 0;
 }
 
 const PAD80 = new Uint8Array(64);
@@ -73,12 +68,12 @@ export function sha256d80(header: Uint8Array, out: Uint8Array = new Uint8Array(3
   PAD80.set(header.subarray(64, 80), 0);
   compress(st, PAD80, 0);
   for (let i = 0; i < 8; i++) {
-    PAD32[4 * i] = st[i] >>> 24; PAD32[4 * i + 1] = st[i] >>> 16; PAD32[4 * i + 2] = st[i] >>> 8; PAD32[4 * i + 3] = st[i];
+    PAD32[4 * i] = st[i]! >>> 24; PAD32[4 * i + 1] = st[i]! >>> 16; PAD32[4 * i + 2] = st[i]! >>> 8; PAD32[4 * i + 3] = st[i]!;
   }
   st.set(IV);
   compress(st, PAD32, 0);
   for (let i = 0; i < 8; i++) {
-    out[4 * i] = st[i] >>> 24; out[4 * i + 1] = st[i] >>> 16; out[4 * i + 2] = st[i] >>> 8; out[4 * i + 3] = st[i];
+    out[4 * i] = st[i]! >>> 24; out[4 * i + 1] = st[i]! >>> 16; out[4 * i + 2] = st[i]! >>> 8; out[4 * i + 3] = st[i]!;
   }
   return out;
 }
@@ -94,7 +89,7 @@ export function writeJobWords(header: Uint8Array, io: Int32Array): void {
   io.set(st, 0);
   for (let i = 0; i < 3; i++) {
     const o = 64 + 4 * i;
-    io[8 + i] = (header[o] << 24) | (header[o + 1] << 16) | (header[o + 2] << 8) | header[o + 3];
+    io[8 + i] = (header[o]! << 24) | (header[o + 1]! << 16) | (header[o + 2]! << 8) | header[o + 3]!;
   }
 }
 
@@ -165,7 +160,7 @@ export class NonceSearcher {
   setJob(header: Uint8Array, target?: bigint): void {
     assertHeader(header);
     this.header.set(header);
-    this.target = target ?? bitsToTarget(readU32LE(header, HEADER_BITS));
+    this.target = target ?? targetFromBits(readU32LE(header, HEADER_BITS));
     if (this.target < 0n) throw new RangeError('target must be non-negative');
     this.targetTop = targetTopWord(this.target);
     this.bestHash = null;
@@ -180,7 +175,7 @@ export class NonceSearcher {
     writeU32LE(this.header, HEADER_TIME, time);
     // Time is header word 17 (bytes 68..71), read big-endian by SHA-256: io word 9.
     const h = this.header;
-    this.backend.io[9] = (h[68] << 24) | (h[69] << 16) | (h[70] << 8) | h[71];
+    this.backend.io[9] = (h[68]! << 24) | (h[69]! << 16) | (h[70]! << 8) | h[71]!;
   }
 
   /** The header's current `time` field. */
@@ -216,7 +211,7 @@ export class NonceSearcher {
       if (r < 0) { off += piece; continue; }
       const group = off + r;
       for (let l = 0; l < lanes && group + l < count; l++) {
-        if ((io[IO_TOPS + l] >>> 0) > this.threshold) continue;
+        if ((io[IO_TOPS + l]! >>> 0) > this.threshold) continue;
         const nonce = start + group + l;
         if (this.check(nonce)) {
           this.hashes += group + l + 1;
@@ -233,10 +228,10 @@ export class NonceSearcher {
   private check(nonce: number): boolean {
     writeU32LE(this.header, HEADER_NONCE, nonce);
     const hash = sha256d80(this.header, this.digest);
-    const top = ((hash[31] << 24) | (hash[30] << 16) | (hash[29] << 8) | hash[28]) >>> 0;
+    const top = ((hash[31]! << 24) | (hash[30]! << 16) | (hash[29]! << 8) | hash[28]!) >>> 0;
     if (!this.bestHash || compareHashes(hash, this.bestHash.hash) < 0) {
       this.bestHash = {
-        hash: hash.slice(), zeroBits: leadingZeroBits(hash), hex: displayHex(hash), nonce, time: this.time,
+        hash: hash.slice(), zeroBits: leadingZeroBits(hash), hex: hashToHex(hash), nonce, time: this.time,
       };
       this.bestTop = top;
       this.updateThreshold();
@@ -252,16 +247,20 @@ export class NonceSearcher {
   }
 }
 
-/** Compares two hashes as Bitcoin does (little-endian 256-bit numbers): negative when a < b. */
-export function compareHashes(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 31; i >= 0; i--) if (a[i] !== b[i]) return a[i] - b[i];
-  return 0;
+/**
+ * The top 32 bits of the target as a uint32 (target >> 224, saturated): what the kernels compare
+ * each hash's top word with before checking the full 256 bits.
+ */
+export function targetTopWord(target: bigint): number {
+  const top = target >> 224n;
+  return top > 0xffffffffn ? 0xffffffff : Number(top);
 }
 
 /**
  * bcoin-style pure search with the JavaScript kernel: the first nonce in
  * [startNonce, startNonce + count) whose header meets `target` (default: from the header's bits),
- * or −1. The header is not modified.
+ * or −1. The header is not modified. Every synchronous solver (`solveBlockSync`, the tests' miner)
+ * calls this; the product's miners run the same `NonceSearcher` in workers or in chunks.
  */
 export function mine(header: Uint8Array, target: bigint | undefined, startNonce: number, count: number): number {
   const searcher = new NonceSearcher(jsBackend());

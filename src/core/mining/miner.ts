@@ -44,6 +44,8 @@ export interface Miner {
   /** Number of parallel searchers (workers); adjustable from 1 to the core count where supported. */
   readonly concurrency: number;
   setConcurrency?(n: number): void;
+  /** Mines at this fraction of full speed (0 < f ≤ 1): the teacher's throttle, like a CPU slider. */
+  setThrottle?(fraction: number): void;
   /** Releases workers. */
   dispose?(): void;
 }

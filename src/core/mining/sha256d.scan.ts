@@ -288,17 +288,17 @@ function sha256dTail(p0: number, p1: number, p2: number, p3: number, p4: number,
  * top hash word (bswap(H7) of SHA-256d) is <= the threshold, storing that word in io[16]; else -1.
  */
 export function scanJs(io: Int32Array, start: number, count: number): number {
-  const j0 = io[0] | 0;
-  const j1 = io[1] | 0;
-  const j2 = io[2] | 0;
-  const j3 = io[3] | 0;
-  const j4 = io[4] | 0;
-  const j5 = io[5] | 0;
-  const j6 = io[6] | 0;
-  const j7 = io[7] | 0;
-  const j8 = io[8] | 0;
-  const j9 = io[9] | 0;
-  const j10 = io[10] | 0;
+  const j0 = io[0]! | 0;
+  const j1 = io[1]! | 0;
+  const j2 = io[2]! | 0;
+  const j3 = io[3]! | 0;
+  const j4 = io[4]! | 0;
+  const j5 = io[5]! | 0;
+  const j6 = io[6]! | 0;
+  const j7 = io[7]! | 0;
+  const j8 = io[8]! | 0;
+  const j9 = io[9]! | 0;
+  const j10 = io[10]! | 0;
   const j16 = (j5 ^ j6);
   const j17 = (j4 & j16);
   const j18 = (j6 ^ j17);
@@ -376,7 +376,7 @@ export function scanJs(io: Int32Array, start: number, count: number): number {
   const j542 = ((j540 + 640) | 0);
   const j561 = ((j284 >>> 7 | j284 << 25) ^ (j284 >>> 18 | j284 << 14) ^ j284 >>> 3);
   const j563 = ((j264 + j561) | 0);
-  const thr = io[11] ^ -2147483648;
+  const thr = io[11]! ^ -2147483648;
   let r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, r8 = 0, r9 = 0, r10 = 0, r11 = 0, r12 = 0, r13 = 0, r14 = 0, r15 = 0, r16 = 0, r17 = 0, r18 = 0, r19 = 0, r20 = 0, r21 = 0, r22 = 0, r23 = 0, r24 = 0, r25 = 0;
   for (let i = 0, n = start | 0; i < count; i++, n = (n + 1) | 0) {
     r0 = (n << 24 | (n & 0xff00) << 8 | (n >>> 8) & 0xff00 | n >>> 24);

@@ -1,7 +1,9 @@
+import { maxBlockSigOps } from '../script/sigops';
 import { blockHash, encodeHeader, merkleRoot, type Block, type BlockHeader } from '../primitives/block';
 import { coinbaseScript, p2pkhScript } from '../primitives/script';
 import { txid, type Tx } from '../primitives/tx';
-import { bitsToTarget, hashToBigInt } from '../consensus/pow';
+import { bitsToTarget } from '../consensus/pow';
+import { mine } from './kernel';
 import { subsidyAt, type ChainParams } from '../params';
 import { utf8 } from '../encoding';
 import type { Chain } from '../chain/chain';
@@ -40,7 +42,8 @@ export function genesisTemplate(params: ChainParams, payTo: Uint8Array, time: nu
 export function blockTemplate(chain: Chain, mempool: Mempool | null, payTo: Uint8Array, now: number, tag = 'tabchain'): Block {
   const tip = chain.tip;
   const height = tip.height + 1;
-  const entries = mempool ? mempool.selectForBlock(chain.params.maxBlockSize - 1000) : [];
+  // Room for the coinbase: 1,000 bytes and its output's sigops (one CHECKSIG).
+  const entries = mempool ? mempool.selectForBlock(chain.params.maxBlockSize - 1000, maxBlockSigOps(chain.params.maxBlockSize) - 1) : [];
   const fees = entries.reduce((s, e) => s + e.fee, 0n);
   const coinbase = makeCoinbase(height, payTo, subsidyAt(chain.params, height) + fees, tag);
   return assembleBlock(
@@ -61,16 +64,13 @@ export function withHeader(block: Block, header: BlockHeader): Block {
 }
 
 /**
- * Straightforward nonce search on the calling thread, for tests and trivial targets. The fast
- * search runs in Web Workers (src/workers). Returns null if `maxTries` runs out.
+ * Nonce search on the calling thread, for tests and trivial targets: the kernel's `mine` (the
+ * JavaScript backend; the fast search runs in Web Workers, src/workers) over nonces 0..maxTries−1,
+ * so the first nonce meeting the target wins. Returns null if `maxTries` runs out.
  */
 export function solveBlockSync(block: Block, maxTries = 1 << 24): Block | null {
-  const target = bitsToTarget(block.header.bits).target;
-  for (let nonce = 0; nonce < maxTries; nonce++) {
-    const header = { ...block.header, nonce };
-    if (hashToBigInt(blockHash(header)) <= target) return { header, txs: block.txs };
-  }
-  return null;
+  const nonce = mine(encodeHeader(block.header), bitsToTarget(block.header.bits).target, 0, maxTries);
+  return nonce < 0 ? null : { header: { ...block.header, nonce }, txs: block.txs };
 }
 
 export { encodeHeader };

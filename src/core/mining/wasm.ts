@@ -60,7 +60,7 @@ const compiled = new Map<string, Promise<WebAssembly.Module>>();
  * refuse to compile modules over 4 KB synchronously on the main thread. Omit `name` for the best.
  */
 export async function createBackend(name?: KernelName): Promise<ScanBackend> {
-  const kind = name ?? availableKernels()[0];
+  const kind = name ?? availableKernels()[0]!; // 'js' at least
   if (kind === 'js') return jsBackend();
   if (!availableKernels().includes(kind)) throw new Error(`kernel ${kind} is not supported by this engine`);
   let mod = compiled.get(kind);

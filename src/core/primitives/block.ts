@@ -1,6 +1,7 @@
-import { ByteReader, ByteWriter, DecodeError, hashToHex } from '../encoding';
+import { ByteReader, ByteWriter, DecodeError, bytesEqual, hashToHex } from '../encoding';
 import { sha256d } from '../crypto/hash';
 import { readTx, writeTx, txid, encodeTx, type Tx } from './tx';
+import { HEADER_SIZE } from './headerLayout';
 
 /** The 80-byte block header: version, previous hash, merkle root, time, compact bits, nonce. */
 export interface BlockHeader {
@@ -18,7 +19,7 @@ export interface Block {
   txs: Tx[];
 }
 
-export const HEADER_SIZE = 80;
+export * from './headerLayout';
 /** Most transactions a block may declare while decoding: a 1 MB block cannot hold more. */
 export const MAX_BLOCK_TXS = 1_000_000 / 60;
 
@@ -33,8 +34,8 @@ export function encodeHeader(h: BlockHeader): Uint8Array {
 export function readHeader(r: ByteReader): BlockHeader {
   return {
     version: r.i32('header version'),
-    prevHash: r.bytesN(32, 'previous block hash').slice(),
-    merkleRoot: r.bytesN(32, 'merkle root').slice(),
+    prevHash: r.hash32('previous block hash').slice(),
+    merkleRoot: r.hash32('merkle root').slice(),
     time: r.u32('header time'),
     bits: r.u32('header bits'),
     nonce: r.u32('header nonce'),
@@ -88,7 +89,11 @@ export function readBlock(r: ByteReader): Block {
   const header = readHeader(r);
   const n = r.count(MAX_BLOCK_TXS, 'block transactions');
   const txs: Tx[] = new Array(n);
-  for (let i = 0; i < n; i++) txs[i] = readTx(r);
+  for (let i = 0; i < n; i++) {
+    r.enter('tx', i);
+    txs[i] = readTx(r);
+    r.leave();
+  }
   const block = { header, txs };
   blockSerialCache.set(block, r.bytes.slice(start, r.pos));
   return block;
@@ -120,16 +125,16 @@ export function merkleRoot(hashes: Uint8Array[]): { root: Uint8Array; mutated: b
   while (level.length > 1) {
     const next: Uint8Array[] = [];
     for (let i = 0; i < level.length; i += 2) {
-      const a = level[i];
-      const b = i + 1 < level.length ? level[i + 1] : level[i];
-      if (i + 1 < level.length && equal32(a, b)) mutated = true;
+      const a = level[i]!;
+      const b = i + 1 < level.length ? level[i + 1]! : a;
+      if (i + 1 < level.length && bytesEqual(a, b)) mutated = true;
       pair.set(a, 0);
       pair.set(b, 32);
       next.push(sha256d(pair));
     }
     level = next;
   }
-  return { root: level[0], mutated };
+  return { root: level[0]!, mutated };
 }
 
 /** All levels of the merkle tree, leaves first (for the UI's merkle view). */
@@ -139,9 +144,10 @@ export function merkleTree(hashes: Uint8Array[]): Uint8Array[][] {
   while (level.length > 1) {
     const next: Uint8Array[] = [];
     for (let i = 0; i < level.length; i += 2) {
-      const b = i + 1 < level.length ? level[i + 1] : level[i];
+      const a = level[i]!;
+      const b = i + 1 < level.length ? level[i + 1]! : a;
       const pair = new Uint8Array(64);
-      pair.set(level[i], 0);
+      pair.set(a, 0);
       pair.set(b, 32);
       next.push(sha256d(pair));
     }
@@ -155,10 +161,3 @@ export function merkleTree(hashes: Uint8Array[]): Uint8Array[][] {
 export function blockMerkleRoot(b: Block): { root: Uint8Array; mutated: boolean } {
   return merkleRoot(b.txs.map(txid));
 }
-
-function equal32(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-export { DecodeError };

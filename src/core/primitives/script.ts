@@ -51,17 +51,17 @@ export function parsePushes(script: Uint8Array): Uint8Array[] | null {
   const out: Uint8Array[] = [];
   let i = 0;
   while (i < script.length) {
-    const op = script[i++];
+    const op = script[i++]!;
     let n: number;
     if (op === OP_0) n = 0; // pushes the empty byte string
     else if (op >= 1 && op <= 75) n = op;
     else if (op === OP_PUSHDATA1) {
       if (i + 1 > script.length) return null;
-      n = script[i];
+      n = script[i]!;
       i += 1;
     } else if (op === OP_PUSHDATA2) {
       if (i + 2 > script.length) return null;
-      n = script[i] | (script[i + 1] << 8);
+      n = script[i]! | (script[i + 1]! << 8);
       i += 2;
     } else return null;
     if (i + n > script.length) return null;
@@ -82,11 +82,11 @@ export interface P2PKHInput {
 export function parseP2PKHInput(scriptSig: Uint8Array): P2PKHInput | null {
   const pushes = parsePushes(scriptSig);
   if (!pushes || pushes.length !== 2) return null;
-  const [sig, pubkey] = pushes;
+  const sig = pushes[0]!, pubkey = pushes[1]!;
   if (sig.length < 9 || sig.length > 73) return null;
   if (!(pubkey.length === 33 && (pubkey[0] === 2 || pubkey[0] === 3)) && !(pubkey.length === 65 && pubkey[0] === 4))
     return null;
-  return { signature: sig.subarray(0, sig.length - 1), hashType: sig[sig.length - 1], pubkey };
+  return { signature: sig.subarray(0, sig.length - 1), hashType: sig[sig.length - 1]!, pubkey };
 }
 
 /** Minimal push of data (as a signer writes it). */
@@ -111,8 +111,8 @@ export function scriptNum(n: number): Uint8Array {
     out.push(abs & 0xff);
     abs = Math.floor(abs / 256);
   }
-  if (out[out.length - 1] & 0x80) out.push(neg ? 0x80 : 0);
-  else if (neg) out[out.length - 1] |= 0x80;
+  if (out[out.length - 1]! & 0x80) out.push(neg ? 0x80 : 0);
+  else if (neg) out[out.length - 1] = out[out.length - 1]! | 0x80;
   return Uint8Array.from(out);
 }
 

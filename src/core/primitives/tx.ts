@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter, DecodeError, hashToHex, compactSizeLength } from '../encoding';
+import { ByteReader, ByteWriter, DecodeError, hashToHex, hexToHash, compactSizeLength } from '../encoding';
 import { sha256d } from '../crypto/hash';
 
 /** A reference to one output of an earlier transaction: txid (internal byte order) and index. */
@@ -77,17 +77,21 @@ export function readTx(r: ByteReader): Tx {
   const nIn = r.count(MAX_TX_IO, 'tx inputs');
   const inputs: TxIn[] = new Array(nIn);
   for (let i = 0; i < nIn; i++) {
-    const txid = r.bytesN(32, 'prevout txid').slice();
+    r.enter('in', i);
+    const txid = r.hash32('prevout txid').slice();
     const vout = r.u32('prevout index');
     const scriptSig = r.varBytes(MAX_SCRIPT_SIZE, 'scriptSig').slice();
     const sequence = r.u32('sequence');
+    r.leave();
     inputs[i] = { prevout: { txid, vout }, scriptSig, sequence };
   }
   const nOut = r.count(MAX_TX_IO, 'tx outputs');
   const outputs: TxOut[] = new Array(nOut);
   for (let i = 0; i < nOut; i++) {
+    r.enter('out', i);
     const value = r.i64('output value');
     const script = r.varBytes(MAX_SCRIPT_SIZE, 'scriptPubKey').slice();
+    r.leave();
     outputs[i] = { value, script };
   }
   const locktime = r.u32('locktime');
@@ -135,12 +139,20 @@ export function isNullOutPoint(p: OutPoint): boolean {
 
 /** A coinbase has exactly one input, spending the null outpoint. */
 export function isCoinbase(tx: Tx): boolean {
-  return tx.inputs.length === 1 && isNullOutPoint(tx.inputs[0].prevout);
+  return tx.inputs.length === 1 && isNullOutPoint(tx.inputs[0]!.prevout);
 }
 
 /** Key of an outpoint for maps: display txid hex + ':' + index. */
 export function outpointKey(p: OutPoint): string {
   return hashToHex(p.txid) + ':' + p.vout;
+}
+
+/** The outpoint an `outpointKey` names; throws DecodeError for anything else. */
+export function outpointFromKey(key: string): OutPoint {
+  const colon = key.lastIndexOf(':');
+  const vout = Number(key.slice(colon + 1));
+  if (colon < 0 || !Number.isInteger(vout) || vout < 0 || vout > 0xffffffff) throw new DecodeError(`not an outpoint key: ${key}`);
+  return { txid: hexToHash(key.slice(0, colon)), vout };
 }
 
 export { DecodeError };

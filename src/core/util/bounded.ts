@@ -4,15 +4,25 @@
  * lives in one of these, so no input can grow a table without bound.
  */
 
-/** A Map that keeps at most `max` entries; setting a new key when full drops the oldest one. */
+/**
+ * A Map that keeps at most `max` entries; setting a new key when full drops the oldest one, and
+ * `onEvict` (if given) hears of it, so an index kept beside the map can forget the entry too.
+ */
 export class BoundedMap<K, V> extends Map<K, V> {
-  constructor(readonly max: number) {
+  constructor(
+    readonly max: number,
+    private readonly onEvict?: (key: K, value: V) => void,
+  ) {
     super();
     if (!(max > 0)) throw new RangeError(`BoundedMap needs a positive size, got ${max}`);
   }
   /** Sets a key; a new key evicts the oldest entry when full (an existing key keeps its place). */
   override set(key: K, value: V): this {
-    if (!this.has(key) && this.size >= this.max) this.delete(this.keys().next().value as K);
+    if (!this.has(key) && this.size >= this.max) {
+      const [oldKey, oldValue] = this.entries().next().value as [K, V];
+      this.delete(oldKey);
+      this.onEvict?.(oldKey, oldValue);
+    }
     return super.set(key, value);
   }
   /** Sets a key as the newest entry (it moves to the end of the eviction order). */

@@ -12,6 +12,8 @@ import type { Peer } from './peer';
 
 /** Addresses relayed onward from one addr message (Core relays small addr messages only). */
 const RELAY_MAX = 10;
+/** Peers a fresh address is relayed to (Core's RelayAddress: 2), so gossip spreads without flooding. */
+const RELAY_PEERS = 2;
 
 export class AddressBook {
   private readonly book = new BoundedMap<string, PeerAddress>(ADDR_BOOK_MAX);
@@ -20,6 +22,7 @@ export class AddressBook {
     private readonly localId: string,
     private readonly clock: Clock,
     private readonly bus: EventBus,
+    private readonly random: { next(): number } = { next: () => 0 },
   ) {}
 
   get size(): number {
@@ -31,6 +34,16 @@ export class AddressBook {
   /** Every known id, oldest first. */
   ids(): string[] {
     return [...this.book.keys()];
+  }
+
+  /** Every address, oldest first. */
+  all(): PeerAddress[] {
+    return [...this.book.values()];
+  }
+
+  /** Fills the book from storage (no event: nothing new was learned). */
+  restore(addrs: PeerAddress[]): void {
+    for (const a of addrs) if (a.id && a.id !== this.localId) this.book.touch(a.id, a);
   }
 
   /** Adds or refreshes addresses (never our own); returns those not known before. */
@@ -61,7 +74,8 @@ export class AddressBook {
 
   /**
    * An addr message: rate-limited per peer, learned, and when it brings a few new addresses,
-   * relayed to the other ready peers so the mesh hears of newcomers. Returns the fresh ones.
+   * relayed to two other ready peers chosen at random (Core's RelayAddress), so the mesh hears of
+   * newcomers by gossip rather than a flood. Returns the fresh ones.
    */
   onAddr(p: Peer, addrs: PeerAddress[], others: Iterable<Peer>, log: (text: string) => void): PeerAddress[] {
     const now = this.clock.now();
@@ -71,7 +85,13 @@ export class AddressBook {
     p.addrTokens -= accepted.length;
     if (accepted.length < addrs.length) log(`rate-limited ${addrs.length - accepted.length} addresses from ${p.id}`);
     const fresh = this.learn(accepted);
-    if (fresh.length && fresh.length <= RELAY_MAX) for (const o of others) if (o !== p && o.ready) o.send({ command: 'addr', addrs: fresh });
+    if (fresh.length && fresh.length <= RELAY_MAX) {
+      const targets = [...others].filter((o) => o !== p && o.ready);
+      for (let i = 0; i < RELAY_PEERS && targets.length; i++) {
+        const [o] = targets.splice(Math.floor(this.random.next() * targets.length), 1);
+        o!.send({ command: 'addr', addrs: fresh });
+      }
+    }
     return fresh;
   }
 

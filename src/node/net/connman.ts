@@ -5,12 +5,13 @@
  * node off" switch, and — when every inbound slot is taken — Core's eviction of one inbound peer so
  * idle connections can never keep an honest newcomer out.
  */
-import { BoundedMap, BoundedSet, sha256, utf8, toHex } from '../../core';
+import { BoundedMap, BoundedSet, partitionGroup, sha256, utf8, toHex } from '../../core';
 import { ADDR_BOOK_MAX, MAX_DISCOURAGED, type Timing } from '../config';
 import type { EventBus, Topology } from '../events';
 import type { Clock, Link, Random, Transport } from '../transport';
 import type { AddressBook } from './addrman';
 import type { Peer } from './peer';
+
 
 export interface ConnmanOptions {
   localId: string;
@@ -47,6 +48,13 @@ export class ConnectionManager {
   private evictionKey: string | null = null;
   private cutOff = false;
   private stopped = false;
+  /** The teacher's partition: groups of ids that may link to each other (empty: no partition). */
+  private partition: string[][] = [];
+  /** When the signalling service's node list was last asked for (mesh fallback, DNS-seed-like). */
+  private discoveredAt = -Infinity;
+  private discovering = false;
+  /** The last reason a link could not be had, for a node with no peers to show on screen. */
+  private lastFailure: { peer: string; reason: string; time: number } | null = null;
 
   constructor(
     private readonly opts: ConnmanOptions,
@@ -68,6 +76,7 @@ export class ConnectionManager {
     this.transport.onlink = (link) => this.onLink(link);
     this.transport.onconnectfailed = (peer, reason) => {
       this.connecting.delete(peer);
+      this.lastFailure = { peer, reason, time: this.now() };
       this.bus.emit({ type: 'connect-failed', time: this.now(), peer, reason });
       if (this.opts.seeds.includes(peer) && !this.stopped) this.clock.setTimer(this.timing.reconnect, () => this.maintain());
     };
@@ -97,6 +106,24 @@ export class ConnectionManager {
     return true;
   }
 
+  /**
+   * Applies the teacher's partition: links to nodes of another group are closed, and neither side
+   * dials or accepts them until the class is healed (empty groups). Unlisted nodes are in group 0.
+   */
+  setPartition(groups: string[][]): void {
+    this.partition = groups;
+    for (const p of [...this.peers.values()]) if (!this.allowed(p.id)) p.close('partitioned by the teacher');
+    if (!groups.length) {
+      this.lastDialed.clear();
+      this.maintain();
+    }
+  }
+
+  /** False when the teacher's partition puts `id` in another group than this node. */
+  allowed(id: string): boolean {
+    return !this.partition.length || partitionGroup(this.partition, id) === partitionGroup(this.partition, this.opts.localId);
+  }
+
   /** Peers that completed the handshake. */
   *ready(): Iterable<Peer> {
     for (const p of this.peers.values()) if (p.ready) yield p;
@@ -107,7 +134,7 @@ export class ConnectionManager {
   /** Opens a connection to a peer by id (if not already connected, discouraged or offline). */
   connect(peerId: string): void {
     if (this.cutOff || this.stopped) return;
-    if (peerId === this.opts.localId || this.peers.has(peerId) || this.connecting.has(peerId) || this.isDiscouraged(peerId)) return;
+    if (peerId === this.opts.localId || this.peers.has(peerId) || this.connecting.has(peerId) || this.isDiscouraged(peerId) || !this.allowed(peerId)) return;
     this.lastDialed.set(peerId, this.now());
     this.connecting.add(peerId);
     this.transport.connect(peerId);
@@ -126,9 +153,37 @@ export class ConnectionManager {
     if (this.opts.topology !== 'mesh') return;
     const open = this.peers.size + this.connecting.size;
     if (open >= this.opts.maxOutbound) return;
-    const candidates = this.addrs.ids().filter((id) => id !== this.opts.localId && !this.peers.has(id) && !this.connecting.has(id) && !this.isDiscouraged(id) && this.mayDial(id));
+    if (open === 0) this.discover();
+    const candidates = this.addrs.ids().filter((id) => id !== this.opts.localId && !this.peers.has(id) && !this.connecting.has(id) && !this.isDiscouraged(id) && this.allowed(id) && this.mayDial(id));
     shuffle(candidates, this.random);
     for (const id of candidates.slice(0, this.opts.maxOutbound - open)) this.connect(id);
+  }
+
+  /**
+   * A mesh node with no link asks the signalling service which nodes of its network are online
+   * (Bitcoin's DNS seeds) — at most once per `reconnect` ms — and learns them as addresses, so a
+   * node can join a mesh whose central node has left.
+   */
+  private discover(): void {
+    const discover = this.transport.discover;
+    if (!discover || this.discovering || this.now() - this.discoveredAt < this.timing.reconnect) return;
+    this.discovering = true;
+    this.discoveredAt = this.now();
+    void discover.call(this.transport).then(
+      (ids) => {
+        this.discovering = false;
+        const fresh = ids.filter((id) => id !== this.opts.localId).slice(0, 64);
+        if (!fresh.length || this.stopped) return;
+        this.addrs.learn(fresh.map((id) => this.addrs.self(id)));
+        this.maintain();
+      },
+      () => (this.discovering = false),
+    );
+  }
+
+  /** Why this node has no link, if it has none: the last failure, and what it is doing about it. */
+  connectivity(): { peers: number; connecting: string[]; lastFailure: { peer: string; reason: string; time: number } | null } {
+    return { peers: this.peers.size, connecting: [...this.connecting], lastFailure: this.lastFailure };
   }
 
   // ---------------------------------------------------------------- links
@@ -138,6 +193,7 @@ export class ConnectionManager {
     if (this.stopped) return link.close('node shut down');
     if (this.cutOff) return this.refuseLink(link, 'offline', 'offline: refused');
     if (this.isDiscouraged(link.peerId)) return this.refuseLink(link, 'discouraged', 'discouraged: refused');
+    if (!this.allowed(link.peerId)) return this.refuseLink(link, 'partitioned', 'partitioned by the teacher: refused');
     const existing = this.peers.get(link.peerId);
     if (existing) {
       // Both sides dialled at once: keep the link opened by the lower id.
@@ -168,6 +224,9 @@ export class ConnectionManager {
    * while) is redialled at the next tick; one that just refused us waits out the rest of the pause.
    */
   onClosed(p: Peer, reason: string): void {
+    // A link that closes before its handshake was refused by the other side (full, cut off,
+    // partitioned, discouraging us) or never worked: worth telling a student who has no peer.
+    if (!p.ready && !p.version) this.lastFailure = { peer: p.id, reason: p.outbound ? `the link closed before the handshake (${reason}): the node may be full or refusing us` : reason, time: this.now() };
     if (p.versionNonce !== undefined) this.versionNonces.delete(p.versionNonce);
     if (this.peers.get(p.id) === p) this.peers.delete(p.id);
     this.hooks.onPeerClosed(p, reason);

@@ -116,7 +116,8 @@ export class BlockSync {
       }
       w.from.add(p.id);
     }
-    if (blocks.length) p.claimedHeight = Math.max(p.claimedHeight, this.chain.height + 1);
+    // Announcing a block we lack says the peer is ahead; announcing blocks we have says nothing.
+    if (blocks.some((h) => this.wanted.has(h))) p.claimedHeight = Math.max(p.claimedHeight, this.chain.height + 1);
     if (p.id === this.syncPeer) this.syncActivity = this.now();
     // A full getblocks answer means there is more: ask again from its last hash, pipelined but
     // at most one batch ahead of the download.
@@ -206,6 +207,17 @@ export class BlockSync {
     this.syncActivity = this.now();
     best.send({ command: 'getblocks', version: PROTOCOL_VERSION, locator: this.chain.locator(), stop: ZERO_HASH });
     this.emitSync();
+  }
+
+  /**
+   * tabchain: asks a peer that claims our height for its blocks past our locator. Tips of equal
+   * work are never announced (neither side's tip changes when they meet), so without this a node
+   * cut off and reconnected would not see the competing block until the next block decides; with
+   * it both tips are fetched and kept, the first seen active (Core learns the competing header from
+   * the getheaders it sends every new peer; docs/PROTOCOL.md).
+   */
+  askTips(p: Peer): void {
+    p.send({ command: 'getblocks', version: PROTOCOL_VERSION, locator: this.chain.locator(), stop: ZERO_HASH });
   }
 
   /** True while this node downloads a chain others already have (Core's initial block download). */

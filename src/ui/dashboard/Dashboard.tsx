@@ -1,13 +1,16 @@
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES } from '../i18n';
-import { acquireDashboard, useDash } from './store';
-import { graphOf, tipGroups } from './model';
+import { LANGUAGES, setLanguage } from '../i18n';
+import { acquireDashboard, sendTeacherCommand, useDash } from './store';
+import { TeacherPanel } from './TeacherPanel';
+import { JoinCard } from '../components/JoinCard';
+import { graphOf, tipGroups } from './derived';
 import { NetworkGraph } from './NetworkGraph';
 import { NodeTable } from './NodeTable';
 import { Forks } from './Forks';
 import { Propagation } from './Propagation';
 import { Messages } from './Messages';
+import { Balances } from './Balances';
 import './dashboard.css';
 
 /**
@@ -62,7 +65,7 @@ export default function Dashboard({ network }: { network: string }) {
         </dl>
         <label className="dash-lang">
           <span className="sr-only">{t('dashboard.language')}</span>
-          <select aria-label={t('dashboard.language')} value={i18n.resolvedLanguage} onChange={(e) => void i18n.changeLanguage(e.target.value)}>
+          <select aria-label={t('dashboard.language')} value={i18n.resolvedLanguage} onChange={(e) => setLanguage(e.target.value)}>
             {LANGUAGES.map((l) => (
               <option key={l.code} value={l.code}>
                 {l.label}
@@ -82,10 +85,13 @@ export default function Dashboard({ network }: { network: string }) {
         </p>
       )}
       <main className="dash-grid">
+        <TeacherPanel network={network} send={sendTeacherCommand} />
+        <JoinCard network={network} compact />
         <NetworkGraph />
         <NodeTable />
         <Forks />
         <Propagation />
+        <Balances />
         <Messages />
       </main>
     </div>

@@ -2,7 +2,8 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { short, clockTime } from '../format';
 import { useDash } from './store';
-import { blockTree, tipGroups, type Activity } from './model';
+import { blockTree, tipGroups } from './derived';
+import type { Activity } from './model';
 import { branchOf } from './shared';
 
 /**
@@ -29,7 +30,7 @@ export function Forks() {
           ? t('dashboard.forks.nobody')
           : forked
             ? t('dashboard.forks.disagree', { count: groups.length })
-            : t('dashboard.forks.agree', { count: groups[0].nodes.length, height: groups[0].height })}
+            : t('dashboard.forks.agree', { count: groups[0]!.nodes.length, height: groups[0]!.height })}
       </p>
       {forked && (
         <ul className="dash-groups">

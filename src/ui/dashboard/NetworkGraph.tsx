@@ -2,7 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import cytoscape, { type Core } from 'cytoscape';
 import { useDash } from './store';
-import { byNodeId, graphOf, tipGroups, type MessageRecord } from './model';
+import { byNodeId, graphOf, tipGroups } from './derived';
+import type { MessageRecord } from './model';
 import { branchOf, COMMAND_COLORS, commandColor } from './shared';
 
 const ROLE_COLORS: Record<string, string> = { central: '#6f42c1', miner: '#b35c00', wallet: '#0b6bcb' };
@@ -184,7 +185,7 @@ export function NetworkGraph() {
     // The log is in time order, so new records may sit a little before the end.
     let top = lastSeq.current;
     for (let i = data.messages.length - 1; i >= Math.max(0, data.messages.length - 400); i--) {
-      const m = data.messages[i];
+      const m = data.messages[i]!;
       if (m.seq > lastSeq.current) fresh.push(m);
       top = Math.max(top, m.seq);
     }

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { short } from '../format';
 import { useDash } from './store';
-import { byNodeId, tipGroups } from './model';
+import { byNodeId, tipGroups } from './derived';
 import { branchOf } from './shared';
 import { ScrollRegion } from './ScrollRegion';
 
@@ -40,6 +40,9 @@ export function NodeTable() {
                     <span className="dash-id">{n.id}</span> <span className={`role-badge role-${n.role}`}>{t(`role.${n.role}`)}</span>
                     {n.mining && <span className="dash-tag">{t('dashboard.nodes.mining')}</span>}
                     {n.online && n.cutOff && <span className="dash-tag warn" data-testid={`dash-cutoff-${n.id}`}>{t('dashboard.nodes.cutOff')}</span>}
+                    {n.online && n.teacher.paused && <span className="dash-tag warn" data-testid={`dash-paused-${n.id}`}>{t('dashboard.nodes.paused')}</span>}
+                    {n.online && n.teacher.throttle < 100 && <span className="dash-tag">{t('dashboard.nodes.throttled', { percent: n.teacher.throttle })}</span>}
+                    {n.online && n.teacher.group > 0 && <span className="dash-tag" data-testid={`dash-group-${n.id}`}>{t('dashboard.nodes.group', { group: n.teacher.group })}</span>}
                   </th>
                   <td className="dash-num" data-testid={`dash-height-${n.id}`}>
                     {n.height}

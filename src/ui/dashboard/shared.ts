@@ -1,28 +1,23 @@
-import type { TipGroup } from './model';
+import type { TipGroup } from './derived';
+import { COMMAND_COLORS as NODE_COMMAND_COLORS, commandColor as nodeCommandColor } from '../views/network/commandColors';
 
 /**
- * Fill colours of the P2P commands on the dashboard (graph packets, legend, chips). Every use
- * also prints the command's name: colour is never the only cue.
+ * Fill colours of the P2P commands on the dashboard (graph packets, legend, chips): the node view's
+ * one command-colour table (`views/network/commandColors.ts`), lightened halfway to white because
+ * the dashboard prints the command's name in dark text on the fill. Colour is never the only cue.
  */
-export const COMMAND_COLORS: Record<string, string> = {
-  version: '#b9a5e8',
-  verack: '#d3c6f2',
-  getaddr: '#d9c3a5',
-  addr: '#e3cfb3',
-  ping: '#cfd5dd',
-  pong: '#dde1e7',
-  getblocks: '#8fc1ff',
-  inv: '#8fdc9f',
-  getdata: '#ffd36b',
-  block: '#ff9d4d',
-  tx: '#7fd8e3',
-  notfound: '#f0a5cf',
-  reject: '#ff8a7f',
-  params: '#c7e08a',
-};
-
 export function commandColor(cmd: string): string {
-  return COMMAND_COLORS[cmd] ?? '#e0e0e0';
+  return lighten(nodeCommandColor(cmd));
+}
+
+/** Every command of the table, with its dashboard fill. */
+export const COMMAND_COLORS: Record<string, string> = Object.fromEntries(Object.keys(NODE_COMMAND_COLORS).map((c) => [c, commandColor(c)]));
+
+/** A `#rgb` or `#rrggbb` colour mixed half and half with white. */
+function lighten(hex: string): string {
+  const full = hex.length === 4 ? `#${[...hex.slice(1)].map((c) => c + c).join('')}` : hex;
+  const mixed = [1, 3, 5].map((i) => Math.round((parseInt(full.slice(i, i + 2), 16) + 255) / 2));
+  return `#${mixed.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 }
 
 /** Colours of fork branches A, B, C…; always shown with the branch letter. */
@@ -31,7 +26,7 @@ export const BRANCH_COLORS = ['#1d7a34', '#b42318', '#6f42c1', '#0b6bcb', '#8a5a
 /** Branch letter (A, B, …) of each tip, in the order of `tipGroups` (most work first). */
 export function branchOf(groups: TipGroup[]): Map<string, { letter: string; color: string }> {
   const m = new Map<string, { letter: string; color: string }>();
-  groups.forEach((g, i) => m.set(g.tip ?? '', { letter: String.fromCharCode(65 + (i % 26)), color: BRANCH_COLORS[i % BRANCH_COLORS.length] }));
+  groups.forEach((g, i) => m.set(g.tip ?? '', { letter: String.fromCharCode(65 + (i % 26)), color: BRANCH_COLORS[i % BRANCH_COLORS.length]! }));
   return m;
 }
 

@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import { DashboardReceiver, type ReceiverStatus } from '../../adapters/peerjs/observer';
+import { DashboardReceiver, type ReceiverStatus } from '../../adapters/peerjs/dashboardReceiver';
 import { signalConfigFromLocation } from '../../adapters/peerjs/transport';
 import { emptyDashState, foldReports, nodeWentAway, type Arrival, type DashState } from './model';
 
@@ -34,6 +34,7 @@ export function useDashShallow<T>(selector: (s: DashboardView) => T): T {
 function connectDashboard(network: string, intervalMs: number): () => void {
   dashboardStore.setState({ network, data: emptyDashState(), now: Date.now() });
   const rx = new DashboardReceiver(network, signalConfigFromLocation(location));
+  receiver = rx;
   let pending: Arrival[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   const flush = () => {
@@ -63,6 +64,12 @@ function connectDashboard(network: string, intervalMs: number): () => void {
 }
 
 let active: { network: string; refs: number; close: () => void; timer: ReturnType<typeof setTimeout> | null } | null = null;
+let receiver: DashboardReceiver | null = null;
+
+/** Hands a signed teacher command to every node this dashboard hears from; how many it went to. */
+export function sendTeacherCommand(bytes: Uint8Array): number {
+  return receiver?.sendTeacherCommand(bytes) ?? 0;
+}
 
 /**
  * Starts listening for `network` (once per tab, however often React mounts the page): the

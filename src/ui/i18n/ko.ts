@@ -4,6 +4,10 @@ import type { en } from './en';
 export const ko: typeof en = {
   app: { title: 'tabchain' },
   setup: {
+    interval: '블록 사이 시간',
+    intervalSeconds_one: '{{count}}초',
+    intervalSeconds_other: '{{count}}초',
+    intervalHelp: '난이도가 반을 따라갑니다: 몇 대의 노트북이 채굴하든 이 간격으로 블록이 나오도록 블록마다 조정됩니다(비트코인 캐시의 ASERT).',
     lead: '브라우저 탭 하나하나가 비트코인 형식의 완전한 노드입니다. 중앙 노드로 네트워크를 만든 다음, 다른 탭이나 노트북에서 채굴자와 지갑으로 참여하세요.',
     network: '네트워크 이름',
     networkInvalid: '영문자, 숫자, - 또는 _ 를 1~32자로 입력하세요.',
@@ -49,6 +53,25 @@ export const ko: typeof en = {
     failed: '실패',
     attempt: '{{n}}번째 시도',
     help: '시그널링 서버에 연결할 수 없습니다. 이미 연결된 피어는 계속 동작하며, 새 연결은 서버가 돌아오면 이루어집니다.',
+  },
+  join: {
+    title: '이 반에 참여하기',
+    room: '방 코드:',
+    qrAlt: '참여 링크 {{url}}의 QR 코드',
+    copy: '링크 복사',
+    copied: '복사됨',
+    help: '학생은 코드를 스캔하거나 링크를 열고(또는 첫 화면에서 방 코드를 입력하고) 지갑이나 채굴기를 고릅니다.',
+    teacherTitle: '선생님',
+    teacherHelp: '제어 기능이 있는 선생님 대시보드입니다(채굴 멈추기, 채굴기 속도 낮추기, 노드 연결 끊기, 반 나누기, 메시지 보내기). 링크에 선생님 키가 들어 있으니 공유하지 마세요.',
+    teacherOpen: '선생님 대시보드 열기',
+  },
+  notices: {
+    teacherSays: '선생님 메시지:',
+    miningPaused: '선생님이 반 전체의 채굴을 멈췄습니다. 결제는 계속 전달되어 멤풀에서 기다립니다.',
+    throttled: '선생님이 모든 채굴기의 속도를 {{percent}}%로 낮췄습니다.',
+    partitioned: '선생님이 반을 {{count}}부분으로 나눴습니다: 이 노드는 {{group}}부분({{ids}})하고만 통신합니다. 양쪽에서 채굴된 블록은 반이 다시 합쳐질 때까지 포크를 만듭니다.',
+    teacherRefused: '{{from}}에서 온 선생님 명령을 거부했습니다: {{reason}} ({{code}}). 이 반은 선생님 키로 서명된 명령만 따릅니다.',
+    noLink: '아직 연결이 없습니다. 마지막 시도: 노드 {{peer}} — {{reason}}. 이 노드는 몇 초마다 계속 시도합니다.',
   },
   storage: {
     quota: '저장 공간이 가득 찼습니다.',

@@ -10,7 +10,7 @@ import type { NodeApi } from '../../node/api';
 import type { MessageEvent, NodeEvent } from '../../node/events';
 import type { Clock } from '../../node/transport';
 import { blockRows, mempoolRows, orphanRows, sameRows, shallowSame, walletRows } from './projections';
-import { PropagationCollector } from './propagation';
+import { PropagationCollector } from '../../node/propagation';
 import { ReorgCollector } from './reorgs';
 import { MAX_HASH_RATES, MAX_MESSAGES, MAX_PROPAGATION, MAX_REORGS, type HashRatePoint, type MiningJobInfo, type Rejection, type ViewState } from './viewState';
 
@@ -43,11 +43,14 @@ export class ViewBatch {
   private chainDirty = true;
   /** Wallet and mempool rows change only with chain, mempool and wallet events (not mining progress). */
   private walletDirty = true;
+  /** Names and node records change with nodeinfo, the wallet and our own tip. */
+  private namesDirty = true;
   private progress: MinerProgress | null | undefined;
   private found = 0;
   private job: MiningJobInfo | null | undefined;
   private lastStop: ViewState['mining']['lastStop'] | undefined;
   private first = true;
+  private teacherRefused: ViewState['teacherRefused'] | undefined;
   private readonly reorgs = new ReorgCollector();
   private readonly propagation: PropagationCollector;
 
@@ -57,12 +60,17 @@ export class ViewBatch {
 
   fold(e: NodeEvent): void {
     if (e.type === 'chain' || e.type === 'chain-ready' || e.type === 'mempool' || e.type === 'wallet-changed') this.walletDirty = true;
+    if (e.type === 'nodeinfo-changed' || e.type === 'wallet-changed' || e.type === 'chain-ready' || (e.type === 'chain' && e.event.type === 'tip-changed')) this.namesDirty = true;
     switch (e.type) {
       case 'message':
         this.messages.push(e);
         this.propagation.message(e);
         break;
+      case 'teacher-refused':
+        this.teacherRefused = { code: e.code, reason: e.reason, from: 'dashboard', time: e.time };
+        break;
       case 'rejected':
+        if (e.command === 'teacher') this.teacherRefused = { code: e.code, reason: e.reason, from: e.peer, time: e.time };
         this.rejections[e.messageId] = { messageId: e.messageId, peer: e.peer, command: e.command, code: e.code, reason: e.reason, debug: e.debug, punished: e.punished, time: e.time };
         break;
       case 'chain':
@@ -127,6 +135,10 @@ export class ViewBatch {
       params: node.params,
       ...(this.walletDirty ? { wallet: walletRows(node), mempool: mempoolRows(node) } : {}),
       mining: shallowSame(s.mining, mining),
+      teacher: sameTeacher(s.teacher, node.teacherState()),
+      noLink: noLink(s.noLink, node),
+      syncing: node.syncPeerId !== null || node.blocksInFlight > 0,
+      ...(this.namesDirty ? { named: node.namedAddresses(), nodeInfos: node.nodeInfos() } : {}),
     };
     if (this.chainDirty) {
       patch.blocks = blockRows(node);
@@ -149,9 +161,12 @@ export class ViewBatch {
       for (const k of rejected) delete this.rejections[Number(k)];
     }
     if (this.log.length) patch.log = s.log.concat(this.log.splice(0)).slice(-MAX_LOG);
+    if (this.teacherRefused !== undefined) patch.teacherRefused = this.teacherRefused;
+    this.teacherRefused = undefined;
     this.first = false;
     this.chainDirty = false;
     this.walletDirty = false;
+    this.namesDirty = false;
     this.found = 0;
     this.progress = undefined;
     this.job = undefined;
@@ -176,6 +191,17 @@ export function capRawBytes(messages: MessageEvent[]): MessageEvent[] {
     total -= m.raw.length - RAW_PREFIX;
   }
   return out ?? messages;
+}
+
+function sameTeacher(old: ViewState['teacher'], fresh: ViewState['teacher']): ViewState['teacher'] {
+  return old.miningPaused === fresh.miningPaused && old.throttle === fresh.throttle && old.partition === fresh.partition && old.message?.text === fresh.message?.text && old.message?.time === fresh.message?.time ? old : fresh;
+}
+
+/** The last reason this node could not get a link, while it has none (stable object when unchanged). */
+function noLink(old: ViewState['noLink'], node: NodeApi): ViewState['noLink'] {
+  const c = node.connectivity();
+  if (c.peers > 0 || !c.lastFailure) return null;
+  return old && old.time === c.lastFailure.time && old.peer === c.lastFailure.peer ? old : c.lastFailure;
 }
 
 /**

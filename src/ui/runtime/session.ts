@@ -1,6 +1,8 @@
 import type { FullNode } from '../../node/node';
 import type { NodeApi } from '../../node/api';
-import { PeerJsTransport, signalConfigFromLocation } from '../../adapters/peerjs/transport';
+import { PeerJsTransport, signalConfigFromLocation, type SignalConfig } from '../../adapters/peerjs/transport';
+import { iceUrl, resolveSignal } from '../../adapters/peerjs/signal';
+import { workerClock } from '../../adapters/clock/workerClock';
 import { NodeStore, databaseName, type StoredNode } from '../../adapters/idb/nodeStore';
 import type { Miner } from '../../core';
 import { startTabNode } from '../../app/tabNode';
@@ -8,13 +10,16 @@ import { CENTRAL_ID, nodeAddressToSearch, type NodeAddress } from './url';
 import { viewStore } from './viewStore';
 import { bindNode } from './bindNode';
 import { startObserverReporter } from '../../adapters/peerjs/observer';
-import { ScenarioTracker } from '../views/scenario/tracker';
+import { ScenarioTracker, progressKey, type ProgressStore } from '../views/scenario/tracker';
+import { applyTutorialNames, hasTutorialNames } from './tutorial';
 
 /** What the page's components may use of this tab's node: the node's API and the miner's controls. */
 export interface Session {
   node: NodeApi;
   miner: Miner & { concurrency: number; kernel?: string | null };
   address: NodeAddress;
+  /** The teacher's secret key, on the central node that created the network (else null). */
+  teacherSecret: Uint8Array | null;
   /** The guided scenario's progress (it keeps counting while other views show). */
   scenario: ScenarioTracker;
   /** Stops the node, deletes its database and reloads as a fresh node with the same id. */
@@ -35,23 +40,19 @@ function status(text: string): void {
   viewStore.setState({ status: text });
 }
 
-/**
- * STUN/TURN servers from `?ice=stun:host:3478,turn:user:pass@host:3478` (none by default: on a LAN
- * WebRTC needs no help; across the internet a STUN and often a TURN server are needed).
- */
-export function iceServersFromQuery(search: string): RTCIceServer[] {
-  const raw = new URLSearchParams(search).get('ice');
-  if (!raw) return [];
-  return raw.split(',').filter(Boolean).map((u) => {
-    const m = /^(turns?):([^:@]+):([^@]+)@(.+)$/.exec(u);
-    return m ? { urls: `${m[1]}:${m[4]}`, username: m[2], credential: m[3] } : { urls: u };
-  });
+/** localStorage, or null where the page may not use it (tutorial progress is then not kept). */
+function safeLocalStorage(): ProgressStore | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
 }
 
-/** Nodes of a network registered on the signalling server right now. */
-async function onlineNodes(network: string): Promise<string[]> {
+/** Nodes of a network registered on the signalling server right now (this page's server unless given). */
+export async function onlineNodes(network: string, signal: SignalConfig = signalConfigFromLocation(location, import.meta.env.VITE_SIGNAL_URL)): Promise<string[]> {
   try {
-    const res = await fetch('/peerjs/peerjs/peers');
+    const res = await fetch(`${iceUrl(signal).replace(/\/ice$/, '')}${signal.path.replace(/\/$/, '')}/peerjs/peers`);
     const ids = (await res.json()) as string[];
     const prefix = `tabchain-${network}-`;
     return ids.filter((i) => i.startsWith(prefix)).map((i) => i.slice(prefix.length));
@@ -61,7 +62,7 @@ async function onlineNodes(network: string): Promise<string[]> {
 }
 
 /** Node ids with a database in this browser (offline nodes that may come back). */
-async function storedNodes(network: string): Promise<string[]> {
+export async function storedNodes(network: string): Promise<string[]> {
   try {
     const dbs = await indexedDB.databases();
     const prefix = `tabchain-${network}-`;
@@ -76,8 +77,8 @@ async function storedNodes(network: string): Promise<string[]> {
  * opened at the same moment (Quick start opens two) would otherwise both pick the same id, and
  * the second would be refused. An id whose lock another tab holds is skipped.
  */
-async function pickNodeId(network: string, skip: Set<string> = new Set()): Promise<string> {
-  const taken = new Set([...(await onlineNodes(network)), ...(await storedNodes(network)), ...skip]);
+async function pickNodeId(network: string, signal: SignalConfig, skip: Set<string> = new Set()): Promise<string> {
+  const taken = new Set([...(await onlineNodes(network, signal)), ...(await storedNodes(network)), ...skip]);
   for (let n = Number(CENTRAL_ID) + 1; ; n++) if (!taken.has(String(n)) && (await lockNode(network, String(n)))) return String(n);
 }
 
@@ -119,10 +120,13 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
   let store: NodeStore;
   let saved: StoredNode;
   let transport: PeerJsTransport;
+  // Signalling server and ICE servers (STUN/TURN from the server's /ice on a classroom LAN).
+  const signal = await resolveSignal(signalConfigFromLocation(location, import.meta.env.VITE_SIGNAL_URL));
+  viewStore.setState({ ice: { servers: signal.iceServers.length, relay: signal.iceTransportPolicy === 'relay' } });
   // An id picked here may be in use by a tab in another browser (only the signalling server
   // knows): then the next free id is tried, a few times, before the tab gives up.
   for (let attempt = 0; ; attempt++) {
-    id = address.role === 'central' ? CENTRAL_ID : address.node ?? (await pickNodeId(address.network, skip));
+    id = address.role === 'central' ? CENTRAL_ID : address.node ?? (await pickNodeId(address.network, signal, skip));
     addr = { ...address, node: id };
     // Keep page-only parameters (the open view, the language) beside the node's address.
     const keep = new URLSearchParams(location.search);
@@ -143,7 +147,7 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
       return null;
     }
     status('connecting-signalling');
-    transport = new PeerJsTransport(address.network, id, signalConfigFromLocation(location, iceServersFromQuery(address.ice ? `?ice=${encodeURIComponent(address.ice)}` : '')));
+    transport = new PeerJsTransport(address.network, id, signal);
     transport.onstatus = (s) => viewStore.setState({ signal: s });
     transport.onrefused = () => viewStore.setState({ refusals: { ...transport.refusals() } as Record<string, number> });
     try {
@@ -163,10 +167,13 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
     }
   }
   const miner = makeMiner();
+  // Timers in a worker: a tab in the background keeps its pings, stall checks and reports on time.
+  const clock = workerClock();
   const tab = await startTabNode({
     network: address.network, id, role: address.role, topology: address.topology,
     ...(address.preset ? { preset: address.preset } : {}),
-    transport, miner, store, saved,
+    ...(address.interval ? { blockInterval: address.interval } : {}),
+    transport, miner, store, saved, clock,
     timing: { pingInterval: 5_000, pingTimeout: 15_000 },
     onGenesis: () => status('creating-genesis'),
   });
@@ -174,9 +181,11 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
   if (node.restoreReport?.repaired.length) viewStore.setState({ repaired: node.restoreReport });
   const unbind = bindNode(node, viewStore, { clock: node.clock, miner: { concurrency: miner.concurrency, maxConcurrency } });
   // The guided scenario must see every event from the start.
-  const scenario = new ScenarioTracker(node).attach(Date.now());
+  // The Tutorial opened this tab: name its addresses as the seed tutorial does (once; kept in its wallet).
+  if (address.tutorial && !hasTutorialNames(node)) applyTutorialNames(node);
+  const scenario = new ScenarioTracker(node, safeLocalStorage(), progressKey(address.network, id)).attach();
   // Teacher dashboard: out-of-band reports to `?dashboard=` tabs; the node never depends on it.
-  const observer = startObserverReporter(node, { network: address.network, topology: address.topology, signal: signalConfigFromLocation(location) });
+  const observer = startObserverReporter(node, { network: address.network, topology: address.topology, signal, clock });
   viewStore.setState({ phase: 'running', status: '' });
   const session: TabSession = {
     node,
@@ -184,6 +193,7 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
     transport,
     miner,
     address: addr,
+    teacherSecret: tab.teacherSecret,
     scenario,
     stop() {
       scenario.detach();
@@ -192,6 +202,7 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
       tab.stop();
     },
     async reset() {
+      scenario.clear();
       session.stop();
       await NodeStore.destroy(store.name);
       location.reload();

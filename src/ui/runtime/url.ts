@@ -1,4 +1,5 @@
 import type { Role, Topology } from '../../node/events';
+import { CLASS_INTERVALS } from '../../core';
 
 /** What the page URL says about the node: network, node id, role, topology (reload brings the same node back). */
 export interface NodeAddress {
@@ -7,8 +8,12 @@ export interface NodeAddress {
   node?: string;
   topology: Topology;
   preset?: 'classroom' | 'regtest' | 'bitcoin-like';
+  /** Seconds between blocks for a new classroom network (5, 10, 30 or 60). */
+  interval?: number;
   /** STUN/TURN servers for use across the internet (see iceServersFromQuery). */
   ice?: string;
+  /** Opened by the Tutorial: the node names its addresses as the seed tutorial does. */
+  tutorial?: boolean;
 }
 
 export { CENTRAL_ID } from '../../app/tabNode';
@@ -25,12 +30,14 @@ export function parseNodeAddress(search: string): NodeAddress | null {
   const preset = q.get('preset');
   const ice = q.get('ice');
   return {
+    ...(q.get('tutorial') === '1' ? { tutorial: true } : {}),
     ...(ice ? { ice } : {}),
     network,
     role,
     topology,
     ...(node && /^\d{1,8}$/.test(node) ? { node } : {}),
     ...(preset === 'regtest' || preset === 'bitcoin-like' || preset === 'classroom' ? { preset } : {}),
+    ...((CLASS_INTERVALS as readonly number[]).includes(Number(q.get('interval'))) ? { interval: Number(q.get('interval')) } : {}),
   };
 }
 
@@ -39,6 +46,8 @@ export function nodeAddressToSearch(a: NodeAddress): string {
   const q = new URLSearchParams({ network: a.network, role: a.role, topology: a.topology });
   if (a.node) q.set('node', a.node);
   if (a.preset) q.set('preset', a.preset);
+  if (a.interval) q.set('interval', String(a.interval));
   if (a.ice) q.set('ice', a.ice);
+  if (a.tutorial) q.set('tutorial', '1');
   return `?${q.toString()}`;
 }

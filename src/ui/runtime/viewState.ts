@@ -5,8 +5,10 @@
  */
 import type { ChainParams, MinerProgress, RestoreReport } from '../../core';
 import type { MessageEvent, MiningMode, Role, Topology } from '../../node/events';
+import type { PropagationStep } from '../../node/propagation';
 import type { SignalStatus } from '../../adapters/peerjs/transport';
 import type { StoreProblem } from '../../adapters/idb/nodeStore';
+import type { NamedAddress, NodeInfoView, PeerView, TeacherState } from '../../node/api';
 
 /** A block as the chain view lists it. */
 export interface BlockSummary {
@@ -71,22 +73,6 @@ export interface ReorgSummary {
   returned: string[];
 }
 
-/** What one node did with a block, as this node saw it (propagation timeline). */
-export type PropagationKind = 'mined' | 'announced' | 'requested' | 'received' | 'sent' | 'accepted' | 'connected' | 'disconnected' | 'orphaned';
-
-/**
- * A propagation step of one block. `node` is this node for its own steps, or the peer for steps
- * of a peer seen through its messages (`observed`: the time is when this node saw it).
- */
-export interface PropagationRecord {
-  hash: string;
-  node: string;
-  kind: PropagationKind;
-  time: number;
-  peer?: string;
-  observed?: boolean;
-}
-
 /** One hash-rate sample for the miner's plot. */
 export interface HashRatePoint {
   time: number;
@@ -111,16 +97,8 @@ export interface WalletRow {
   total: bigint;
 }
 
-export interface PeerRow {
-  id: string;
-  outbound: boolean;
-  role?: Role;
-  /** Proven height (valid blocks it showed or was sent); `claimed` is what its version said. */
-  height: number;
-  claimed: number;
-  rtt?: number;
-  ready: boolean;
-}
+/** A peer as the peers table shows it (the node's own view). */
+export type PeerRow = PeerView;
 
 /** A refusal shown in red beside the message that caused it. */
 export interface Rejection {
@@ -147,6 +125,14 @@ export interface ViewState {
   params: ChainParams | null;
   signal: SignalStatus;
   storage: StoreProblem | null;
+  /** What the teacher's commands have set on this node (mining paused, throttle, partition, message). */
+  teacher: TeacherState;
+  /** The last teacher command this node refused (forged, replayed…), and who sent it. */
+  teacherRefused: { code: string; reason: string; from: string; time: number } | null;
+  /** Why this node has no link (null while it has one). */
+  noLink: { peer: string; reason: string; time: number } | null;
+  /** ICE servers this tab uses (from the page address or the server's /ice) and whether links are relay-only. */
+  ice: { servers: number; relay: boolean };
   /** Connections and data-channel messages refused below the protocol, by reason (PeerJS guard). */
   refusals: Record<string, number>;
   /** Set when restoring from storage found coins that did not match the stored blocks (and rebuilt them). */
@@ -178,14 +164,20 @@ export interface ViewState {
   orphans: OrphanSummary[];
   /** Recent reorganisations, newest last. */
   reorgs: ReorgSummary[];
-  /** Propagation steps of blocks (bounded), oldest first. */
-  propagation: PropagationRecord[];
+  /** Propagation steps of blocks (bounded), oldest first: this node's own, and its peers' as it saw them. */
+  propagation: PropagationStep[];
   /** Hash-rate samples of the miner (bounded), oldest first. */
   hashRates: HashRatePoint[];
   messages: MessageEvent[];
   rejections: Record<number, Rejection>;
   log: { time: number; level: string; text: string }[];
   lastPaymentError: string | null;
+  /** Named addresses (this wallet's, then other nodes' from `nodeinfo`): the payee list. */
+  named: NamedAddress[];
+  /** What each node says of itself (role, tip, names), this node first. */
+  nodeInfos: NodeInfoView[];
+  /** Downloading blocks right now (a sync peer, or blocks in flight): the header's "Syncing". */
+  syncing: boolean;
 }
 
 export const MAX_MESSAGES = 2000;
@@ -195,8 +187,6 @@ export const MAX_BLOCKS_SHOWN = 200;
 export const MAX_REORGS = 10;
 export const MAX_PROPAGATION = 5000;
 export const MAX_HASH_RATES = 600;
-/** Hashes of inv/getdata not yet known to be blocks are kept this long (ms), then dropped as txs. */
-export const PENDING_HASH_MS = 30_000;
 
 export function initialViewState(): ViewState {
   return {
@@ -211,6 +201,10 @@ export function initialViewState(): ViewState {
     storage: null,
     repaired: null,
     refusals: {},
+    ice: { servers: 0, relay: false },
+    teacher: { miningPaused: false, throttle: 100, partition: [], message: null },
+    noLink: null,
+    teacherRefused: null,
     peers: [],
     knownNodes: [],
     offline: false,
@@ -230,6 +224,9 @@ export function initialViewState(): ViewState {
     rejections: {},
     log: [],
     lastPaymentError: null,
+    named: [],
+    nodeInfos: [],
+    syncing: false,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The tab's one vanilla view store; React reads it with narrow selectors. It is a view: the chain,
  * UTXO set and wallets live in the node and in IndexedDB. Its parts: `viewState` (the shape),
- * `projections` (node → rows), `propagation` and `reorgs` (bounded histories), `bindNode` (batching).
+ * `projections` (node → rows), `reorgs` (a bounded history), `bindNode` (batching; propagation steps
+ * come from the node's model, `node/propagation.ts`).
  */
 import { createStore } from 'zustand/vanilla';
 import { initialViewState, type ViewState } from './viewState';
@@ -10,5 +11,4 @@ export const viewStore = createStore<ViewState>(() => initialViewState());
 
 export * from './viewState';
 export { sameRows, shallowSame } from './projections';
-export { propagationFromChainEvent, propagationFromMessage } from './propagation';
 export { ReorgCollector } from './reorgs';

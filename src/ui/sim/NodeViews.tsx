@@ -7,7 +7,8 @@ import { PeersPanel } from '../views/network/PeersPanel';
 import { MessagesView } from '../views/messages/MessagesView';
 import { ChainView } from '../views/chain/ChainView';
 import { TimelineView } from '../views/timeline/TimelineView';
-import { SimNodeView, type SimConnection } from './connection';
+import type { SimConnection } from './connection';
+import { SimNodeView } from './simNodeView';
 
 /** The node tab's own views, pointed at one simulated node. */
 const TABS = [

@@ -1,15 +1,11 @@
 /**
  * The page's end of the simulator: starts the engine host in a Web Worker (or, where workers are
  * missing, on the page), keeps what it reports in a small store, folds the selected node's view
- * into the node tab's view store, and offers that node to the views as a `NodeApi` whose queries
- * answer from what the engine sent and whose commands become recorded teacher actions.
+ * into the node tab's view store, and answers the node views' questions about blocks
+ * (`SimNodeView` is the shown node as those views see it).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Block, Coin } from '../../core';
-import type { NodeApi, NodeQuery } from '../../node/api';
-import type { MiningMode } from '../../node/events';
-import type { Clock } from '../../node/transport';
-import { SIM_EPOCH } from '../../sim/engine';
 import type { ActionBody } from '../../sim/runFile';
 import { capRawBytes } from '../runtime/bindNode';
 import { viewStore } from '../runtime/viewStore';
@@ -40,6 +36,8 @@ export class SimConnection {
   readonly store: StoreApi<SimState>;
   private readonly port: Port;
   private readonly blocks = new Map<string, { block: Block | null; undo: Coin[] | null }>();
+  /** Unspent outputs of the blocks that arrived, as the shown node's UTXO set holds them. */
+  private readonly coins = new Map<string, Coin>();
   private readonly asked = new Set<string>();
 
   constructor(makeWorker: () => Worker | null = defaultWorker) {
@@ -100,12 +98,18 @@ export class SimConnection {
   }
   select(node: number): void {
     this.blocks.clear();
+    this.coins.clear();
     this.asked.clear();
     this.store.setState({ node });
     this.port.post({ type: 'select', node });
   }
   close(): void {
     this.port.close();
+  }
+
+  /** An output of a block that arrived, if the shown node still has it unspent. */
+  coin(outpoint: string): Coin | undefined {
+    return this.coins.get(outpoint);
   }
 
   /** A block of the shown node, if it arrived; asks for it otherwise (the views then read it again). */
@@ -134,6 +138,7 @@ export class SimConnection {
         return;
       case 'block':
         this.blocks.set(m.hash, { block: m.block, undo: m.undo });
+        for (const [k, c] of m.unspent) this.coins.set(k, c);
         this.store.setState((s) => ({ blocksVersion: s.blocksVersion + 1 }));
         return;
       case 'view':
@@ -162,130 +167,4 @@ function appended(s: ViewState, append: Partial<Record<AppendKey, unknown[]>>): 
 function defaultWorker(): Worker | null {
   if (typeof Worker === 'undefined') return null;
   return new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module' });
-}
-
-/**
- * One simulated node as the node views see it: what the engine last reported of it (through the
- * view store), blocks fetched on demand, and its one command a view offers (the offline switch)
- * recorded as a teacher action so that a replay repeats it. Everything else the node does, it
- * does in the simulation.
- */
-export class SimNodeView implements NodeApi {
-  readonly query: NodeQuery;
-  readonly clock: Clock;
-
-  constructor(private readonly conn: SimConnection, readonly index: number) {
-    const none = () => undefined;
-    const nothing = () => [];
-    this.query = {
-      entry: none, entryAt: none, entries: nothing, leaves: nothing, orphans: nothing, coin: none, coinsFor: nothing, utxos: nothing,
-      utxoCommitment: () => null, mempoolEntries: nothing, mempoolEntry: none, spenderOf: none, walletKeys: nothing, balances: nothing, exportWif: none,
-      isActive: (hash) => !!this.view.blocks.find((b) => b.hash === hash)?.active,
-      block: (hash) => conn.block(hash)?.block ?? undefined,
-      undo: (hash) => conn.block(hash)?.undo ?? undefined,
-    };
-    this.clock = {
-      now: () => SIM_EPOCH + (conn.store.getState().frame?.now ?? 0),
-      setTimer: () => {
-        throw new Error('timers of a simulated node run in the simulation');
-      },
-      clearTimer: () => undefined,
-    };
-  }
-
-  private get view(): ViewState {
-    return viewStore.getState();
-  }
-  get id() {
-    return this.view.nodeId;
-  }
-  get role() {
-    return this.view.role;
-  }
-  get network() {
-    return this.view.network;
-  }
-  get topology() {
-    return this.view.topology;
-  }
-  get magic() {
-    return this.view.params?.magic ?? 0;
-  }
-  get height() {
-    return this.view.height;
-  }
-  get tipHash() {
-    return this.view.tip;
-  }
-  get params() {
-    return this.view.params;
-  }
-  get offline() {
-    return this.view.offline;
-  }
-  get isMining() {
-    return this.view.mining.active;
-  }
-  get mining(): MiningMode {
-    return this.view.mining.mode;
-  }
-  get mineThreshold() {
-    return this.view.mining.threshold;
-  }
-  get blocksInFlight() {
-    return this.view.inFlight;
-  }
-  get syncPeerId() {
-    return null;
-  }
-  get restoreReport() {
-    return null;
-  }
-  on(): () => void {
-    return () => undefined; // the engine reports through the view store
-  }
-  nowSeconds(): number {
-    return Math.floor(this.clock.now() / 1000);
-  }
-  peerInfo() {
-    return this.view.peers;
-  }
-  peerIds() {
-    return this.view.peers.filter((p) => p.ready).map((p) => p.id);
-  }
-  knownNodes() {
-    return this.view.knownNodes;
-  }
-  bestKnownHeight() {
-    return this.view.bestKnownHeight;
-  }
-  isDiscouraged() {
-    return false;
-  }
-  /** The peers panel's switch: cut this node off, recorded as a teacher action. */
-  setOffline(offline: boolean): void {
-    this.conn.act({ kind: 'offline', node: this.index, offline });
-  }
-  send(): never {
-    return refuse('payments');
-  }
-  newAddress(): never {
-    return refuse('wallets');
-  }
-  addKey(): never {
-    return refuse('wallets');
-  }
-  mineOnce(): never {
-    return refuse('mining');
-  }
-  setMining(): never {
-    return refuse('mining');
-  }
-  connect(): never {
-    return refuse('links');
-  }
-}
-
-function refuse(what: string): never {
-  throw new Error(`in the simulator, ${what} are set for the whole run (settings and teacher actions)`);
 }

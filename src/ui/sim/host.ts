@@ -5,6 +5,7 @@
  * The same class runs in the Web Worker (sim.worker.ts) and, where workers are missing, on the
  * page itself; either way a slice never runs longer than SLICE_MS.
  */
+import { txidHex, type Coin } from '../../core';
 import { Simulation, type StopReason } from '../../sim/engine';
 import { PRESETS } from '../../sim/links';
 import { edges } from '../../sim/topology';
@@ -100,7 +101,15 @@ export class SimHost {
         return this.send(true);
       case 'block': {
         const q = sim.nodes[this.node]!.query;
-        this.post({ type: 'block', hash: m.hash, block: q.block(m.hash) ?? null, undo: q.undo(m.hash) ? [...q.undo(m.hash)!] : null });
+        const block = q.block(m.hash) ?? null;
+        const unspent: [string, Coin][] = [];
+        for (const tx of block?.txs ?? [])
+          for (let v = 0; v < tx.outputs.length; v++) {
+            const key = `${txidHex(tx)}:${v}`;
+            const coin = q.coin(key);
+            if (coin) unspent.push([key, coin]);
+          }
+        this.post({ type: 'block', hash: m.hash, block, undo: q.undo(m.hash) ? [...q.undo(m.hash)!] : null, unspent });
         return;
       }
     }

@@ -84,7 +84,8 @@ export type FromEngine =
   /** The network now, and (when due) the selected node's view, applied together in one render. */
   | { type: 'frame'; frame: Frame; view?: ViewPatch }
   | ({ type: 'view' } & ViewPatch)
-  | { type: 'block'; hash: string; block: Block | null; undo: Coin[] | null }
+  /** A block of the shown node, its undo data, and those of its outputs the node has unspent. */
+  | { type: 'block'; hash: string; block: Block | null; undo: Coin[] | null; unspent: [string, Coin][] }
   | { type: 'error'; reason: string };
 
 /**

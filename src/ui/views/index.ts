@@ -6,6 +6,8 @@ import { WalletView } from './wallet/WalletView';
 import { MempoolView } from './mempool/MempoolView';
 import { MinerView } from './miner/MinerView';
 import { TimelineView } from './timeline/TimelineView';
+import { ScriptView } from './script/ScriptView';
+import { GlossaryView } from './glossary/GlossaryView';
 
 /** The node screen's tabs, in order. Each view lives in its own file. */
 export const VIEWS: ViewDef[] = [
@@ -16,4 +18,6 @@ export const VIEWS: ViewDef[] = [
   { id: 'mempool', label: 'nav.mempool', component: MempoolView },
   { id: 'miner', label: 'nav.miner', component: MinerView },
   { id: 'timeline', label: 'nav.timeline', component: TimelineView },
+  { id: 'script', label: 'nav.script', component: ScriptView },
+  { id: 'glossary', label: 'glossary.open', component: GlossaryView },
 ];

@@ -104,15 +104,15 @@ const api = {
           if (t - t0 < warmMs) return;
           samples.push({ t, hashes: p.hashes });
           perWorker = p.perWorker;
-          if (t - samples[0].t >= ms) c.abort();
+          if (t - samples[0]!.t >= ms) c.abort();
         },
       });
     });
     await miner.whenIdle();
     const kernelUsed = miner.kernel;
     if (samples.length < 2) throw new Error('too few progress reports');
-    const a = samples[0];
-    const b = samples[samples.length - 1];
+    const a = samples[0]!;
+    const b = samples[samples.length - 1]!;
     return {
       solved: result !== null, longTasks, kernel: kernelUsed, perWorker, samples,
       rate: ((b.hashes - a.hashes) * 1000) / (b.t - a.t),

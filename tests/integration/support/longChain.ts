@@ -60,16 +60,16 @@ function pay(coin: Coin, to: WalletKey, amount: bigint, extra?: { amount: bigint
   // libsecp256k1 (WebAssembly) signs 6× faster than the wallet's signer, with the same RFC 6979,
   // low-S signature; building 4,000 payments is then a fraction of a second.
   const sig = der(tiny.sign(digest, coin.owner.privateKey));
-  return { ...unsigned, inputs: [{ ...unsigned.inputs[0], scriptSig: p2pkhInputScript(sig, SIGHASH_ALL, coin.owner.publicKey) }] };
+  return { ...unsigned, inputs: [{ ...unsigned.inputs[0]!, scriptSig: p2pkhInputScript(sig, SIGHASH_ALL, coin.owner.publicKey) }] };
 }
 
 /** Strict DER of a 64-byte compact (r, s) signature. */
 function der(compact: Uint8Array): Uint8Array {
   const int = (x: Uint8Array) => {
     let i = 0;
-    while (i < x.length - 1 && x[i] === 0 && !(x[i + 1] & 0x80)) i++;
+    while (i < x.length - 1 && x[i] === 0 && !(x[i + 1]! & 0x80)) i++;
     const v = x.subarray(i);
-    return v[0] & 0x80 ? Uint8Array.from([0, ...v]) : v;
+    return v[0]! & 0x80 ? Uint8Array.from([0, ...v]) : v;
   };
   const r = int(compact.subarray(0, 32));
   const s = int(compact.subarray(32));
@@ -97,11 +97,11 @@ export function buildLongChain(params: ChainParams, genesisOwner: WalletKey, n: 
     const txs: Tx[] = [makeCoinbase(h, keys.miner.pubkeyHash, subsidyAt(params, h), `long ${h}`)];
     if (withPayments) {
       if (h === 1) {
-        const g = genesis.txs[0];
-        const half = g.outputs[0].value / 2n;
-        const split = pay({ tx: g, vout: 0, value: g.outputs[0].value, owner: genesisOwner }, keys.A, half, { amount: g.outputs[0].value - half, to: keys.B });
+        const g = genesis.txs[0]!;
+        const half = g.outputs[0]!.value / 2n;
+        const split = pay({ tx: g, vout: 0, value: g.outputs[0]!.value, owner: genesisOwner }, keys.A, half, { amount: g.outputs[0]!.value - half, to: keys.B });
         a = { tx: split, vout: 0, value: half, owner: keys.A };
-        b = { tx: split, vout: 1, value: g.outputs[0].value - half, owner: keys.B };
+        b = { tx: split, vout: 1, value: g.outputs[0]!.value - half, owner: keys.B };
         const p = pay(a, keys.R, 1000n);
         a = { tx: p, vout: 1, value: a.value - 1000n, owner: keys.A };
         txs.push(split, p);
@@ -119,7 +119,7 @@ export function buildLongChain(params: ChainParams, genesisOwner: WalletKey, n: 
     blocks.push(block);
     prev = block.header;
   }
-  return { params, blocks, tip: blocks.length ? blockHashHex(blocks[blocks.length - 1].header) : blockHashHex(genesis.header), payments, keys };
+  return { params, blocks, tip: blocks.length ? blockHashHex(blocks[blocks.length - 1]!.header) : blockHashHex(genesis.header), payments, keys };
 }
 
 /** Sum of every unspent output's value (for "no coin lost or doubled" checks). */

@@ -16,7 +16,7 @@ export class TimedNetwork extends TestNetwork {
     for (let i = 0; i < maxRounds; i++) {
       const ran = this.net.flush();
       await new Promise((r) => setImmediate(r));
-      const mining = [...this.nodes.values()].some((n) => n.isMining && !this.miners.get(n.id)!.hold);
+      const mining = [...this.nodes.values()].some((n) => n.isMining && this.miners.has(n.id) && !this.miners.get(n.id)!.hold);
       if (ran === 0 && !mining) return;
     }
     throw new Error('network did not settle');

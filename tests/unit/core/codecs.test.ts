@@ -28,6 +28,8 @@ import {
   hashToHex,
   hexToHash,
   isValidPrivateKey,
+  outpointFromKey,
+  outpointKey,
   merkleRoot,
   p2pkhInputScript,
   p2pkhScript,
@@ -359,5 +361,18 @@ describe('parameters JSON', () => {
     );
     expect(() => paramsFromJSON('null')).toThrow(/bad parameters/);
     expect(() => paramsFromJSON('{')).toThrow(/bad parameters/);
+  });
+});
+
+describe('outpoint keys', () => {
+  it('outpointFromKey inverts outpointKey and refuses anything else', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.nat(0xffffffff), (txid, vout) => {
+        const back = outpointFromKey(outpointKey({ txid, vout }));
+        expect(back.vout).toBe(vout);
+        expect([...back.txid]).toEqual([...txid]);
+      }),
+    );
+    for (const bad of ['', 'ab', `${'00'.repeat(32)}:-1`, `${'00'.repeat(32)}:x`, `${'zz'.repeat(32)}:0`]) expect(() => outpointFromKey(bad), bad).toThrow(DecodeError);
   });
 });

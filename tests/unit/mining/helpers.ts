@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
-import { bitsToTarget, hashMeetsTarget, readU32LE } from '../../../src/core/mining/pow';
+import { hashMeetsTarget, targetFromBits } from '../../../src/core/consensus/pow';
+import { readU32LE } from '../../../src/core/encoding';
 
 /** mulberry32: a tiny seeded PRNG, so every run tries the same headers. */
 export function seeded(seed: number): () => number {
@@ -41,7 +42,7 @@ export function template(seed: number, bits: number): Uint8Array {
 }
 
 /** True when a solved header's hash (noble reference) meets the target its own bits name. */
-export const meets = (h: Uint8Array): boolean => hashMeetsTarget(nobleHash(h), bitsToTarget(readU32LE(h, 72)));
+export const meets = (h: Uint8Array): boolean => hashMeetsTarget(nobleHash(h), targetFromBits(readU32LE(h, 72)));
 
 /** Top 32 bits of the hash read little-endian (what the kernels compare first). */
 export function topWord(hash: Uint8Array): number {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   IO_THRESHOLD, IO_TOPS, NonceSearcher, type ScanBackend, mine, sha256d80, writeJobWords,
 } from '../../../src/core/mining/kernel';
-import { bitsToTarget, hashMeetsTarget, readU32LE } from '../../../src/core/mining/pow';
+import { hashMeetsTarget, targetFromBits } from '../../../src/core/consensus/pow';
+import { readU32LE } from '../../../src/core/encoding';
 import { availableKernels, createBackend, simdSupported } from '../../../src/core/mining/wasm';
 import { mainnetHeaders, nobleHash, randomBytes, seeded, topWord } from './helpers';
 
@@ -79,7 +80,7 @@ describe.each(['wasm-simd', 'wasm-scalar', 'js'] as const)('%s kernel', (name) =
       expect(searcher.hashes).toBe(blk.nonce - start + 1);
       const solved = searcher.headerWithNonce(blk.nonce);
       expect(solved).toEqual(blk.header);
-      expect(hashMeetsTarget(nobleHash(solved), bitsToTarget(readU32LE(solved, 72)))).toBe(true);
+      expect(hashMeetsTarget(nobleHash(solved), targetFromBits(readU32LE(solved, 72)))).toBe(true);
       // The same range stopping just short of the nonce finds nothing.
       searcher.setJob(template);
       expect(searcher.search(start, blk.nonce - start)).toBe(-1);
@@ -96,7 +97,7 @@ describe.each(['wasm-simd', 'wasm-scalar', 'js'] as const)('%s kernel', (name) =
       const nonce = searcher.search(0, 1 << 22);
       expect(nonce).toBeGreaterThanOrEqual(0);
       const solved = searcher.headerWithNonce(nonce);
-      const target = bitsToTarget(0x1f00ffff);
+      const target = targetFromBits(0x1f00ffff);
       expect(hashMeetsTarget(nobleHash(solved), target)).toBe(true);
       // It is the first: no lower nonce of this header meets the target (checked on the last 300).
       for (let n = Math.max(0, nonce - 300); n < nonce; n++) expect(hashMeetsTarget(nobleHash(header, n), target)).toBe(false);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MinerProgress } from '../../../src/core/mining/miner';
-import { readU32LE } from '../../../src/core/mining/pow';
+import { readU32LE } from '../../../src/core/encoding';
 import { MainThreadMiner } from '../../../src/workers/mainThreadMiner';
 import { meets, template } from './helpers';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MinerProgress } from '../../../src/core/mining/miner';
-import { bitsToTarget } from '../../../src/core/mining/pow';
+import { targetFromBits } from '../../../src/core/consensus/pow';
+import { mine } from '../../../src/core/mining/kernel';
 import { WorkerMiner, type WorkerLike, checkSolution, partition } from '../../../src/workers/pool';
 import { type FromWorker, type ToWorker, createWorkerHandler } from '../../../src/workers/search';
 import { meets, template } from './helpers';
@@ -66,7 +67,7 @@ describe('WorkerMiner with in-process workers', () => {
     const job = template(1, 0x1f00ffff);
     const solved = await miner.mine({ header: job });
     expect(meets(solved!)).toBe(true);
-    expect(checkSolution(job, solved!, bitsToTarget(0x1f00ffff))).toBeNull();
+    expect(checkSolution(job, solved!, targetFromBits(0x1f00ffff))).toBeNull();
     expect(workers).toHaveLength(2);
     const ranges = workers.map((w) => (w.received[0] as Extract<ToWorker, { type: 'start' }>).range);
     expect(ranges).toEqual([partition(0, 2), partition(1, 2)]);
@@ -143,16 +144,14 @@ describe('WorkerMiner with scripted workers: stale and forged answers', () => {
     const jobB = workers[0].lastStart().job;
     expect(jobB).not.toBe(jobA);
     // The worker had solved A before it saw the stop: a valid header, but for the old job.
-    let nonce = 0;
-    while (!meets(withNonce(easyA, nonce))) nonce++;
+    const nonce = mine(easyA, undefined, 0, 1 << 16);
     workers[0].reply({ type: 'solved', job: jobA, header: withNonce(easyA, nonce), stats: stats() });
     let settled = false;
     void b.then(() => { settled = true; });
     await Promise.resolve();
     expect(settled).toBe(false);
     const bHeader = workers[0].lastStart().header;
-    let n2 = 0;
-    while (!meets(withNonce(bHeader, n2))) n2++;
+    const n2 = mine(bHeader, undefined, 0, 1 << 16);
     workers[0].reply({ type: 'solved', job: jobB, header: withNonce(bHeader, n2), stats: stats() });
     expect(await b).toEqual(withNonce(bHeader, n2));
   });
@@ -180,10 +179,10 @@ describe('checkSolution', () => {
     let n = 0;
     while (!meets(withNonce(job, n))) n++;
     const good = withNonce(job, n);
-    expect(checkSolution(job, good, bitsToTarget(0x207fffff))).toBeNull();
+    expect(checkSolution(job, good, targetFromBits(0x207fffff))).toBeNull();
     const tampered = good.slice();
     tampered[10] ^= 1;
-    expect(checkSolution(job, tampered, bitsToTarget(0x207fffff))).toMatch(/byte 10/);
+    expect(checkSolution(job, tampered, targetFromBits(0x207fffff))).toMatch(/byte 10/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NonceSearcher, jsBackend } from '../../../src/core/mining/kernel';
-import { bitsToTarget, hashMeetsTarget, readU32LE } from '../../../src/core/mining/pow';
+import { hashMeetsTarget, targetFromBits } from '../../../src/core/consensus/pow';
+import { readU32LE } from '../../../src/core/encoding';
 import { createBackend } from '../../../src/core/mining/wasm';
 import { HeaderSearch, runSearch } from '../../../src/workers/search';
 import { nobleHash, randomBytes, seeded } from './helpers';
@@ -32,7 +33,7 @@ describe('HeaderSearch: time rolling over a small nonce range', () => {
   it.each(['wasm-simd', 'js'] as const)('finds the first solution at a rolled time (%s)', async (kernel) => {
     // Target ≈ 1 in 64 per hash, 8 nonces per second: find a template whose first second has none.
     const bits = 0x2003ffff;
-    const target = bitsToTarget(bits);
+    const target = targetFromBits(bits);
     let seed = 1;
     let header = template(seed, bits);
     const solvesAt = (h: Uint8Array, time: number) => {
@@ -100,5 +101,25 @@ describe('runSearch: chunks, progress, stop', () => {
     });
     expect(r).toEqual({ status: 'stopped' });
     expect(search.hashes).toBeGreaterThan(0); // it did find a solution in that chunk
+  });
+
+  it("the teacher's throttle: at 25 % the search rests three times as long as each chunk ran", async () => {
+    const search = new HeaderSearch(new NonceSearcher(jsBackend()), { header: template(2, 0x1d00ffff) });
+    let clock = 0;
+    let busy = 0;
+    let rested = 0;
+    let chunks = 0;
+    const r = await runSearch(search, {
+      // Each nonce costs 1 µs of busy time; rests move the clock without hashing.
+      now: () => clock + search.hashes / 1000,
+      chunkMs: 12, initialChunk: 12_000,
+      isStopped: () => chunks >= 20,
+      yieldNow: async () => { chunks++; },
+      duty: () => 0.25,
+      sleep: async (ms) => { rested += ms; clock += ms; chunks++; },
+    });
+    busy = search.hashes / 1000;
+    expect(r).toEqual({ status: 'stopped' });
+    expect(rested / busy).toBeCloseTo(3, 5); // hashing 25 % of the time
   });
 });

@@ -40,11 +40,30 @@ describe('message annotation for the hex dump', () => {
     });
   }
 
+  it('reads with the codec: its labels, numbered parts, a block’s transactions grouped', () => {
+    const fields = annotateFrame(encodeMessage(0x0b110907, { command: 'block', block }));
+    const byName = new Map(fields.map((f) => [f.name, f]));
+    expect(byName.get('header bits')!.value).toBe(`0x${block.header.bits.toString(16).padStart(8, '0')}`);
+    expect(byName.get('block transactions')!.value).toBe('2');
+    expect(byName.get('tx 1 in 0: prevout txid')!.group).toBe('tx');
+    expect(byName.get('tx 1 out 1: output value')!.value).toBe(String(block.txs[1].outputs[1].value));
+    const inv = annotateFrame(encodeMessage(1, { command: 'inv', items: [{ type: 2, hash: H }] }));
+    expect(inv.slice(4).map((f) => `${f.name}=${f.value}`)).toEqual(['inventory items=1', 'item 0: inv type=MSG_BLOCK (2)', `item 0: inv hash=${H}`]);
+  });
+
+  it('stops where the decoder refuses: a relay flag of 2 ends the version message there', () => {
+    const frame = encodeMessage(1, samples[0]);
+    const relayAt = annotateFrame(frame).find((f) => f.name === 'relay')!.start;
+    frame[relayAt] = 2;
+    const fields = annotateFrame(frame);
+    expect(fields.at(-1)!.name).toBe('relay');
+  });
+
   it('shows what it can of a malformed message', () => {
     const frame = encodeMessage(1, { command: 'inv', items: [{ type: 2, hash: H }] });
     const cut = frame.subarray(0, frame.length - 10);
     const fields = annotateFrame(cut);
-    expect(fields.map((f) => f.name)).toContain('count');
+    expect(fields.map((f) => f.name)).toContain('inventory items');
     expect(fields.at(-1)!.end).toBeLessThanOrEqual(cut.length);
   });
 });

@@ -8,6 +8,7 @@
  *
  * FUZZ_N=1000000 npx vitest run tests/unit/node/fuzz.test.ts   (default 100,000)
  */
+import { signTeacherCommand } from '../../../src/core';
 import { describe, expect, it } from 'vitest';
 import { DecodeError, decodeBlock, fromHex, paramsToJSON, sha256d, toHex, type Block, type ChainParams } from '../../../src/core';
 import {
@@ -66,6 +67,7 @@ function corpus(blocks: Block[], genesis: string, params?: ChainParams): Message
     { command: 'reject', message: 'tx', code: 0x10, reason: 'bad-txns-vin-empty', hash: h(6) },
     { command: 'reject', message: 'version', code: 0x11, reason: 'obsolete' },
     { command: 'params', json: params ? paramsToJSON({ ...params, genesisHex: undefined }) : '{"network":"fuzz"}' },
+    { command: 'teacher', signed: signTeacherCommand({ network: 'fuzz', counter: 7, time: 1_700_000_000, action: { kind: 'partition', groups: [['a', 'b'], ['c']] } }, new Uint8Array(32).fill(3)) },
   ];
 }
 

@@ -38,6 +38,9 @@ const GENESIS = '000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26
 const GENESIS_WIRE = '6fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000';
 const ZERO = '0'.repeat(64);
 
+/** The teacher key 07…07's low-S RFC 6979 signature of the throttle command above. */
+const TEACHER_SIG = '3045022100bb4dcb3e9a0a3dd88ce1cd26ed7c153dc33c786af5c77e1f5968efdf1ee29d0d02207a186e67a8c52f80e677694cf8aa24fc88b20d268b9417fc0cdafa0b5ab7bcaa';
+
 const genesisBlock: Block = decodeBlock(fromHex(mainnetBlocks()[0].hex));
 const genesisCoinbase: Tx = genesisBlock.txs[0];
 
@@ -176,6 +179,41 @@ const cases: Case[] = [
     name: 'params',
     message: { command: 'params', json: '{"network":"test"}' },
     payload: h('12 7b226e6574776f726b223a2274657374227d' /* JSON (var_str) */),
+  },
+  {
+    name: 'teacher (tabchain extension): throttle to 25 %, signed',
+    message: {
+      command: 'teacher',
+      signed: { command: { network: 'test', counter: 1000, time: 1_700_000_000, action: { kind: 'throttle', percent: 25 } }, signature: fromHex(TEACHER_SIG) },
+    },
+    payload: h(
+      '17', // command bytes (var_bytes, 23)
+      '04 74657374', // network "test" (var_str)
+      'e803000000000000', // counter 1000 (uint64)
+      '00f1536500000000', // time 1,700,000,000 (uint64)
+      '01', // action: throttle
+      '19', // percent 25
+      '47', // signature (var_bytes, 71): DER ECDSA over SHA-256d("tabchain teacher command" || command bytes)
+      TEACHER_SIG,
+    ),
+  },
+  {
+    name: 'nodeinfo (tabchain extension: a wallet naming one address)',
+    message: {
+      command: 'nodeinfo',
+      records: [{ node: '3001', role: 'wallet', seq: 1_700_000_000_000, height: 2, tip: GENESIS, labels: [{ label: 'WALLET_1', hash: fromHex('0102030405060708090a0b0c0d0e0f1011121314') }] }],
+    },
+    payload: h(
+      '01', // 1 record
+      '04 33303031', // node id "3001" (var_str)
+      '03', // role 3 = wallet
+      '0068e5cf8b010000', // seq 1,700,000,000,000 (uint64 LE)
+      '02000000', // tip height 2 (int32)
+      GENESIS_WIRE, // tip hash (internal byte order)
+      '01', // 1 label
+      '08 57414c4c45545f31', // "WALLET_1" (var_str)
+      '0102030405060708090a0b0c0d0e0f1011121314', // HASH160 of the key it names (P2PKH)
+    ),
   },
 ];
 
@@ -362,6 +400,22 @@ const arbitraries: Record<Command, fc.Arbitrary<Message>> = {
     .record({ message: text(12, 12), code: fc.integer({ min: 0, max: 255 }), reason: text(256, 40), hash: fc.option(hash, { nil: undefined }) })
     .map(({ hash: hh, ...r }) => ({ command: 'reject' as const, ...r, ...(hh ? { hash: hh } : {}) })),
   params: text(2000, 200).map((json) => ({ command: 'params' as const, json })),
+  teacher: fc
+    .record({ network: text(64, 20), counter: fc.nat(), time: fc.nat(), percent: fc.integer({ min: 1, max: 100 }), signature: bytes(72) })
+    .map(({ network, counter, time, percent, signature }) => ({ command: 'teacher' as const, signed: { command: { network, counter, time, action: { kind: 'throttle' as const, percent } }, signature } })),
+  nodeinfo: fc
+    .array(
+      fc.record({
+        node: text(64),
+        role: fc.constantFrom(null, 'central' as const, 'miner' as const, 'wallet' as const),
+        seq: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        height: i32,
+        tip: hash,
+        labels: fc.array(fc.record({ label: text(32), hash: fc.uint8Array({ minLength: 20, maxLength: 20 }) }), { maxLength: 4 }),
+      }),
+      { maxLength: 4 },
+    )
+    .map((records) => ({ command: 'nodeinfo' as const, records })),
 };
 
 describe('round trips (fast-check)', () => {

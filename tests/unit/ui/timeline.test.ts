@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { assembleTimeline, axisTicks, blocksSeen, eventsForBlock, type HashedEvent } from '../../../src/ui/views/timeline/assemble';
-import { propagationFromChainEvent, propagationFromMessage } from '../../../src/ui/runtime/viewStore';
+import { assembleTimeline, axisTicks } from '../../../src/ui/views/timeline/assemble';
+import {
+  blocksSeen, firstMilestone, milestoneOf, stepFromChainEvent, stepsFromMessage, stepsOfBlock, withMilestone, type Milestones, type PropagationStep,
+} from '../../../src/node/propagation';
 import type { MessageEvent } from '../../../src/node/events';
 
 const msg = (over: Partial<MessageEvent>): MessageEvent => ({
@@ -10,28 +12,50 @@ const msg = (over: Partial<MessageEvent>): MessageEvent => ({
 // The miner 3001 finds block B and tells central 3000, which fetches it and tells wallet 3002.
 describe('propagation records from this node’s messages', () => {
   it('an inv from the miner: the miner announced B (as seen here)', () => {
-    expect(propagationFromMessage('3000', msg({}))).toEqual([{ hash: 'B', node: '3001', kind: 'announced', time: 1000, peer: '3000', observed: true }]);
+    expect(stepsFromMessage('3000', msg({}))).toEqual([{ hash: 'B', node: '3001', kind: 'announced', time: 1000, peer: '3000', observed: true }]);
   });
   it('getdata out and block in: central requested and received B; the miner sent it', () => {
-    expect(propagationFromMessage('3000', msg({ dir: 'out', command: 'getdata', time: 1003 }))).toEqual([{ hash: 'B', node: '3000', kind: 'requested', time: 1003, peer: '3001' }]);
-    expect(propagationFromMessage('3000', msg({ command: 'block', time: 1010 }))).toEqual([
+    expect(stepsFromMessage('3000', msg({ dir: 'out', command: 'getdata', time: 1003 }))).toEqual([{ hash: 'B', node: '3000', kind: 'requested', time: 1003, peer: '3001' }]);
+    expect(stepsFromMessage('3000', msg({ command: 'block', time: 1010 }))).toEqual([
       { hash: 'B', node: '3000', kind: 'received', time: 1010, peer: '3001' },
       { hash: 'B', node: '3001', kind: 'sent', time: 1010, peer: '3000', observed: true },
     ]);
   });
   it('inv out to the wallet: central announced B to 3002; refused messages and pings say nothing', () => {
-    expect(propagationFromMessage('3000', msg({ dir: 'out', peer: '3002', time: 1020 }))).toEqual([{ hash: 'B', node: '3000', kind: 'announced', time: 1020, peer: '3002' }]);
-    expect(propagationFromMessage('3000', msg({ command: 'block', reason: 'bad-txnmrklroot' }))).toEqual([]);
-    expect(propagationFromMessage('3000', msg({ command: 'ping', hashes: undefined }))).toEqual([]);
+    expect(stepsFromMessage('3000', msg({ dir: 'out', peer: '3002', time: 1020 }))).toEqual([{ hash: 'B', node: '3000', kind: 'announced', time: 1020, peer: '3002' }]);
+    expect(stepsFromMessage('3000', msg({ command: 'block', reason: 'bad-txnmrklroot' }))).toEqual([]);
+    expect(stepsFromMessage('3000', msg({ command: 'ping', hashes: undefined }))).toEqual([]);
   });
   it('chain events become this node’s accepted / connected / orphaned steps', () => {
-    expect(propagationFromChainEvent('3000', { type: 'orphan-added', hash: 'O', prevHash: 'P' }, 5)).toEqual({ hash: 'O', node: '3000', kind: 'orphaned', time: 5 });
-    expect(propagationFromChainEvent('3000', { type: 'block-invalid', hash: 'X', reason: 'r', debug: '' }, 5)).toBeNull();
+    expect(stepFromChainEvent('3000', { type: 'orphan-added', hash: 'O', prevHash: 'P' }, 5)).toEqual({ hash: 'O', node: '3000', kind: 'orphaned', time: 5 });
+    expect(stepFromChainEvent('3000', { type: 'block-invalid', hash: 'X', reason: 'r', debug: '' }, 5)).toBeNull();
+  });
+});
+
+describe('milestones: the same steps summarised for the observer and the dashboard', () => {
+  it('an inv the central node got means it heard of B; its receipt is its own; the miner’s side marks nothing', () => {
+    const [announced] = stepsFromMessage('3000', msg({}));
+    expect(milestoneOf(announced!)).toEqual({ node: '3000', milestone: 'heard' });
+    const [received, sent] = stepsFromMessage('3000', msg({ command: 'block', time: 1010 }));
+    expect(milestoneOf(received!)).toEqual({ node: '3000', milestone: 'received' });
+    expect(milestoneOf(sent!)).toBeNull();
+    expect(milestoneOf({ node: '3001', kind: 'mined', time: 990 })).toEqual({ node: '3001', milestone: 'mined' });
+    expect(milestoneOf({ node: '3000', kind: 'requested', time: 1003, peer: '3001' })).toBeNull();
+  });
+  it('keeps the earliest time of each milestone', () => {
+    let m: Milestones = {};
+    m = withMilestone(m, 'received', 1010);
+    const same = withMilestone(m, 'received', 1500);
+    expect(same).toBe(m);
+    m = withMilestone(m, 'heard', 1000);
+    expect(m).toEqual({ heard: 1000, received: 1010 });
+    expect(firstMilestone(m)).toBe(1000);
+    expect(firstMilestone({})).toBe(Infinity);
   });
 });
 
 describe('timeline assembly', () => {
-  const records: HashedEvent[] = [
+  const records: PropagationStep[] = [
     { hash: 'A', node: '3000', kind: 'connected', time: 500 },
     { hash: 'B', node: '3001', kind: 'announced', time: 1000, peer: '3000', observed: true },
     { hash: 'B', node: '3000', kind: 'requested', time: 1003, peer: '3001' },
@@ -44,7 +68,7 @@ describe('timeline assembly', () => {
   ];
 
   it('keeps one block’s steps, drops duplicates and an accept that is the same moment as connect', () => {
-    const ev = eventsForBlock(records, 'B');
+    const ev = stepsOfBlock(records, 'B');
     expect(ev.map((e) => `${e.node}:${e.kind}`)).toEqual(['3001:announced', '3000:requested', '3000:received', '3001:sent', '3000:connected', '3000:announced']);
     expect(ev[0]).not.toHaveProperty('hash');
   });
@@ -54,7 +78,7 @@ describe('timeline assembly', () => {
   });
 
   it('measures offsets from the first sight, this node first, labels of close steps on separate levels', () => {
-    const t = assembleTimeline(eventsForBlock(records, 'B'), { self: '3000', labelWidth: 0.2 });
+    const t = assembleTimeline(stepsOfBlock(records, 'B'), { self: '3000', labelWidth: 0.2 });
     expect(t.start).toBe(1000);
     expect(t.span).toBe(12);
     expect(t.rows.map((r) => r.node)).toEqual(['3000', '3001']);

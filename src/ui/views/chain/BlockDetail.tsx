@@ -4,6 +4,7 @@ import {
   blockHash,
   encodeBlock,
   encodeHeader,
+  HEADER_FIELDS,
   hashToHex,
   isCoinbase,
   leadingZeroBits,
@@ -18,7 +19,7 @@ import { coins, short } from '../../format';
 import { useNode } from '../../runtime/context';
 import { useView } from '../../useView';
 import type { BlockSummary } from '../../runtime/viewStore';
-import { addressOfScript, bitsHex, blockByteGroups, HEADER_FIELDS, spacedBytes, targetHex, zeroBitsOfHex } from './blockParts';
+import { addressOfScript, bitsHex, blockByteGroups, spacedBytes, targetHex, zeroBitsOfHex } from './blockParts';
 import { Hash } from './Hash';
 import { TxFlow } from '../../components/TxFlow';
 
@@ -93,7 +94,7 @@ function HeaderFields({ block, height }: { block: Block; height: number | null }
     const f = HEADER_FIELDS.find((x) => x.key === key)!;
     return spacedBytes(toHex(bytes.subarray(f.start, f.start + f.length)));
   };
-  const root = merkleTree(block.txs.map(txid)).at(-1)![0];
+  const root = merkleTree(block.txs.map(txid)).at(-1)![0]!;
   const rootOk = hashToHex(root) === hashToHex(h.merkleRoot);
   const target = targetHex(h.bits);
   const hash = blockHash(h);
@@ -189,7 +190,7 @@ function Transactions({ block, undo, active, utxoHas }: { block: Block; undo: re
         {shown.map((tx, i) => {
           const id = txidHex(tx);
           const cb = isCoinbase(tx);
-          const ins = spent[i];
+          const ins = spent[i]!;
           const inSum = ins.every((c) => c) ? ins.reduce((s, c) => s + c!.value, 0n) : null;
           const outSum = tx.outputs.reduce((s, o) => s + o.value, 0n);
           return (
@@ -248,9 +249,9 @@ function Transactions({ block, undo, active, utxoHas }: { block: Block; undo: re
 function MerkleTree({ block }: { block: Block }) {
   const { t } = useTranslation();
   const levels = useMemo(() => merkleTree(block.txs.map(txid)), [block]);
-  const root = hashToHex(levels[levels.length - 1][0]);
+  const root = hashToHex(levels[levels.length - 1]![0]!);
   const ok = root === hashToHex(block.header.merkleRoot);
-  const leaves = levels[0].length;
+  const leaves = levels[0]!.length;
   const columns = 2 ** (levels.length - 1);
   const asGrid = columns <= 32;
   return (
@@ -278,7 +279,7 @@ function MerkleTree({ block }: { block: Block }) {
                 {odd && (
                   <li className="merkle-node copy" style={asGrid ? { gridColumn: `${level.length * span + 1} / span ${span}` } : undefined}>
                     <span className="merkle-tx">{t('chainView.merkle.copy')}</span>
-                    <span className="mono">{hashToHex(level[level.length - 1]).slice(0, 8)}…</span>
+                    <span className="mono">{hashToHex(level[level.length - 1]!).slice(0, 8)}…</span>
                   </li>
                 )}
               </ul>

@@ -4,25 +4,18 @@
  * from compact bits, and addresses from P2PKH scripts.
  */
 import {
-  addressFromHash,
   bitsToTarget,
   compactSizeLength,
   encodeTx,
+  HEADER_FIELDS,
   HEADER_SIZE,
+  hexToHash,
+  leadingZeroBits,
   parseP2PKH,
+  destinationOf,
   toHex,
   type Block,
 } from '../../../core';
-
-/** The header fields in serialization order, with their byte ranges (all integers little-endian). */
-export const HEADER_FIELDS = [
-  { key: 'version', start: 0, length: 4 },
-  { key: 'prevHash', start: 4, length: 32 },
-  { key: 'merkleRoot', start: 36, length: 32 },
-  { key: 'time', start: 68, length: 4 },
-  { key: 'bits', start: 72, length: 4 },
-  { key: 'nonce', start: 76, length: 4 },
-] as const;
 
 /** One labelled run of a block's bytes. */
 export interface ByteGroup {
@@ -60,13 +53,7 @@ export function targetHex(bits: number): string {
 
 /** Leading zero bits of a 64-hex display hash or target (a hash must have at least the target's). */
 export function zeroBitsOfHex(hex: string): number {
-  let n = 0;
-  for (const c of hex) {
-    const v = parseInt(c, 16);
-    if (v === 0) n += 4;
-    else return n + Math.clz32(v) - 28;
-  }
-  return n;
+  return leadingZeroBits(hexToHash(hex));
 }
 
 /** Compact bits as Bitcoin Core prints them (8 hex digits). */
@@ -74,10 +61,9 @@ export function bitsHex(bits: number): string {
   return (bits >>> 0).toString(16).padStart(8, '0');
 }
 
-/** The address a locking script pays, or null for a script that is not P2PKH. */
+/** The address a locking script pays (P2PKH or P2SH), "OP_RETURN" for a data output, or null. */
 export function addressOfScript(script: Uint8Array): string | null {
-  const h = parseP2PKH(script);
-  return h ? addressFromHash(h) : null;
+  return destinationOf(script);
 }
 
 /** Groups a hex string in pairs (bytes) for reading, e.g. "01000000" → "01 00 00 00". */

@@ -63,14 +63,14 @@ export function layoutChainTree(blocks: TreeBlock[], orphans: TreeOrphan[] = [],
     const run: TreeBlock[] = [];
     for (let b: TreeBlock | undefined = leaf; b && !lane.has(b.hash); b = byHash.get(b.prev)) run.push(b);
     if (!run.length) continue;
-    const top = topHeight - run[0].height;
-    const bottom = topHeight - run[run.length - 1].height + 1;
+    const top = topHeight - run[0]!.height;
+    const bottom = topHeight - run[run.length - 1]!.height + 1;
     let l = 1;
     for (; ; l++) {
       busy[l] ??= [];
-      if (!busy[l].some(([a, z]) => a <= bottom && top <= z)) break;
+      if (!busy[l]!.some(([a, z]) => a <= bottom && top <= z)) break;
     }
-    busy[l].push([top, bottom]);
+    busy[l]!.push([top, bottom]);
     for (const b of run) lane.set(b.hash, l);
   }
 

@@ -1,8 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { toHex } from '../../../core';
 import type { Field } from '../../../node/wire/annotate';
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /**
  * 16 bytes per row, each byte tagged with the field it belongs to; hovering or focusing a field
@@ -18,6 +17,7 @@ export function HexDump({ bytes, fields, maxBytes = 4096 }: { bytes: Uint8Array;
     });
     return o;
   }, [bytes, fields, maxBytes]);
+  const hex = useMemo(() => toHex(bytes.subarray(0, maxBytes)), [bytes, maxBytes]);
   const rows: number[] = [];
   for (let i = 0; i < owner.length; i += 16) rows.push(i);
   return (
@@ -28,11 +28,11 @@ export function HexDump({ bytes, fields, maxBytes = 4096 }: { bytes: Uint8Array;
             <span className="hex-offset">{start.toString(16).padStart(6, '0')}</span>
             {Array.from({ length: Math.min(16, owner.length - start) }, (_, j) => {
               const b = start + j;
-              const f = owner[b];
-              const cls = f < 0 ? '' : `field f${f % 6} ${fields[f].group}${active === f ? ' on' : ''}`;
+              const f = owner[b]!;
+              const cls = f < 0 ? '' : `field f${f % 6} ${fields[f]!.group}${active === f ? ' on' : ''}`;
               return (
-                <span key={b} className={`hex-byte ${cls}`} title={f >= 0 ? fields[f].name : undefined} onMouseEnter={() => setActive(f >= 0 ? f : null)}>
-                  {HEX[bytes[b]]}
+                <span key={b} className={`hex-byte ${cls}`} title={f >= 0 ? fields[f]!.name : undefined} onMouseEnter={() => setActive(f >= 0 ? f : null)}>
+                  {hex.slice(2 * b, 2 * b + 2)}
                 </span>
               );
             })}

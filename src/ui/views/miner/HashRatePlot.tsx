@@ -13,17 +13,17 @@ const WORKER_COLOURS = ['#0b6bcb', '#6f42c1', '#1d7a34', '#b42318', '#8a5a00', '
 
 /** Columns for uPlot: x in seconds before the latest sample, total rate, then each worker's rate. */
 export function plotData(points: readonly HashRatePoint[], workers: number, windowS = WINDOW_S): (number | null)[][] {
-  const last = points.length ? points[points.length - 1].time : 0;
+  const last = points.length ? points[points.length - 1]!.time : 0;
   const recent = points.filter((p) => last - p.time <= windowS * 1000);
   const cols: (number | null)[][] = [[], [], ...Array.from({ length: workers }, () => [])];
   recent.forEach((p, i) => {
-    if (i > 0 && p.time - recent[i - 1].time > GAP_MS) {
-      cols[0].push((p.time - last) / 1000 - 0.001);
-      for (let c = 1; c < cols.length; c++) cols[c].push(null);
+    if (i > 0 && p.time - recent[i - 1]!.time > GAP_MS) {
+      cols[0]!.push((p.time - last) / 1000 - 0.001);
+      for (let c = 1; c < cols.length; c++) cols[c]!.push(null);
     }
-    cols[0].push((p.time - last) / 1000);
-    cols[1].push(p.rate);
-    for (let w = 0; w < workers; w++) cols[2 + w].push(p.perWorker[w] ?? null);
+    cols[0]!.push((p.time - last) / 1000);
+    cols[1]!.push(p.rate);
+    for (let w = 0; w < workers; w++) cols[2 + w]!.push(p.perWorker[w] ?? null);
   });
   return cols;
 }

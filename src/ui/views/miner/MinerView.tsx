@@ -1,5 +1,6 @@
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { expectedHashes } from '../../../core';
+import { bitsToTarget, expectedHashes } from '../../../core';
 import { rate } from '../../format';
 import { useSession } from '../../runtime/context';
 import type { Session } from '../../runtime/session';
@@ -8,6 +9,8 @@ import { useView } from '../../useView';
 import { bitsHex, targetHex, zeroBitsOfHex } from '../chain/blockParts';
 import { Hash } from '../chain/Hash';
 import { HashRatePlot } from './HashRatePlot';
+import { difficultyStory } from './difficultyStory';
+import { Term } from '../../components/Term';
 
 /** Sets the number of mining workers (WorkerMiner.setConcurrency) and shows it in the store. */
 function setWorkers(miner: Session['miner'], n: number): void {
@@ -48,12 +51,17 @@ export function MinerView() {
   const height = useView((s) => s.height);
   const tipBits = useView((s) => s.blocks.find((b) => b.active)?.bits ?? null);
   const hashRates = useView((s) => s.hashRates);
+  const blocks = useView((s) => s.blocks);
+  const story = useMemo(() => {
+    const active = blocks.filter((b) => b.active);
+    return params ? difficultyStory(params, active, active.find((b) => b.height === 0)) : { classHashRate: null, recentInterval: null, schedule: null };
+  }, [blocks, params]);
   const session = useSession();
   const node = () => session.node;
   const p = mining.progress;
   const bits = mining.job?.bits ?? tipBits ?? params?.genesisBits ?? null;
   const target = bits !== null ? targetHex(bits) : null;
-  const perBlock = bits !== null ? expectedHashes(bits) : null;
+  const perBlock = bits !== null ? expectedHashes(bitsToTarget(bits).target) : null;
   const workers = Math.max(mining.concurrency, p?.perWorker.length ?? 0);
   const canSetWorkers = !!session.miner.setConcurrency && mining.maxConcurrency > 1;
   const kernel = session.miner.kernel ?? null;
@@ -106,7 +114,9 @@ export function MinerView() {
             <>
               <p>{t('minerView.difficulty.bits', { bits: bitsHex(bits), zeros: zeroBitsOfHex(targetHex(bits)) })}</p>
               <p>
-                {params.retargetInterval > 0
+                {params.asertHalfLife > 0
+                  ? t('minerView.difficulty.asert', { spacing: params.targetSpacing, halfLife: params.asertHalfLife })
+                  : params.retargetInterval > 0
                   ? t('minerView.difficulty.retarget', {
                       interval: params.retargetInterval,
                       spacing: params.targetSpacing,
@@ -114,7 +124,17 @@ export function MinerView() {
                     })
                   : t('minerView.difficulty.fixed', { spacing: params.targetSpacing })}
               </p>
-              <p className="muted small">{t('minerView.difficulty.consensus')}</p>
+              {story.schedule && (
+                <p data-testid="difficulty-why">
+                  {story.schedule.offset <= 0
+                    ? t('minerView.difficulty.ahead', { seconds: -story.schedule.offset, factor: story.schedule.factor.toFixed(2) })
+                    : t('minerView.difficulty.behind', { seconds: story.schedule.offset, factor: story.schedule.factor.toFixed(2) })}
+                </p>
+              )}
+              {story.classHashRate !== null && story.recentInterval !== null && (
+                <p data-testid="class-hash-rate">{t('minerView.difficulty.classRate', { rate: rate(story.classHashRate), interval: story.recentInterval.toFixed(1) })}</p>
+              )}
+              <p className="muted small">{t('minerView.difficulty.consensus')} <Term id="pow" /> <Term id="coinbase" /></p>
             </>
           ) : (
             <p className="muted">{t('minerView.difficulty.none')}</p>

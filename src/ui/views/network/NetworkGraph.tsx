@@ -65,7 +65,7 @@ export function layoutGraph(
     ids.forEach((id, i) => {
       const peer = s.peers.find((p) => p.id === id);
       const full = label(id, peer?.role, peer?.height);
-      nodes.push({ id, x: cx + pts[i].x, y: cy + pts[i].y, r, label: r < 24 ? full.slice(0, 1) : full, color: known ? '#c9ced6' : roleColor(peer?.role), self: false, known });
+      nodes.push({ id, x: cx + pts[i]!.x, y: cy + pts[i]!.y, r, label: r < 24 ? full.slice(0, 1) : full, color: known ? '#c9ced6' : roleColor(peer?.role), self: false, known });
     });
   };
   ring(ready, INNER.rx, INNER.ry, false);
@@ -147,8 +147,8 @@ export function NetworkGraph() {
     let lastMessage = viewStore.getState().messages.at(-1)?.id ?? -1;
     const animateNew = (s: ViewState) => {
       const fresh: MessageEvent[] = [];
-      for (let i = s.messages.length - 1; i >= 0 && s.messages[i].id > lastMessage; i--) fresh.push(s.messages[i]);
-      if (s.messages.length) lastMessage = s.messages[s.messages.length - 1].id;
+      for (let i = s.messages.length - 1; i >= 0 && s.messages[i]!.id > lastMessage; i--) fresh.push(s.messages[i]!);
+      if (s.messages.length) lastMessage = s.messages[s.messages.length - 1]!.id;
       // In a burst (initial sync: hundreds of messages per update) show a sample, newest first.
       for (const m of fresh.slice(0, MAX_NEW_PER_UPDATE).reverse()) {
         const from = m.dir === 'out' ? s.nodeId : m.peer;

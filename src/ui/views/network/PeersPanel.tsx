@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useView } from '../../useView';
 import { useNode } from '../../runtime/context';
+import { Term } from '../../components/Term';
 
 /** A titled panel region with an accessible name. */
 export function Panel({ id, title, children, className }: { id: string; title: string; children: React.ReactNode; className?: string }) {
@@ -21,6 +22,7 @@ export function PeersPanel() {
   const refused = useView((s) => s.refusals);
   const refusedCount = Object.values(refused).reduce((a, b) => a + b, 0);
   const node = useNode();
+  const role = useView((s) => s.role);
   return (
     <Panel id="peers" title={t('peers.title')}>
       <div className="offline-switch">
@@ -35,7 +37,7 @@ export function PeersPanel() {
         <span className="muted">{offline ? t('peers.offlineHelp') : t('peers.onlineHelp')}</span>
       </div>
       {peers.length === 0 ? (
-        <p className="muted">{offline ? t('peers.noneOffline') : t('peers.none')}</p>
+        <p className="muted">{offline ? t('peers.noneOffline') : role === 'central' ? t('msgx.noPeersCentral') : t('peers.none')}</p>
       ) : (
         <table>
           <thead>
@@ -43,8 +45,8 @@ export function PeersPanel() {
               <th>{t('peers.id')}</th>
               <th>{t('peers.role')}</th>
               <th>{t('peers.height')}</th>
-              <th>{t('peers.direction')}</th>
-              <th>{t('peers.rtt')}</th>
+              <th><Term id="direction">{t('peers.direction')}</Term></th>
+              <th><Term id="rtt">{t('peers.rtt')}</Term></th>
             </tr>
           </thead>
           <tbody>

@@ -91,7 +91,7 @@ export class PacketLayer {
     this.frameId = null;
     const now = this.now();
     // Finished packets leave; the rest are drawn at most `fps` times a second.
-    for (let i = this.packets.length - 1; i >= 0; i--) if (now - this.packets[i].start >= this.opts.durationMs) this.packets.splice(i, 1);
+    for (let i = this.packets.length - 1; i >= 0; i--) if (now - this.packets[i]!.start >= this.opts.durationMs) this.packets.splice(i, 1);
     // (¾ of the period: at 60 Hz and 30 fps every second frame is drawn despite frame jitter.)
     if (this.packets.length === 0 || now - this.lastDraw >= (0.75 * 1000) / this.opts.fps) this.draw(now);
     if (this.packets.length) this.schedule();

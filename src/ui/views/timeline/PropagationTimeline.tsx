@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { assembleTimeline, axisTicks, type TimelineEvent } from './assemble';
+import type { BlockStep } from '../../../node/propagation';
+import { assembleTimeline, axisTicks } from './assemble';
 
 /** Width of one step's label, in em of the timeline (used to stack labels that would overlap). */
-const LABEL_EM = 13;
+const LABEL_EM = 15;
 /** Height of one label level, in em. */
 const LEVEL_EM = 2;
 
@@ -18,7 +19,7 @@ export function offsetLabel(ms: number): string {
  * label (never colour alone) and a table of the same steps. Reusable: give it `{ node, kind, time }`
  * steps from one node or from every node (the teacher dashboard).
  */
-export function PropagationTimeline({ events, self, caption }: { events: readonly TimelineEvent[]; self?: string; caption?: string }) {
+export function PropagationTimeline({ events, self, caption }: { events: readonly BlockStep[]; self?: string; caption?: string }) {
   const { t } = useTranslation();
   const track = useRef<HTMLDivElement>(null);
   const [labelWidth, setLabelWidth] = useState(0.2);
@@ -40,7 +41,7 @@ export function PropagationTimeline({ events, self, caption }: { events: readonl
   const timeline = useMemo(() => assembleTimeline(events, { self, labelWidth }), [events, self, labelWidth]);
   const ticks = axisTicks(timeline.span);
   const table = useMemo(() => [...events].sort((a, b) => a.time - b.time), [events]);
-  const stepText = (e: TimelineEvent) => {
+  const stepText = (e: BlockStep) => {
     const kind = t(`timelineView.kind.${e.kind}`, { defaultValue: e.kind });
     return e.peer ? t(`timelineView.withPeer.${e.kind}`, { defaultValue: `${kind} (${e.peer})`, peer: e.peer }) : kind;
   };

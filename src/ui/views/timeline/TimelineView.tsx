@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { clockTime, short } from '../../format';
 import { useView } from '../../useView';
-import { blocksSeen, eventsForBlock } from './assemble';
+import { blocksSeen, stepsOfBlock } from '../../../node/propagation';
 import { offsetLabel, PropagationTimeline } from './PropagationTimeline';
 
 /**
@@ -19,13 +19,13 @@ export function TimelineView() {
   const [picked, setPicked] = useState<string | null>(null);
   const selected = picked && hashes.includes(picked) ? picked : (hashes[0] ?? null);
   const byHash = useMemo(() => new Map(blocks.map((b) => [b.hash, b])), [blocks]);
-  const events = useMemo(() => (selected ? eventsForBlock(records, selected) : []), [records, selected]);
+  const events = useMemo(() => (selected ? stepsOfBlock(records, selected) : []), [records, selected]);
   const label = (h: string) => {
     const b = byHash.get(h);
     const where = !b ? t('timelineView.notInChain') : b.active ? t('chainView.kind.active') : t('chainView.kind.side');
     return `${b ? `#${b.height}` : '#?'} · ${short(h, 14)} · ${where}`;
   };
-  const start = events.length ? events[0].time : 0;
+  const start = events.length ? events[0]!.time : 0;
   const own = events.filter((e) => e.node === self);
   const connected = own.find((e) => e.kind === 'connected' || e.kind === 'accepted');
   const announcedTo = new Set(own.filter((e) => e.kind === 'announced' && e.peer).map((e) => e.peer));

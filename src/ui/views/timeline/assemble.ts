@@ -1,25 +1,13 @@
 /**
- * Propagation timeline assembly: turns "node X did K at time T" steps of one block into rows of a
- * horizontal timeline (one row per node, ms offsets from the first sight of the block), with
- * labels stacked on levels so close steps never overlap. Pure, shared by the node's own timeline
- * view and the teacher dashboard (which feeds steps from every node).
+ * Propagation timeline layout: turns the steps of one block (the propagation model's `BlockStep`,
+ * "node X did K at time T", see node/propagation.ts) into rows of a horizontal timeline (one row
+ * per node, ms offsets from the first sight of the block), with labels stacked on levels so close
+ * steps never overlap. Pure.
  */
-
-/** One step of a block's journey through the network: Bitcoin's inv → getdata → block relay. */
-export interface TimelineEvent {
-  node: string;
-  /** mined, announced, requested, received, sent, accepted, connected, disconnected, orphaned… */
-  kind: string;
-  /** Milliseconds (any clock shared by all events of one timeline). */
-  time: number;
-  /** The other node of a message step (announced to, requested from, received from…). */
-  peer?: string;
-  /** True when the time is when another node observed the step, not when it happened. */
-  observed?: boolean;
-}
+import type { BlockStep } from '../../../node/propagation';
 
 /** An event placed on the timeline: offset from the start, x in [0, 1], its label level. */
-export interface PlacedEvent extends TimelineEvent {
+export interface PlacedEvent extends BlockStep {
   offset: number;
   x: number;
   level: number;
@@ -41,38 +29,6 @@ export interface AssembledTimeline {
   rows: TimelineRow[];
 }
 
-/** The record shape the view store keeps, with the block hash each step is about. */
-export interface HashedEvent extends TimelineEvent {
-  hash: string;
-}
-
-/**
- * Steps of one block, without redundant ones: an exact duplicate, or "accepted" at the same
- * moment the same node connected the block (storing and connecting are one step then).
- */
-export function eventsForBlock(records: readonly HashedEvent[], hash: string): TimelineEvent[] {
-  const mine = records.filter((r) => r.hash === hash);
-  const connectedAt = new Set(mine.filter((r) => r.kind === 'connected').map((r) => `${r.node}@${r.time}`));
-  const seen = new Set<string>();
-  const out: TimelineEvent[] = [];
-  for (const r of mine) {
-    if (r.kind === 'accepted' && connectedAt.has(`${r.node}@${r.time}`)) continue;
-    const key = `${r.node}|${r.kind}|${r.peer ?? ''}|${r.time}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const { hash: _hash, ...e } = r;
-    out.push(e);
-  }
-  return out.sort((a, b) => a.time - b.time);
-}
-
-/** Block hashes in the order this node first saw them (newest last). */
-export function blocksSeen(records: readonly HashedEvent[]): string[] {
-  const first = new Map<string, number>();
-  for (const r of records) if (!first.has(r.hash) || first.get(r.hash)! > r.time) first.set(r.hash, r.time);
-  return [...first].sort((a, b) => a[1] - b[1]).map(([h]) => h);
-}
-
 /** Order in which a block's steps happen at one node, for ties in time. */
 const KIND_ORDER = ['mined', 'sent', 'announced', 'requested', 'received', 'orphaned', 'accepted', 'connected', 'disconnected'];
 
@@ -81,12 +37,12 @@ const KIND_ORDER = ['mined', 'sent', 'announced', 'requested', 'received', 'orph
  * goes on the first level where it does not overlap the previous label. `self` (this node) is
  * the first row; other nodes follow in order of their first step.
  */
-export function assembleTimeline(events: readonly TimelineEvent[], opts: { self?: string; labelWidth?: number } = {}): AssembledTimeline {
+export function assembleTimeline(events: readonly BlockStep[], opts: { self?: string; labelWidth?: number } = {}): AssembledTimeline {
   if (!events.length) return { start: 0, span: 0, rows: [] };
   const w = opts.labelWidth ?? 0.18;
   const start = Math.min(...events.map((e) => e.time));
   const span = Math.max(...events.map((e) => e.time)) - start;
-  const byNode = new Map<string, TimelineEvent[]>();
+  const byNode = new Map<string, BlockStep[]>();
   for (const e of events) {
     let list = byNode.get(e.node);
     if (!list) byNode.set(e.node, (list = []));

@@ -1,0 +1,184 @@
+/**
+ * Teacher commands: what the teacher's dashboard may tell every node of a class (pause mining,
+ * throttle hash rate, cut a node off, split the class and heal it, show a message), signed with
+ * the network's teacher key. The key's public half is part of the network parameters, so every
+ * node can check a command came from whoever created the network. Byte format (tabchain's own,
+ * see docs/PROTOCOL.md): a command is serialized canonically and signed over
+ * SHA-256d("tabchain teacher command" || bytes) with ECDSA (low S, DER), like a transaction input.
+ */
+import { ByteReader, ByteWriter, DecodeError, concatBytes, utf8 } from './encoding';
+import { sha256d } from './crypto/hash';
+import { publicKeyOf, signDigest, verifySignature } from './crypto/keys';
+
+/** What a teacher can do. */
+export type TeacherAction =
+  | { kind: 'mining'; paused: boolean }
+  /** Every miner mines at this percentage of its speed (1–100), like a CPU slider. */
+  | { kind: 'throttle'; percent: number }
+  | { kind: 'offline'; node: string; offline: boolean }
+  /** Nodes in different groups refuse each other's links; no groups = healed. */
+  | { kind: 'partition'; groups: string[][] }
+  | { kind: 'message'; text: string };
+
+export type TeacherActionKind = TeacherAction['kind'];
+
+export interface TeacherCommand {
+  network: string;
+  /** Strictly increasing per kind (the dashboard uses its clock in ms): a replay is never newer. */
+  counter: number;
+  /** Seconds, the teacher's clock. */
+  time: number;
+  action: TeacherAction;
+}
+
+export interface SignedTeacherCommand {
+  command: TeacherCommand;
+  /** DER ECDSA signature. */
+  signature: Uint8Array;
+}
+
+/** Limits that bound what a command can make a node hold. */
+export const MAX_TEACHER_TEXT = 280;
+export const MAX_PARTITION_GROUPS = 8;
+export const MAX_PARTITION_NODES = 256;
+const MAX_ID = 64;
+const KINDS: TeacherActionKind[] = ['mining', 'throttle', 'offline', 'partition', 'message'];
+const DOMAIN = utf8('tabchain teacher command');
+
+/** The canonical bytes of a command (what the signature covers). */
+export function encodeTeacherCommand(c: TeacherCommand): Uint8Array {
+  const w = new ByteWriter(128);
+  w.varString(c.network).u64(BigInt(c.counter)).u64(BigInt(c.time)).u8(KINDS.indexOf(c.action.kind));
+  const a = c.action;
+  switch (a.kind) {
+    case 'mining':
+      w.u8(a.paused ? 1 : 0);
+      break;
+    case 'throttle':
+      w.u8(a.percent);
+      break;
+    case 'offline':
+      w.varString(a.node).u8(a.offline ? 1 : 0);
+      break;
+    case 'partition':
+      w.compactSize(a.groups.length);
+      for (const g of a.groups) {
+        w.compactSize(g.length);
+        for (const id of g) w.varString(id);
+      }
+      break;
+    case 'message':
+      w.varString(a.text);
+      break;
+  }
+  return w.finish();
+}
+
+const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
+
+/** A UTF-8 string; invalid UTF-8 is refused (it would not re-encode to the bytes that were signed). */
+function text(r: ByteReader, max: number, what: string): string {
+  const bytes = r.varBytes(max, what);
+  try {
+    return utf8Fatal.decode(bytes);
+  } catch {
+    throw new DecodeError(`invalid UTF-8: ${what}`);
+  }
+}
+
+/** A uint64 that JavaScript numbers hold exactly. */
+function safeU64(r: ByteReader, what: string): number {
+  const v = r.u64(what);
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new DecodeError(`${what} out of range`);
+  return Number(v);
+}
+
+/** Reads a command; throws DecodeError with a readable reason for anything out of bounds. */
+export function decodeTeacherCommand(r: ByteReader): TeacherCommand {
+  const network = text(r, 64, 'network');
+  const counter = safeU64(r, 'counter');
+  const time = safeU64(r, 'time');
+  const kind = KINDS[r.u8()];
+  if (!kind) throw new DecodeError('unknown teacher action');
+  let action: TeacherAction;
+  switch (kind) {
+    case 'mining':
+      action = { kind, paused: flag(r.u8()) };
+      break;
+    case 'throttle': {
+      const percent = r.u8();
+      if (percent < 1 || percent > 100) throw new DecodeError('throttle must be 1–100 %');
+      action = { kind, percent };
+      break;
+    }
+    case 'offline':
+      action = { kind, node: text(r, MAX_ID, 'node id'), offline: flag(r.u8()) };
+      break;
+    case 'partition': {
+      const n = r.count(MAX_PARTITION_GROUPS, 'partition groups');
+      const groups: string[][] = [];
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        const m = r.count(MAX_PARTITION_NODES, 'partition nodes');
+        total += m;
+        if (total > MAX_PARTITION_NODES) throw new DecodeError('too many partition nodes');
+        groups.push(Array.from({ length: m }, () => text(r, MAX_ID, 'node id')));
+      }
+      action = { kind, groups };
+      break;
+    }
+    case 'message':
+      action = { kind, text: text(r, MAX_TEACHER_TEXT * 4, 'message') };
+      if ([...action.text].length > MAX_TEACHER_TEXT) throw new DecodeError('message too long');
+      break;
+  }
+  return { network, counter, time, action };
+}
+
+function flag(b: number): boolean {
+  if (b > 1) throw new DecodeError('flag must be 0 or 1');
+  return b === 1;
+}
+
+function digestOf(c: TeacherCommand): Uint8Array {
+  return sha256d(concatBytes(DOMAIN, encodeTeacherCommand(c)));
+}
+
+/** Signs a command with the teacher's private key. */
+export function signTeacherCommand(c: TeacherCommand, secret: Uint8Array): SignedTeacherCommand {
+  return { command: c, signature: signDigest(digestOf(c), secret) };
+}
+
+/** True when the signature is the teacher's (compressed public key from the network parameters). */
+export function verifyTeacherCommand(s: SignedTeacherCommand, teacherKey: Uint8Array): boolean {
+  return verifySignature(digestOf(s.command), s.signature, teacherKey, { lowS: true, strictDer: true }) === null;
+}
+
+/** The teacher's public key (compressed, 33 bytes) for a secret. */
+export function teacherPublicKey(secret: Uint8Array): Uint8Array {
+  return publicKeyOf(secret);
+}
+
+/** Wire form of a signed command: command bytes then the signature (var bytes). */
+export function encodeSignedTeacherCommand(s: SignedTeacherCommand): Uint8Array {
+  const w = new ByteWriter(192);
+  w.varBytes(encodeTeacherCommand(s.command)).varBytes(s.signature);
+  return w.finish();
+}
+
+export function decodeSignedTeacherCommand(bytes: Uint8Array): SignedTeacherCommand {
+  const r = new ByteReader(bytes);
+  const body = r.varBytes(4096, 'teacher command');
+  const signature = r.varBytes(80, 'signature');
+  r.end('teacher command');
+  const inner = new ByteReader(body);
+  const command = decodeTeacherCommand(inner);
+  inner.end('teacher command body');
+  return { command, signature };
+}
+
+/** The group index of a node in a partition (unlisted nodes are in the first group). */
+export function partitionGroup(groups: string[][], id: string): number {
+  const i = groups.findIndex((g) => g.includes(id));
+  return i < 0 ? 0 : i;
+}

@@ -1,0 +1,65 @@
+/**
+ * What a node builds once it has a network's parameters: the chain (restored from storage, or
+ * from genesis, plus any stored blocks), the mempool, block sync and transaction relay, each wired
+ * to the node's event bus. The node's services that need a chain exist only from here on.
+ */
+import { Chain, Mempool, type Block, type ChainEvent, type ChainParams, type RestoreReport } from '../core';
+import { BlockSync, type SyncPeers } from './sync/blockSync';
+import { TxRelay } from './sync/txRelay';
+import type { ChainServices } from './router';
+import type { NodeOptions, Timing } from './config';
+import type { EventBus } from './events';
+import type { Peer } from './net/peer';
+import type { Clock, Random } from './transport';
+
+export interface ChainHooks {
+  /** The chain's tip moved (relay the news, restart mining). */
+  onTipChanged(events: ChainEvent[], from: Peer | null): void;
+  /** A transaction entered the mempool from a peer. */
+  onTxAccepted(): void;
+  /** The mempool changed (a running block template is stale). */
+  onMempoolChanged(): void;
+  log(text: string, level: 'info' | 'warn' | 'error'): void;
+}
+
+/** Builds the chain and its services; `report` says what restoring from storage found. */
+export function startChain(
+  params: ChainParams,
+  blocks: Block[],
+  restore: NodeOptions['restore'] | undefined,
+  deps: { peers: SyncPeers; clock: Clock; random?: Random; timing: Timing; bus: EventBus; hooks: ChainHooks },
+): { services: ChainServices; report: RestoreReport | null } {
+  const { clock, bus, hooks } = deps;
+  const nowSeconds = () => Math.floor(clock.now() / 1000);
+  const chain = new Chain(params);
+  const mempool = new Mempool(chain);
+  let report: RestoreReport | null = null;
+  if (restore) {
+    report = chain.restore(restore);
+    for (const tx of restore.mempool ?? []) {
+      try {
+        mempool.accept(tx, nowSeconds());
+      } catch {
+        // no longer valid on the restored chain: dropped, as Core drops it from mempool.dat
+      }
+    }
+  }
+  for (const b of blocks) {
+    const r = chain.processBlock(b, nowSeconds());
+    if (r.status === 'invalid') hooks.log(`stored block ${r.hash} is invalid: ${r.error?.reason}`, 'warn');
+  }
+  const sync = new BlockSync(chain, deps.peers, clock, deps.timing, bus, {
+    afterBlock: (r) => mempool.handleChainEvents(r.events, nowSeconds()),
+    onTipChanged: (events, from) => hooks.onTipChanged(events, from),
+  });
+  const relay = new TxRelay(mempool, deps.peers, clock, deps.timing, () => hooks.onTxAccepted(), deps.random);
+  // Event objects are built only when someone listens (a download emits several per block).
+  chain.on((event) => {
+    if (bus.listening) bus.emit({ type: 'chain', time: clock.now(), event });
+  });
+  mempool.on((event) => {
+    hooks.onMempoolChanged();
+    if (bus.listening) bus.emit({ type: 'mempool', time: clock.now(), event });
+  });
+  return { services: { chain, mempool, sync, relay }, report };
+}
