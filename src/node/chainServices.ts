@@ -10,7 +10,7 @@ import type { ChainServices } from './router';
 import type { NodeOptions, Timing } from './config';
 import type { EventBus } from './events';
 import type { Peer } from './net/peer';
-import type { Clock } from './transport';
+import type { Clock, Random } from './transport';
 
 export interface ChainHooks {
   /** The chain's tip moved (relay the news, restart mining). */
@@ -29,7 +29,7 @@ export function startChain(
   params: ChainParams,
   blocks: Block[],
   restore: NodeOptions['restore'] | undefined,
-  deps: { peers: SyncPeers; clock: Clock; timing: Timing; bus: EventBus; hooks: ChainHooks },
+  deps: { peers: SyncPeers; clock: Clock; random?: Random; timing: Timing; bus: EventBus; hooks: ChainHooks },
 ): { services: ChainServices; report: RestoreReport | null } {
   const { clock, bus, hooks } = deps;
   const nowSeconds = () => Math.floor(clock.now() / 1000);
@@ -54,7 +54,7 @@ export function startChain(
     afterBlock: (r) => mempool.handleChainEvents(r.events, nowSeconds()),
     onTipChanged: (events, from) => hooks.onTipChanged(events, from),
   });
-  const relay = new TxRelay(mempool, deps.peers, clock, deps.timing, (txid, peer) => hooks.onTxAccepted(txid, peer), (tx, peer, e) => hooks.onTxRefused?.(tx, peer, e));
+  const relay = new TxRelay(mempool, deps.peers, clock, deps.timing, (txid, peer) => hooks.onTxAccepted(txid, peer), (tx, peer, e) => hooks.onTxRefused?.(tx, peer, e), deps.random);
   // Event objects are built only when someone listens (a download emits several per block).
   chain.on((event) => {
     if (bus.listening) bus.emit({ type: 'chain', time: clock.now(), event });

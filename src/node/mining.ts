@@ -9,8 +9,20 @@ import { MAX_PAYLOAD } from './wire/messages';
 import type { EventBus, MiningMode, Role } from './events';
 import type { Clock } from './transport';
 
-/** Transaction bytes a mined block may carry: the frame limit less room for header, count and coinbase. */
+/** Transaction bytes a mined block may carry over a WebRTC frame: the frame limit less room for header, count and coinbase. */
 const MAX_BLOCK_TXS_BYTES = MAX_PAYLOAD - 1000;
+
+/** Limits that depend on the node's transport and setting. */
+export interface MiningLimits {
+  /** Transaction bytes a block may carry so that it still fits one frame of this node's links. */
+  maxBlockTxsBytes: number;
+  /**
+   * A running template is rebuilt for new mempool transactions only once it is this old (ms); a new
+   * tip always rebuilds it. 0: at every change (the seed tutorial's miner). Bitcoin Core's
+   * getblocktemplate rebuilds for mempool changes only after 5 s.
+   */
+  templateRefreshMs: number;
+}
 
 export interface MiningHost {
   readonly id: string;
@@ -40,6 +52,7 @@ interface Job {
   tip: string;
   mempoolVersion: number;
   once: boolean;
+  startedAt: number;
 }
 
 export class MiningController {
@@ -56,12 +69,15 @@ export class MiningController {
   private source: TemplateSource | null = null;
   /** Lesson work (the tamper lab re-mining a block) has the miner: nothing else starts. */
   private borrowed = 0;
+  /** A rebuild for mempool changes waiting for the template to reach `templateRefreshMs`. */
+  private refreshTimer: number | null = null;
 
   constructor(
     private readonly host: MiningHost,
     private readonly miner: Miner | undefined,
     mode: MiningMode,
     threshold: number,
+    private readonly limits: MiningLimits = { maxBlockTxsBytes: MAX_BLOCK_TXS_BYTES, templateRefreshMs: 0 },
   ) {
     this.mode = mode;
     this.threshold = threshold;
@@ -83,9 +99,15 @@ export class MiningController {
   setRunning(running: boolean): void {
     this.running = running;
     if (!running) {
+      this.clearRefresh();
       this.job?.abort.abort();
       this.job = null;
     } else this.maybeMine();
+  }
+
+  private clearRefresh(): void {
+    if (this.refreshTimer !== null) this.host.clock.clearTimer(this.refreshTimer);
+    this.refreshTimer = null;
   }
 
   /** The teacher pauses or resumes mining on this node. */
@@ -140,6 +162,7 @@ export class MiningController {
   }
 
   private stop(why: 'stale' | 'stopped'): void {
+    this.clearRefresh();
     if (!this.job) return;
     this.job.abort.abort();
     this.job = null;
@@ -153,7 +176,16 @@ export class MiningController {
     const parent = this.source ? this.source.parent() : t.chain.tip.hash;
     const job = this.job;
     if (job) {
-      const stale = job.tip !== parent || (job.mempoolVersion !== this.mempoolVersion && !job.once && !this.source);
+      const newTxs = job.mempoolVersion !== this.mempoolVersion && !job.once && !this.source;
+      const age = this.host.clock.now() - job.startedAt;
+      if (job.tip === parent && newTxs && age < this.limits.templateRefreshMs) {
+        this.refreshTimer ??= this.host.clock.setTimer(this.limits.templateRefreshMs - age, () => {
+          this.refreshTimer = null;
+          this.maybeMine();
+        });
+        return;
+      }
+      const stale = job.tip !== parent || newTxs;
       if (!stale) return;
       this.stop('stale');
       if (job.once && job.tip === parent) this.onceQueued = true;
@@ -170,10 +202,10 @@ export class MiningController {
     const { bus, clock } = this.host;
     const nowSeconds = () => Math.floor(clock.now() / 1000);
     const source = this.source;
-    const built = source ? source.build(nowSeconds()) : { block: blockTemplate(chain, frameSized(mempool), this.host.payTo(), nowSeconds(), `tabchain ${this.host.role} ${this.host.id}`), height: chain.height + 1 };
+    const built = source ? source.build(nowSeconds()) : { block: blockTemplate(chain, frameSized(mempool, this.limits.maxBlockTxsBytes), this.host.payTo(), nowSeconds(), `tabchain ${this.host.role} ${this.host.id}`), height: chain.height + 1 };
     const template = built.block;
     const abort = new AbortController();
-    const job: Job = { abort, tip: source ? source.parent() : chain.tip.hash, mempoolVersion: this.mempoolVersion, once };
+    const job: Job = { abort, tip: source ? source.parent() : chain.tip.hash, mempoolVersion: this.mempoolVersion, once, startedAt: clock.now() };
     this.job = job;
     bus.emit({ type: 'mining-started', time: clock.now(), height: built.height, txCount: template.txs.length, bits: template.header.bits });
     let solved: Uint8Array | null;
@@ -189,6 +221,7 @@ export class MiningController {
     }
     if (this.job !== job || abort.signal.aborted || !solved || !this.running) return; // stale: never submitted
     this.job = null;
+    this.clearRefresh();
     const block = withHeader(template, decodeHeader(solved));
     const hash = blockHashHex(block.header);
     bus.emit({ type: 'mining-stopped', time: clock.now(), why: 'found', hash });
@@ -201,11 +234,11 @@ export class MiningController {
 
 /**
  * The mempool as the block template sees it, with transaction selection capped so the block fits
- * one 256 KiB frame (a larger block could be mined but never sent: WebRTC refuses the message).
+ * one frame of the node's links (256 KiB over WebRTC: a larger block could be mined but never sent).
  */
-function frameSized(mempool: Mempool): Mempool {
+function frameSized(mempool: Mempool, maxTxsBytes: number): Mempool {
   return Object.create(mempool, {
-    selectForBlock: { value: (maxBytes: number, maxSigOps?: number) => mempool.selectForBlock(Math.min(maxBytes, MAX_BLOCK_TXS_BYTES), maxSigOps) },
+    selectForBlock: { value: (maxBytes: number, maxSigOps?: number) => mempool.selectForBlock(Math.min(maxBytes, maxTxsBytes), maxSigOps) },
   }) as Mempool;
 }
 

@@ -6,7 +6,7 @@
  * Services that need a chain exist only once there is one (`ChainServices`).
  */
 import { txidHex, magicFor, type Chain, type Mempool, type Block, type ChainEvent, type ChainParams, type ProcessResult, type RestoreReport, type Tx, type WalletKey } from '../core';
-import { MAX_ADDR, type PeerAddress } from './wire/messages';
+import { HEADER_LEN, MAX_ADDR, MAX_MESSAGE, type PeerAddress } from './wire/messages';
 import { systemClock, systemRandom, type Clock, type Random } from './transport';
 import { EventBus, type MiningMode, type NodeEvent, type Role, type Topology } from './events';
 import { DEFAULT_TIMING, MAX_INBOUND, MAX_OUTBOUND, TICK_MS, type NodeOptions, type Timing } from './config';
@@ -68,6 +68,7 @@ export class FullNode implements NodeApi {
     this.random = opts.random ?? systemRandom;
     this.topology = opts.topology ?? 'star';
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
+    const maxPayload = (opts.transport.maxFrameBytes ?? MAX_MESSAGE) - HEADER_LEN; // what one frame of this transport carries
     this.wallet = new NodeWallet(opts.keys, this.random, this.clock, this.bus, this.role, this.id);
     this.addrs = new AddressBook(this.id, this.clock, this.bus, this.random);
     this.addrs.restore(opts.addrs ?? []);
@@ -87,13 +88,14 @@ export class FullNode implements NodeApi {
         maxInbound: opts.maxInbound ?? MAX_INBOUND,
       },
       opts.transport, this.addrs, this.clock, this.random, this.timing, this.bus,
-      { makePeer: (link) => new Peer(this.router, this.lessons.gate.wrap(link), MAX_ADDR), onPeerClosed: (p, reason) => this.onPeerClosed(p, reason) },
+      { makePeer: (link) => new Peer(this.router, this.lessons.gate.wrap(link), MAX_ADDR, maxPayload, opts.decode), onPeerClosed: (p, reason) => this.onPeerClosed(p, reason) },
     );
     this.miningCtl = new MiningController(
       { id: this.id, role: this.role, bus: this.bus, clock: this.clock, payTo: () => this.wallet.primary.pubkeyHash, submit: (b) => void this.submitBlock(b) },
       opts.miner,
       opts.mining ?? (opts.role === 'miner' ? 'threshold' : 'off'),
       opts.mineThreshold ?? 2,
+      { maxBlockTxsBytes: maxPayload - 1000, templateRefreshMs: opts.templateRefreshMs ?? 0 },
     );
     this.lessons = new LessonService({
       id: this.id, clock: this.clock, bus: this.bus, chain: () => this.chain, mempool: () => this.mempool, peers: () => this.connman.ready(), wallet: this.wallet, mining: this.miningCtl,
@@ -150,7 +152,7 @@ export class FullNode implements NodeApi {
   private loadChain(params: ChainParams, blocks: Block[], restore?: NodeOptions['restore']): void {
     if (params.magic !== this.magic) throw new Error(`parameters are for another network (${params.network})`);
     const { services, report } = startChain(params, blocks, restore, {
-      peers: this.syncPeers, clock: this.clock, timing: this.timing, bus: this.bus,
+      peers: this.syncPeers, clock: this.clock, timing: this.timing, bus: this.bus, random: this.random,
       hooks: {
         onTipChanged: (events, from) => this.onTipChanged(events, from),
         onTxAccepted: (txid, peer) => (this.lessons.txAccepted(txid, peer), this.miningCtl.maybeMine()),
@@ -265,9 +267,7 @@ export class FullNode implements NodeApi {
     return this.svc?.sync.syncPeerId ?? null;
   }
   /** Ids of peers that completed the handshake. */
-  peerIds(): string[] {
-    return [...this.connman.ready()].map((p) => p.id);
-  }
+  peerIds = (): string[] => [...this.connman.ready()].map((p) => p.id);
   /** What the node knows of its peers, for the UI. */
   peerInfo(): PeerView[] {
     return [...this.connman.peers.values()].map((p) => ({ id: p.id, outbound: p.outbound, role: p.role, height: p.bestHeight, claimed: p.claimedHeight, rtt: p.rtt, ready: p.ready }));

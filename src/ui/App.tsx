@@ -13,13 +13,23 @@ import { PageHead } from './components/LanguagePicker';
 import { useView } from './useView';
 import { createMiner, maxMiners } from './runtime/miner';
 import { dashboardNetwork } from './dashboard/route';
+import { isSimulator } from './sim/route';
 
 // Teacher dashboard (`/?dashboard=NETWORK`): an observer page, not a node (src/ui/dashboard).
 const Dashboard = lazy(() => import('./dashboard/Dashboard'));
+// Simulator (`/?sim`): a whole network of nodes in a Web Worker, not a node itself (src/ui/sim).
+const Simulator = lazy(() => import('./sim/SimulatorPage'));
 
 /** The teacher dashboard for `?dashboard=`, else the node app. */
 export function App() {
   const [dashboard] = useState(() => dashboardNetwork(location.search));
+  const [simulator] = useState(() => isSimulator(location.search));
+  if (simulator)
+    return (
+      <Suspense fallback={null}>
+        <Simulator />
+      </Suspense>
+    );
   const [glossary] = useState(() => new URLSearchParams(location.search).has('glossary'));
   if (glossary) return <GlossaryPage />;
   // `?replay`: the dashboard without a live class, to replay a saved one.

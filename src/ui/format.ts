@@ -36,6 +36,7 @@ export function clockTime(ms: number): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
+let timeFormat: Intl.DateTimeFormat | undefined;
 
 /** Hashes per second with a unit. */
 export function rate(hps: number): string {

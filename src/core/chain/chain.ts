@@ -9,7 +9,7 @@ import { ancestorAt, locatorOf, makeEntry, medianTimePast, nextBits, type BlockE
 import { asertAnchor, asertNextBits, asertParams } from '../consensus/asert';
 import type { ChainEvent, ProcessResult, RestoreReport, StoredChain } from './events';
 import { OrphanPool } from './orphans';
-import { BoundedSet } from '../util/bounded';
+import { ScriptCache } from './scriptCache';
 import { compareStored, connectBlock, disconnectBlock, replayPath } from './connect';
 
 export * from './blockIndex';
@@ -29,8 +29,8 @@ export class Chain {
   private readonly active: BlockEntry[] = [];
   private readonly candidates = new Set<BlockEntry>();
   private readonly orphans = new OrphanPool();
-  /** Core's script cache: txids whose signatures the mempool checked (bounded, oldest forgotten). */
-  private readonly verifiedTxs = new BoundedSet<string>(100_000);
+  /** Core's script cache: txids whose signatures the mempool checked. */
+  readonly scripts = new ScriptCache();
   private seq = 0;
   private listeners: ((e: ChainEvent) => void)[] = [];
   readonly genesis: BlockEntry;
@@ -317,7 +317,7 @@ export class Chain {
     const { undo, spent, created } = connectBlock(block, entry.height, this.utxo, this.params, parent && {
       parentMedianTimePast: medianTimePast(parent),
       medianTimePastAt: (h) => medianTimePast(ancestorAt(parent, h)),
-      scriptsVerified: (tx) => this.verifiedTxs.has(txidHex(tx)),
+      scriptsVerified: (tx) => this.scripts.has(txidHex(tx)),
     });
     this.undo.set(entry.hash, undo);
     this.active.push(entry);
@@ -383,7 +383,7 @@ export class Chain {
 
   /** Marks a transaction's signatures as already verified (the mempool did it): Core's script cache. */
   noteVerified(txidDisplayHex: string): void {
-    this.verifiedTxs.add(txidDisplayHex);
+    this.scripts.add(txidDisplayHex);
   }
 
   /** Checks a header's proof of work and difficulty without the body (for the UI and sync). */

@@ -131,7 +131,8 @@ export class Mempool {
     }
     checkStandardInputs(tx, coins);
     checkStandardSigOps(tx, coins);
-    if (!this.verified.has(id)) {
+    // The chain's script cache too: one cache for mempool and blocks, as in Core (and one for a whole simulated network in its shared-validation mode).
+    if (!this.verified.has(id) && !this.chain.scripts.has(id)) {
       checkPolicyScripts(tx, coins, flags);
       this.noteVerified(id);
     }

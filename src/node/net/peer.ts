@@ -15,6 +15,7 @@ import {
   isKnownCommand,
   parseFrame,
   summarize,
+  type Command,
   type FrameFault,
   type Message,
   type VersionPayload,
@@ -119,6 +120,9 @@ export class Peer {
     private readonly host: PeerHost,
     readonly link: Link,
     addrBurst: number,
+    /** Largest payload this link carries (the transport's frame limit less the header). */
+    private readonly maxPayload = MAX_PAYLOAD,
+    private readonly decode: (command: Command, payload: Uint8Array) => Message = decodePayload,
   ) {
     this.id = link.peerId;
     this.outbound = link.outbound;
@@ -156,12 +160,12 @@ export class Peer {
     this.knownInv.add(hash);
   }
 
-  /** Frames and sends a message; false (and a warning) if it cannot be framed, e.g. a block over 256 KiB. */
+  /** Frames and sends a message; false (and a warning) if it cannot be framed, e.g. a block over the link's frame limit. */
   send(m: Message): boolean {
     if (this.closed) return false;
     let raw: Uint8Array;
     try {
-      raw = encodeMessage(this.host.magic, m);
+      raw = encodeMessage(this.host.magic, m, this.maxPayload);
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
       this.host.log(`cannot send ${m.command} to ${this.id}: ${e.message}`, 'warn');
@@ -202,10 +206,10 @@ export class Peer {
     const host = this.host;
     const id = host.nextMessageId();
     const time = host.clock.now();
-    const frame = parseFrame(host.magic, data);
+    const frame = parseFrame(host.magic, data, this.maxPayload);
     if (!frame.ok) {
       const command = frame.header?.command || '?';
-      const r = refusal(FAULTS[frame.fault.kind], faultDebug(frame.fault, data.length));
+      const r = refusal(FAULTS[frame.fault.kind], faultDebug(frame.fault, data.length, this.maxPayload));
       host.bus.emit({ type: 'message', id, time, dir: 'in', peer: this.id, command, bytes: data.length, summary: `dropped: ${r.reason}`, raw: data, reason: r.reason });
       host.refuse(this, id, command, r);
       return;
@@ -218,7 +222,7 @@ export class Peer {
     }
     let m: Message;
     try {
-      m = decodePayload(command, frame.payload);
+      m = this.decode(command, frame.payload);
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
       const r = refusal(e.reason.startsWith('too many') ? 'oversized-payload' : 'malformed-payload', `${command}: ${e.reason}`);
@@ -298,10 +302,10 @@ export class Peer {
   }
 }
 
-function faultDebug(f: FrameFault, bytes: number): string {
+function faultDebug(f: FrameFault, bytes: number, maxPayload: number): string {
   switch (f.kind) {
     case 'oversized':
-      return `header declares ${f.length} bytes of payload; the limit is ${MAX_PAYLOAD}`;
+      return `header declares ${f.length} bytes of payload; the limit is ${maxPayload}`;
     case 'wrong-magic':
       return 'peer is on another network';
     case 'bad-checksum':

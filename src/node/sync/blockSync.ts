@@ -147,6 +147,14 @@ export class BlockSync {
    */
   requestBlocks(): void {
     if (this.wanted.size === 0) return;
+    // Usually every wanted block is already asked for (a block is announced by each peer that gets it).
+    let unasked = false;
+    for (const hash of this.wanted.keys())
+      if (!this.requests.has(hash)) {
+        unasked = true;
+        break;
+      }
+    if (!unasked) return;
     const open = new Set<Peer>();
     for (const p of this.peers.all()) if (p.ready && p.blocksInFlight.size <= MAX_BLOCKS_IN_FLIGHT / 2) open.add(p);
     if (open.size === 0) return;
@@ -338,14 +346,15 @@ export class BlockSync {
    * time has come are retried; a sync peer with nothing more for us is let go.
    */
   tick(): void {
-    for (const p of [...this.peers.all()]) {
-      if (p.blocksInFlight.size && elapsedSince(this.peers.liveness, this.clock, p.lastBlockAt) > this.timing.stallTimeout) {
-        this.peers.log(`peer ${p.id} stalled with ${p.blocksInFlight.size} blocks in flight; asking others`, 'warn');
-        this.peers.disconnect(p, 'stalling block download');
-      }
+    // Runs every second in every node: no copies unless a peer stalled (a thousand simulated nodes tick too).
+    let stalled: Peer[] | null = null;
+    for (const p of this.peers.all()) if (p.blocksInFlight.size && elapsedSince(this.peers.liveness, this.clock, p.lastBlockAt) > this.timing.stallTimeout) (stalled ??= []).push(p);
+    for (const p of stalled ?? []) {
+      this.peers.log(`peer ${p.id} stalled with ${p.blocksInFlight.size} blocks in flight; asking others`, 'warn');
+      this.peers.disconnect(p, 'stalling block download');
     }
     const maxFuture = this.chain.params.maxFutureBlockTime;
-    for (const [hash, b] of [...this.deferred])
+    if (this.deferred.size) for (const [hash, b] of [...this.deferred])
       if (b.header.time - maxFuture <= this.nowSeconds()) {
         this.deferred.delete(hash);
         this.accept(b, null, -1);

@@ -7,9 +7,9 @@
  */
 import { BoundedMap, BoundedSet, RuleError, txidHex, type Mempool, type Tx } from '../../core';
 import { MAX_MEMPOOL_INV, MAX_REJECTED, MAX_TX_IN_FLIGHT, MAX_TX_REQUESTS, type Timing } from '../config';
-import { MSG_TX, type InvItem } from '../wire/messages';
+import { MAX_INV, MSG_TX, type InvItem } from '../wire/messages';
 import { ruleRefusal } from '../misbehavior';
-import type { Clock } from '../transport';
+import type { Clock, Random } from '../transport';
 import type { Peer } from '../net/peer';
 import type { SyncPeers } from './blockSync';
 import { elapsedSince } from '../lessons/delivery';
@@ -28,6 +28,8 @@ export class TxRelay {
   private readonly requests = new BoundedMap<string, Request>(MAX_TX_REQUESTS);
   /** Transactions refused for consensus reasons since the last tip change (Core's recentRejects). */
   private readonly rejected = new BoundedSet<string>(MAX_REJECTED);
+  /** Announcements waiting for each peer's next trickle (Core's m_tx_inventory_to_send), when they trickle. */
+  private readonly queued = new Map<Peer, { hashes: string[]; next: number }>();
 
   constructor(
     private readonly mempool: Mempool,
@@ -36,6 +38,7 @@ export class TxRelay {
     private readonly timing: Timing,
     private readonly onAccepted: (txid: string, peer: string) => void,
     private readonly onRefused?: (tx: Tx, peer: string, e: RuleError) => void,
+    private readonly random?: Random,
   ) {}
 
   private now(): number {
@@ -112,13 +115,36 @@ export class TxRelay {
     this.onAccepted(hash, p.id);
   }
 
-  /** Announces a transaction to every ready peer that wants relay and does not know it. */
+  /**
+   * Announces a transaction to every ready peer that wants relay and does not know it: at once, or
+   * with the peer's next trickle when `timing.txInvOutbound`/`txInvInbound` are set.
+   */
   relay(hash: string, except: Peer | null): void {
     for (const p of this.peers.all()) {
       // BIP37: a peer whose version said relay = 0 wants no transaction announcements.
       if (!p.ready || p === except || p.knownInv.has(hash) || !p.version!.relay) continue;
       p.remember(hash);
-      p.send({ command: 'inv', items: [{ type: MSG_TX, hash }] });
+      const mean = p.outbound ? this.timing.txInvOutbound : this.timing.txInvInbound;
+      if (!mean) {
+        p.send({ command: 'inv', items: [{ type: MSG_TX, hash }] });
+        continue;
+      }
+      let q = this.queued.get(p);
+      if (!q) {
+        q = { hashes: [], next: this.now() - Math.log(1 - (this.random?.next() ?? 0.5)) * mean };
+        this.queued.set(p, q);
+      }
+      q.hashes.push(hash);
+    }
+  }
+
+  /** Sends each peer whose trickle time came its queued announcements, in one inv (those still in the mempool). */
+  private trickle(): void {
+    for (const [p, q] of this.queued) {
+      if (q.next > this.now()) continue;
+      this.queued.delete(p);
+      const items = q.hashes.filter((h) => this.mempool.has(h)).map((hash) => ({ type: MSG_TX, hash }));
+      for (let i = 0; i < items.length; i += MAX_INV) p.send({ command: 'inv', items: items.slice(i, i + MAX_INV) });
     }
   }
 
@@ -144,8 +170,9 @@ export class TxRelay {
     this.rejected.clear();
   }
 
-  /** Transactions asked for and not delivered in time: ask the next peer that announced them. */
+  /** Trickled announcements that are due; transactions asked for and not delivered in time go to the next announcer. */
   tick(): void {
+    if (this.queued.size) this.trickle();
     for (const [hash, r] of [...this.requests])
       if (this.waited(r.at) > this.timing.stallTimeout) {
         const p = this.peers.get(r.peer);
@@ -157,6 +184,7 @@ export class TxRelay {
 
   /** A peer left: what it was asked for goes to the next announcer. */
   onPeerClosed(p: Peer): void {
+    this.queued.delete(p);
     for (const h of p.txInFlight) this.retry(h, p);
     p.txInFlight.clear();
   }

@@ -8,6 +8,7 @@ import { onlineNodes, storedNodes } from '../runtime/session';
 import { PageHead } from './LanguagePicker';
 import { Term } from './Term';
 import { OpenSavedNode } from '../views/lessons/OpenSavedNode';
+import { SIMULATOR_SEARCH } from '../sim/route';
 
 /** Nodes of a network that exist already: online on the signalling server, or stored in this browser. */
 async function existingNodes(network: string): Promise<string[]> {
@@ -143,6 +144,10 @@ export function Setup({ onStart }: { onStart: (a: NodeAddress) => void }) {
           </a>
           {' · '}
           <a href="?glossary" target="_blank" rel="noopener" data-testid="open-glossary">{t('glossary.openPage')}</a>
+        </p>
+        {/* Simulator: a whole network in this tab, faster than real time (src/ui/sim). */}
+        <p>
+          <a href={SIMULATOR_SEARCH} data-testid="open-simulator">{t('sim.open')}</a> — <span className="muted">{t('sim.openHelp')}</span>
         </p>
       </form>
       {/* A saved node (a prepared class) or a saved class to replay (src/ui/views/lessons). */}

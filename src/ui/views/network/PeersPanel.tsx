@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useView } from '../../useView';
-import { useSession } from '../../runtime/context';
+import { useNode } from '../../runtime/context';
 import { Term } from '../../components/Term';
 
 /** A titled panel region with an accessible name. */
@@ -21,7 +21,7 @@ export function PeersPanel() {
   const offline = useView((s) => s.offline);
   const refused = useView((s) => s.refusals);
   const refusedCount = Object.values(refused).reduce((a, b) => a + b, 0);
-  const { node } = useSession();
+  const node = useNode();
   const role = useView((s) => s.role);
   return (
     <Panel id="peers" title={t('peers.title')}>
@@ -56,7 +56,7 @@ export function PeersPanel() {
                 <td>{p.role ? t(`role.${p.role}`) : '?'}</td>
                 <td>{p.height < 0 ? '—' : p.height}{p.claimed > Math.max(p.height, 0) && <span className="muted"> {t('peers.claims', { height: p.claimed })}</span>}</td>
                 <td>{p.ready ? (p.outbound ? t('peers.outbound') : t('peers.inbound')) : t('peers.handshaking')}</td>
-                <td>{p.rtt !== undefined ? `${p.rtt} ms` : '—'}</td>
+                <td>{p.rtt !== undefined ? `${Number(p.rtt.toFixed(1))} ms` : '—'}</td>
               </tr>
             ))}
           </tbody>
