@@ -1,5 +1,6 @@
 import { sha256d } from './crypto/hash';
 import { utf8 } from './encoding';
+import { MAINNET_FORKS, MAINNET_GENESIS_HEX, MAINNET_MAGIC } from './mainnet';
 
 /** Satoshis per coin. */
 export const COIN = 100_000_000n;
@@ -42,10 +43,24 @@ export interface ChainParams {
   genesisHex?: string;
   /** Compressed public key (hex) whose signatures carry the teacher's commands (see teacher.ts). */
   teacherKey?: string;
+  /**
+   * Heights from which Bitcoin's soft forks apply: BIP34 (height in the coinbase), BIP66 (strict
+   * DER signatures), BIP65 (CHECKLOCKTIMEVERIFY), CSV (BIP68 sequence locks, BIP112
+   * CHECKSEQUENCEVERIFY, BIP113 median-time-past lock times). Absent: from the genesis block, as
+   * on every tabchain network; the mainnet preset has Bitcoin's heights.
+   */
+  bip34Height?: number;
+  bip66Height?: number;
+  bip65Height?: number;
+  csvHeight?: number;
+  /** BIP147 (NULLDUMMY), which came with SegWit on mainnet (SegWit itself is not implemented). */
+  bip147Height?: number;
+  /** Bitcoin's genesis coinbase cannot be spent; a tabchain network's can (the tutorial spends it). */
+  genesisUnspendable?: boolean;
 }
 
 /** Parameter presets a teacher picks from when creating a network. */
-export type Preset = 'classroom' | 'bitcoin-like' | 'regtest';
+export type Preset = 'classroom' | 'bitcoin-like' | 'regtest' | 'mainnet';
 
 /** A 4-byte magic derived from the network name so different rooms never cross-talk. */
 export function magicFor(network: string): number {
@@ -63,6 +78,9 @@ export const CLASS_HALF_LIFE_BLOCKS = 10;
  * teacher picks another), the difficulty following the class's hash rate block by block (ASERT,
  * half-life 10 intervals, starting at ≈2^24 hashes), reward 10, maturity 0. `bitcoin-like`:
  * maturity 100, halving, retargeting every 2016 blocks toward 10 s. `regtest`: trivial work, fixed.
+ * `mainnet`: Bitcoin itself (real genesis, magic f9beb4d9, 0x1d00ffff, 2,016-block retarget toward
+ * 10 minutes, 50 BTC halving every 210,000, the soft forks at their mainnet heights), for feeding
+ * the engine real history; not a network students mine on.
  */
 export function makeParams(network: string, preset: Preset = 'classroom', overrides: Partial<ChainParams> = {}): ChainParams {
   const base: ChainParams = {
@@ -81,6 +99,12 @@ export function makeParams(network: string, preset: Preset = 'classroom', overri
   };
   if (preset === 'bitcoin-like') {
     Object.assign(base, { coinbaseMaturity: 100, halvingInterval: 210_000, retargetInterval: 2016, targetSpacing: 10 });
+  } else if (preset === 'mainnet') {
+    Object.assign(base, {
+      magic: MAINNET_MAGIC, blockReward: 50n * COIN, halvingInterval: 210_000, coinbaseMaturity: 100, targetSpacing: 600,
+      retargetInterval: 2016, powLimitBits: 0x1d00ffff, genesisBits: 0x1d00ffff, genesisHex: MAINNET_GENESIS_HEX,
+      genesisUnspendable: true, ...MAINNET_FORKS,
+    });
   } else if (preset === 'regtest') {
     Object.assign(base, { genesisBits: 0x207fffff, targetSpacing: 1 });
   }
@@ -133,6 +157,11 @@ export function paramsFromJSON(json: string): ChainParams {
     ...(typeof o.genesisHex === 'string' ? { genesisHex: o.genesisHex } : {}),
     ...(o.teacherKey !== undefined ? { teacherKey: teacherKeyOf(o.teacherKey) } : {}),
   };
+  for (const k of ['bip34Height', 'bip66Height', 'bip65Height', 'csvHeight', 'bip147Height'] as const) if (o[k] !== undefined) p[k] = num(k);
+  if (o.genesisUnspendable !== undefined) {
+    if (typeof o.genesisUnspendable !== 'boolean') throw new Error('bad parameter genesisUnspendable');
+    p.genesisUnspendable = o.genesisUnspendable;
+  }
   if (p.blockReward > MAX_MONEY) throw new Error('bad parameter blockReward');
   // Retargeting divides by the target timespan: a zero spacing would crash every node at the first adjustment.
   if ((p.retargetInterval > 0 || p.asertHalfLife > 0) && p.targetSpacing === 0) throw new Error('bad parameter targetSpacing: must be positive when retargeting');

@@ -1,6 +1,7 @@
 /**
  * Teacher commands: what the teacher's dashboard may tell every node of a class (pause mining,
- * throttle hash rate, cut a node off, split the class and heal it, show a message), signed with
+ * throttle hash rate, cut a node off, split the class and heal it, show a message, pause, slow or
+ * step message delivery, have one node run a lesson), signed with
  * the network's teacher key. The key's public half is part of the network parameters, so every
  * node can check a command came from whoever created the network. Byte format (tabchain's own,
  * see docs/PROTOCOL.md): a command is serialized canonically and signed over
@@ -9,6 +10,9 @@
 import { ByteReader, ByteWriter, DecodeError, concatBytes, utf8 } from './encoding';
 import { sha256d } from './crypto/hash';
 import { publicKeyOf, signDigest, verifySignature } from './crypto/keys';
+import { MAX_STEP, readDelivery, readLessonOrder, writeDelivery, writeLessonOrder, type DeliveryMode, type LessonOrder } from './teacherLessons';
+
+export * from './teacherLessons';
 
 /** What a teacher can do. */
 export type TeacherAction =
@@ -18,7 +22,13 @@ export type TeacherAction =
   | { kind: 'offline'; node: string; offline: boolean }
   /** Nodes in different groups refuse each other's links; no groups = healed. */
   | { kind: 'partition'; groups: string[][] }
-  | { kind: 'message'; text: string };
+  | { kind: 'message'; text: string }
+  /** Message delivery in every node: live, paused (each node holds what arrives), or one message per `intervalMs`. */
+  | { kind: 'delivery'; mode: DeliveryMode; intervalMs: number }
+  /** `node` releases `count` of the messages it holds (the class steps one message at a time). */
+  | { kind: 'step'; node: string; count: number }
+  /** `node` runs a lesson with its own wallet and miner, as if its student had clicked it. */
+  | { kind: 'lesson'; node: string; order: LessonOrder };
 
 export type TeacherActionKind = TeacherAction['kind'];
 
@@ -42,7 +52,9 @@ export const MAX_TEACHER_TEXT = 280;
 export const MAX_PARTITION_GROUPS = 8;
 export const MAX_PARTITION_NODES = 256;
 const MAX_ID = 64;
-const KINDS: TeacherActionKind[] = ['mining', 'throttle', 'offline', 'partition', 'message'];
+const KINDS: TeacherActionKind[] = ['mining', 'throttle', 'offline', 'partition', 'message', 'delivery', 'step', 'lesson'];
+/** Kinds that happen once (a step, a lesson): never stored, never handed to a new peer, never applied again. */
+export const ONE_SHOT_KINDS: ReadonlySet<TeacherActionKind> = new Set(['step', 'lesson']);
 const DOMAIN = utf8('tabchain teacher command');
 
 /** The canonical bytes of a command (what the signature covers). */
@@ -69,6 +81,16 @@ export function encodeTeacherCommand(c: TeacherCommand): Uint8Array {
       break;
     case 'message':
       w.varString(a.text);
+      break;
+    case 'delivery':
+      writeDelivery(w, a.mode, a.intervalMs);
+      break;
+    case 'step':
+      w.varString(a.node).u8(a.count);
+      break;
+    case 'lesson':
+      w.varString(a.node);
+      writeLessonOrder(w, a.order);
       break;
   }
   return w.finish();
@@ -130,6 +152,19 @@ export function decodeTeacherCommand(r: ByteReader): TeacherCommand {
     case 'message':
       action = { kind, text: text(r, MAX_TEACHER_TEXT * 4, 'message') };
       if ([...action.text].length > MAX_TEACHER_TEXT) throw new DecodeError('message too long');
+      break;
+    case 'delivery':
+      action = { kind, ...readDelivery(r) };
+      break;
+    case 'step': {
+      const node = text(r, MAX_ID, 'node id');
+      const count = r.u8('count');
+      if (count < 1 || count > MAX_STEP) throw new DecodeError(`step must release 1–${MAX_STEP} messages`);
+      action = { kind, node, count };
+      break;
+    }
+    case 'lesson':
+      action = { kind, node: text(r, MAX_ID, 'node id'), order: readLessonOrder(r) };
       break;
   }
   return { network, counter, time, action };

@@ -3,7 +3,7 @@
  * from genesis, plus any stored blocks), the mempool, block sync and transaction relay, each wired
  * to the node's event bus. The node's services that need a chain exist only from here on.
  */
-import { Chain, Mempool, type Block, type ChainEvent, type ChainParams, type RestoreReport, type ScriptChecker } from '../core';
+import { Chain, Mempool, type Block, type ChainEvent, type ChainParams, type RestoreReport, type RuleError, type ScriptChecker, type Tx } from '../core';
 import { ScriptPrecheck } from './sync/precheck';
 import { BlockSync, type SyncPeers } from './sync/blockSync';
 import { TxRelay } from './sync/txRelay';
@@ -18,10 +18,19 @@ export interface ChainHooks {
   /** The chain's tip moved (relay the news, restart mining). */
   onTipChanged(events: ChainEvent[], from: Peer | null): void;
   /** A transaction entered the mempool from a peer. */
-  onTxAccepted(): void;
+  onTxAccepted(txid: string, peer: string): void;
+  /** A peer's transaction was refused (the lessons watch for conflicting payments). */
+  onTxRefused?(tx: Tx, peer: string, e: RuleError): void;
   /** The mempool changed (a running block template is stale). */
   onMempoolChanged(): void;
   log(text: string, level: 'info' | 'warn' | 'error'): void;
+}
+
+/** Every chain service lets go of a peer that left. */
+export function peerClosed(svc: ChainServices, p: Peer): void {
+  svc.relay.onPeerClosed(p);
+  svc.compact.onPeerClosed(p);
+  svc.sync.onPeerClosed(p);
 }
 
 /** Builds the chain and its services; `report` says what restoring from storage found. */
@@ -51,13 +60,13 @@ export function startChain(
     if (r.status === 'invalid') hooks.log(`stored block ${r.hash} is invalid: ${r.error?.reason}`, 'warn');
   }
   // Signature checks of downloaded blocks in a worker pool, when the node was given one.
-  const pre = deps.scriptChecker ? new ScriptPrecheck(chain, mempool, deps.scriptChecker) : null;
+  const pre = deps.scriptChecker ? new ScriptPrecheck(chain, mempool, deps.scriptChecker, (prev) => sync.tree.get(prev)?.height) : null;
   const sync = new BlockSync(chain, deps.peers, clock, deps.timing, bus, {
     afterBlock: (r) => mempool.handleChainEvents(r.events, nowSeconds()),
     onTipChanged: (events, from) => hooks.onTipChanged(events, from),
     ...(pre ? { precheck: (b: Block) => pre.precheck(b) } : {}),
   });
-  const relay = new TxRelay(mempool, deps.peers, clock, deps.timing, () => hooks.onTxAccepted(), deps.random);
+  const relay = new TxRelay(mempool, deps.peers, clock, deps.timing, (txid, peer) => hooks.onTxAccepted(txid, peer), (tx, peer, e) => hooks.onTxRefused?.(tx, peer, e), deps.random);
   const compact = new CompactRelay(chain, mempool, sync, deps.peers, clock, deps.random, bus, () => relay.orphans.txs());
   sync.compact = compact;
   // Event objects are built only when someone listens (a download emits several per block).

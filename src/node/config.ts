@@ -1,7 +1,7 @@
 import type { Block, ChainParams, Coin, Miner, ScriptChecker, Tx, WalletKey } from '../core';
 import type { MiningMode, Role, Topology } from './events';
 import type { Clock, Random, Transport } from './transport';
-import type { PeerAddress } from './wire/messages';
+import type { Command, Message, PeerAddress } from './wire/messages';
 
 /**
  * The node's timers and limits in one place. Limits bound everything a peer can make the node
@@ -17,6 +17,12 @@ export interface Timing {
   stallTimeout: number;
   discourage: number;
   reconnect: number;
+  /**
+   * Mean wait before new transactions are announced to an outbound / inbound peer, batched in one
+   * inv (Bitcoin Core's trickle: 2 s and 5 s, Poisson). 0: each at once, in its own inv (the classroom).
+   */
+  txInvOutbound: number;
+  txInvInbound: number;
 }
 
 export const DEFAULT_TIMING: Timing = {
@@ -26,6 +32,8 @@ export const DEFAULT_TIMING: Timing = {
   stallTimeout: 4_000,
   discourage: 5 * 60_000,
   reconnect: 5_000,
+  txInvOutbound: 0,
+  txInvInbound: 0,
 };
 
 /** Period of the node's housekeeping tick (stalls, retries, redials), ms. */
@@ -85,11 +93,19 @@ export interface NodeOptions {
   mining?: MiningMode;
   /** Miner role: mine as soon as the mempool holds this many valid txs (seed tutorial: 2). */
   mineThreshold?: number;
+  /** Rebuild a running block template for new mempool transactions only once it is this old, ms (default 0: at once). */
+  templateRefreshMs?: number;
   /** Links a mesh node dials and keeps (Bitcoin's 8 outbound). */
   maxOutbound?: number;
   /** Inbound links accepted before eviction (Bitcoin Core's 125). */
   maxInbound?: number;
   timing?: Partial<Timing>;
+  /**
+   * Decodes a checked frame's payload (default `decodePayload`). A simulator hands every node one
+   * decoder that returns the same immutable object for the same bytes, so a thousand nodes hold
+   * one copy of each block; it must throw DecodeError exactly where `decodePayload` does.
+   */
+  decode?: (command: Command, payload: Uint8Array) => Message;
 }
 
 

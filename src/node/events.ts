@@ -1,4 +1,4 @@
-import type { ChainEvent, MempoolEvent, MinerProgress, ChainParams, TeacherAction } from '../core';
+import type { ChainEvent, MempoolEvent, MinerProgress, ChainParams, TeacherAction, DeliveryMode } from '../core';
 
 /** The three roles of the seed tutorial; all are full nodes that validate everything. */
 export type Role = 'central' | 'miner' | 'wallet';
@@ -81,6 +81,12 @@ export type NodeEvent =
   | { type: 'teacher'; time: number; action: TeacherAction; counter: number; from: string }
   /** A teacher command from the dashboard was refused (a peer's refusals are `rejected` events). */
   | { type: 'teacher-refused'; time: number; code: string; reason: string; debug: string }
+  /** The nodeinfo book changed: a node published new names or a new tip (tabchain extension). */
+  | { type: 'nodeinfo-changed'; time: number }
+  /** The node's message delivery changed: mode, or how many arrived messages wait (lessons/delivery.ts). */
+  | { type: 'delivery'; time: number; mode: DeliveryMode; intervalMs: number; held: number }
+  /** A lesson's state changed (private chain, double spend, tampered block, conflict seen): read `lessons` again. */
+  | { type: 'lesson'; time: number; lesson: 'private' | 'double-spend' | 'tamper' | 'conflict' }
   | { type: 'log'; time: number; level: 'info' | 'warn' | 'error'; text: string };
 
 export type NodeEventType = NodeEvent['type'];

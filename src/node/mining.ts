@@ -4,13 +4,25 @@
  * handing the header to the `Miner` port (Web Workers in a tab, the main thread in tests),
  * dropping stale work when the tip or the mempool changes, and submitting a found block.
  */
-import { blockHashHex, blockTemplate, decodeHeader, encodeBlock, encodeHeader, genesisTemplate, toHex, withHeader, type Block, type Chain, type ChainParams, type Mempool, type Miner, type WalletKey } from '../core';
+import { blockHashHex, blockTemplate, decodeHeader, encodeBlock, encodeHeader, genesisTemplate, toHex, withHeader, type Block, type Chain, type ChainParams, type Mempool, type Miner, type MinerProgress, type WalletKey } from '../core';
 import { MAX_PAYLOAD } from './wire/messages';
 import type { EventBus, MiningMode, Role } from './events';
 import type { Clock } from './transport';
 
-/** Transaction bytes a mined block may carry: the frame limit less room for header, count and coinbase. */
+/** Transaction bytes a mined block may carry over a WebRTC frame: the frame limit less room for header, count and coinbase. */
 const MAX_BLOCK_TXS_BYTES = MAX_PAYLOAD - 1000;
+
+/** Limits that depend on the node's transport and setting. */
+export interface MiningLimits {
+  /** Transaction bytes a block may carry so that it still fits one frame of this node's links. */
+  maxBlockTxsBytes: number;
+  /**
+   * A running template is rebuilt for new mempool transactions only once it is this old (ms); a new
+   * tip always rebuilds it. 0: at every change (the seed tutorial's miner). Bitcoin Core's
+   * getblocktemplate rebuilds for mempool changes only after 5 s.
+   */
+  templateRefreshMs: number;
+}
 
 export interface MiningHost {
   readonly id: string;
@@ -23,11 +35,24 @@ export interface MiningHost {
   submit(block: Block): void;
 }
 
+/** Mining somewhere else than on the tip: a private chain (lessons/privateMining.ts). */
+export interface TemplateSource {
+  /** Hash of the block to build on: a job on another parent is stale. */
+  parent(): string;
+  /** The block to solve and its height. */
+  build(nowSeconds: number): { block: Block; height: number };
+  /** A solved block: handed here instead of being submitted and announced. */
+  found(block: Block): void;
+  /** Whether to mine now (a private miner may mine all the time or one block at a time). */
+  wanted(): boolean;
+}
+
 interface Job {
   abort: AbortController;
   tip: string;
   mempoolVersion: number;
   once: boolean;
+  startedAt: number;
 }
 
 export class MiningController {
@@ -40,12 +65,19 @@ export class MiningController {
   /** Paused by the teacher: nothing is mined (not even "mine now") until resumed. */
   private paused = false;
   private target: { chain: Chain; mempool: Mempool } | null = null;
+  /** A private chain's templates replace the tip's while set. */
+  private source: TemplateSource | null = null;
+  /** Lesson work (the tamper lab re-mining a block) has the miner: nothing else starts. */
+  private borrowed = 0;
+  /** A rebuild for mempool changes waiting for the template to reach `templateRefreshMs`. */
+  private refreshTimer: number | null = null;
 
   constructor(
     private readonly host: MiningHost,
     private readonly miner: Miner | undefined,
     mode: MiningMode,
     threshold: number,
+    private readonly limits: MiningLimits = { maxBlockTxsBytes: MAX_BLOCK_TXS_BYTES, templateRefreshMs: 0 },
   ) {
     this.mode = mode;
     this.threshold = threshold;
@@ -67,9 +99,15 @@ export class MiningController {
   setRunning(running: boolean): void {
     this.running = running;
     if (!running) {
+      this.clearRefresh();
       this.job?.abort.abort();
       this.job = null;
     } else this.maybeMine();
+  }
+
+  private clearRefresh(): void {
+    if (this.refreshTimer !== null) this.host.clock.clearTimer(this.refreshTimer);
+    this.refreshTimer = null;
   }
 
   /** The teacher pauses or resumes mining on this node. */
@@ -82,6 +120,29 @@ export class MiningController {
   }
   get isPaused(): boolean {
     return this.paused;
+  }
+
+  /** Mines a private chain's templates (null: back to the tip); the running job is stale either way. */
+  setSource(source: TemplateSource | null): void {
+    this.source = source;
+    this.stop('stale');
+    this.maybeMine();
+  }
+
+  /**
+   * Solves one header for a lesson (the tamper lab re-mining a block), with the node's miner:
+   * ordinary mining stops meanwhile and resumes after. Null when cancelled.
+   */
+  async mineExclusive(header: Uint8Array, signal?: AbortSignal, onProgress?: (p: MinerProgress) => void): Promise<Uint8Array | null> {
+    if (!this.miner) throw new Error('this node has no miner');
+    this.borrowed++;
+    this.stop('stopped');
+    try {
+      return await this.miner.mine({ header }, { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) });
+    } finally {
+      this.borrowed--;
+      this.maybeMine();
+    }
   }
 
   /** Changes the mode (and threshold) and starts or stops accordingly. */
@@ -101,6 +162,7 @@ export class MiningController {
   }
 
   private stop(why: 'stale' | 'stopped'): void {
+    this.clearRefresh();
     if (!this.job) return;
     this.job.abort.abort();
     this.job = null;
@@ -110,15 +172,26 @@ export class MiningController {
   /** Starts, restarts (stale template) or leaves mining according to the mode and mempool. */
   maybeMine(): void {
     const t = this.target;
-    if (!t || !this.miner || !this.running || this.paused) return;
+    if (!t || !this.miner || !this.running || this.paused || this.borrowed) return;
+    const parent = this.source ? this.source.parent() : t.chain.tip.hash;
     const job = this.job;
     if (job) {
-      const stale = job.tip !== t.chain.tip.hash || (job.mempoolVersion !== this.mempoolVersion && !job.once);
+      const newTxs = job.mempoolVersion !== this.mempoolVersion && !job.once && !this.source;
+      const age = this.host.clock.now() - job.startedAt;
+      if (job.tip === parent && newTxs && age < this.limits.templateRefreshMs) {
+        this.refreshTimer ??= this.host.clock.setTimer(this.limits.templateRefreshMs - age, () => {
+          this.refreshTimer = null;
+          this.maybeMine();
+        });
+        return;
+      }
+      const stale = job.tip !== parent || newTxs;
       if (!stale) return;
       this.stop('stale');
-      if (job.once && job.tip === t.chain.tip.hash) this.onceQueued = true;
+      if (job.once && job.tip === parent) this.onceQueued = true;
     }
-    const want = this.onceQueued || this.mode === 'continuous' || (this.mode === 'threshold' && t.mempool.size >= this.threshold);
+    // A private chain decides for itself; otherwise the mode does.
+    const want = this.source ? this.source.wanted() : this.onceQueued || this.mode === 'continuous' || (this.mode === 'threshold' && t.mempool.size >= this.threshold);
     if (!want) return;
     const once = this.onceQueued;
     this.onceQueued = false;
@@ -128,11 +201,13 @@ export class MiningController {
   private async run(chain: Chain, mempool: Mempool, miner: Miner, once: boolean): Promise<void> {
     const { bus, clock } = this.host;
     const nowSeconds = () => Math.floor(clock.now() / 1000);
-    const template = blockTemplate(chain, frameSized(mempool), this.host.payTo(), nowSeconds(), `tabchain ${this.host.role} ${this.host.id}`);
+    const source = this.source;
+    const built = source ? source.build(nowSeconds()) : { block: blockTemplate(chain, frameSized(mempool, this.limits.maxBlockTxsBytes), this.host.payTo(), nowSeconds(), `tabchain ${this.host.role} ${this.host.id}`), height: chain.height + 1 };
+    const template = built.block;
     const abort = new AbortController();
-    const job: Job = { abort, tip: chain.tip.hash, mempoolVersion: this.mempoolVersion, once };
+    const job: Job = { abort, tip: source ? source.parent() : chain.tip.hash, mempoolVersion: this.mempoolVersion, once, startedAt: clock.now() };
     this.job = job;
-    bus.emit({ type: 'mining-started', time: clock.now(), height: chain.height + 1, txCount: template.txs.length, bits: template.header.bits });
+    bus.emit({ type: 'mining-started', time: clock.now(), height: built.height, txCount: template.txs.length, bits: template.header.bits });
     let solved: Uint8Array | null;
     try {
       solved = await miner.mine(
@@ -146,22 +221,24 @@ export class MiningController {
     }
     if (this.job !== job || abort.signal.aborted || !solved || !this.running) return; // stale: never submitted
     this.job = null;
+    this.clearRefresh();
     const block = withHeader(template, decodeHeader(solved));
     const hash = blockHashHex(block.header);
     bus.emit({ type: 'mining-stopped', time: clock.now(), why: 'found', hash });
-    bus.emit({ type: 'block-mined', time: clock.now(), hash, height: chain.height + 1, txCount: block.txs.length });
-    this.host.submit(block);
+    bus.emit({ type: 'block-mined', time: clock.now(), hash, height: built.height, txCount: block.txs.length });
+    if (source) source.found(block);
+    else this.host.submit(block);
     this.maybeMine();
   }
 }
 
 /**
  * The mempool as the block template sees it, with transaction selection capped so the block fits
- * one 256 KiB frame (a larger block could be mined but never sent: WebRTC refuses the message).
+ * one frame of the node's links (256 KiB over WebRTC: a larger block could be mined but never sent).
  */
-function frameSized(mempool: Mempool): Mempool {
+function frameSized(mempool: Mempool, maxTxsBytes: number): Mempool {
   return Object.create(mempool, {
-    selectForBlock: { value: (maxBytes: number) => mempool.selectForBlock(Math.min(maxBytes, MAX_BLOCK_TXS_BYTES)) },
+    selectForBlock: { value: (maxBytes: number, maxSigOps?: number) => mempool.selectForBlock(Math.min(maxBytes, maxTxsBytes), maxSigOps) },
   }) as Mempool;
 }
 

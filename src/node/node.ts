@@ -5,21 +5,9 @@
  * the service that owns it, and offers the read-only query API and commands of `NodeApi`.
  * Services that need a chain exist only once there is one (`ChainServices`).
  */
-import {
-  txidHex,
-  type Chain,
-  type Mempool,
-  magicFor,
-  type Block,
-  type ChainEvent,
-  type ChainParams,
-  type ProcessResult,
-  type RestoreReport,
-  type Tx,
-  type WalletKey,
-} from '../core';
-import { MAX_ADDR, type PeerAddress } from './wire/messages';
-import { systemClock, systemRandom, type Clock, type Link, type Random } from './transport';
+import { magicFor, type Chain, type Mempool, type Block, type ChainEvent, type ChainParams, type ProcessResult, type RestoreReport, type Tx, type WalletKey } from '../core';
+import { HEADER_LEN, MAX_ADDR, MAX_MESSAGE, type PeerAddress } from './wire/messages';
+import { systemClock, systemRandom, type Clock, type Random } from './transport';
 import { EventBus, type MiningMode, type NodeEvent, type Role, type Topology } from './events';
 import { DEFAULT_TIMING, MAX_INBOUND, MAX_OUTBOUND, TICK_MS, type NodeOptions, type Timing } from './config';
 import { Peer } from './net/peer';
@@ -28,14 +16,16 @@ import { ConnectionManager } from './net/connman';
 import type { SyncPeers } from './sync/blockSync';
 import { ChainBootstrap } from './sync/bootstrap';
 import { PeerRouter, type ChainServices } from './router';
-import { startChain } from './chainServices';
+import { peerClosed, startChain } from './chainServices';
 import { MiningController, mineNetworkParams } from './mining';
 import { NodeWallet } from './wallet';
 import { TeacherService, type TeacherState } from './teacher';
 import type { Refusal } from './misbehavior';
-import type { Connectivity, NodeApi, NodeQuery, PeerView } from './api';
+import { NodeInfoBook, type NamedAddress, type NodeInfoView } from './net/nodeInfo';
+import type { Connectivity, NodeApi, NodeQuery, PaymentOptions, PeerView } from './api';
 import { makeQuery } from './query';
 import { resourceCounts, type ResourceCounts } from './resources';
+import { LessonService } from './lessons/service';
 
 export type { Timing, NodeOptions } from './config';
 
@@ -52,6 +42,8 @@ export class FullNode implements NodeApi {
   readonly query: NodeQuery;
   /** What restoring from storage found (null when the node did not start from storage). */
   restoreReport: RestoreReport | null = null;
+  /** Slow motion, pause and step; the tamper lab; the double spend; the private chain (lessons/). */
+  readonly lessons: LessonService;
 
   private readonly connman: ConnectionManager;
   private readonly addrs: AddressBook;
@@ -59,6 +51,7 @@ export class FullNode implements NodeApi {
   private readonly miningCtl: MiningController;
   private readonly wallet: NodeWallet;
   private readonly teacher: TeacherService;
+  private readonly nodeInfo: NodeInfoBook;
   private readonly syncPeers: SyncPeers;
   private svc: ChainServices | null = null;
   private readonly scriptChecker: NodeOptions['scriptChecker'];
@@ -77,9 +70,17 @@ export class FullNode implements NodeApi {
     this.topology = opts.topology ?? 'star';
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
     this.scriptChecker = opts.scriptChecker;
+    const maxPayload = (opts.transport.maxFrameBytes ?? MAX_MESSAGE) - HEADER_LEN; // what one frame of this transport carries
     this.wallet = new NodeWallet(opts.keys, this.random, this.clock, this.bus, this.role, this.id);
     this.addrs = new AddressBook(this.id, this.clock, this.bus, this.random);
     this.addrs.restore(opts.addrs ?? []);
+    this.nodeInfo = new NodeInfoBook({
+      id: this.id, role: this.role, clock: this.clock, bus: this.bus,
+      keys: () => this.wallet.keys,
+      tip: () => ({ height: this.height, hash: this.tipHash }),
+      readyPeers: () => this.connman.ready(),
+    });
+    this.bus.on((e) => e.type === 'wallet-changed' && this.nodeInfo.markDirty());
     this.connman = new ConnectionManager(
       {
         localId: this.id,
@@ -89,35 +90,39 @@ export class FullNode implements NodeApi {
         maxInbound: opts.maxInbound ?? MAX_INBOUND,
       },
       opts.transport, this.addrs, this.clock, this.random, this.timing, this.bus,
-      { makePeer: (link) => this.makePeer(link), onPeerClosed: (p) => this.onPeerClosed(p) },
+      { makePeer: (link) => new Peer(this.router, this.lessons.gate.wrap(link), MAX_ADDR, maxPayload, opts.decode), onPeerClosed: (p, reason) => this.onPeerClosed(p, reason) },
     );
-    this.router = new PeerRouter({
-      id: this.id, role: this.role, topology: this.topology, magic: this.magic, bus: this.bus, clock: this.clock, random: this.random, timing: this.timing,
-      connman: this.connman, addrs: this.addrs, bootstrap: () => this.bootstrap, services: () => this.svc, teacher: () => this.teacher,
-      log: (text: string, level?: 'info' | 'warn' | 'error') => this.log(text, level),
-    });
-    this.syncPeers = {
-      all: () => this.connman.peers.values(),
-      get: (id) => this.connman.peers.get(id),
-      refuse: (p, id, command, r, hash) => this.router.refuse(p, id, command, r, hash),
-      disconnect: (p, reason) => p.close(reason),
-      log: (text, level) => this.log(text, level),
-    };
-    this.bootstrap = new ChainBootstrap({
-      magic: this.magic, network: this.network, params: () => this.params, ready: () => this.connman.ready(),
-      loadChain: (params, from) => this.onParamsFromPeer(params, from), refuse: (p, id, command, r) => this.router.refuse(p, id, command, r),
-    }, this.clock, this.timing.reconnect);
     this.miningCtl = new MiningController(
       { id: this.id, role: this.role, bus: this.bus, clock: this.clock, payTo: () => this.wallet.primary.pubkeyHash, submit: (b) => void this.submitBlock(b) },
       opts.miner,
       opts.mining ?? (opts.role === 'miner' ? 'threshold' : 'off'),
       opts.mineThreshold ?? 2,
+      { maxBlockTxsBytes: maxPayload - 1000, templateRefreshMs: opts.templateRefreshMs ?? 0 },
     );
+    this.lessons = new LessonService({
+      id: this.id, clock: this.clock, bus: this.bus, chain: () => this.chain, mempool: () => this.mempool, peers: () => this.connman.ready(), wallet: this.wallet, mining: this.miningCtl,
+      submitBlock: (b) => void this.submitBlock(b), submitTx: (tx) => this.submitTx(tx), log: (text, level) => this.log(text, level),
+    });
+    this.router = new PeerRouter({
+      id: this.id, role: this.role, topology: this.topology, magic: this.magic, bus: this.bus, clock: this.clock, random: this.random, timing: this.timing,
+      connman: this.connman, addrs: this.addrs, nodeInfo: this.nodeInfo, bootstrap: () => this.bootstrap, services: () => this.svc, teacher: () => this.teacher,
+      log: (text: string, level?: 'info' | 'warn' | 'error') => this.log(text, level), serve: this.lessons, liveness: this.lessons.gate.liveness, onReject: (p, m) => this.lessons.rejectFrom(p.id, m),
+    });
+    this.syncPeers = {
+      all: () => this.connman.peers.values(), get: (id) => this.connman.peers.get(id), disconnect: (p, reason) => p.close(reason),
+      refuse: (p, id, command, r, hash) => this.router.refuse(p, id, command, r, hash), log: (text, level) => this.log(text, level),
+      liveness: this.lessons.gate.liveness, withheld: (hash) => this.lessons.withheld(hash), followsForks: () => this.lessons.followsForks(),
+    };
+    this.bootstrap = new ChainBootstrap({
+      magic: this.magic, network: this.network, params: () => this.params, ready: () => this.connman.ready(),
+      loadChain: (params, from) => this.onParamsFromPeer(params, from), refuse: (p, id, command, r) => this.router.refuse(p, id, command, r),
+    }, this.clock, this.timing.reconnect);
     this.teacher = new TeacherService(this.id, this.network, () => this.params, this.clock, this.bus, {
       setMiningPaused: (paused) => this.miningCtl.setPaused(paused),
       setThrottle: (percent) => opts.miner?.setThrottle?.(percent / 100),
       setOffline: (offline) => this.setOffline(offline),
       setPartition: (groups) => this.connman.setPartition(groups),
+      setDelivery: (mode, ms) => this.lessons.setClassDelivery(mode, ms), step: (n) => void this.lessons.step(n), lesson: (o) => this.lessons.order(o),
       relay: (signed, except) => [...this.connman.ready()].filter((p) => p.id !== except).forEach((p) => p.send({ command: 'teacher', signed })),
     });
     this.query = makeQuery(this);
@@ -149,7 +154,8 @@ export class FullNode implements NodeApi {
       peers: this.syncPeers, clock: this.clock, random: this.random, timing: this.timing, bus: this.bus, scriptChecker: this.scriptChecker,
       hooks: {
         onTipChanged: (events, from) => this.onTipChanged(events, from),
-        onTxAccepted: () => this.miningCtl.maybeMine(),
+        onTxAccepted: (txid, peer) => (this.lessons.txAccepted(txid, peer), this.miningCtl.maybeMine()),
+        onTxRefused: (tx, peer, e) => this.lessons.txRefused(tx, peer, e),
         onMempoolChanged: () => this.miningCtl.noteMempoolChange(),
         log: (text, level) => this.log(text, level),
       },
@@ -157,9 +163,11 @@ export class FullNode implements NodeApi {
     this.svc = services;
     if (report) this.restoreReport = report;
     this.miningCtl.attach(services.chain, services.mempool);
+    this.lessons.attach(services.chain, services.mempool);
     this.bus.emit({ type: 'chain-ready', time: this.clock.now(), params });
     // The class's state first (a paused class must not see a newcomer mine one block).
     this.teacher?.onChainReady();
+    this.nodeInfo.markDirty();
     // A continuous miner that just got its chain from a peer starts at once (not at the next block).
     this.miningCtl.maybeMine();
   }
@@ -167,11 +175,11 @@ export class FullNode implements NodeApi {
   /** Parameters from a peer (bootstrap): the chain starts, and that peer is the first to sync from. */
   private onParamsFromPeer(params: ChainParams, from: Peer): void {
     this.loadChain(params, []);
-    this.router.onChainLoaded();
     // The peer has a chain, perhaps longer than its version said: ask it (if it has nothing more,
-    // the stall check lowers this optimistic height again).
+    // its answer or the stall check lowers this optimistic height again).
     from.claimedHeight = Math.max(from.claimedHeight, this.height + 1);
     from.bestHeight = Math.max(from.bestHeight, 0); // it gave us its genesis block
+    this.router.onChainLoaded(); // what a handshake with a chain says: sendheaders, sendcmpct, getheaders
     this.svc!.sync.startSync();
   }
 
@@ -201,6 +209,7 @@ export class FullNode implements NodeApi {
     }
     this.connman.tick();
     this.bootstrap.tick();
+    this.nodeInfo.tick();
     this.tickTimer = this.clock.setTimer(TICK_MS, () => this.tick());
   }
 
@@ -211,11 +220,7 @@ export class FullNode implements NodeApi {
    * seeds (and, in a mesh, known nodes) at once; the handshake and getblocks then settle the fork.
    */
   setOffline(offline: boolean): void {
-    if (offline === this.connman.offline || this.stopped) return;
-    this.bus.emit({ type: 'offline-changed', time: this.clock.now(), offline });
-    if (offline) this.log('offline: links closed, nobody is dialled until the node goes online again', 'warn');
-    else this.log('online again: dialling seeds and known nodes');
-    this.connman.setOffline(offline);
+    if (!this.stopped) this.connman.setOffline(offline);
   }
 
   /** True while the node is cut off from the network (`setOffline`). */
@@ -262,9 +267,7 @@ export class FullNode implements NodeApi {
     return this.svc?.sync.syncPeerId ?? null;
   }
   /** Ids of peers that completed the handshake. */
-  peerIds(): string[] {
-    return [...this.connman.ready()].map((p) => p.id);
-  }
+  peerIds = (): string[] => [...this.connman.ready()].map((p) => p.id);
   /** What the node knows of its peers, for the UI. */
   peerInfo(): PeerView[] {
     return [...this.connman.peers.values()].map((p) => ({ id: p.id, outbound: p.outbound, role: p.role, height: p.bestHeight, claimed: p.claimedHeight, rtt: p.rtt, ready: p.ready }));
@@ -297,51 +300,57 @@ export class FullNode implements NodeApi {
     this.connman.peers.get(peer)?.close(reason);
   }
 
-  private makePeer(link: Link): Peer {
-    return new Peer(this.router, link, MAX_ADDR);
-  }
-
   /** Every service lets go of a peer that left. */
-  private onPeerClosed(p: Peer): void {
-    if (!this.svc) return;
-    this.svc.relay.onPeerClosed(p);
-    this.svc.compact.onPeerClosed(p);
-    this.svc.sync.onPeerClosed(p);
+  private onPeerClosed(p: Peer, reason: string): void {
+    this.lessons.peerClosed(p.id, reason);
+    if (this.svc) peerClosed(this.svc, p);
   }
 
   private onTipChanged(events: ChainEvent[], from: Peer | null): void {
     const svc = this.svc!;
     svc.relay.onTipChanged(events);
+    this.nodeInfo.markDirty();
     // While downloading a chain others already have, announce nothing of it (Core: no relay
     // during initial block download); the last block of the download is announced as the new
     // tip. Blocks of our own (mined, submitted) are always announced.
-    if (!svc.sync.downloading(from)) svc.sync.announce(events, from);
+    if (!svc.sync.downloading(from)) svc.sync.announce(events, from); // never a withheld block (syncPeers.withheld)
     svc.sync.emitSync();
     this.miningCtl.maybeMine();
   }
 
   // ---------------------------------------------------------------- wallet and commands
 
-  /** A new key (address) in this node's wallet. */
-  newAddress(label?: string): WalletKey {
-    return this.wallet.newAddress(label);
-  }
-
+  /** A new key (address) in this node's wallet (every wallet change is published in `nodeinfo`). */
+  newAddress = (label?: string): WalletKey => this.wallet.newAddress(label);
+  /** Names (or renames) one of this wallet's addresses. */
+  setLabel = (address: string, label: string): void => this.wallet.setLabel(address, label);
+  /** Named addresses: this wallet's, then those other nodes published (tabchain `nodeinfo`; display only). */
+  namedAddresses = (): NamedAddress[] => this.nodeInfo.named();
+  /** What every node heard of says of itself (role, tip, names), this node first; claims, for display. */
+  nodeInfos = (): NodeInfoView[] => this.nodeInfo.nodes();
   /** Adds an imported key (WIF import happens in the UI/adapters). */
-  addKey(key: WalletKey): void {
-    this.wallet.add(key);
-  }
+  addKey = (key: WalletKey): void => this.wallet.add(key);
 
   /**
    * The seed tutorial's `send -from -to -amount [-mine]`: builds and signs a payment from one of
    * this node's addresses, puts it in the mempool and announces it; with `mine`, mines it at once.
    * Throws PaymentError (funds, address) or RuleError (the mempool refused it).
    */
-  send(from: string, to: string, amount: bigint, opts: { fee?: bigint; mine?: boolean } = {}): Tx {
+  send(from: string, to: string, amount: bigint, opts: PaymentOptions & { mine?: boolean } = {}): Tx {
     const svc = this.requireChain();
-    const tx = this.wallet.pay(svc.chain, svc.mempool, from, to, amount, opts.fee);
+    const { tx } = this.wallet.pay(svc.chain, svc.mempool, from, to, amount, opts);
     this.submitTx(tx, opts.mine);
     return tx;
+  }
+
+  /** Signs one input of a script spend (multisig, time lock) with this wallet's key of `address`. */
+  signInput = (tx: Tx, index: number, scriptCode: Uint8Array, address: string): Uint8Array => this.wallet.signInput(tx, index, scriptCode, address);
+
+  /** The payment `send` would make, built and signed but not sent: its size and fee (throws like `send`). */
+  quotePayment(from: string, to: string, amount: bigint, opts: PaymentOptions = {}): { size: number; fee: bigint } {
+    const svc = this.requireChain();
+    const { size, fee } = this.wallet.pay(svc.chain, svc.mempool, from, to, amount, opts);
+    return { size, fee };
   }
 
   /**
@@ -354,10 +363,7 @@ export class FullNode implements NodeApi {
 
   /** Submits a transaction built elsewhere (e.g. by a test), or by this wallet; `mine` mines it at once. */
   submitTx(tx: Tx, mine = false): void {
-    const svc = this.requireChain();
-    svc.mempool.accept(tx, this.nowSeconds());
-    svc.relay.relay(txidHex(tx), null);
-    svc.relay.acceptOrphans([tx]);
+    this.requireChain().relay.submit(tx);
     if (mine) this.miningCtl.mineOnce();
     else this.miningCtl.maybeMine();
   }
@@ -383,13 +389,8 @@ export class FullNode implements NodeApi {
   teacherCommands = (): Uint8Array[] => this.teacher.stored();
 
   /** Changes the mining mode (and threshold) and starts or stops accordingly. */
-  setMining(mode: MiningMode, threshold?: number): void {
-    this.miningCtl.set(mode, threshold);
-  }
-
+  setMining = (mode: MiningMode, threshold?: number): void => this.miningCtl.set(mode, threshold);
   /** Mines one block now with whatever the mempool holds (the tutorial's `-mine`, central's "mine now"). */
-  mineOnce(): void {
-    this.miningCtl.mineOnce();
-  }
+  mineOnce = (): void => this.miningCtl.mineOnce();
 }
 

@@ -2,7 +2,7 @@
  * The node's read-only query API (`NodeApi.query`): answers from the chain, UTXO set, mempool and
  * wallet, empty before the node has a chain, never the engine's objects to mutate.
  */
-import { balanceOf, exportWif, type Chain, type Mempool, type WalletKey } from '../core';
+import { balanceOf, exportWif, spendableCoins, type Chain, type Mempool, type WalletKey } from '../core';
 import type { NodeQuery, WalletBalance, WalletKeyView } from './api';
 
 /** What the query API reads. */
@@ -16,7 +16,7 @@ export interface QuerySource {
 export function makeQuery(node: QuerySource): NodeQuery {
   const chain = () => node.chain;
   const mempool = () => node.mempool;
-  const keyView = (k: WalletKey): WalletKeyView => ({ address: k.address, ...(k.label ? { label: k.label } : {}), script: k.script, pubkeyHash: k.pubkeyHash });
+  const keyView = (k: WalletKey): WalletKeyView => ({ address: k.address, ...(k.label ? { label: k.label } : {}), script: k.script, pubkeyHash: k.pubkeyHash, publicKey: k.publicKey });
   return {
     entry: (hash) => chain()?.getEntry(hash),
     entryAt: (height) => chain()?.entryAt(height),
@@ -54,6 +54,14 @@ export function makeQuery(node: QuerySource): NodeQuery {
     exportWif: (address) => {
       const k = node.keys.find((x) => x.address === address);
       return k ? exportWif(k) : undefined;
+    },
+    scriptBalance: (script) => {
+      const c = chain();
+      return c ? balanceOf(script, c.utxo, mempool() ?? undefined) : { confirmed: 0n, pendingIn: 0n, pendingOut: 0n, total: 0n };
+    },
+    spendable: (script) => {
+      const c = chain();
+      return c ? spendableCoins(script, c.utxo, mempool() ?? undefined, { height: c.height, maturity: c.params.coinbaseMaturity }) : [];
     },
   };
 }

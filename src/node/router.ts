@@ -18,8 +18,10 @@ import type { TxRelay } from './sync/txRelay';
 import { onSendCmpct, type CompactRelay } from './sync/compact';
 import type { ChainBootstrap } from './sync/bootstrap';
 import type { TeacherService } from './teacher';
-import { serveGetBlocks, serveGetData } from './sync/serve';
+import type { NodeInfoBook } from './net/nodeInfo';
+import { serveGetBlocks, serveGetData, type ServeHooks } from './sync/serve';
 import { syncState } from './sync/syncState';
+import type { Liveness } from './lessons/delivery';
 
 /** What exists once the node has a chain. */
 export interface ChainServices {
@@ -41,10 +43,17 @@ export interface RouterDeps {
   timing: Timing;
   connman: ConnectionManager;
   addrs: AddressBook;
+  nodeInfo: NodeInfoBook;
   bootstrap(): ChainBootstrap;
   teacher(): TeacherService;
   services(): ChainServices | null;
   log(text: string, level?: 'info' | 'warn' | 'error'): void;
+  /** Blocks withheld or offered by a lesson (a private chain, a tampered block). */
+  serve?: ServeHooks;
+  /** The delivery gate's request clocks (lessons/delivery.ts). */
+  liveness?: Liveness;
+  /** A peer's reject (the tamper lab records how peers answered its block). */
+  onReject?(p: Peer, m: Extract<Message, { command: 'reject' }>): void;
 }
 
 export class PeerRouter implements PeerHost {
@@ -54,8 +63,10 @@ export class PeerRouter implements PeerHost {
   readonly clock: Clock;
   readonly random: Random;
   readonly timing: Timing;
+  readonly liveness?: Liveness;
 
   constructor(private readonly d: RouterDeps) {
+    if (d.liveness) this.liveness = d.liveness;
     this.magic = d.magic;
     this.bus = d.bus;
     this.clock = d.clock;
@@ -116,6 +127,10 @@ export class PeerRouter implements PeerHost {
     svc?.relay.announceMempool(p);
     // The class's current state (mining paused, throttle, partition, last message) for a newcomer.
     for (const signed of this.d.teacher().forNewPeer()) p.send({ command: 'teacher', signed });
+    // tabchain: a peer as high as we are may hold a competing tip of equal work (a node cut off
+    // and reconnected): ask what it has past our locator, so both tips are fetched and shown.
+    if (svc && p.claimedHeight === svc.chain.height && svc.sync.syncPeerId !== p.id) svc.sync.askTips(p);
+    this.d.nodeInfo.onReady(p);
   }
 
   /**
@@ -161,13 +176,13 @@ export class PeerRouter implements PeerHost {
         return svc.sync.onInv(p, m.items.filter((i) => i.type === MSG_BLOCK).map((i) => i.hash));
       }
       case 'getdata':
-        return serveGetData(p, m.items, svc?.chain ?? null, svc?.mempool ?? null, (hash) => svc?.sync.noteHeight(p, hash), svc?.compact);
+        return serveGetData(p, m.items, svc?.chain ?? null, svc?.mempool ?? null, (hash) => svc?.sync.noteHeight(p, hash), this.d.serve, svc?.compact);
       case 'notfound':
         if (!svc) return;
         svc.relay.onNotFound(p, m.items.filter((i) => i.type === MSG_TX).map((i) => i.hash));
         return svc.sync.onNotFound(p, m.items.filter((i) => i.type === MSG_BLOCK).map((i) => i.hash));
       case 'getblocks':
-        if (svc) serveGetBlocks(p, m.locator, m.stop, svc.chain, (hash) => svc.sync.noteHeight(p, hash));
+        if (svc) serveGetBlocks(p, m.locator, m.stop, svc.chain, (hash) => svc.sync.noteHeight(p, hash), this.d.serve);
         return;
       case 'block':
         return svc?.sync.onBlock(p, m.block, id);
@@ -189,6 +204,7 @@ export class PeerRouter implements PeerHost {
       case 'tx':
         return svc?.relay.onTx(p, m.tx, id);
       case 'reject':
+        this.d.onReject?.(p, m);
         return this.d.log(`${p.id} rejected our ${m.message}: ${m.reason}`, 'warn');
       case 'getparams':
         return this.d.bootstrap().onGetParams(p);
@@ -199,6 +215,8 @@ export class PeerRouter implements PeerHost {
         if (r && r.code !== 'teacher-duplicate') this.refuse(p, id, 'teacher', r);
         return;
       }
+      case 'nodeinfo':
+        return this.d.nodeInfo.onMessage(p, m.records);
       case 'version':
       case 'verack':
       case 'ping':

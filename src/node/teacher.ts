@@ -2,9 +2,11 @@
  * The teacher's controls as a node service: a signed command (core/teacher.ts) from the dashboard
  * or a peer is checked — the network's teacher key, the network name, a counter newer than the
  * last command of its kind, a time not in the future (messages: not stale) — then applied to this
- * node (pause mining, throttle, cut off, partition, show a message) and relayed to every peer.
- * The latest command of each kind is kept (and stored) and handed to each new peer after its
- * handshake, so a student who joins late or reloads lands in the class's current state.
+ * node (pause mining, throttle, cut off, partition, show a message, message delivery; a step or a
+ * lesson order when it names this node) and relayed to every peer. The latest command of each
+ * kind that sets state is kept (and stored) and handed to each new peer after its handshake, so a
+ * student who joins late or reloads lands in the class's current state; a step or a lesson order
+ * acts once, when fresh, and is never stored or handed on to newcomers.
  */
 import {
   BoundedMap,
@@ -13,7 +15,10 @@ import {
   encodeSignedTeacherCommand,
   fromHex,
   verifyTeacherCommand,
+  ONE_SHOT_KINDS,
   type ChainParams,
+  type DeliveryMode,
+  type LessonOrder,
   type SignedTeacherCommand,
   type TeacherAction,
 } from '../core';
@@ -32,6 +37,8 @@ export interface TeacherState {
   /** Groups of node ids that may talk to each other; empty = no partition. */
   partition: string[][];
   message: { text: string; time: number } | null;
+  /** The class's message delivery (live, paused, or one message per `intervalMs`). */
+  delivery: { mode: DeliveryMode; intervalMs: number };
 }
 
 /** What the service changes on the node. */
@@ -40,6 +47,12 @@ export interface TeacherEffects {
   setThrottle(percent: number): void;
   setOffline(offline: boolean): void;
   setPartition(groups: string[][]): void;
+  /** The class's message delivery changed. */
+  setDelivery(mode: DeliveryMode, intervalMs: number): void;
+  /** Releases `count` held messages (this node was named by a step). */
+  step(count: number): void;
+  /** Runs a lesson order given to this node. */
+  lesson(order: LessonOrder, counter: number): void;
   /** Sends a command to every ready peer except `except`. */
   relay(signed: SignedTeacherCommand, except: string | null): void;
 }
@@ -49,6 +62,11 @@ function slot(a: TeacherAction): string {
   return a.kind === 'offline' ? `offline:${a.node}` : a.kind;
 }
 
+/** True for a one-shot command (a step, a lesson) too old to act on: a late peer relays it long after. */
+function stale(time: number, now: number): boolean {
+  return now - time > TEACHER_CLOCK_SLACK;
+}
+
 export class TeacherService {
   private readonly latest = new BoundedMap<string, { signed: SignedTeacherCommand; bytes: Uint8Array }>(300);
   /**
@@ -56,7 +74,7 @@ export class TeacherService {
    * class's state right after the handshake, before `params`): checked once the chain exists.
    */
   private readonly early = new BoundedMap<string, { signed: SignedTeacherCommand; from: string }>(32);
-  readonly state: TeacherState = { miningPaused: false, throttle: 100, partition: [], message: null };
+  readonly state: TeacherState = { miningPaused: false, throttle: 100, partition: [], message: null, delivery: { mode: 'live', intervalMs: 0 } };
 
   constructor(
     private readonly id: string,
@@ -76,12 +94,12 @@ export class TeacherService {
 
   /** Commands to keep across a reload (their wire bytes). */
   stored(): Uint8Array[] {
-    return [...this.latest.values()].map((v) => v.bytes);
+    return [...this.latest.values()].filter((v) => !ONE_SHOT_KINDS.has(v.signed.command.action.kind)).map((v) => v.bytes);
   }
 
-  /** Every latest command, to hand to a peer that just connected. */
+  /** Every latest command that sets state (not a one-shot step or lesson), to hand to a peer that just connected. */
   forNewPeer(): SignedTeacherCommand[] {
-    return [...this.latest.values()].map((v) => v.signed);
+    return [...this.latest.values()].filter((v) => !ONE_SHOT_KINDS.has(v.signed.command.action.kind)).map((v) => v.signed);
   }
 
   /**
@@ -115,13 +133,14 @@ export class TeacherService {
     const now = Math.floor(this.clock.now() / 1000);
     if (c.time > now + TEACHER_CLOCK_SLACK) return refusal('teacher-future', `command time is ${c.time - now} s ahead of this node's clock`);
     this.latest.touch(key, { signed, bytes: encodeSignedTeacherCommand(signed) });
-    this.apply(c.action, c.time, now);
+    // A one-shot command acts once, when fresh; from storage or long after, it is only remembered.
+    if (!ONE_SHOT_KINDS.has(c.action.kind) || (from !== 'storage' && !stale(c.time, now))) this.apply(c.action, c.time, now, c.counter);
     this.bus.emit({ type: 'teacher', time: this.clock.now(), action: c.action, counter: c.counter, from });
     if (from !== 'storage') this.effects.relay(signed, from);
     return null;
   }
 
-  private apply(a: TeacherAction, time: number, now: number): void {
+  private apply(a: TeacherAction, time: number, now: number, counter: number): void {
     const s = this.state;
     switch (a.kind) {
       case 'mining':
@@ -139,6 +158,15 @@ export class TeacherService {
       case 'message':
         // A message is news: an old one (a late joiner, a reload) is kept but not shown again.
         s.message = now - time <= TEACHER_CLOCK_SLACK ? { text: a.text, time } : null;
+        return;
+      case 'delivery':
+        s.delivery = { mode: a.mode, intervalMs: a.intervalMs };
+        return this.effects.setDelivery(a.mode, a.intervalMs);
+      case 'step':
+        if (a.node === this.id) this.effects.step(a.count);
+        return;
+      case 'lesson':
+        if (a.node === this.id) this.effects.lesson(a.order, counter);
         return;
     }
   }

@@ -22,6 +22,12 @@ export interface Link {
 /** Opens links and accepts incoming ones for one node id. */
 export interface Transport {
   readonly localId: string;
+  /**
+   * Largest message (one whole frame, header included) a link carries. Absent: one WebRTC message,
+   * 256 KiB (Chromium's SCTP limit, `MAX_MESSAGE`). The in-memory network has no such limit and
+   * may carry Bitcoin's 1 MB blocks (Core's MAX_PROTOCOL_MESSAGE_LENGTH is 4,000,000 bytes).
+   */
+  readonly maxFrameBytes?: number;
   /** Asks for a link to `peerId`; the result arrives through `onlink` or `onconnectfailed`. */
   connect(peerId: string): void;
   /** Set by the node: a link (incoming or outgoing) is open. */

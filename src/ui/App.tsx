@@ -7,17 +7,34 @@ import { VIEWS } from './views';
 import { parseNodeAddress, nodeAddressToSearch, type NodeAddress } from './runtime/url';
 import { startSession, type Session } from './runtime/session';
 import { SessionContext } from './runtime/context';
+import { NavContext } from './runtime/nav';
+import { GlossaryView } from './views/glossary/GlossaryView';
+import { PageHead } from './components/LanguagePicker';
 import { useView } from './useView';
 import { createMiner, maxMiners } from './runtime/miner';
 import { dashboardNetwork } from './dashboard/route';
+import { isSimulator } from './sim/route';
 
 // Teacher dashboard (`/?dashboard=NETWORK`): an observer page, not a node (src/ui/dashboard).
 const Dashboard = lazy(() => import('./dashboard/Dashboard'));
+// Simulator (`/?sim`): a whole network of nodes in a Web Worker, not a node itself (src/ui/sim).
+const Simulator = lazy(() => import('./sim/SimulatorPage'));
 
 /** The teacher dashboard for `?dashboard=`, else the node app. */
 export function App() {
   const [dashboard] = useState(() => dashboardNetwork(location.search));
-  if (dashboard)
+  const [simulator] = useState(() => isSimulator(location.search));
+  if (simulator)
+    return (
+      <Suspense fallback={null}>
+        <Simulator />
+      </Suspense>
+    );
+  const [glossary] = useState(() => new URLSearchParams(location.search).has('glossary'));
+  if (glossary) return <GlossaryPage />;
+  // `?replay`: the dashboard without a live class, to replay a saved one.
+  const [replay] = useState(() => new URLSearchParams(location.search).has('replay'));
+  if (dashboard || replay)
     return (
       <Suspense fallback={null}>
         <Dashboard network={dashboard} />
@@ -84,6 +101,7 @@ function NodeScreen() {
   const active = VIEWS.find((v) => v.id === view) ?? VIEWS[0]!;
   const Active = active.component;
   return (
+    <NavContext.Provider value={setView}>
     <div className={`app ${projector ? 'projector' : ''}`}>
       <Header />
       <NodeNotices />
@@ -113,5 +131,18 @@ function NodeScreen() {
         </div>
       </main>
     </div>
+    </NavContext.Provider>
+  );
+}
+
+/** The glossary as a page of its own (`/?glossary`), linked from the first screen. */
+function GlossaryPage() {
+  const { t } = useTranslation();
+  return (
+    <main className="glossary-page">
+      <PageHead />
+      <GlossaryView />
+      <p><a href="/">{t('glossary.back')}</a></p>
+    </main>
   );
 }

@@ -31,9 +31,12 @@ export function splitZeros(hash: string): [string, string] {
 
 /** Clock time of a millisecond timestamp, with milliseconds (message logs). */
 export function clockTime(ms: number): string {
+  // HH:MM:SS.mmm in every language (a locale's own form gives "6시 22분 31초.158" in Korean).
   const d = new Date(ms);
-  return `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
+let timeFormat: Intl.DateTimeFormat | undefined;
 
 /** Hashes per second with a unit. */
 export function rate(hps: number): string {

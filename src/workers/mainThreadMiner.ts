@@ -34,9 +34,15 @@ export class MainThreadMiner implements Miner {
   private readonly opts: MainThreadMinerOptions;
   private searcher: Promise<NonceSearcher> | null = null;
   private generation = 0;
+  private duty = 1;
 
   constructor(opts: MainThreadMinerOptions = {}) {
     this.opts = opts;
+  }
+
+  /** The teacher's throttle: the search rests between chunks to mine at this fraction of its speed. */
+  setThrottle(fraction: number): void {
+    this.duty = Math.min(1, Math.max(0.01, fraction));
   }
 
   /** The kernel in use (loads it on first call). */
@@ -60,6 +66,7 @@ export class MainThreadMiner implements Miner {
     const search = new HeaderSearch(searcher, { header: job.header, maxTime: job.maxTime, range: this.opts.range, target });
     const r = await runSearch(search, {
       isStopped: stopped,
+      duty: () => this.duty,
       yieldNow: this.opts.yieldNow,
       now: this.opts.now,
       chunkMs: this.opts.chunkMs ?? 10,

@@ -89,12 +89,20 @@ export class WorkerMiner implements Miner {
   private timer: ReturnType<typeof setInterval> | null = null;
   private idleWaiters: Array<() => void> = [];
   private disposed = false;
+  /** The teacher's throttle, given to every worker (also ones spawned later). */
+  private duty = 1;
 
   constructor(opts: WorkerMinerOptions = {}) {
     this.opts = opts;
     this.maxConcurrency = Math.max(1, Math.floor(opts.maxConcurrency ?? defaultCores()));
     this.n = clamp(opts.concurrency ?? this.maxConcurrency, this.maxConcurrency);
     this.createWorker = opts.createWorker ?? defaultWorker;
+  }
+
+  /** Mines at this fraction of full speed (the teacher's throttle): each worker rests between chunks. */
+  setThrottle(fraction: number): void {
+    this.duty = Math.min(1, Math.max(0.01, fraction));
+    for (const s of this.slots) s.worker.postMessage({ type: 'throttle', fraction: this.duty });
   }
 
   /** Number of workers searching. */
@@ -202,6 +210,7 @@ export class WorkerMiner implements Miner {
 
   private spawn(index: number): Slot {
     const worker = this.createWorker();
+    if (this.duty < 1) worker.postMessage({ type: 'throttle', fraction: this.duty });
     const slot: Slot = { worker, stats: null, job: 0, idle: true, exhausted: false, kernel: null };
     worker.onmessage = (event) => this.onMessage(slot, event.data);
     worker.onerror = (event) => {

@@ -16,6 +16,7 @@ import type { Coin } from '../core/chain/utxo';
 export interface WireJob {
   tx: Uint8Array;
   coins: Coin[];
+  flags: number;
 }
 
 /** A batch of jobs for one worker. */
@@ -41,7 +42,7 @@ export interface ScriptWorkerLike {
 /** The worker side: one request in, one reply out (also what an in-process stand-in runs). */
 export function handleScriptMessage(m: ScriptRequest): ScriptReply {
   try {
-    const jobs: ScriptJob[] = m.jobs.map((j) => ({ tx: decodeTx(j.tx) as Tx, coins: j.coins }));
+    const jobs: ScriptJob[] = m.jobs.map((j) => ({ tx: decodeTx(j.tx) as Tx, coins: j.coins, flags: j.flags }));
     return { id: m.id, ok: runScriptJobs(jobs) };
   } catch (e) {
     return { id: m.id, error: (e as Error).message };
@@ -101,7 +102,7 @@ export class WorkerScriptChecker implements ScriptChecker {
       const id = this.nextId++;
       const worker = this.workers[this.next++ % this.workers.length]!;
       parts.push(new Promise<boolean[]>((resolve) => this.pending.set(id, { resolve, size: slice.length })));
-      worker.postMessage({ id, jobs: slice.map((j) => ({ tx: encodeTx(j.tx), coins: j.coins })) });
+      worker.postMessage({ id, jobs: slice.map((j) => ({ tx: encodeTx(j.tx), coins: j.coins, flags: j.flags })) });
     }
     return (await Promise.all(parts)).flat();
   }

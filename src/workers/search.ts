@@ -124,6 +124,13 @@ export interface RunOptions {
   onProgress?: (s: SearchStats) => void;
   /** First chunk size in nonces (default 4096; adapted to `chunkMs` after each chunk). */
   initialChunk?: number;
+  /**
+   * The teacher's throttle: the fraction of the time spent hashing (1 = full speed). After a chunk
+   * of d ms the search rests d·(1/f − 1) ms, like a CPU slider. Read before each rest.
+   */
+  duty?: () => number;
+  /** Waits `ms` (default: a timer). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** How a run ended. */
@@ -168,8 +175,14 @@ export async function runSearch(search: HeaderSearch, opts: RunOptions): Promise
       return r;
     }
     if (t1 - lastReport >= progressMs) report(t1);
-    await yieldNow();
+    const f = Math.min(1, Math.max(0.01, opts.duty?.() ?? 1));
+    if (f < 1 && dt > 0) await (opts.sleep ?? sleepMs)(dt * (1 / f - 1));
+    else await yieldNow();
   }
+}
+
+function sleepMs(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
@@ -225,7 +238,9 @@ export type ToWorker =
     type: 'start'; job: number; header: Uint8Array; maxTime?: number; range: { start: number; end: number };
     kernel?: KernelName; chunkMs?: number; progressMs?: number;
   }
-  | { type: 'stop'; job: number };
+  | { type: 'stop'; job: number }
+  /** The teacher's throttle: fraction of the time spent hashing, for this and later jobs. */
+  | { type: 'throttle'; fraction: number };
 
 /** Messages from a worker to the pool; every job-related one carries the job id it belongs to. */
 export type FromWorker =
@@ -244,6 +259,7 @@ export type FromWorker =
 export function createWorkerHandler(post: (m: FromWorker) => void): (m: ToWorker) => void {
   const searchers = new Map<string, Promise<NonceSearcher>>();
   let current: { job: number; stopped: boolean } | null = null;
+  let duty = 1;
   const searcherFor = (kernel: KernelName | undefined) => {
     const key = kernel ?? 'best';
     let s = searchers.get(key);
@@ -270,6 +286,7 @@ export function createWorkerHandler(post: (m: FromWorker) => void): (m: ToWorker
       let last: SearchStats | null = null;
       const r = await runSearch(search, {
         isStopped: () => run.stopped,
+        duty: () => duty,
         chunkMs: m.chunkMs,
         progressMs: m.progressMs,
         onProgress: (stats) => { last = stats; post({ type: 'progress', job: run.job, stats }); },
@@ -285,7 +302,8 @@ export function createWorkerHandler(post: (m: FromWorker) => void): (m: ToWorker
     }
   };
   return (m) => {
-    if (m.type === 'start') void start(m);
+    if (m.type === 'throttle') duty = Math.min(1, Math.max(0.01, m.fraction));
+    else if (m.type === 'start') void start(m);
     else if (m.type === 'stop' && current && current.job === m.job) current.stopped = true;
   };
 }

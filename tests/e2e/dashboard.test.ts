@@ -198,6 +198,8 @@ describe('teacher dashboard (4-node regtest network, star)', () => {
     expect(await late.getByTestId('dash-node-3001').textContent()).toContain('branch B');
     expect(await late.getByTestId('dash-node-3002').textContent()).toContain('branch A');
     await late.screenshot({ path: path.join(shots, 'dashboard-fork-1920x1080.png') });
+    // Both ends of the new link fetched the other's block: each node tab shows the live fork.
+    for (const id of ['3000', '3001']) await nodes.get(id)!.getByTestId('live-fork').waitFor({ timeout: 15_000 });
 
     // The miner finds the next block: its branch is longer, everyone reorganises onto it.
     const c = await mineOn('3001');
@@ -206,6 +208,7 @@ describe('teacher dashboard (4-node regtest network, star)', () => {
     await expect.poll(() => late.locator(`.dash-block.side[data-hash="${b}"]`).count()).toBe(1);
     expect(await late.locator('.dash-activity').textContent()).toMatch(/3000 reorganised: 1 block\(s\) off, 2 on, from height 3/);
     await waitForPropagation(late, c);
+    await nodes.get('3000')!.getByTestId('live-fork').waitFor({ state: 'detached', timeout: 15_000 }); // the next block decided
     await late.screenshot({ path: path.join(shots, 'dashboard-after-reorg-1920x1080.png') });
   }, 120_000);
 

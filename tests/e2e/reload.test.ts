@@ -43,6 +43,7 @@ describe('a wallet tab reloads and comes back', () => {
     const form = (await showView(central, 'wallet')).getByRole('form', { name: 'Send a payment' });
     await form.getByLabel('To address').fill(W2);
     await form.getByLabel('Amount (coins)').fill('10');
+    await form.getByLabel('Fee rate (sat/byte)').fill('0'); // all 10 coins: no room for a fee
     await form.getByRole('checkbox', { name: /Mine it now/ }).check();
     await form.getByRole('button', { name: 'Send', exact: true }).click();
     await waitHeight(central, 1);

@@ -30,7 +30,10 @@ async function send(page: Page, from: string | null, to: string, amount: string,
   if (from) await form.getByLabel('From').selectOption(from);
   await form.getByLabel('To address').fill(to);
   await form.getByLabel('Amount (coins)').fill(amount);
-  if (mineNow) await form.getByRole('checkbox', { name: /Mine it now/ }).check();
+  await form.getByLabel('Fee rate (sat/byte)').fill('0'); // the Go tutorial pays no fee: balances come out 9, 9, 1, 1, 10, 10
+  // "Mine it now" stays as set: tick or untick it to what this send wants.
+  const box = form.getByRole('checkbox', { name: /Mine it now/ });
+  if (await box.count()) await box.setChecked(mineNow);
   const result = page.getByTestId('send-result');
   const before = (await result.count()) ? await result.textContent() : null;
   await form.getByRole('button', { name: 'Send', exact: true }).click();

@@ -18,8 +18,8 @@ export class TestNetwork {
   params: ChainParams;
   readonly centralKey: WalletKey;
 
-  constructor(opts: { seed?: number; latency?: number; params?: Partial<ChainParams>; network?: string } = {}) {
-    this.net = new MemoryNetwork({ seed: opts.seed ?? 1, latency: opts.latency ?? 0 });
+  constructor(opts: { seed?: number; latency?: number; params?: Partial<ChainParams>; network?: string; maxFrameBytes?: number } = {}) {
+    this.net = new MemoryNetwork({ seed: opts.seed ?? 1, latency: opts.latency ?? 0, ...(opts.maxFrameBytes ? { maxFrameBytes: opts.maxFrameBytes } : {}) });
     this.centralKey = testKey('CENTRAL');
     this.params = testParams(this.centralKey, opts.params ?? {}, 'regtest', opts.network ?? 'test');
   }

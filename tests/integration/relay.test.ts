@@ -8,7 +8,7 @@ import { testKey, TestChain, spendTx, payTo } from '../helpers/chainBuilder';
 import { handshaken } from './support/rawPeer';
 import { TimedNetwork } from './support/timedNetwork';
 import { MSG_TX } from '../../src/node/wire/messages';
-import { COIN, encodeBlock, txidHex } from '../../src/core';
+import { COIN, encodeBlock, p2shScript, txidHex } from '../../src/core';
 import { MAX_PAYLOAD } from '../../src/node/wire/messages';
 import type { MessageEvent, NodeEvent } from '../../src/node/events';
 import type { FullNode } from '../../src/node/node';
@@ -183,16 +183,17 @@ describe('blocks and the 256 KiB frame', () => {
     const W = tn.add('W', 'wallet', { seeds: ['C'] });
     const M = tn.add('M', 'miner', { seeds: ['C'], mining: 'off' });
     await tn.settle();
-    // Five chained 68 KB payments (1 input, 2,000 outputs each): 340 KB in the mempool.
+    // Five chained 68 KB payments (1 input, 2,000 outputs each): 340 KB in the mempool. Each
+    // small output pays 546 sat, the least a P2PKH output may carry without being dust.
     const key = tn.centralKey;
     let prev = C.chain!.getBlock(C.chain!.genesis.hash)!.txs[0];
     let value = prev.outputs[0].value;
     for (let i = 0; i < 5; i++) {
-      const outs = [payTo(key, value - 1999n), ...Array.from({ length: 1999 }, () => payTo(B, 1n))];
+      const outs = [payTo(key, value - 1999n * 546n), ...Array.from({ length: 1999 }, () => payTo(B, 546n))];
       const tx = spendTx(key, [{ key: `${txidHex(prev)}:0`, coin: { script: key.script } }], outs);
       C.submitTx(tx);
       prev = tx;
-      value -= 1999n;
+      value -= 1999n * 546n;
     }
     await tn.settle();
     expect(M.mempool!.size).toBe(5);
@@ -213,6 +214,44 @@ describe('blocks and the 256 KiB frame', () => {
       expect(n.mempool!.size, n.id).toBe(0);
     }
     for (const [id, log] of tn.events) expect(log.filter((e) => e.type === 'log' && e.level === 'error'), id).toEqual([]);
+  });
+});
+
+describe('blocks up to 1 MB where the transport allows them', () => {
+  it('on the in-memory network (no WebRTC frame limit) a miner fills a block to 1 MB and every node takes it', async () => {
+    const tn = new TestNetwork({ seed: 49, maxFrameBytes: 4_000_000 });
+    const C = tn.add('C', 'central');
+    const W = tn.add('W', 'wallet', { seeds: ['C'] });
+    const M = tn.add('M', 'miner', { seeds: ['C'], mining: 'off' });
+    await tn.settle();
+    // Sixteen chained 64 KB payments: 1.02 MB in the mempool, more than one block holds. Their many
+    // outputs are P2SH (546 sat, not dust): a P2PKH output counts a signature operation, and 20,000
+    // of those (Bitcoin's block limit) would stop a block at 600 kB.
+    const key = tn.centralKey;
+    let prev = C.chain!.getBlock(C.chain!.genesis.hash)!.txs[0];
+    let value = prev.outputs[0].value;
+    const toScriptHash = { value: 546n, script: p2shScript(new Uint8Array(20).fill(7)) };
+    for (let i = 0; i < 16; i++) {
+      const outs = [payTo(key, value - 1999n * 546n), ...Array.from({ length: 1999 }, () => toScriptHash)];
+      C.submitTx(spendTx(key, [{ key: `${txidHex(prev)}:0`, coin: { script: key.script } }], outs));
+      prev = C.mempool!.all().at(-1)!.tx;
+      value -= 1999n * 546n;
+    }
+    await tn.settle();
+    expect(M.mempool!.size).toBe(16);
+
+    M.mineOnce();
+    await tn.settle();
+    const block = M.chain!.getBlock(M.tipHash!)!;
+    const size = encodeBlock(block).length;
+    expect(size).toBeGreaterThan(900_000); // four WebRTC frames' worth
+    expect(size).toBeLessThanOrEqual(1_000_000); // Bitcoin's (and the classroom's) maxBlockSize
+    expect(block.txs.length - 1).toBe(15); // the sixteenth waits for the next block
+    for (const n of [C, W, M]) {
+      expect(n.tipHash, n.id).toBe(M.tipHash);
+      expect(n.mempool!.size, n.id).toBe(1);
+    }
+    for (const [id, log] of tn.events) expect(log.filter((e) => e.type === 'log' && e.level !== 'info'), id).toEqual([]);
   });
 });
 

@@ -34,7 +34,7 @@ import type { PeerAddress } from '../../node/wire/messages';
  * Connecting or disconnecting blocks writes blocks, utxo, undo and tip in ONE transaction, so a tab
  * killed mid-write reloads with tip = the UTXO set's best block.
  */
-interface Schema extends DBSchema {
+export interface Schema extends DBSchema {
   meta: { key: string; value: unknown };
   blocks: { key: string; value: Uint8Array };
   utxo: { key: string; value: Coin };

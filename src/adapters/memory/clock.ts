@@ -61,6 +61,21 @@ export class ManualClock implements Clock {
     }
     return n;
   }
+  /**
+   * Runs exactly one timer: the earliest (time, then the order timers were set), moving time to it
+   * if it lies ahead. False when no timer is left. A simulator steps with it one event at a time.
+   */
+  runNext(): boolean {
+    this.dropCleared();
+    const top = this.heap[0];
+    if (!top) return false;
+    this.t = Math.max(this.t, top.at);
+    this.pop();
+    this.timers.delete(top.id);
+    top.fn();
+    return true;
+  }
+
   /** Moves time forward by `ms`, running timers in order as their time comes. */
   advance(ms: number): number {
     const end = this.t + ms;

@@ -1,10 +1,16 @@
 import type { Link, Transport } from '../../node/transport';
 import { ManualClock, SeededRandom } from './clock';
 
-/** Per-link conditions: one-way latency in ms and the probability a message is lost. */
+/**
+ * Per-link conditions: one-way latency in ms, the probability a message is lost, and optionally
+ * the link's bandwidth in bytes per ms (= kB/s). With a bandwidth, a message of n bytes occupies
+ * its direction of the link for n / bandwidth ms and messages queue behind each other (a link is
+ * ordered, as a TCP or SCTP stream is): arrival = max(now, link free) + n / bandwidth + latency.
+ */
 export interface LinkConditions {
   latency: number;
   dropRate: number;
+  bandwidth?: number;
 }
 
 /** A message the network is carrying, for tests and the UI's virtual network. */
@@ -13,6 +19,8 @@ export interface InFlight {
   to: string;
   bytes: number;
   at: number;
+  /** The frame itself (the receiver's copy: read, never change it). */
+  data: Uint8Array;
 }
 
 /**
@@ -34,12 +42,26 @@ export class MemoryNetwork {
   private defaults: LinkConditions;
   private groups: Map<string, number> | null = null;
   private inFlight = 0;
+  /** When each direction of a link (`from>to`) finishes sending what is queued on it (bandwidth only). */
+  private readonly busyUntil = new Map<string, number>();
+  /** Bandwidth of one direction of a link (`from>to`), bytes per ms, where it differs from the link's. */
+  private readonly directed = new Map<string, number>();
+  /** Largest frame a link carries (`Transport.maxFrameBytes`); undefined: WebRTC's 256 KiB, as in tabs. */
+  readonly maxFrameBytes: number | undefined;
+  /**
+   * Copy every message, as WebRTC delivers a copy (default). A simulation of well-behaved nodes
+   * may hand the frame itself over: the node encodes a fresh frame for every send and neither
+   * side ever writes to one, so the receiver sees the same bytes either way.
+   */
+  readonly copyFrames: boolean;
   /** Counters for tests and benches. */
   stats = { sent: 0, delivered: 0, dropped: 0, bytes: 0 };
   /** Optional tap on every delivery (for timelines). */
   ondeliver: ((m: InFlight) => void) | null = null;
 
-  constructor(opts: { seed?: number; latency?: number; dropRate?: number; clock?: ManualClock } = {}) {
+  constructor(opts: { seed?: number; latency?: number; dropRate?: number; clock?: ManualClock; maxFrameBytes?: number; copyFrames?: boolean } = {}) {
+    this.maxFrameBytes = opts.maxFrameBytes;
+    this.copyFrames = opts.copyFrames ?? true;
     this.clock = opts.clock ?? new ManualClock();
     this.random = new SeededRandom(opts.seed ?? 1);
     this.defaults = { latency: opts.latency ?? 0, dropRate: opts.dropRate ?? 0 };
@@ -63,6 +85,13 @@ export class MemoryNetwork {
   /** Sets conditions for the link between a and b (both directions). */
   setLink(a: string, b: string, c: Partial<LinkConditions>): void {
     this.conditions.set(pairKey(a, b), { ...this.linkConditions(a, b), ...c });
+  }
+  /**
+   * Sets the bandwidth of one direction of a link, bytes per ms (a sender's upload and a receiver's
+   * download differ: SimBlock takes min(upload of the sender, download of the receiver)).
+   */
+  setBandwidth(from: string, to: string, bytesPerMs: number): void {
+    this.directed.set(`${from}>${to}`, bytesPerMs);
   }
   /** Sets default conditions for every link without its own. */
   setDefaults(c: Partial<LinkConditions>): void {
@@ -106,21 +135,32 @@ export class MemoryNetwork {
     const to = from.peer;
     if (!to) return;
     this.stats.sent++;
-    const c = this.linkConditions(from.localId, from.peerId);
-    const copy = data.slice(); // a copy, as WebRTC delivers: no shared buffer between nodes
+    // Keys made once per link, not per message (a simulation carries millions).
+    const c = this.conditions.get(from.pair) ?? this.defaults;
+    const copy = this.copyFrames ? data.slice() : data; // a copy, as WebRTC delivers: no shared buffer between nodes
     this.inFlight++;
-    this.clock.setTimer(c.latency, () => {
-      this.inFlight--;
-      if (!this.reachable(from.localId, from.peerId) || (c.dropRate > 0 && this.random.next() < c.dropRate)) {
-        this.stats.dropped++;
-        return;
-      }
-      if (to.closed) return;
-      this.stats.delivered++;
-      this.stats.bytes += copy.length;
-      this.ondeliver?.({ from: from.localId, to: from.peerId, bytes: copy.length, at: this.clock.now() });
-      to.onmessage?.(copy);
-    });
+    let delay = c.latency;
+    const bandwidth = this.directed.size ? this.directed.get(from.dir) ?? c.bandwidth : c.bandwidth;
+    if (bandwidth !== undefined && bandwidth > 0) {
+      const now = this.clock.now();
+      const done = Math.max(now, this.busyUntil.get(from.dir) ?? 0) + copy.length / bandwidth;
+      this.busyUntil.set(from.dir, done);
+      delay = done - now + c.latency;
+    }
+    this.clock.setTimer(delay, () => this.arrive(from, to, copy, c.dropRate));
+  }
+
+  private arrive(from: MemoryLink, to: MemoryLink, copy: Uint8Array, dropRate: number): void {
+    this.inFlight--;
+    if (!this.reachable(from.localId, from.peerId) || (dropRate > 0 && this.random.next() < dropRate)) {
+      this.stats.dropped++;
+      return;
+    }
+    if (to.closed) return;
+    this.stats.delivered++;
+    this.stats.bytes += copy.length;
+    this.ondeliver?.({ from: from.localId, to: from.peerId, bytes: copy.length, at: this.clock.now(), data: copy });
+    to.onmessage?.(copy);
   }
 
   /** @internal opens a link pair after one link latency. */
@@ -156,13 +196,19 @@ export class MemoryLink implements Link {
   onclose: ((reason: string) => void) | null = null;
   peer: MemoryLink | null = null;
   closed = false;
+  /** The link's key in the network's tables: both ends (`a|b`) and this direction (`from>to`). */
+  readonly pair: string;
+  readonly dir: string;
   constructor(
     private readonly net: MemoryNetwork,
     readonly localId: string,
     readonly peerId: string,
     readonly outbound: boolean,
     private readonly owner: MemoryTransport,
-  ) {}
+  ) {
+    this.pair = pairKey(localId, peerId);
+    this.dir = `${localId}>${peerId}`;
+  }
   send(data: Uint8Array): void {
     if (this.closed) return;
     this.net.carry(this, data);
@@ -193,6 +239,9 @@ export class MemoryTransport implements Transport {
     private readonly net: MemoryNetwork,
     readonly localId: string,
   ) {}
+  get maxFrameBytes(): number | undefined {
+    return this.net.maxFrameBytes;
+  }
   connect(peerId: string): void {
     if (this.closed) return;
     this.net.open(this, peerId);

@@ -21,6 +21,11 @@ export class SimulatedMiner implements Miner {
   readonly concurrency = 1;
   /** Blocks this miner found. */
   found = 0;
+  /**
+   * Called whenever a job's promise settles (found, cancelled). The node continues on a microtask;
+   * a simulator stepping the clock one timer at a time lets that microtask run before the next timer.
+   */
+  onsettle: (() => void) | null = null;
   private readonly pending = new Set<Pending>();
   /** The teacher's throttle (fraction of full speed). */
   private throttle = 1;
@@ -90,6 +95,7 @@ export class SimulatedMiner implements Miner {
     if (!this.pending.delete(p)) return;
     if (p.timer !== null) this.clock.clearTimer(p.timer);
     p.resolve(result);
+    this.onsettle?.();
   }
 
   dispose(): void {

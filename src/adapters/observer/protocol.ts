@@ -57,6 +57,27 @@ export interface ObsState {
   mining: boolean;
   /** Cut off from the network on purpose (the node's "cut this node off" switch). */
   cutOff: boolean;
+  /** What the teacher's commands have set on the node: mining paused, throttle %, its partition group (1-based; 0 = none). */
+  teacher?: { paused: boolean; throttle: number; group: number };
+  /** The names this node gave its own addresses (tutorial: WALLET_1 …), at most 16. */
+  names?: { label: string; address: string }[];
+  /** Confirmed balance (sat, decimal string) of every named address this node knows, from its own UTXO set; at most 32. */
+  balances?: Record<string, string>;
+  /** The lessons on the node (slow motion, private chain) and its wallet's first address. */
+  lessons?: ObsLessons;
+}
+
+/** What a node tells the dashboard of the lessons. */
+export interface ObsLessons {
+  /** Messages waiting at its delivery gate, and when the oldest arrived (node clock). */
+  held: number;
+  oldest: number | null;
+  /** Its delivery as it stands (the class's setting and its own combined). */
+  delivery: 'live' | 'paused' | 'slow';
+  /** Its private chain: lead over the public chain, blocks withheld. */
+  private: { lead: number; withheld: number; strategy: 'withhold' | 'selfish' } | null;
+  /** Its wallet's first address (what a teacher's lesson order may pay). */
+  address: string;
 }
 
 /** Sent first on every (re)connection: who the node is and what it has seen lately. */
@@ -74,6 +95,8 @@ export interface SnapshotReport extends ObsState {
   leaves: ObsBlock[];
   /** Recent block sightings, so a late dashboard can still draw propagation rows. */
   blocks: ObsSighting[];
+  /** The last messages this node sent, from before the dashboard connected (oldest first). */
+  messages?: ObsEvent[];
 }
 
 /** Sent every ~200 ms while connected: state plus the events since the last report. */
@@ -204,7 +227,47 @@ function parseState(o: Record<string, unknown>): ObsState | null {
   const time = num(o.time);
   const height = num(o.height);
   if (time === null || height === null) return null;
-  return { time, height, tip: hash(o.tip), peers: list(o.peers, id, 200), mining: o.mining === true, cutOff: o.cutOff === true };
+  const t = typeof o.teacher === 'object' && o.teacher !== null ? (o.teacher as Record<string, unknown>) : {};
+  const small = (v: unknown, max: number, dflt: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max ? v : dflt);
+  const teacher = { paused: t.paused === true, throttle: small(t.throttle, 100, 100), group: small(t.group, 8, 0) };
+  const s: ObsState = { time, height, tip: hash(o.tip), peers: list(o.peers, id, 200), mining: o.mining === true, cutOff: o.cutOff === true, teacher };
+  const names = list(o.names, parseName, 16);
+  if (names.length) s.names = names;
+  const b = obj(o.balances);
+  if (b) {
+    const balances: Record<string, string> = {};
+    for (const [k, v] of Object.entries(b).slice(0, 32)) if (ADDRESS.test(k) && typeof v === 'string' && /^\d{1,20}$/.test(v)) balances[k] = v;
+    s.balances = balances;
+  }
+  const lessons = parseLessons(o.lessons);
+  if (lessons) s.lessons = lessons;
+  return s;
+}
+
+function parseName(v: unknown): { label: string; address: string } | null {
+  const o = obj(v);
+  const label = o && str(o.label, 32);
+  const address = o && typeof o.address === 'string' && ADDRESS.test(o.address) ? o.address : null;
+  return label && address ? { label, address } : null;
+}
+
+const ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{25,40}$/;
+
+function parseLessons(v: unknown): ObsLessons | null {
+  const o = obj(v);
+  if (!o) return null;
+  const held = num(o.held);
+  const delivery = o.delivery === 'paused' || o.delivery === 'slow' ? o.delivery : 'live';
+  const p = obj(o.private);
+  const lead = p && num(p.lead);
+  const withheld = p && num(p.withheld);
+  return {
+    held: held !== null && held >= 0 ? Math.floor(held) : 0,
+    oldest: num(o.oldest),
+    delivery,
+    private: p && lead !== null && withheld !== null ? { lead, withheld, strategy: p.strategy === 'selfish' ? 'selfish' : 'withhold' } : null,
+    address: typeof o.address === 'string' && ADDRESS.test(o.address) ? o.address : '',
+  };
 }
 
 /**
@@ -240,6 +303,7 @@ export function parseReport(data: unknown): Report | null {
       chain: list(o.chain, parseBlock, 200),
       leaves: list(o.leaves, parseBlock, 100),
       blocks: list(o.blocks, parseSighting, 200),
+      messages: list(o.messages, parseEvent, 100).filter((e) => e.t === 'msg'),
     };
   }
   if (o.kind === 'events') {

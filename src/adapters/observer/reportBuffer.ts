@@ -7,8 +7,9 @@
  * It reads the node through its public getters and its event stream only, and swallows its own
  * errors: the node behaves the same whether a dashboard listens or not.
  */
-import { BoundedMap, hashToHex } from '../../core';
+import { BoundedMap, hashToHex, scriptForAddress } from '../../core';
 import type { NodeApi } from '../../node/api';
+import { partitionGroup } from '../../core';
 import type { NodeEvent, Topology } from '../../node/events';
 import { milestoneOf, stepFromChainEvent, stepsFromMessage, type PropagationStep } from '../../node/propagation';
 import { OBSERVER_PROTOCOL, type BatchReport, type ObsBlock, type ObsEvent, type ObsSighting, type ObsState, type Report, type SnapshotReport } from './protocol';
@@ -30,6 +31,8 @@ export interface ReportLimits {
 export const DEFAULT_LIMITS: ReportLimits = { maxQueued: 2000, maxPerReport: 200, maxHashes: 8, recentBlocks: 64, chainDepth: 30 };
 
 const MAX_SUMMARY = 120;
+/** Messages a node remembers sending, for a dashboard that opens later (its snapshot carries them). */
+const RECENT_MESSAGES = 100;
 const MAX_HEARD = 512;
 
 /**
@@ -38,11 +41,15 @@ const MAX_HEARD = 512;
  */
 export class ReportBuffer {
   private queue: ObsEvent[] = [];
+  /** The state changed without an event to report (messages held, a private block): report it soon. */
+  private stateChanged = false;
   private collecting = false;
   private overflowed = false;
   private seq = 0;
   private readonly sightings: BoundedMap<string, ObsSighting>;
   private readonly heard = new BoundedMap<string, number>(MAX_HEARD);
+  /** The last messages sent, kept whether or not a dashboard listens (compact, no bytes). */
+  private recentSent: ObsEvent[] = [];
   private readonly off: () => void;
   readonly limits: ReportLimits;
 
@@ -99,7 +106,8 @@ export class ReportBuffer {
       this.queue = [];
       return this.snapshot();
     }
-    if (this.queue.length === 0 && !heartbeat) return null;
+    if (this.queue.length === 0 && !heartbeat && !this.stateChanged) return null;
+    this.stateChanged = false;
     const events = this.queue.splice(0, this.limits.maxPerReport);
     const r: BatchReport = { kind: 'events', v: OBSERVER_PROTOCOL, node: this.node.id, seq: ++this.seq, ...this.state(), events };
     return r;
@@ -139,12 +147,38 @@ export class ReportBuffer {
       chain: recent,
       leaves,
       blocks,
+      messages: this.recentSent.slice(),
     };
   }
 
   private state(): ObsState {
     const n = this.node;
-    return { time: n.clock.now(), height: n.height, tip: n.tipHash, peers: n.peerIds(), mining: n.isMining, cutOff: n.offline };
+    const t = n.teacherState();
+    const teacher = { paused: t.miningPaused, throttle: t.throttle, group: t.partition.length ? partitionGroup(t.partition, n.id) + 1 : 0 };
+    const d = n.lessons.delivery();
+    const p = n.lessons.privateChain();
+    const lessons = {
+      held: d.held,
+      oldest: d.oldest,
+      delivery: d.effective.mode,
+      private: p ? { lead: p.lead, withheld: p.withheld.length, strategy: p.strategy } : null,
+      address: n.query.walletKeys()[0]?.address ?? '',
+    };
+    return { time: n.clock.now(), height: n.height, tip: n.tipHash, peers: n.peerIds(), mining: n.isMining, cutOff: n.offline, teacher, lessons, ...this.names() };
+  }
+
+  /** This node's own names and what its UTXO set says every named address holds (the dashboard's balance table). */
+  private names(): Pick<ObsState, 'names' | 'balances'> {
+    const named = this.node.namedAddresses();
+    if (!named.length) return {};
+    const names = named.filter((x) => x.own).slice(0, 16).map((x) => ({ label: x.label, address: x.address }));
+    const balances: Record<string, string> = {};
+    for (const x of named.slice(0, 32)) {
+      let sum = 0n;
+      for (const [, c] of this.node.query.coinsFor(scriptForAddress(x.address))) sum += c.value;
+      balances[x.address] = sum.toString();
+    }
+    return { names, balances };
   }
 
   private push(e: ObsEvent): void {
@@ -190,10 +224,14 @@ export class ReportBuffer {
       case 'message': {
         if (e.dir === 'in' && e.hashes && (e.command === 'inv' || e.command === 'block' || e.command === 'headers' || e.command === 'cmpctblock'))
           this.noteSteps(stepsFromMessage(this.node.id, e.command === 'inv' ? { ...e, hashes: e.hashes.slice(0, 64) } : e));
-        if (!this.collecting) return;
         const m: ObsEvent = { t: 'msg', time: e.time, dir: e.dir, peer: e.peer, cmd: e.command, bytes: e.bytes, summary: e.summary.slice(0, MAX_SUMMARY) };
         if (e.hashes?.length) m.hashes = e.hashes.slice(0, this.limits.maxHashes);
         if (e.reason) m.reason = e.reason.slice(0, MAX_SUMMARY);
+        if (e.dir === 'out' && e.command !== 'ping' && e.command !== 'pong') {
+          this.recentSent.push(m);
+          if (this.recentSent.length > RECENT_MESSAGES) this.recentSent.shift();
+        }
+        if (!this.collecting) return;
         this.push(m);
         return;
       }
@@ -232,6 +270,10 @@ export class ReportBuffer {
         this.noteSteps([{ hash: e.hash, node: this.node.id, kind: 'mined', time: e.time }]);
         return this.push({ t: 'mined', time: e.time, hash: e.hash, height: e.height });
       }
+      case 'delivery':
+      case 'lesson':
+        this.stateChanged = true;
+        return;
       case 'rejected':
         return this.push({ t: 'rejected', time: e.time, peer: e.peer, cmd: e.command, reason: e.reason.slice(0, MAX_SUMMARY) });
       case 'peer-connected':

@@ -3,6 +3,7 @@
  * registers the network's well-known dashboard id and accepts only raw 'observer' connections from
  * `obs_` peers of its network, each report checked before it is handed on.
  */
+import { toHex } from '../../core';
 import { Peer, type DataConnection, type PeerError } from 'peerjs';
 import type { SignalConfig } from './transport';
 import { checkTextMessage, guardPeer, type RefusalListener, type RefusalReason } from './guard';
@@ -43,6 +44,26 @@ export class DashboardReceiver {
     this.prefix = observerPeerId(network, '');
     this.createPeer();
     this.keepalive = setInterval(() => this.checkAlive(), KEEPALIVE_MS);
+  }
+
+  /**
+   * Sends a signed teacher command (wire bytes) to every node this dashboard hears from; each node
+   * checks it and relays it to its peers. Returns how many nodes it went to.
+   */
+  sendTeacherCommand(bytes: Uint8Array): number {
+    const text = JSON.stringify({ teacher: toHex(bytes) });
+    let sent = 0;
+    for (const [nodeId, conn] of [...this.conns]) {
+      try {
+        if (conn.open) {
+          void conn.send(text);
+          sent++;
+        }
+      } catch {
+        this.drop(nodeId, conn);
+      }
+    }
+    return sent;
   }
 
   /** Sends each node a keepalive and drops nodes silent for too long (their tab is gone). */

@@ -13,14 +13,18 @@
  * This file is the reporter; the dashboard's side is `dashboardReceiver.ts`, and what both share
  * (ids, limits, PeerJS options) is `observerChannel.ts`.
  *
- * The node never reads anything from this channel (the reporter only notes *that* the dashboard's
- * keepalives arrive, to notice a dashboard that vanished) and nodes never link to `obs_` or
- * `dashboard` peers, so consensus cannot depend on it.
+ * The node reads only one thing from this channel: the teacher's signed commands, which it checks
+ * against the network's teacher key exactly as when a peer relays them (the reporter otherwise
+ * notes *that* the dashboard's keepalives arrive, to notice a dashboard that vanished). Nodes never
+ * link to `obs_` or `dashboard` peers, so consensus cannot depend on it.
  */
 import { Peer, type DataConnection, type PeerError } from 'peerjs';
-import type { FullNode } from '../../node/node';
+import type { NodeApi } from '../../node/api';
+import { MAX_TEACHER_BYTES } from '../../node/wire/messages';
+import { fromHex } from '../../core';
 import type { Topology } from '../../node/events';
 import type { SignalConfig } from './transport';
+import { systemClock, type Clock } from '../../node/transport';
 import { guardOutbound, guardPeer, type RefusalReason } from './guard';
 import { ReportBuffer, type ReportLimits } from '../observer/reportBuffer';
 import { OBSERVER_LABEL, type Report } from '../observer/protocol';
@@ -59,6 +63,8 @@ export interface ReporterOptions {
   /** Retry delays while no dashboard exists: doubling from `min` up to `max` (default 1 s … 3 s). */
   retry?: { min: number; max: number };
   limits?: Partial<ReportLimits>;
+  /** Timers (default the page's; a tab passes its node's worker clock). */
+  clock?: Clock;
 }
 
 /**
@@ -73,9 +79,11 @@ export class ObserverReporter {
   private peer: Peer | null = null;
   private conn: DataConnection | null = null;
   private attempt = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private openTimer: ReturnType<typeof setTimeout> | null = null;
-  private flushTimer: ReturnType<typeof setInterval> | null = null;
+  private retryTimer: number | null = null;
+  private openTimer: number | null = null;
+  private flushTimer: number | null = null;
+  /** Timers on the node's clock (a worker's in a tab: a background tab keeps reporting). */
+  private readonly clock: Clock;
   private lastSend = 0;
   private lastHeard = 0;
   private looking = false;
@@ -85,9 +93,10 @@ export class ObserverReporter {
   private readonly refusal = refusalCounter(() => null);
 
   constructor(
-    private readonly node: FullNode,
+    private readonly node: NodeApi,
     private readonly opts: ReporterOptions,
   ) {
+    this.clock = opts.clock ?? systemClock;
     this.intervalMs = opts.intervalMs ?? 200;
     this.heartbeatMs = opts.heartbeatMs ?? 2_000;
     this.retry = opts.retry ?? { min: 1_000, max: 3_000 };
@@ -121,10 +130,17 @@ export class ObserverReporter {
   }
 
   private clearTimers(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.openTimer) clearTimeout(this.openTimer);
-    if (this.flushTimer) clearInterval(this.flushTimer);
+    for (const t of [this.retryTimer, this.openTimer, this.flushTimer]) if (t !== null) this.clock.clearTimer(t);
     this.retryTimer = this.openTimer = this.flushTimer = null;
+  }
+
+  /** Flushes every `intervalMs` while connected (a chain of timers on the clock). */
+  private scheduleFlush(): void {
+    this.flushTimer = this.clock.setTimer(this.intervalMs, () => {
+      this.flushTimer = null;
+      this.safely(() => this.flush());
+      if (this.state === 'connected' && this.conn) this.scheduleFlush();
+    });
   }
 
   private createPeer(): void {
@@ -166,31 +182,41 @@ export class ObserverReporter {
     if (!conn) return this.retryLater(false);
     guardOutbound(conn, this.refusal.refuse);
     this.conn = conn;
-    this.openTimer = setTimeout(() => this.safely(() => this.lost(conn)), OPEN_TIMEOUT_MS);
+    this.openTimer = this.clock.setTimer(OPEN_TIMEOUT_MS, () => this.safely(() => this.lost(conn)));
     conn.on('open', () => this.safely(() => this.opened(conn)));
-    conn.on('data', () => (this.lastHeard = Date.now())); // keepalive: contents ignored
+    conn.on('data', (data: unknown) => this.safely(() => this.fromDashboard(data)));
     conn.on('close', () => this.safely(() => this.lost(conn)));
     conn.on('error', () => this.safely(() => this.lost(conn)));
   }
 
+  /**
+   * What the dashboard sends: keepalives ('k'), and the teacher's signed commands as JSON
+   * `{"teacher":"<hex>"}`, handed to the node, which checks the signature against the network's
+   * teacher key exactly as for a command from a peer (anything else is ignored).
+   */
+  private fromDashboard(data: unknown): void {
+    this.lastHeard = Date.now();
+    const command = teacherCommandOf(data);
+    if (command) this.node.teacherCommand(command);
+  }
+
   private opened(conn: DataConnection): void {
     if (conn !== this.conn || this.state === 'stopped') return;
-    if (this.openTimer) clearTimeout(this.openTimer);
+    if (this.openTimer !== null) this.clock.clearTimer(this.openTimer);
     this.openTimer = null;
     this.attempt = 0;
     this.state = 'connected';
     this.sent = 0;
     this.lastHeard = Date.now();
     this.send(this.buffer.open());
-    this.flushTimer = setInterval(() => this.safely(() => this.flush()), this.intervalMs);
+    this.scheduleFlush();
   }
 
   private lost(conn: DataConnection): void {
     if (conn !== this.conn) return;
     this.conn = null;
     this.buffer.close();
-    if (this.flushTimer) clearInterval(this.flushTimer);
-    if (this.openTimer) clearTimeout(this.openTimer);
+    for (const t of [this.flushTimer, this.openTimer]) if (t !== null) this.clock.clearTimer(t);
     this.flushTimer = this.openTimer = null;
     conn.close();
     if (this.state !== 'stopped') this.retryLater(false);
@@ -238,13 +264,13 @@ export class ObserverReporter {
         // already gone
       }
     }
-    if (this.flushTimer) clearInterval(this.flushTimer);
-    if (this.openTimer) clearTimeout(this.openTimer);
+    for (const t of [this.flushTimer, this.openTimer]) if (t !== null) this.clock.clearTimer(t);
     this.flushTimer = this.openTimer = null;
     this.state = 'searching';
     const delay = Math.min(this.retry.max, this.retry.min * 2 ** this.attempt);
     this.attempt = Math.min(this.attempt + 1, 10);
-    this.retryTimer = setTimeout(
+    this.retryTimer = this.clock.setTimer(
+      delay,
       () =>
         this.safely(() => {
           this.retryTimer = null;
@@ -256,12 +282,22 @@ export class ObserverReporter {
           } else if (peer.disconnected) peer.reconnect();
           else this.lookForDashboard();
         }),
-      delay,
     );
   }
 }
 
+/** The bytes of a teacher command in a dashboard message (`{"teacher":"<hex>"}`), or null. */
+export function teacherCommandOf(data: unknown): Uint8Array | null {
+  if (typeof data !== 'string' || data.length > 2 * MAX_TEACHER_BYTES + 32 || !data.startsWith('{')) return null;
+  try {
+    const hex = (JSON.parse(data) as { teacher?: unknown }).teacher;
+    return typeof hex === 'string' && /^(?:[0-9a-f]{2})+$/.test(hex) ? fromHex(hex) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Starts reporting a node to the teacher dashboard (if and when one is open). */
-export function startObserverReporter(node: FullNode, opts: ReporterOptions): ObserverReporter {
+export function startObserverReporter(node: NodeApi, opts: ReporterOptions): ObserverReporter {
   return new ObserverReporter(node, opts);
 }

@@ -1,7 +1,7 @@
 import { RuleError, consensus } from '../consensus/errors';
 import { checkBlockSanity, checkProofOfWork, contextualCheckBlock, contextualCheckHeader } from '../consensus/checks';
 import { blockHash, blockHashHex, decodeBlock, type Block, type BlockHeader } from '../primitives/block';
-import type { Tx } from '../primitives/tx';
+import { txidHex, type Tx } from '../primitives/tx';
 import { hashToHex, fromHex } from '../encoding';
 import type { ChainParams } from '../params';
 import { UtxoSet, type Coin } from './utxo';
@@ -9,7 +9,7 @@ import { ancestorAt, locatorOf, makeEntry, medianTimePast, nextBits, type BlockE
 import { asertAnchor, asertNextBits, asertParams } from '../consensus/asert';
 import type { ChainEvent, ProcessResult, RestoreReport, StoredChain } from './events';
 import { OrphanPool } from './orphans';
-import { BoundedSet } from '../util/bounded';
+import { ScriptCache } from './scriptCache';
 import { compareStored, connectBlock, disconnectBlock, replayPath } from './connect';
 
 export * from './blockIndex';
@@ -29,8 +29,8 @@ export class Chain {
   private readonly active: BlockEntry[] = [];
   private readonly candidates = new Set<BlockEntry>();
   private readonly orphans = new OrphanPool();
-  /** Core's script cache: txids whose signatures the mempool checked (bounded, oldest forgotten). */
-  private readonly verifiedTxs = new BoundedSet<string>(100_000);
+  /** Core's script cache: txids whose signatures the mempool checked. */
+  readonly scripts = new ScriptCache();
   private seq = 0;
   private listeners: ((e: ChainEvent) => void)[] = [];
   readonly genesis: BlockEntry;
@@ -47,12 +47,12 @@ export class Chain {
     checkBlockSanity(genesis, params);
     const hash = blockHashHex(genesis.header);
     const entry = this.newEntry(hash, genesis, null);
-    contextualCheckBlock(genesis, 0, 0);
+    contextualCheckBlock(genesis, 0, 0, params);
     this.index.set(hash, entry);
     this.blocks.set(hash, genesis);
     this.genesis = entry;
-    // Deviation from Bitcoin: the genesis coinbase is spendable (the seed tutorial pays the
-    // central node 10 coins there and spends them).
+    // The genesis coinbase is spendable (the seed tutorial pays the central 10 coins there) unless
+    // the network says otherwise (`genesisUnspendable`, the mainnet preset).
     const events: ChainEvent[] = [];
     this.connectTip(entry, events);
     this.genesisConnected = events[0] as Extract<ChainEvent, { type: 'block-connected' }>;
@@ -73,12 +73,8 @@ export class Chain {
     return this.active.length - 1;
   }
   /** Block at a height of the active chain. */
-  entryAt(height: number): BlockEntry | undefined {
-    return this.active[height];
-  }
-  getEntry(hash: string): BlockEntry | undefined {
-    return this.index.get(hash);
-  }
+  entryAt = (height: number): BlockEntry | undefined => this.active[height];
+  getEntry = (hash: string): BlockEntry | undefined => this.index.get(hash);
   getBlock(hash: string): Block | undefined {
     return this.blocks.get(hash);
   }
@@ -191,6 +187,15 @@ export class Chain {
   private acceptBlock(block: Block, now: number, events: ChainEvent[]): ProcessResult {
     const hash = blockHashHex(block.header);
     const base = { hash, active: false, events };
+    // Core's ProcessNewBlock checks the block (CheckBlock) before asking whether it is known: a copy
+    // of a known block with an edited body is refused as mutated (the known block stays valid).
+    try {
+      checkBlockSanity(block, this.params);
+    } catch (e) {
+      if (!(e instanceof RuleError)) throw e;
+      if (!this.index.has(hash)) events.push({ type: 'block-invalid', hash, reason: e.reason, debug: e.debug });
+      return { ...base, status: 'invalid', error: e };
+    }
     const known = this.index.get(hash);
     if (known) {
       if (known.status === 'invalid')
@@ -199,13 +204,6 @@ export class Chain {
     }
     if (this.orphans.has(hash))
       return { ...base, status: 'duplicate', error: new RuleError('duplicate', 'block already held as an orphan', 'duplicate', false) };
-    try {
-      checkBlockSanity(block, this.params);
-    } catch (e) {
-      if (!(e instanceof RuleError)) throw e;
-      events.push({ type: 'block-invalid', hash, reason: e.reason, debug: e.debug });
-      return { ...base, status: 'invalid', error: e };
-    }
     const prevHash = hashToHex(block.header.prevHash);
     const parent = this.index.get(prevHash);
     if (!parent) {
@@ -218,7 +216,7 @@ export class Chain {
       if (parent.status === 'invalid') throw consensus('bad-prevblk', `previous block ${prevHash.slice(0, 16)}… is invalid`);
       const mtp = this.medianTimePast(parent);
       contextualCheckHeader(block.header, { height: entry.height, expectedBits: this.nextBits(parent), medianTimePast: mtp, now }, this.params);
-      contextualCheckBlock(block, entry.height, mtp);
+      contextualCheckBlock(block, entry.height, mtp, this.params);
     } catch (e) {
       if (!(e instanceof RuleError)) throw e;
       if (e.kind === 'consensus') {
@@ -315,7 +313,12 @@ export class Chain {
   /** Core's ConnectBlock on top of the tip (see `connectBlock`), recording undo data. */
   private connectTip(entry: BlockEntry, events: ChainEvent[]): void {
     const block = this.blocks.get(entry.hash)!;
-    const { undo, spent, created } = connectBlock(block, entry.height, this.utxo, this.params, this.verifiedTxs);
+    const parent = entry.parent;
+    const { undo, spent, created } = connectBlock(block, entry.height, this.utxo, this.params, parent && {
+      parentMedianTimePast: medianTimePast(parent),
+      medianTimePastAt: (h) => medianTimePast(ancestorAt(parent, h)),
+      scriptsVerified: (tx) => this.scripts.has(txidHex(tx)),
+    });
     this.undo.set(entry.hash, undo);
     this.active.push(entry);
     events.push({ type: 'block-connected', entry, block, spent, created, undo });
@@ -380,7 +383,7 @@ export class Chain {
 
   /** Marks a transaction's signatures as already verified (the mempool did it): Core's script cache. */
   noteVerified(txidDisplayHex: string): void {
-    this.verifiedTxs.add(txidDisplayHex);
+    this.scripts.add(txidDisplayHex);
   }
 
   /** Checks a header's proof of work and difficulty without the body (for the UI and sync). */
@@ -394,5 +397,3 @@ function requireGenesis(params: ChainParams): string {
   return params.genesisHex;
 }
 
-export { blockHash };
-export type { Tx };

@@ -3,12 +3,12 @@
  * checked against the set), DisconnectBlock (undone from undo data), UpdateCoins, and the replay
  * that `Chain.restore` checks stored UTXO and undo data against.
  */
-import { consensus } from '../consensus/errors';
-import { checkTxInputs, checkTxScripts } from '../consensus/inputs';
+import { connectBlock as consensusConnect, type ConnectContext } from '../consensus/connect';
+import { isUnspendable } from '../script/script';
 import { isCoinbase, outpointKey, txidHex, type Tx } from '../primitives/tx';
 import type { Block } from '../primitives/block';
 import { toHex } from '../encoding';
-import { subsidyAt, type ChainParams } from '../params';
+import type { ChainParams } from '../params';
 import type { BlockEntry } from './blockIndex';
 import type { CoinChange, RestoreReport, StoredChain } from './events';
 import { CoinOverlay, UtxoSet, sameCommitment, utxoCommitment, type Coin } from './utxo';
@@ -29,39 +29,34 @@ export function applyBlock(block: Block, height: number, view: CoinOverlay, undo
         undo.push(coins[i]!);
       }
     }
-    for (let v = 0; v < tx.outputs.length; v++)
-      view.add(`${id}:${v}`, { value: tx.outputs[v]!.value, script: tx.outputs[v]!.script, height, coinbase: cb });
+    for (let v = 0; v < tx.outputs.length; v++) {
+      const out = tx.outputs[v]!;
+      // An OP_RETURN output can never be spent: like Core, the UTXO set does not keep it.
+      if (!isUnspendable(out.script)) view.add(`${id}:${v}`, { value: out.value, script: out.script, height, coinbase: cb });
+    }
   }
 }
 
 /**
- * Core's ConnectBlock: every transaction's inputs and signatures against the UTXO view (an output
- * created later in the block, or spent earlier in it, is missing; signatures of transactions in
- * `verified` were checked by the mempool), coinbase within subsidy + fees; then `utxo` is updated.
- * Throws a RuleError (and leaves `utxo` untouched) if the block does not connect. Returns the undo
- * data and the net effect on the set: outputs created and spent inside the block appear in neither.
+ * Connects a block on top of `utxo`: Core's ConnectBlock (consensus/connect.ts: inputs, BIP68
+ * locks, sigops, the coinbase limit, every input's scripts) against a layer over the set, which is
+ * updated only if the whole block is valid. The genesis block (`ctx` null) is added unchecked —
+ * not at all where, as on Bitcoin, its coinbase is unspendable. Throws a RuleError. Returns the
+ * undo data and the net effect on the set: outputs created and spent inside the block appear in
+ * neither.
  */
 export function connectBlock(
   block: Block,
   height: number,
   utxo: UtxoSet,
   params: ChainParams,
-  verified: ReadonlySet<string>,
+  ctx: Omit<ConnectContext, 'height' | 'params'> | null,
 ): { undo: Coin[]; spent: CoinChange[]; created: CoinChange[] } {
   const view = new CoinOverlay(utxo);
-  const undo: Coin[] = [];
-  let fees = 0n;
-  applyBlock(block, height, view, undo, (tx) => {
-    const { fee, coins } = checkTxInputs(tx, view, height, params);
-    if (!verified.has(txidHex(tx))) checkTxScripts(tx, coins);
-    fees += fee;
-    return coins;
-  });
-  let cbOut = 0n;
-  for (const o of block.txs[0]!.outputs) cbOut += o.value;
-  const allowed = subsidyAt(params, height) + fees;
-  if (height !== 0 && cbOut > allowed)
-    throw consensus('bad-cb-amount', `coinbase pays ${cbOut} sat; the limit is subsidy + fees = ${allowed} sat`);
+  let undo: Coin[] = [];
+  if (!ctx) {
+    if (!params.genesisUnspendable) applyBlock(block, height, view, undo, () => []);
+  } else undo = consensusConnect(block, view, { ...ctx, height, params }).undo;
   view.commit();
   const spent = [...view.spentFromBase].map(([key, coin]) => ({ key, coin }));
   const created = [...view.created].map(([key, coin]) => ({ key, coin }));

@@ -13,10 +13,14 @@ import { checkTxScripts } from '../consensus/inputs';
 import type { Tx } from '../primitives/tx';
 import type { Coin } from './utxo';
 
-/** One transaction's script checks: the transaction and the coin each input spends, in input order. */
+/**
+ * One transaction's script checks: the transaction, the coin each input spends (in input order),
+ * and the block's script flags (`blockScriptFlags` at its height: what ConnectBlock checks with).
+ */
 export interface ScriptJob {
   tx: Tx;
   coins: Coin[];
+  flags: number;
 }
 
 /** Runs script jobs somewhere (a worker pool); one verdict per job, true when every input passed. */
@@ -35,7 +39,7 @@ export interface ScriptChecker {
 export function runScriptJobs(jobs: readonly ScriptJob[]): boolean[] {
   return jobs.map((j) => {
     try {
-      checkTxScripts(j.tx, j.coins);
+      checkTxScripts(j.tx, j.coins, j.flags);
       return true;
     } catch (e) {
       if (e instanceof RuleError) return false;

@@ -1,15 +1,16 @@
 import { consensus, RuleError } from './errors';
 import { isCoinbase, isNullOutPoint, outpointKey, txSize, type Tx } from '../primitives/tx';
 import { blockHash, blockMerkleRoot, blockSize, type Block, type BlockHeader } from '../primitives/block';
-import { coinbaseHasHeight, parseP2PKH, parseP2PKHInput } from '../primitives/script';
+import { coinbaseHasHeight } from '../primitives/script';
 import { bitsToTarget, hashToBigInt } from './pow';
+import { legacySigOps, maxBlockSigOps } from '../script/sigops';
 import { bytesEqual } from '../encoding';
 import { MAX_MONEY, type ChainParams } from '../params';
 
 /**
- * Context-free ("sanity") checks of a transaction — Core's CheckTransaction — plus tabchain's
- * standard-template rule (outputs P2PKH, inputs `<sig> <pubkey>`; Bitcoin treats these as policy,
- * tabchain as consensus because it has no script interpreter). Throws RuleError.
+ * Context-free ("sanity") checks of a transaction — Core's CheckTransaction. Scripts are not
+ * looked at here: any script is valid if it executes (the interpreter decides when the output
+ * is spent), and which templates are relayed is mempool policy (`checkStandardTx`). Throws RuleError.
  */
 export function checkTransactionSanity(tx: Tx, params: ChainParams): void {
   if (tx.inputs.length === 0) throw consensus('bad-txns-vin-empty', 'transaction has no inputs');
@@ -34,13 +35,8 @@ export function checkTransactionSanity(tx: Tx, params: ChainParams): void {
   } else {
     for (const input of tx.inputs) {
       if (isNullOutPoint(input.prevout)) throw consensus('bad-txns-prevout-null', 'a non-coinbase input spends the null outpoint');
-      if (!parseP2PKHInput(input.scriptSig))
-        throw consensus('bad-txns-nonstandard-inputs', 'input script is not <signature> <public key>');
     }
   }
-  for (let i = 0; i < tx.outputs.length; i++)
-    if (!parseP2PKH(tx.outputs[i]!.script))
-      throw consensus('scriptpubkey', `output ${i} is not a standard pay-to-public-key-hash script`);
 }
 
 /** Core's CheckProofOfWork: bits decode to a valid target no easier than the limit, hash ≤ target. */
@@ -54,7 +50,7 @@ export function checkProofOfWork(header: BlockHeader, params: ChainParams): void
 
 /**
  * Context-free checks of a block — Core's CheckBlock: proof of work, merkle root (including the
- * CVE-2012-2459 mutation), size, coinbase placement, every transaction's sanity. A mutated or
+ * CVE-2012-2459 mutation), size, coinbase placement, every transaction's sanity, the sigop bound. A mutated or
  * corrupted body gets kind 'mutated': punished, but the hash is not remembered as invalid,
  * because the honest block with the same header is still valid.
  */
@@ -77,6 +73,11 @@ export function checkBlockSanity(block: Block, params: ChainParams): void {
       throw e;
     }
   }
+  // Core's CheckBlock sigop bound, counted without the coins (P2SH sigops are added when connecting).
+  let sigops = 0;
+  for (const tx of block.txs) sigops += legacySigOps(tx);
+  const limit = maxBlockSigOps(params.maxBlockSize);
+  if (sigops > limit) throw consensus('bad-blk-sigops', `the block's scripts have ${sigops} signature operations; at most ${limit} are allowed`);
 }
 
 /** What a contextual header check needs to know about the parent. */
@@ -97,13 +98,18 @@ export function contextualCheckHeader(header: BlockHeader, ctx: HeaderContext, p
     throw new RuleError('time-too-new', `block time is more than ${params.maxFutureBlockTime / 3600} h in the future; try again later`, 'future', false);
 }
 
-/** Core's ContextualCheckBlock: BIP34 height in the coinbase, finality of every transaction. */
-export function contextualCheckBlock(block: Block, height: number, medianTimePast: number): void {
+/**
+ * Core's ContextualCheckBlock: BIP34 height in the coinbase, finality of every transaction
+ * (lock times against the median time past once BIP113 applies, the block's time before).
+ * `params` carries the activation heights (absent: both rules from genesis).
+ */
+export function contextualCheckBlock(block: Block, height: number, medianTimePast: number, params?: ChainParams): void {
   const cb = block.txs[0]!;
-  if (!coinbaseHasHeight(cb.inputs[0]!.scriptSig, height))
+  if (height >= (params?.bip34Height ?? 0) && !coinbaseHasHeight(cb.inputs[0]!.scriptSig, height))
     throw consensus('bad-cb-height', `coinbase does not start with the block height ${height} (BIP34)`);
+  const cutoff = height >= (params?.csvHeight ?? 0) ? medianTimePast : block.header.time;
   for (const tx of block.txs) {
-    if (!isFinal(tx, height, medianTimePast))
+    if (!isFinal(tx, height, cutoff))
       throw consensus('bad-txns-nonfinal', 'a transaction is not final (its locktime is in the future)');
   }
 }

@@ -1,8 +1,8 @@
 import { consensus, RuleError } from './errors';
 import { outpointKey, type Tx } from '../primitives/tx';
-import { parseP2PKH, parseP2PKHInput, SIGHASH_ALL } from '../primitives/script';
-import { legacySighash } from '../crypto/sighash';
-import { pubkeyMatchesHash, verifySignature } from '../crypto/keys';
+import { verifyScript } from '../script/verify';
+import { TxSignatureChecker } from '../script/checker';
+import { SCRIPT_ERROR_TEXT, type ScriptErrorName } from '../script/errors';
 import { MAX_MONEY, type ChainParams } from '../params';
 import type { Coin, CoinView } from '../chain/utxo';
 
@@ -37,33 +37,24 @@ export function checkTxInputs(tx: Tx, view: CoinView, spendHeight: number, param
 const SCRIPT_FAIL = 'mandatory-script-verify-flag-failed';
 
 /**
- * Checks the `<signature> <pubkey>` of every input against the P2PKH output it spends:
- * HASH160(pubkey) matches, hash type is SIGHASH_ALL, signature is strict DER, low-S, and valid
- * for the legacy signature hash. Reasons are Core's script-error texts.
+ * Runs every input's scriptSig and the script of the coin it spends through the interpreter
+ * (Core's CheckInputScripts) with the given verification flags. Any script is valid if it
+ * executes; a failure is Core's `mandatory-script-verify-flag-failed (<script error>)`.
  */
-export function checkTxScripts(tx: Tx, coins: Coin[]): void {
+export function checkTxScripts(tx: Tx, coins: Coin[], flags: number): void {
   for (let i = 0; i < tx.inputs.length; i++) {
-    const coin = coins[i]!;
-    const hash = parseP2PKH(coin.script);
-    if (!hash) throw consensus('bad-txns-nonstandard-inputs', `input ${i} spends a non-standard output`);
-    const parsed = parseP2PKHInput(tx.inputs[i]!.scriptSig);
-    if (!parsed) throw consensus('bad-txns-nonstandard-inputs', `input ${i} script is not <signature> <public key>`);
-    if (!pubkeyMatchesHash(parsed.pubkey, hash))
-      throw consensus(`${SCRIPT_FAIL} (Script failed an OP_EQUALVERIFY operation)`, `input ${i}: public key does not match the address it spends`);
-    if (parsed.hashType !== SIGHASH_ALL)
-      throw consensus(`${SCRIPT_FAIL} (Signature hash type missing or not understood)`, `input ${i}: only SIGHASH_ALL is supported`);
-    const digest = legacySighash(tx, i, coin.script, parsed.hashType);
-    const fault = verifySignature(digest, parsed.signature, parsed.pubkey, { lowS: true, strictDer: true });
-    if (fault) throw consensus(`${SCRIPT_FAIL} (${FAULT_TEXT[fault]})`, `input ${i}: ${FAULT_TEXT[fault].toLowerCase()}`);
+    const err = scriptError(tx, coins, i, flags);
+    if (err !== 'OK') {
+      const text = SCRIPT_ERROR_TEXT[err];
+      throw consensus(`${SCRIPT_FAIL} (${text})`, `input ${i} (spending ${outpointKey(tx.inputs[i]!.prevout)}): ${text}`);
+    }
   }
 }
 
-const FAULT_TEXT = {
-  der: 'Non-canonical DER signature',
-  'high-s': 'Non-canonical signature: S value is unnecessarily high',
-  'bad-pubkey': 'Public key is neither compressed or uncompressed',
-  invalid: 'Script evaluated without error but finished with a false/empty top stack element',
-} as const;
+/** The script error of one input ('OK' when it verifies). */
+export function scriptError(tx: Tx, coins: Coin[], index: number, flags: number): ScriptErrorName {
+  return verifyScript(tx.inputs[index]!.scriptSig, coins[index]!.script, flags, new TxSignatureChecker(tx, index));
+}
 
 /** True when an error is a script/signature failure (for tests and the UI). */
 export function isScriptFailure(e: unknown): boolean {

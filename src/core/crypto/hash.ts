@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ripemd160 } from '@noble/hashes/legacy.js';
+import { sha256Into } from './sha256';
 
 // Validation hashes thousands of short messages per block (headers, txids, merkle nodes, sighashes,
 // public keys). @noble/hashes' one-shot `sha256(data)` builds a fresh hasher with fresh buffers
@@ -15,9 +16,10 @@ const inner = new Uint8Array(32);
 
 /** SHA-256 applied twice: Bitcoin's hash for block headers, transactions and message checksums. */
 export function sha256d(data: Uint8Array): Uint8Array {
-  SHA256_EMPTY._cloneInto(shaScratch).update(data).digestInto(inner);
+  // The engine's own SHA-256 (sha256.ts): no per-call set-up on this, the hottest hashing path.
+  sha256Into(data, inner);
   const out = new Uint8Array(32);
-  SHA256_EMPTY._cloneInto(shaScratch).update(inner).digestInto(out);
+  sha256Into(inner, out);
   return out;
 }
 

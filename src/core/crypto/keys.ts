@@ -6,6 +6,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 // only this module, not libauth's other WebAssembly hashes; it is awaited once, at load.
 import { instantiateSecp256k1 } from '@bitauth/libauth/build/lib/crypto/secp256k1.js';
 import { hash160 } from './hash';
+import { parseDerLax } from './der';
 import { DecodeError, bytesEqual, concatBytes } from '../encoding';
 import { BoundedMap } from '../util/bounded';
 
@@ -190,6 +191,23 @@ export function verifySignature(
   if (ok) return null;
   // Only when verify fails is the key parsed again, to tell a key off the curve from a wrong signature.
   return libsecp256k1.validatePublicKey(key) ? 'invalid' : 'bad-pubkey';
+}
+
+/**
+ * Bitcoin's consensus signature check (Core's CPubKey::Verify): the DER signature read with
+ * Core's lax parser, S normalised (high-S signatures verify; LOW_S is a separate policy check),
+ * then libsecp256k1 (WebAssembly) verifies it against a 33- or 65-byte public key (compressed,
+ * uncompressed or hybrid, as libsecp256k1 parses them). The script interpreter's only path to ECDSA.
+ */
+export function verifyEcdsa(digest: Uint8Array, derSignature: Uint8Array, pubkey: Uint8Array): boolean {
+  if (!parseDerLax(derSignature, compactScratch)) return false;
+  let key = pubkey;
+  if (pubkey.length === 33) {
+    const full = uncompressed(pubkey);
+    if (!full) return false;
+    key = full;
+  } else if (pubkey.length !== 65) return false;
+  return libsecp256k1.verifySignatureCompact(compactScratch, key, digest);
 }
 
 /**

@@ -1,6 +1,12 @@
 import { RuleError, consensus, policy } from '../consensus/errors';
 import { checkTransactionSanity, isFinal } from '../consensus/checks';
-import { checkTxInputs, checkTxScripts } from '../consensus/inputs';
+import { checkTxInputs, checkTxScripts, scriptError } from '../consensus/inputs';
+import { blockScriptFlags } from '../consensus/connect';
+import { sequenceLock, sequenceLockSatisfied } from '../consensus/sequenceLocks';
+import { checkStandardInputs, checkStandardSigOps, checkStandardTx } from '../policy/standard';
+import { FLAGS, SCRIPT_ERROR_TEXT, STANDARD_FLAGS } from '../script/errors';
+import { isUnspendable } from '../script/script';
+import { legacySigOps, p2shSigOps } from '../script/sigops';
 import { isCoinbase, outpointKey, txidHex, txSize, type Tx } from '../primitives/tx';
 import { BoundedSet } from '../util/bounded';
 import { hashToHex } from '../encoding';
@@ -16,6 +22,8 @@ export interface MempoolEntry {
   size: number;
   /** Node clock (seconds) when it entered. */
   time: number;
+  /** Legacy + P2SH signature operations (a block may hold at most maxBlockSize / 50). */
+  sigops: number;
 }
 
 /** Mempool changes, for relay and the UI. */
@@ -76,7 +84,7 @@ export class Mempool {
         const sep = key.lastIndexOf(':');
         const e = this.entries.get(key.slice(0, sep));
         const out = e?.tx.outputs[Number(key.slice(sep + 1))];
-        return out ? { value: out.value, script: out.script, height: next, coinbase: false } : undefined;
+        return out && !isUnspendable(out.script) ? { value: out.value, script: out.script, height: next, coinbase: false } : undefined;
       },
     };
   }
@@ -90,6 +98,7 @@ export class Mempool {
     const id = txidHex(tx);
     checkTransactionSanity(tx, this.chain.params);
     if (isCoinbase(tx)) throw consensus('coinbase', 'a coinbase transaction cannot be relayed on its own');
+    checkStandardTx(tx);
     const nextHeight = this.chain.height + 1;
     if (!isFinal(tx, nextHeight, this.chain.medianTimePast(this.chain.tip)))
       throw policy('bad-txns-nonfinal', 'transaction is not final yet');
@@ -114,11 +123,21 @@ export class Mempool {
       throw e;
     }
     const { fee, coins } = checked;
-    if (!this.verified.has(id)) {
-      checkTxScripts(tx, coins);
+    const tipMtp = this.chain.medianTimePast(this.chain.tip);
+    const flags = blockScriptFlags(this.chain.params, nextHeight);
+    if (flags & FLAGS.CHECKSEQUENCEVERIFY) {
+      const lock = sequenceLock(tx, coins.map((c) => c.height), (h) => this.chain.medianTimePast(this.chain.entryAt(h) ?? null));
+      if (!sequenceLockSatisfied(lock, nextHeight, tipMtp))
+        throw policy('non-BIP68-final', 'an input is younger than its BIP68 relative lock time allows; it can be mined later');
+    }
+    checkStandardInputs(tx, coins);
+    checkStandardSigOps(tx, coins);
+    // The chain's script cache too: one cache for mempool and blocks, as in Core (and one for a whole simulated network in its shared-validation mode).
+    if (!this.verified.has(id) && !this.chain.scripts.has(id)) {
+      checkPolicyScripts(tx, coins, flags);
       this.noteVerified(id);
     }
-    const entry: MempoolEntry = { tx, txid: id, fee, size: txSize(tx), time: now };
+    const entry: MempoolEntry = { tx, txid: id, fee, size: txSize(tx), time: now, sigops: legacySigOps(tx) + p2shSigOps(tx, coins) };
     this.entries.set(id, entry);
     for (const input of tx.inputs) this.spenders.set(outpointKey(input.prevout), id);
     this.emit({ type: 'tx-added', entry });
@@ -207,14 +226,33 @@ export class Mempool {
   }
 
   /**
-   * Transactions for a block template within `maxBytes`, by ancestor fee rate (Core's
+   * Transactions for a block template within `maxBytes` and `maxSigOps` (Core's BlockAssembler
+   * keeps a block under the sigop limit the same way), by ancestor fee rate (Core's
    * addPackageTxs: a child's fee counts for the parents it needs), each after its parents.
    */
-  selectForBlock(maxBytes: number): MempoolEntry[] {
+  selectForBlock(maxBytes: number, maxSigOps = Infinity): MempoolEntry[] {
     const all = this.all();
     return selectPackages(
       all.map((e) => ({ ...e, parents: e.tx.inputs.map((i) => hashToHex(i.prevout.txid)).filter((id) => this.entries.has(id)), entry: e })),
       maxBytes,
+      maxSigOps,
     ).map((p) => p.entry);
+  }
+
+}
+
+/**
+ * Core's PolicyScriptChecks then ConsensusScriptChecks: every input under the standard flags;
+ * a failure that the consensus flags alone do not reproduce is a policy refusal,
+ * `non-mandatory-script-verify-flag (…)` (not punished); otherwise the consensus failure.
+ */
+function checkPolicyScripts(tx: Tx, coins: Coin[], consensusFlags: number): void {
+  const standard = STANDARD_FLAGS | consensusFlags;
+  for (let i = 0; i < tx.inputs.length; i++) {
+    const err = scriptError(tx, coins, i, standard);
+    if (err === 'OK') continue;
+    checkTxScripts(tx, coins, consensusFlags);
+    const text = SCRIPT_ERROR_TEXT[err];
+    throw policy(`non-mandatory-script-verify-flag (${text})`, `input ${i} (spending ${outpointKey(tx.inputs[i]!.prevout)}): ${text} — valid in a block, but not relayed`);
   }
 }

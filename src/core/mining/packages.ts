@@ -11,6 +11,8 @@ export interface PackageEntry {
   txid: string;
   fee: bigint;
   size: number;
+  /** Signature operations (legacy + P2SH); absent counts 0. */
+  sigops?: number;
   /** Txids of the mempool transactions this one spends. */
   parents: readonly string[];
 }
@@ -19,6 +21,7 @@ interface Scored {
   index: number;
   fee: bigint;
   size: number;
+  sigops: number;
   version: number;
 }
 
@@ -68,9 +71,10 @@ class Heap {
 
 /**
  * The entries (in arrival order, parents before children) to put in a block of at most
- * `maxBytes`, best ancestor fee rate first, each package's ancestors before it.
+ * `maxBytes` and `maxSigOps` signature operations, best ancestor fee rate first, each package's
+ * ancestors before it.
  */
-export function selectPackages<E extends PackageEntry>(entries: readonly E[], maxBytes: number): E[] {
+export function selectPackages<E extends PackageEntry>(entries: readonly E[], maxBytes: number, maxSigOps = Infinity): E[] {
   const indexOf = new Map<string, number>();
   entries.forEach((e, i) => indexOf.set(e.txid, i));
   const parents = entries.map((e) => e.parents.map((p) => indexOf.get(p)).filter((i): i is number => i !== undefined));
@@ -90,22 +94,25 @@ export function selectPackages<E extends PackageEntry>(entries: readonly E[], ma
   const score = (i: number): Scored => {
     let fee = 0n;
     let size = 0;
+    let sigops = 0;
     for (const j of packageOf(i)) {
       fee += entries[j]!.fee;
       size += entries[j]!.size;
+      sigops += entries[j]!.sigops ?? 0;
     }
-    return { index: i, fee, size, version: version[i]! };
+    return { index: i, fee, size, sigops, version: version[i]! };
   };
 
   const heap = new Heap();
   for (let i = 0; i < entries.length; i++) heap.push(score(i));
   const out: E[] = [];
   let bytes = 0;
+  let ops = 0;
   while (heap.size) {
     const top = heap.pop()!;
     const i = top.index;
     if (included[i] || failed[i] || top.version !== version[i]) continue; // stale or done
-    if (bytes + top.size > maxBytes) {
+    if (bytes + top.size > maxBytes || ops + top.sigops > maxSigOps) {
       failed[i] = 1; // does not fit; smaller packages still may
       continue;
     }
@@ -115,6 +122,7 @@ export function selectPackages<E extends PackageEntry>(entries: readonly E[], ma
       out.push(entries[j]!);
     }
     bytes += top.size;
+    ops += top.sigops;
     // Descendants of what went in are scored again without it.
     const touched = new Set<number>();
     const stack = [...pkg];

@@ -1,3 +1,4 @@
+import { maxBlockSigOps } from '../script/sigops';
 import { blockHash, encodeHeader, merkleRoot, type Block, type BlockHeader } from '../primitives/block';
 import { coinbaseScript, p2pkhScript } from '../primitives/script';
 import { txid, type Tx } from '../primitives/tx';
@@ -41,7 +42,8 @@ export function genesisTemplate(params: ChainParams, payTo: Uint8Array, time: nu
 export function blockTemplate(chain: Chain, mempool: Mempool | null, payTo: Uint8Array, now: number, tag = 'tabchain'): Block {
   const tip = chain.tip;
   const height = tip.height + 1;
-  const entries = mempool ? mempool.selectForBlock(chain.params.maxBlockSize - 1000) : [];
+  // Room for the coinbase: 1,000 bytes and its output's sigops (one CHECKSIG).
+  const entries = mempool ? mempool.selectForBlock(chain.params.maxBlockSize - 1000, maxBlockSigOps(chain.params.maxBlockSize) - 1) : [];
   const fees = entries.reduce((s, e) => s + e.fee, 0n);
   const coinbase = makeCoinbase(height, payTo, subsidyAt(chain.params, height) + fees, tag);
   return assembleBlock(

@@ -1,4 +1,5 @@
-import { addressFromPublicKey, hashFromAddress, publicKeyOf, signDigest, isValidPrivateKey, privateKeyToWif } from '../crypto/keys';
+import { addressFromPublicKey, publicKeyOf, signDigest, isValidPrivateKey, privateKeyToWif } from '../crypto/keys';
+import { scriptForDestination } from '../crypto/address';
 import { hash160 } from '../crypto/hash';
 import { legacySighash } from '../crypto/sighash';
 import { p2pkhInputScript, p2pkhScript, SIGHASH_ALL } from '../primitives/script';
@@ -36,9 +37,9 @@ export function exportWif(key: WalletKey): string {
   return privateKeyToWif(key.privateKey);
 }
 
-/** Locking script paying an address. */
+/** Locking script paying an address (P2PKH, or P2SH for a multisig or time-lock address). */
 export function scriptForAddress(address: string): Uint8Array {
-  return p2pkhScript(hashFromAddress(address));
+  return scriptForDestination(address);
 }
 
 /** An output a wallet could spend. */
@@ -98,7 +99,12 @@ export function spendableCoins(script: Uint8Array, utxo: UtxoSet, mempool?: Memp
 
 /** Why a payment could not be built. */
 export class PaymentError extends Error {
-  constructor(public readonly reason: 'insufficient-funds' | 'bad-amount' | 'bad-address', message: string) {
+  constructor(
+    public readonly reason: 'insufficient-funds' | 'bad-amount' | 'bad-address',
+    message: string,
+    /** For insufficient-funds: what the address can spend and what the payment needs (sat), so a UI can say it in coins. */
+    public readonly funds?: { have: bigint; need: bigint },
+  ) {
     super(message);
     this.name = 'PaymentError';
   }
@@ -115,6 +121,8 @@ export function buildPayment(args: {
   amount: bigint;
   fee?: bigint;
   coins: SpendableCoin[];
+  /** Outputs added after the payment (e.g. an OP_RETURN note of 0 sat). */
+  extraOutputs?: TxOut[];
 }): Tx {
   const fee = args.fee ?? 0n;
   if (args.amount <= 0n) throw new PaymentError('bad-amount', 'amount must be positive');
@@ -125,7 +133,7 @@ export function buildPayment(args: {
   } catch (e) {
     throw new PaymentError('bad-address', (e as Error).message);
   }
-  const need = args.amount + fee;
+  const need = args.amount + fee + (args.extraOutputs ?? []).reduce((s, o) => s + o.value, 0n);
   const chosen: SpendableCoin[] = [];
   let sum = 0n;
   for (const c of args.coins) {
@@ -134,8 +142,8 @@ export function buildPayment(args: {
     sum += c.coin.value;
   }
   if (sum < need)
-    throw new PaymentError('insufficient-funds', `not enough funds: ${args.from.address} can spend ${sum} sat, needs ${need} sat`);
-  const outputs: TxOut[] = [{ value: args.amount, script: toScript }];
+    throw new PaymentError('insufficient-funds', `not enough funds: ${args.from.address} can spend ${sum} sat, needs ${need} sat`, { have: sum, need });
+  const outputs: TxOut[] = [{ value: args.amount, script: toScript }, ...(args.extraOutputs ?? [])];
   if (sum > need) outputs.push({ value: sum - need, script: args.from.script });
   const unsigned: Tx = {
     version: 1,

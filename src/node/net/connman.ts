@@ -97,6 +97,9 @@ export class ConnectionManager {
   /** The classroom's fork switch: offline closes every link, refuses new ones and dials nobody. */
   setOffline(offline: boolean): boolean {
     if (this.cutOff === offline || this.stopped) return false;
+    this.bus.emit({ type: 'offline-changed', time: this.now(), offline });
+    const text = offline ? 'offline: links closed, nobody is dialled until the node goes online again' : 'online again: dialling seeds and known nodes';
+    this.bus.emit({ type: 'log', time: this.now(), level: offline ? 'warn' : 'info', text });
     this.cutOff = offline;
     if (offline) for (const p of [...this.peers.values()]) p.close('went offline');
     else {

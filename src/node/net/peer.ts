@@ -15,6 +15,7 @@ import {
   isKnownCommand,
   parseFrame,
   summarize,
+  type Command,
   type FrameFault,
   type Message,
   type VersionPayload,
@@ -23,6 +24,7 @@ import { refusal, type NodeRefusalCode, type Refusal } from '../misbehavior';
 import { KNOWN_INV_MAX, type Timing } from '../config';
 import type { EventBus, Role } from '../events';
 import type { Clock, Link, Random } from '../transport';
+import { elapsedSince, type Liveness } from '../lessons/delivery';
 
 /** What a peer needs from the node it belongs to. */
 export interface PeerHost {
@@ -31,6 +33,8 @@ export interface PeerHost {
   readonly clock: Clock;
   readonly random: Random;
   readonly timing: Timing;
+  /** The node's request clocks: they stand still while its delivery gate holds messages (lessons/delivery.ts). */
+  readonly liveness?: Liveness;
   /** Sequence number for the next message event (unique per node). */
   nextMessageId(): number;
   /** Our version message for this peer (its nonce is remembered to detect self-connections). */
@@ -119,6 +123,9 @@ export class Peer {
     private readonly host: PeerHost,
     readonly link: Link,
     addrBurst: number,
+    /** Largest payload this link carries (the transport's frame limit less the header). */
+    private readonly maxPayload = MAX_PAYLOAD,
+    private readonly decode: (command: Command, payload: Uint8Array) => Message = decodePayload,
   ) {
     this.id = link.peerId;
     this.outbound = link.outbound;
@@ -129,12 +136,21 @@ export class Peer {
     this.addrTokensAt = now;
     link.onmessage = (data) => this.receive(data);
     link.onclose = (reason) => this.closedBy(reason);
+    this.armHandshakeTimeout(host.timing.handshakeTimeout);
+    if (this.outbound) this.sendVersion();
+  }
+
+  /** The handshake must end within `handshakeTimeout` of live time (held messages do not make it late). */
+  private armHandshakeTimeout(ms: number): void {
+    const { clock, timing, liveness } = this.host;
     this.timers.push(
-      host.clock.setTimer(host.timing.handshakeTimeout, () => {
-        if (!this.ready && !this.closed) this.close('handshake timeout');
+      clock.setTimer(ms, () => {
+        if (this.ready || this.closed) return;
+        const waited = elapsedSince(liveness, clock, this.connectedAt);
+        if (waited >= timing.handshakeTimeout) this.close('handshake timeout');
+        else this.armHandshakeTimeout(Math.max(100, timing.handshakeTimeout - waited));
       }),
     );
-    if (this.outbound) this.sendVersion();
   }
 
   /** Handshake complete and link open. */
@@ -147,12 +163,12 @@ export class Peer {
     this.knownInv.add(hash);
   }
 
-  /** Frames and sends a message; false (and a warning) if it cannot be framed, e.g. a block over 256 KiB. */
+  /** Frames and sends a message; false (and a warning) if it cannot be framed, e.g. a block over the link's frame limit. */
   send(m: Message): boolean {
     if (this.closed) return false;
     let raw: Uint8Array;
     try {
-      raw = encodeMessage(this.host.magic, m);
+      raw = encodeMessage(this.host.magic, m, this.maxPayload);
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
       this.host.log(`cannot send ${m.command} to ${this.id}: ${e.message}`, 'warn');
@@ -193,10 +209,10 @@ export class Peer {
     const host = this.host;
     const id = host.nextMessageId();
     const time = host.clock.now();
-    const frame = parseFrame(host.magic, data);
+    const frame = parseFrame(host.magic, data, this.maxPayload);
     if (!frame.ok) {
       const command = frame.header?.command || '?';
-      const r = refusal(FAULTS[frame.fault.kind], faultDebug(frame.fault, data.length));
+      const r = refusal(FAULTS[frame.fault.kind], faultDebug(frame.fault, data.length, this.maxPayload));
       host.bus.emit({ type: 'message', id, time, dir: 'in', peer: this.id, command, bytes: data.length, summary: `dropped: ${r.reason}`, raw: data, reason: r.reason });
       host.refuse(this, id, command, r);
       return;
@@ -209,7 +225,7 @@ export class Peer {
     }
     let m: Message;
     try {
-      m = decodePayload(command, frame.payload);
+      m = this.decode(command, frame.payload);
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
       const r = refusal(e.reason.startsWith('too many') ? 'oversized-payload' : 'malformed-payload', `${command}: ${e.reason}`);
@@ -289,10 +305,10 @@ export class Peer {
   }
 }
 
-function faultDebug(f: FrameFault, bytes: number): string {
+function faultDebug(f: FrameFault, bytes: number, maxPayload: number): string {
   switch (f.kind) {
     case 'oversized':
-      return `header declares ${f.length} bytes of payload; the limit is ${MAX_PAYLOAD}`;
+      return `header declares ${f.length} bytes of payload; the limit is ${maxPayload}`;
     case 'wrong-magic':
       return 'peer is on another network';
     case 'bad-checksum':

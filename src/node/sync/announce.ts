@@ -45,13 +45,20 @@ export function announceBlocks(peers: Iterable<Peer>, chain: Chain, hashes: stri
   }
 }
 
-/** Announces the active blocks a batch of chain events connected (only the tip after a long reorg or download). */
-export function announceConnected(peers: Iterable<Peer>, chain: Chain, events: ChainEvent[], from: Peer | null, compact: CompactAnnouncer | null): void {
+/**
+ * Announces the active blocks a batch of chain events connected (only the tip after a long reorg
+ * or download), but none `withheld` (a private miner's, lessons/privateMining.ts: announced only
+ * when released).
+ */
+export function announceConnected(
+  peers: Iterable<Peer>, chain: Chain, events: ChainEvent[], from: Peer | null, compact: CompactAnnouncer | null, withheld?: (hash: string) => boolean,
+): void {
   const connected: string[] = [];
   for (const e of events) if (e.type === 'block-connected') connected.push(e.entry.hash);
-  const hashes = connected.length > 8 ? [chain.tip.hash] : connected.filter((h) => {
+  const shown = connected.length > 8 ? [chain.tip.hash] : connected.filter((h) => {
     const e = chain.getEntry(h);
     return !!e && chain.isActive(e);
   });
+  const hashes = withheld ? shown.filter((h) => !withheld(h)) : shown;
   if (hashes.length) announceBlocks(peers, chain, hashes, from, compact);
 }

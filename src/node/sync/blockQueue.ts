@@ -7,9 +7,25 @@
  * keeps painting; and when a script checker is present it starts each block's signature checks in
  * the workers as soon as the block is ready to go, so those run while earlier blocks connect.
  */
-import { hashToHex, type Block } from '../../core';
+import { RuleError, checkBlockSanity, hashToHex, type Block, type ChainParams } from '../../core';
+import { refusal, ruleRefusal, type Refusal } from '../misbehavior';
 import type { Clock } from '../transport';
 import type { Peer } from '../net/peer';
+
+/**
+ * An unrequested block on a chain with less work than our tip never enters the queue (Core), but
+ * is checked first (ProcessNewBlock runs CheckBlock before AcceptBlock): a mutated body or a header
+ * without its proof of work is refused and punished even then; otherwise it is merely ignored.
+ */
+export function unrequestedRefusal(block: Block, params: ChainParams): Refusal {
+  try {
+    checkBlockSanity(block, params);
+  } catch (e) {
+    if (!(e instanceof RuleError)) throw e;
+    return ruleRefusal(e, true);
+  }
+  return refusal('unrequested-block', 'ignored');
+}
 
 /** Main-thread time the queue spends connecting blocks before it yields (ms, wall clock). */
 export const SLICE_MS = 12;

@@ -8,19 +8,20 @@
  * MAX_BLOCKS_IN_FLIGHT each). It knows peers only through the small `SyncPeers` interface, so its
  * rules are tested with fake peers and no network.
  */
-import { BoundedMap, BoundedSet, blockHashHex, hashToHex, workFromBits, type Block, type Chain, type ChainEvent, type ProcessResult } from '../../core';
-import { GETBLOCKS_LIMIT, MAX_DEFERRED, MAX_REJECTED, MAX_WANTED_PER_PEER, type Timing } from '../config';
-import { MSG_BLOCK, PROTOCOL_VERSION, ZERO_HASH, type InvItem } from '../wire/messages';
-import { refusal, ruleRefusal, type Refusal } from '../misbehavior';
+import { BoundedMap, BoundedSet, blockHashHex, consensus, hashToHex, workFromBits, type Block, type Chain, type ChainEvent, type ProcessResult } from '../../core';
+import { GETBLOCKS_LIMIT, MAX_DEFERRED, MAX_REJECTED, type Timing } from '../config';
+import { PROTOCOL_VERSION, ZERO_HASH, type InvItem } from '../wire/messages';
+import { ruleRefusal, type Refusal } from '../misbehavior';
 import type { EventBus } from '../events';
 import type { Clock } from '../transport';
 import { heightAhead, type Peer } from '../net/peer';
 import { HeaderTree } from './headerTree';
 import { DOWNLOAD_LIMITS, HeaderSync, type DownloadLimits, type HeaderSyncHost } from './headerSync';
-import { BlockQueue, type QueuedBlock } from './blockQueue';
-import { speaksHeaders, syncState } from './syncState';
+import { BlockQueue, unrequestedRefusal, type QueuedBlock } from './blockQueue';
+import { speaksHeaders } from './syncState';
 import { announceConnected, type CompactAnnouncer } from './announce';
-import { assignWanted, type Wanted } from './legacySync';
+import { WantedBlocks } from './legacySync';
+import { elapsedSince, type Liveness } from '../lessons/delivery';
 
 /** What block sync needs of the node around it. */
 export interface SyncPeers {
@@ -31,6 +32,12 @@ export interface SyncPeers {
   /** Closes a peer's link (it comes back through `onPeerClosed`). */
   disconnect(peer: Peer, reason: string): void;
   log(text: string, level?: 'info' | 'warn' | 'error'): void;
+  /** Request clocks that stand still while the node holds arrived messages (lessons/delivery.ts). */
+  readonly liveness?: Liveness;
+  /** Blocks a private miner withholds (lessons/privateMining.ts): never announced, named in headers or served. */
+  withheld?(hash: string): boolean;
+  /** True while blocks of branches with less work than our tip are fetched too (a private miner watching the public chain). */
+  followsForks?(): boolean;
 }
 
 /** What happens after the chain processed a block (mempool update, relay of a new tip, mining). */
@@ -48,12 +55,14 @@ export class BlockSync implements HeaderSyncHost {
   private readonly queue: BlockQueue;
   /** Compact block relay, once the node wires it (announcements and high-bandwidth peers). */
   compact: CompactAnnouncer | null = null;
-  private readonly wanted = new Map<string, Wanted>();
+  private readonly wanted: WantedBlocks;
   /** Block hash → id of the peer it was asked of. */
   private readonly requests = new Map<string, string>();
   /** Blocks refused for consensus reasons (never fetched again). */
   private readonly rejected = new BoundedSet<string>(MAX_REJECTED);
   private readonly deferred = new BoundedMap<string, Block>(MAX_DEFERRED);
+  /** Which peer sent each recent block (Core's mapBlockSource): blamed if it fails when connected later. */
+  private readonly sources = new BoundedMap<string, string>(MAX_DEFERRED * 16);
   private syncPeer: string | null = null;
   /** Last hash of a full getblocks answer whose follow-up getblocks is not sent yet. */
   private syncContinue: string | null = null;
@@ -69,6 +78,7 @@ export class BlockSync implements HeaderSyncHost {
     limits: DownloadLimits = DOWNLOAD_LIMITS,
   ) {
     this.tree = new HeaderTree(chain);
+    this.wanted = new WantedBlocks(peers);
     this.headers = new HeaderSync(this, timing.stallTimeout, limits);
     const precheck = hooks.precheck && ((b: Block) => hooks.precheck!(b));
     const drained = () => this.requestBlocks();
@@ -172,18 +182,10 @@ export class BlockSync implements HeaderSyncHost {
       if (blocks.length) this.headers.onInv(p, blocks.filter((h) => !this.rejected.has(h)));
       return;
     }
-    for (const hash of blocks) {
-      this.noteHeight(p, hash);
-      if (this.have(hash) || this.rejected.has(hash)) continue;
-      let w = this.wanted.get(hash);
-      if (!w) {
-        if (p.wanted >= MAX_WANTED_PER_PEER) continue; // inv flood: remember no more
-        p.wanted++;
-        this.wanted.set(hash, (w = { from: new Set() }));
-      }
-      w.from.add(p.id);
-    }
-    if (blocks.length) p.claimedHeight = Math.max(p.claimedHeight, this.chain.height + 1);
+    for (const hash of blocks) this.noteHeight(p, hash);
+    this.wanted.add(p, blocks, (hash) => this.have(hash) || this.rejected.has(hash));
+    // Announcing a block we lack says the peer is ahead; announcing blocks we have says nothing.
+    if (blocks.some((h) => this.wanted.has(h))) p.claimedHeight = Math.max(p.claimedHeight, this.chain.height + 1);
     if (p.id === this.syncPeer) this.syncActivity = this.now();
     // A full getblocks answer means there is more: ask again from its last hash, pipelined but
     // at most one batch ahead of the download.
@@ -208,18 +210,7 @@ export class BlockSync implements HeaderSyncHost {
   requestBlocks(): void {
     this.headers.schedule();
     if (this.wanted.size === 0) return;
-    const batches = assignWanted(this.wanted, this.peers, this.requests, (hash) => this.have(hash), (hash) => this.dropWanted(hash));
-    for (const [p, items] of batches) this.request(p, items);
-  }
-
-  private dropWanted(hash: string): void {
-    const w = this.wanted.get(hash);
-    if (!w) return;
-    for (const id of w.from) {
-      const p = this.peers.get(id);
-      if (p && p.wanted > 0) p.wanted--;
-    }
-    this.wanted.delete(hash);
+    for (const [p, items] of this.wanted.assign(this.peers, this.requests, (hash) => this.have(hash))) this.request(p, items);
   }
 
   emitSync(): void {
@@ -244,6 +235,18 @@ export class BlockSync implements HeaderSyncHost {
     this.emitSync();
   }
 
+  /**
+   * tabchain: asks a peer that claims our height for its blocks past our locator. Tips of equal
+   * work are never announced (neither side's tip changes when they meet), so without this a node
+   * cut off and reconnected would not see the competing block until the next block decides; with
+   * it both tips are fetched and kept, the first seen active (Core learns the competing header from
+   * the getheaders it sends every new peer; docs/PROTOCOL.md).
+   */
+  askTips(p: Peer): void {
+    if (speaksHeaders(p)) return this.headers.askTips(p);
+    p.send({ command: 'getblocks', version: PROTOCOL_VERSION, locator: this.chain.locator(), stop: ZERO_HASH });
+  }
+
   /** True while this node downloads a chain others already have (Core's initial block download). */
   downloading(from: Peer | null): boolean {
     if (from === null) return false;
@@ -256,8 +259,7 @@ export class BlockSync implements HeaderSyncHost {
     for (const hash of blocks) {
       if (!p.blocksInFlight.delete(hash)) continue;
       this.requests.delete(hash);
-      this.wanted.get(hash)?.from.delete(p.id);
-      if (this.wanted.get(hash)?.from.size === 0) this.dropWanted(hash);
+      this.wanted.notFound(p, hash);
     }
     if (speaksHeaders(p)) this.headers.onNotFound(p, blocks);
     this.requestBlocks();
@@ -273,14 +275,12 @@ export class BlockSync implements HeaderSyncHost {
       this.requests.delete(hash);
       p.lastBlockAt = this.now();
     } else this.cancel(hash); // asked of someone else but it came from here: that request is moot
-    this.dropWanted(hash);
+    this.wanted.drop(hash);
     const prev = hashToHex(block.header.prevHash);
     const parent = this.chain.getEntry(prev);
-    if (!requested && parent && parent.chainWork + workFromBits(block.header.bits) < this.chain.tip.chainWork) {
-      // Core processes an unrequested block only if its chain has at least as much work as the tip.
-      this.peers.refuse(p, messageId, 'block', refusal('unrequested-block', 'ignored'), hash);
-      return;
-    }
+    // Core processes an unrequested block only if its chain has at least as much work as the tip.
+    if (!requested && parent && parent.chainWork + workFromBits(block.header.bits) < this.chain.tip.chainWork)
+      return this.peers.refuse(p, messageId, 'block', unrequestedRefusal(block, this.chain.params), hash);
     if (p.id === this.syncPeer) this.syncActivity = this.now();
     // A block fetched headers-first whose parent is still on its way waits for it in the queue.
     const wait = requested && !parent && this.tree.knows(prev);
@@ -300,8 +300,19 @@ export class BlockSync implements HeaderSyncHost {
     const chain = this.chain;
     const tipBefore = chain.tip;
     const r = chain.processBlock(block, this.nowSeconds());
+    if (from) this.sources.set(r.hash, from.id);
     this.hooks.afterBlock(r);
     if (r.status === 'accepted' && from) from.lastUsefulBlock = this.now();
+    // A block may also be found invalid while connecting (e.g. a bad signature deep in a reorg): its
+    // sender is refused with its own reason (Core's BlockChecked via mapBlockSource).
+    for (const ev of r.events)
+      if (ev.type === 'block-invalid' && ev.hash !== r.hash) {
+        this.rejected.add(ev.hash);
+        this.tree.markInvalid(ev.hash);
+        const source = this.sources.get(ev.hash);
+        const sender = source === undefined ? undefined : this.peers.get(source);
+        if (sender && !sender.closed && ev.reason !== 'bad-prevblk') this.peers.refuse(sender, -1, 'block', ruleRefusal(consensus(ev.reason, ev.debug), true), ev.hash);
+      }
     if (r.error && r.status !== 'accepted') {
       const e = r.error;
       if (e.kind === 'future') this.deferred.set(r.hash, block);
@@ -318,12 +329,6 @@ export class BlockSync implements HeaderSyncHost {
       }
       if (e.kind === 'consensus') this.tree.markInvalid(r.hash);
     }
-    // A block may also be found invalid while connecting (e.g. a bad signature deep in a reorg).
-    for (const ev of r.events)
-      if (ev.type === 'block-invalid' && ev.hash !== r.hash) {
-        this.rejected.add(ev.hash);
-        this.tree.markInvalid(ev.hash);
-      }
     if (r.status === 'accepted') this.queue.release(r.hash);
     if (chain.tip !== tipBefore) {
       if (from && r.active && !this.downloading(from)) this.compact?.deliveredNewTip(from);
@@ -334,11 +339,11 @@ export class BlockSync implements HeaderSyncHost {
 
   /**
    * Announces newly connected active blocks to every ready peer that does not know them (only the
-   * tip after a long reorg or download), never back to the peer it came from: by `cmpctblock`,
-   * `headers` or `inv` as each peer asked (announce.ts).
+   * tip after a long reorg or download), never back to the peer it came from, never one withheld:
+   * by `cmpctblock`, `headers` or `inv` as each peer asked (announce.ts).
    */
-  announce(events: ChainEvent[], from: Peer | null): void {
-    announceConnected(this.peers.all(), this.chain, events, from, this.compact);
+  announce(events: ChainEvent[], from: Peer | null, withheld?: (hash: string) => boolean): void {
+    announceConnected(this.peers.all(), this.chain, events, from, this.compact, withheld ?? this.peers.withheld?.bind(this.peers));
     this.tree.prune();
   }
 
@@ -350,21 +355,21 @@ export class BlockSync implements HeaderSyncHost {
    * time has come are retried; a sync peer with nothing more for us is let go.
    */
   tick(): void {
-    const now = this.now();
-    for (const p of [...this.peers.all()]) {
-      if (p.blocksInFlight.size && now - p.lastBlockAt > this.timing.stallTimeout) {
-        this.peers.log(`peer ${p.id} stalled with ${p.blocksInFlight.size} blocks in flight; asking others`, 'warn');
-        this.peers.disconnect(p, 'stalling block download');
-      }
+    // Runs every second in every node: no copies unless a peer stalled (a thousand simulated nodes tick too).
+    let stalled: Peer[] | null = null;
+    for (const p of this.peers.all()) if (p.blocksInFlight.size && elapsedSince(this.peers.liveness, this.clock, p.lastBlockAt) > this.timing.stallTimeout) (stalled ??= []).push(p);
+    for (const p of stalled ?? []) {
+      this.peers.log(`peer ${p.id} stalled with ${p.blocksInFlight.size} blocks in flight; asking others`, 'warn');
+      this.peers.disconnect(p, 'stalling block download');
     }
     const maxFuture = this.chain.params.maxFutureBlockTime;
-    for (const [hash, b] of [...this.deferred])
+    if (this.deferred.size) for (const [hash, b] of [...this.deferred])
       if (b.header.time - maxFuture <= this.nowSeconds()) {
         this.deferred.delete(hash);
         this.accept(b, null, -1);
       }
     const sp = this.syncPeer ? this.peers.get(this.syncPeer) : undefined;
-    if (sp && sp.blocksInFlight.size === 0 && now - this.syncActivity > this.timing.stallTimeout) {
+    if (sp && sp.blocksInFlight.size === 0 && elapsedSince(this.peers.liveness, this.clock, this.syncActivity) > this.timing.stallTimeout) {
       // The sync peer has nothing more for us: its claimed height was optimistic (or a lie).
       sp.claimedHeight = Math.min(sp.claimedHeight, this.chain.height);
       sp.bestHeight = Math.min(sp.bestHeight, this.chain.height);
@@ -379,12 +384,7 @@ export class BlockSync implements HeaderSyncHost {
     for (const h of p.blocksInFlight) this.requests.delete(h);
     p.blocksInFlight.clear();
     this.headers.onPeerClosed(p);
-    // Forget what only this peer announced: nobody else can deliver it, and a flood of bogus
-    // announcements must not outlive the connection that made it.
-    for (const [hash, w] of [...this.wanted]) {
-      w.from.delete(p.id);
-      if (w.from.size === 0) this.wanted.delete(hash);
-    }
+    this.wanted.forgetPeer(p); // nobody else can deliver what only it announced
     if (this.syncPeer === p.id) {
       this.syncPeer = null;
       this.startSync();

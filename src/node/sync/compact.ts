@@ -173,8 +173,8 @@ export class CompactRelay implements CompactAnnouncer {
   /** getblocktxn: the transactions asked for, or the whole block if it is too deep. */
   onGetBlockTxn(p: Peer, hash: string, indexes: number[], messageId: number): void {
     const entry = this.chain.getEntry(hash);
-    const block = entry?.status === 'valid' ? this.chain.getBlock(hash) : undefined;
-    if (!entry || !block) return; // Core ignores a request for a block it does not have
+    const block = entry?.status === 'valid' && !this.peers.withheld?.(hash) ? this.chain.getBlock(hash) : undefined;
+    if (!entry || !block) return; // Core ignores a request for a block it does not have (or withholds)
     if (entry.height < this.chain.height - MAX_BLOCKTXN_DEPTH) {
       p.send({ command: 'block', block });
       return;

@@ -16,6 +16,7 @@ import { heightAhead, type Peer } from '../net/peer';
 import { isActiveEntry, pathTo, type HeaderTree } from './headerTree';
 import { noteBest, speaksHeaders, syncState } from './syncState';
 import type { SyncPeers } from './blockSync';
+import { elapsedSince } from '../lessons/delivery';
 
 /** How far past our tip blocks are fetched, and how many each peer may have in flight. */
 export interface DownloadLimits {
@@ -97,6 +98,14 @@ export class HeaderSync {
     this.host.emitSync();
   }
 
+  /**
+   * A peer as high as we are may hold a competing tip of equal work (BlockSync.askTips): asked for
+   * headers past our best header's parent, unless it was asked already (every peer is, once).
+   */
+  askTips(p: Peer): void {
+    if (!syncState(p).headersAsked) this.ask(p);
+  }
+
   /** Headers sync from the peer that is furthest ahead, if none is running (and nobody was asked yet). */
   start(): void {
     if (this.syncPeer !== null) return;
@@ -107,7 +116,10 @@ export class HeaderSync {
   }
 
   /** The initial headers sync ended: every other peer is asked once, so we learn what each has. */
-  private finishHeaderSync(): void {
+  private finishHeaderSync(from?: Peer): void {
+    // The sync peer sent all it has: a claim beyond it was optimistic (a newcomer's guess after
+    // getparams, or a lie), and would start the same sync again every tick.
+    if (from) from.claimedHeight = Math.min(from.claimedHeight, Math.max(from.bestHeight, this.host.tree.best.height));
     this.syncPeer = null;
     for (const p of this.host.peers.all()) if (p.ready && speaksHeaders(p) && !syncState(p).headersAsked) this.ask(p);
   }
@@ -121,11 +133,12 @@ export class HeaderSync {
     if (locator.length === 0) {
       // Core: an empty locator asks for the stop block's header alone.
       const e = chain.getEntry(stop);
-      if (e && chain.isActive(e)) out.push(e.header);
+      if (e && chain.isActive(e) && !this.host.peers.withheld?.(e.hash)) out.push(e.header);
     } else {
       const fork = chain.findFork(locator);
       for (let h = fork.height + 1; h <= chain.height && out.length < MAX_HEADERS; h++) {
         const e = chain.entryAt(h)!;
+        if (this.host.peers.withheld?.(e.hash)) break; // a private chain is not shown until released
         out.push(e.header);
         p.remember(e.hash);
         if (e.hash === stop) break;
@@ -144,7 +157,7 @@ export class HeaderSync {
   onHeaders(p: Peer, headers: BlockHeader[], messageId: number): void {
     if (p.id === this.syncPeer) this.syncAt = this.host.clock.now();
     if (headers.length === 0) {
-      if (p.id === this.syncPeer) this.finishHeaderSync();
+      if (p.id === this.syncPeer) this.finishHeaderSync(p);
       return;
     }
     this.takeHeaders(p, headers, 0, undefined, messageId);
@@ -178,7 +191,7 @@ export class HeaderSync {
     }
     this.host.emitSync();
     if (headers.length === MAX_HEADERS && last) this.ask(p, last);
-    else if (p.id === this.syncPeer) this.finishHeaderSync();
+    else if (p.id === this.syncPeer) this.finishHeaderSync(p);
     this.schedule();
   }
 
@@ -222,7 +235,8 @@ export class HeaderSync {
     const st = syncState(p);
     const best = st.best;
     const chain = this.host.chain;
-    if (!best || best.chainWork <= chain.tip.chainWork || this.host.tree.isInvalid(best)) return null;
+    if (!best || this.host.tree.isInvalid(best)) return null;
+    if (best.chainWork < chain.tip.chainWork && !this.host.peers.followsForks?.()) return null;
     let path = st.path;
     if (path && path.to === best) {
       while (path.cursor < path.entries.length && isActiveEntry(chain, path.entries[path.cursor]!)) path.cursor++;
@@ -240,7 +254,8 @@ export class HeaderSync {
    */
   schedule(): void {
     const { chain, tree } = this.host;
-    if (tree.best.chainWork <= chain.tip.chainWork) return;
+    // Equal work counts (Core's FindNextBlocksToDownload; pathOf): a competing tip is fetched and
+    // kept, the first seen staying active, so a node shows a live fork as soon as it hears of one.
     const limit = chain.height + this.limits.window;
     for (const p of this.host.peers.all()) {
       if (!p.ready || !speaksHeaders(p) || p.blocksInFlight.size > this.limits.perPeer / 2) continue;
@@ -271,10 +286,13 @@ export class HeaderSync {
     if (!this.stalling.has(owner)) this.stalling.set(owner, this.host.clock.now());
   }
 
-  /** Every tick: a headers sync peer that went quiet is replaced; a staller held too long is let go. */
+  /**
+   * Every tick: a headers sync peer that went quiet is replaced; a staller held too long is let go
+   * (live time only: messages a paused node holds are not late answers).
+   */
   tick(): void {
-    const now = this.host.clock.now();
-    if (this.syncPeer !== null && now - this.syncAt > this.stallTimeout) {
+    const { clock, peers } = this.host;
+    if (this.syncPeer !== null && elapsedSince(peers.liveness, clock, this.syncAt) > this.stallTimeout) {
       // It had nothing for us: its claimed height was optimistic (or a lie); another peer is asked.
       const quiet = this.host.peers.get(this.syncPeer);
       if (quiet) quiet.claimedHeight = Math.min(quiet.claimedHeight, this.host.tree.best.height);
@@ -285,7 +303,7 @@ export class HeaderSync {
     for (const [id, since] of [...this.stalling]) {
       const p = this.host.peers.get(id);
       if (!p || p.blocksInFlight.size === 0) this.stalling.delete(id);
-      else if (now - since > this.limits.stallerMs) {
+      else if (elapsedSince(peers.liveness, clock, since) > this.limits.stallerMs) {
         this.stalling.delete(id);
         this.host.peers.log(`peer ${id} stalled the download window for ${this.limits.stallerMs} ms; disconnecting`, 'warn');
         this.host.peers.disconnect(p, 'stalling block download window');

@@ -8,7 +8,7 @@
  * Transactions in the mempool were checked when they entered it and are not sent again.
  */
 import {
-  BoundedMap, isCoinbase, outpointKey, txidHex, type Block, type Chain, type Coin, type Mempool, type ScriptChecker, type ScriptJob, type Tx,
+  BoundedMap, blockScriptFlags, hashToHex, isCoinbase, outpointKey, txidHex, type Block, type Chain, type Coin, type Mempool, type ScriptChecker, type ScriptJob, type Tx,
 } from '../../core';
 
 /** Transactions of recently prechecked blocks remembered for the coins their outputs make. */
@@ -21,6 +21,8 @@ export class ScriptPrecheck {
     private readonly chain: Chain,
     private readonly mempool: Mempool,
     readonly checker: ScriptChecker,
+    /** The height of the block's parent, if known (the header tree knows it before the parent connects). */
+    private readonly parentHeight: (prevHash: string) => number | undefined = (h) => chain.getEntry(h)?.height,
   ) {}
 
   /** The coin an outpoint names, as far as we can tell before the block connects. */
@@ -34,10 +36,17 @@ export class ScriptPrecheck {
     return out && tx ? { value: out.value, script: out.script, height: 0, coinbase: isCoinbase(tx) } : undefined;
   }
 
-  /** The block's script jobs: every transaction not yet checked whose coins we can name. */
+  /**
+   * The block's script jobs: every transaction not yet checked whose coins we can name, under the
+   * flags of the block's height (none when that height is unknown: a pass under other flags must
+   * never reach the script cache).
+   */
   jobsFor(block: Block): ScriptJob[] {
     const inBlock = new Map<string, Tx>();
     const jobs: ScriptJob[] = [];
+    const parent = this.parentHeight(hashToHex(block.header.prevHash));
+    if (parent === undefined) return jobs;
+    const flags = blockScriptFlags(this.chain.params, parent + 1);
     for (const tx of block.txs) {
       const id = txidHex(tx);
       inBlock.set(id, tx);
@@ -49,7 +58,7 @@ export class ScriptPrecheck {
         if (!c) break;
         coins.push(c);
       }
-      if (coins.length === tx.inputs.length) jobs.push({ tx, coins });
+      if (coins.length === tx.inputs.length) jobs.push({ tx, coins, flags });
     }
     return jobs;
   }

@@ -9,10 +9,19 @@ import { MSG_BLOCK, MSG_CMPCT_BLOCK, MSG_TX, ZERO_HASH, type InvItem, type Messa
 import type { Peer } from '../net/peer';
 import { MAX_CMPCTBLOCK_DEPTH } from './compact';
 
-/** Answers getblocks with an inv of the active chain after the locator's fork point. */
-export function serveGetBlocks(p: Peer, locator: string[], stop: string, chain: Chain, noteHeight: (hash: string) => void): void {
+/** What a node keeps back or offers beyond its chain (lessons: a private chain, a tampered block). */
+export interface ServeHooks {
+  /** Blocks withheld by a private miner: never named or served until released. */
+  withheld(hash: string): boolean;
+  /** Blocks offered by inv that are not in the chain (the tamper lab's), served on getdata. */
+  offered(hash: string): Block | undefined;
+}
+
+/** Answers getblocks with an inv of the active chain after the locator's fork point (withheld blocks left out). */
+export function serveGetBlocks(p: Peer, locator: string[], stop: string, chain: Chain, noteHeight: (hash: string) => void, hooks?: ServeHooks): void {
   if (locator[0]) noteHeight(locator[0]); // a locator starts at the peer's tip
-  const hashes = chain.blocksAfter(locator, stop === ZERO_HASH ? null : stop, GETBLOCKS_LIMIT);
+  const all = chain.blocksAfter(locator, stop === ZERO_HASH ? null : stop, GETBLOCKS_LIMIT);
+  const hashes = hooks ? all.filter((h) => !hooks.withheld(h)) : all;
   if (!hashes.length) return;
   for (const h of hashes) p.remember(h);
   p.send({ command: 'inv', items: hashes.map((hash) => ({ type: MSG_BLOCK, hash })) });
@@ -25,16 +34,16 @@ export function serveGetBlocks(p: Peer, locator: string[], stop: string, chain: 
  */
 export function serveGetData(
   p: Peer, items: InvItem[], chain: Chain | null, mempool: Mempool | null, noteHeight: (hash: string) => void,
-  compact?: { messageFor(block: Block): Message },
+  hooks?: ServeHooks, compact?: { messageFor(block: Block): Message },
 ): void {
   const missing: InvItem[] = [];
   for (const it of items) {
     if (p.closed) return;
     if (it.type === MSG_BLOCK || it.type === MSG_CMPCT_BLOCK) {
-      // Never serve a block found invalid while connecting (the engine keeps its body).
+      // Never serve a block found invalid while connecting (the engine keeps its body), nor one withheld.
       const entry = chain?.getEntry(it.hash);
-      const block = entry && entry.status === 'valid' ? chain!.getBlock(it.hash) : undefined;
-      const asCompact = it.type === MSG_CMPCT_BLOCK && compact && entry && entry.height >= chain!.height - MAX_CMPCTBLOCK_DEPTH;
+      const block = hooks?.withheld(it.hash) ? undefined : entry && entry.status === 'valid' ? chain!.getBlock(it.hash) : hooks?.offered(it.hash);
+      const asCompact = it.type === MSG_CMPCT_BLOCK && compact && entry && entry.status === 'valid' && entry.height >= chain!.height - MAX_CMPCTBLOCK_DEPTH;
       if (block && p.send(asCompact ? compact.messageFor(block) : { command: 'block', block })) {
         p.remember(it.hash);
         noteHeight(it.hash);

@@ -53,10 +53,10 @@ export function speaksCompact(p: Peer): boolean {
   return (p.version?.version ?? 0) >= SHORT_IDS_BLOCKS_VERSION;
 }
 
-/** Raises what we know the peer has to `entry` if that has more work. */
+/** Raises what we know the peer has to `entry` if that has as much work or more (Core's UpdateBlockAvailability). */
 export function noteBest(p: Peer, entry: BlockEntry): void {
   const s = syncState(p);
-  if (!s.best || entry.chainWork > s.best.chainWork) s.best = entry;
+  if (!s.best || entry.chainWork >= s.best.chainWork) s.best = entry;
   if (entry.height > p.bestHeight) p.bestHeight = entry.height;
   if (entry.height > p.claimedHeight) p.claimedHeight = entry.height;
 }

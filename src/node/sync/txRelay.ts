@@ -9,11 +9,12 @@
  */
 import { BoundedMap, BoundedSet, RuleError, TxOrphanage, hashToHex, txidHex, type ChainEvent, type Mempool, type Tx } from '../../core';
 import { MAX_MEMPOOL_INV, MAX_REJECTED, MAX_TX_IN_FLIGHT, MAX_TX_REQUESTS, type Timing } from '../config';
-import { MSG_TX, type InvItem } from '../wire/messages';
+import { MAX_INV, MSG_TX, type InvItem } from '../wire/messages';
 import { ruleRefusal } from '../misbehavior';
 import type { Clock, Random } from '../transport';
 import type { Peer } from '../net/peer';
 import type { SyncPeers } from './blockSync';
+import { elapsedSince } from '../lessons/delivery';
 
 /** The mempool's reason for an input it cannot find: the parent may still be on its way. */
 const MISSING_INPUTS = 'bad-txns-inputs-missingorspent';
@@ -32,6 +33,8 @@ export class TxRelay {
   private readonly requests = new BoundedMap<string, Request>(MAX_TX_REQUESTS);
   /** Transactions refused for consensus reasons since the last tip change (Core's recentRejects). */
   private readonly rejected = new BoundedSet<string>(MAX_REJECTED);
+  /** Announcements waiting for each peer's next trickle (Core's m_tx_inventory_to_send), when they trickle. */
+  private readonly queued = new Map<Peer, { hashes: string[]; next: number }>();
   /** Transactions waiting for a parent (evicted at random when full, as Core). */
   readonly orphans: TxOrphanage;
 
@@ -40,14 +43,20 @@ export class TxRelay {
     private readonly peers: SyncPeers,
     private readonly clock: Clock,
     private readonly timing: Timing,
-    private readonly onAccepted: () => void,
-    random?: Random,
+    private readonly onAccepted: (txid: string, peer: string) => void,
+    private readonly onRefused?: (tx: Tx, peer: string, e: RuleError) => void,
+    private readonly random?: Random,
   ) {
     this.orphans = new TxOrphanage(undefined, random ? (n) => Math.floor(random.next() * n) : undefined);
   }
 
   private now(): number {
     return this.clock.now();
+  }
+
+  /** Live time since a request (held messages do not make an answer late). */
+  private waited(at: number): number {
+    return elapsedSince(this.peers.liveness, this.clock, at);
   }
 
   counts(): { txRequests: number; rejectedTxs: number; orphanTxs: number } {
@@ -61,7 +70,7 @@ export class TxRelay {
       if (this.mempool.has(hash) || this.rejected.has(hash) || this.orphans.has(hash) || p.txInFlight.has(hash)) continue;
       // Already asked another peer, recently: wait for that answer and keep this peer as a fallback.
       const asked = this.requests.get(hash);
-      if (asked && asked.peer !== p.id && this.now() - asked.at < this.timing.stallTimeout && this.peers.get(asked.peer)) {
+      if (asked && asked.peer !== p.id && this.waited(asked.at) < this.timing.stallTimeout && this.peers.get(asked.peer)) {
         if (asked.others.length < MAX_FALLBACKS && !asked.others.includes(p.id)) asked.others.push(p.id);
         continue;
       }
@@ -107,12 +116,20 @@ export class TxRelay {
       if (!(e instanceof RuleError)) throw e;
       if (e.reason === MISSING_INPUTS && this.keepOrphan(p, tx)) return;
       if (e.kind === 'consensus') this.rejected.add(hash);
+      this.onRefused?.(tx, p.id, e);
       this.peers.refuse(p, messageId, 'tx', ruleRefusal(e, e.kind !== 'duplicate'), hash);
       return;
     }
     p.lastUsefulTx = this.now();
     this.relay(hash, p);
-    this.onAccepted();
+    this.onAccepted(hash, p.id);
+    this.acceptOrphans([tx]);
+  }
+
+  /** A transaction of our own (wallet, test, lesson): into the mempool (throws its refusal), announced, and its orphans freed. */
+  submit(tx: Tx): void {
+    this.mempool.accept(tx, Math.floor(this.now() / 1000));
+    this.relay(txidHex(tx), null);
     this.acceptOrphans([tx]);
   }
 
@@ -142,6 +159,7 @@ export class TxRelay {
    * offered to the mempool again (Core's orphan work set), and so on down the family.
    */
   acceptOrphans(parents: Tx[]): void {
+    if (!this.orphans.size) return;
     const queue = [...parents];
     const nowSeconds = Math.floor(this.now() / 1000);
     while (queue.length) {
@@ -157,19 +175,42 @@ export class TxRelay {
         }
         this.orphans.remove(o.txid);
         this.relay(o.txid, this.peers.get(o.from) ?? null);
-        this.onAccepted();
+        this.onAccepted(o.txid, o.from);
         queue.push(o.tx);
       }
     }
   }
 
-  /** Announces a transaction to every ready peer that wants relay and does not know it. */
+  /**
+   * Announces a transaction to every ready peer that wants relay and does not know it: at once, or
+   * with the peer's next trickle when `timing.txInvOutbound`/`txInvInbound` are set.
+   */
   relay(hash: string, except: Peer | null): void {
     for (const p of this.peers.all()) {
       // BIP37: a peer whose version said relay = 0 wants no transaction announcements.
       if (!p.ready || p === except || p.knownInv.has(hash) || !p.version!.relay) continue;
       p.remember(hash);
-      p.send({ command: 'inv', items: [{ type: MSG_TX, hash }] });
+      const mean = p.outbound ? this.timing.txInvOutbound : this.timing.txInvInbound;
+      if (!mean) {
+        p.send({ command: 'inv', items: [{ type: MSG_TX, hash }] });
+        continue;
+      }
+      let q = this.queued.get(p);
+      if (!q) {
+        q = { hashes: [], next: this.now() - Math.log(1 - (this.random?.next() ?? 0.5)) * mean };
+        this.queued.set(p, q);
+      }
+      q.hashes.push(hash);
+    }
+  }
+
+  /** Sends each peer whose trickle time came its queued announcements, in one inv (those still in the mempool). */
+  private trickle(): void {
+    for (const [p, q] of this.queued) {
+      if (q.next > this.now()) continue;
+      this.queued.delete(p);
+      const items = q.hashes.filter((h) => this.mempool.has(h)).map((hash) => ({ type: MSG_TX, hash }));
+      for (let i = 0; i < items.length; i += MAX_INV) p.send({ command: 'inv', items: items.slice(i, i + MAX_INV) });
     }
   }
 
@@ -196,18 +237,20 @@ export class TxRelay {
    */
   onTipChanged(events: ChainEvent[] = []): void {
     this.rejected.clear();
+    if (!this.orphans.size) return;
     const mined: Tx[] = [];
     for (const e of events) if (e.type === 'block-connected') mined.push(...e.block.txs);
-    if (!mined.length || !this.orphans.size) return;
+    if (!mined.length) return;
     this.orphans.removeForBlock(mined);
     this.acceptOrphans(mined);
   }
 
-  /** Transactions asked for and not delivered in time: ask the next peer that announced them. Old orphans expire. */
+  /** Trickled announcements that are due; transactions asked for and not delivered in time go to the next announcer. Old orphans expire. */
   tick(): void {
-    this.orphans.expire(Math.floor(this.now() / 1000));
+    if (this.queued.size) this.trickle();
+    if (this.orphans.size) this.orphans.expire(Math.floor(this.now() / 1000));
     for (const [hash, r] of [...this.requests])
-      if (this.now() - r.at > this.timing.stallTimeout) {
+      if (this.waited(r.at) > this.timing.stallTimeout) {
         const p = this.peers.get(r.peer);
         p?.txInFlight.delete(hash);
         if (p) this.retry(hash, p);
@@ -217,6 +260,7 @@ export class TxRelay {
 
   /** A peer left: what it was asked for goes to the next announcer; its orphans go (Core's EraseForPeer). */
   onPeerClosed(p: Peer): void {
+    this.queued.delete(p);
     for (const h of p.txInFlight) this.retry(h, p);
     p.txInFlight.clear();
     this.orphans.removeFrom(p.id);

@@ -23,6 +23,7 @@ import {
   MAX_CMPCT_TXS, MAX_HEADERS, MAX_ADDR, MAX_INV, MAX_LOCATOR, MAX_PAYLOAD, MAX_PEER_ID, MAX_REJECT_MESSAGE, MAX_REJECT_REASON, MAX_TEACHER_BYTES, MAX_USER_AGENT,
   type Command, type CompactBlock, type InvItem, type Message, type PeerAddress,
 } from './protocol';
+import { readNodeInfo, writeNodeInfo } from './nodeinfo';
 
 /** BIP 152: a differentially encoded index may not pass 2^16 − 1 (Core: "index overflowed 16 bits"). */
 const MAX_CMPCT_INDEX = 0xffff;
@@ -146,6 +147,9 @@ export function encodePayload(m: Message): Uint8Array {
       break;
     case 'teacher':
       return encodeSignedTeacherCommand(m.signed);
+    case 'nodeinfo':
+      writeNodeInfo(w, m.records);
+      break;
   }
   return w.finish();
 }
@@ -297,6 +301,9 @@ export function readPayload(r: ByteReader, command: Command): Message {
       m = { command, signed: decodeSignedTeacherCommand(r.bytesN(r.remaining, 'teacher command')) };
       break;
     }
+    case 'nodeinfo':
+      m = { command, records: readNodeInfo(r) };
+      break;
   }
   return m;
 }

@@ -4,6 +4,7 @@
  * framing `frame.ts`; `messages.ts` gathers them all. See docs/PROTOCOL.md.
  */
 import type { Block, BlockHeader, SignedTeacherCommand, Tx } from '../../core';
+import type { NodeInfoRecord } from './nodeinfo';
 
 /** Bytes of a frame header: magic, command, payload length, checksum. */
 export const HEADER_LEN = 24;
@@ -127,11 +128,13 @@ export type Message =
   | { command: 'getparams' }
   | { command: 'params'; json: string }
   /** tabchain extension: a teacher command and its signature (core/teacher.ts). */
-  | { command: 'teacher'; signed: SignedTeacherCommand };
+  | { command: 'teacher'; signed: SignedTeacherCommand }
+  /** tabchain extension: what nodes publish about themselves (role, tip, address names). */
+  | { command: 'nodeinfo'; records: NodeInfoRecord[] };
 
 export type Command = Message['command'];
 export const COMMANDS: readonly Command[] = [
-  'version', 'verack', 'getaddr', 'addr', 'inv', 'getdata', 'notfound', 'getblocks', 'block', 'tx', 'ping', 'pong', 'reject', 'getparams', 'params', 'teacher',
+  'version', 'verack', 'getaddr', 'addr', 'inv', 'getdata', 'notfound', 'getblocks', 'block', 'tx', 'ping', 'pong', 'reject', 'getparams', 'params', 'teacher', 'nodeinfo',
   'sendheaders', 'getheaders', 'headers', 'sendcmpct', 'cmpctblock', 'getblocktxn', 'blocktxn',
 ];
 

@@ -1,4 +1,5 @@
 /** One-line readable summaries of messages, and the hashes a message is about (message log, timelines, dashboard). */
+import { nodeInfoSummary } from './nodeinfo';
 import { blockHashHex, txidHex } from '../../core';
 import { MSG_BLOCK, MSG_CMPCT_BLOCK, MSG_TX, ZERO_HASH, type InvItem, type Message } from './protocol';
 
@@ -47,6 +48,8 @@ export function summarize(m: Message): string {
       return `asks ${m.indexes.length} tx of block ${short(m.hash)}`;
     case 'blocktxn':
       return `${m.txs.length} tx of block ${short(m.hash)}`;
+    case 'nodeinfo':
+      return nodeInfoSummary(m.records);
   }
 }
 

@@ -1,12 +1,13 @@
 import { useTranslation } from 'react-i18next';
 import { useView, useViewShallow } from '../useView';
 import { coins, short } from '../format';
-import { LANGUAGES } from '../i18n';
+import { LanguagePicker } from './LanguagePicker';
+import { Term } from './Term';
 import { useSession } from '../runtime/context';
 
 /** Who this node is, how it is connected, how far it has synced. */
 export function Header() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const session = useSession();
   const { nodeId, role, network, topology, signal, storage, repaired, height, tip, bestKnownHeight, inFlight } = useViewShallow((s) => ({
     nodeId: s.nodeId, role: s.role, network: s.network, topology: s.topology, signal: s.signal, storage: s.storage, repaired: s.repaired,
@@ -14,7 +15,16 @@ export function Header() {
   }));
   const peers = useView((s) => s.peers.filter((p) => p.ready).length);
   const offline = useView((s) => s.offline);
-  const synced = height >= 0 && height >= bestKnownHeight;
+  // "Syncing" only while blocks are really being downloaded: a node that just mined or heard of a
+  // block is not behind (the central's own block used to flash "Syncing: height 0 of 1").
+  const syncing = useView((s) => s.syncing);
+  const synced = height >= 0 && (height >= bestKnownHeight || !syncing);
+  // A primitive, so the selector's answer is stable between renders (an object would loop).
+  const forkKey = useView((s) => {
+    const f = liveFork(s.blocks);
+    return f ? `${f.tips}:${f.height}` : '';
+  });
+  const fork = forkKey ? { tips: Number(forkKey.split(':')[0]), height: Number(forkKey.split(':')[1]) } : null;
   return (
     <header className="top">
       <div className="identity">
@@ -34,15 +44,15 @@ export function Header() {
           </dd>
         </div>
         <div>
-          <dt>{t('header.height')}</dt>
+          <dt><Term id="height">{t('header.height')}</Term></dt>
           <dd data-testid="height">{height}</dd>
         </div>
         <div>
-          <dt>{t('header.tip')}</dt>
+          <dt><Term id="tip">{t('header.tip')}</Term></dt>
           <dd className="mono" title={tip ?? ''}>{short(tip, 16)}</dd>
         </div>
         <div>
-          <dt>{t('header.signal')}</dt>
+          <dt><Term id="signalling">{t('header.signal')}</Term></dt>
           <dd data-testid="signal-status" className={`signal-${signal.state}`}>
             {t(`signal.${signal.state}`)}
             {signal.state === 'reconnecting' ? ` (${t('signal.attempt', { n: signal.attempt })})` : ''}
@@ -56,16 +66,14 @@ export function Header() {
         <progress id="sync-progress" max={Math.max(1, bestKnownHeight)} value={synced ? Math.max(1, bestKnownHeight) : Math.max(0, height)} />
       </div>
       <div className="controls">
-        <label>
-          <span className="sr-only">{t('header.language')}</span>
-          <select aria-label={t('header.language')} value={i18n.resolvedLanguage} onChange={(e) => void i18n.changeLanguage(e.target.value)}>
-            {LANGUAGES.map((l) => (
-              <option key={l.code} value={l.code}>{l.label}</option>
-            ))}
-          </select>
-        </label>
+        <LanguagePicker />
         <button type="button" onClick={() => { if (confirm(t('header.resetConfirm'))) void session.reset(); }}>{t('header.reset')}</button>
       </div>
+      {fork && (
+        <p role="status" className="banner fork" data-testid="live-fork">
+          {t('fork.live', { count: fork.tips, height: fork.height })} <Term id="fork" />
+        </p>
+      )}
       {storage && (
         <p role="alert" className="banner error" data-testid="storage-problem">
           {t(`storage.${storage.kind}`)} {storage.message}
@@ -84,4 +92,16 @@ export function Header() {
       )}
     </header>
   );
+}
+
+/**
+ * Two or more valid tips with the active tip's height (equal work in a class, where difficulty is
+ * the same for every branch): a live fork that the next block decides. Null when there is one tip.
+ */
+export function liveFork(blocks: readonly { hash: string; height: number; prev: string; active: boolean; invalid?: string }[]): { tips: number; height: number } | null {
+  const tip = blocks.find((b) => b.active);
+  if (!tip) return null;
+  const parents = new Set(blocks.map((b) => b.prev));
+  const rivals = blocks.filter((b) => b.height === tip.height && !b.invalid && !parents.has(b.hash));
+  return rivals.length > 1 ? { tips: rivals.length, height: tip.height } : null;
 }

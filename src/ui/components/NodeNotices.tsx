@@ -9,7 +9,7 @@ import { partitionGroup } from '../../core';
  */
 export function NodeNotices() {
   const { t } = useTranslation();
-  const { teacher, noLink, nodeId } = useViewShallow((s) => ({ teacher: s.teacher, noLink: s.noLink, nodeId: s.nodeId }));
+  const { teacher, noLink, nodeId, refused } = useViewShallow((s) => ({ teacher: s.teacher, noLink: s.noLink, nodeId: s.nodeId, refused: s.teacherRefused }));
   const offline = useView((s) => s.offline);
   const group = teacher.partition.length ? partitionGroup(teacher.partition, nodeId) : -1;
   return (
@@ -21,9 +21,19 @@ export function NodeNotices() {
       )}
       {teacher.miningPaused && <p role="status" className="banner warn" data-testid="mining-paused">{t('notices.miningPaused')}</p>}
       {!teacher.miningPaused && teacher.throttle < 100 && <p role="status" className="banner warn" data-testid="mining-throttled">{t('notices.throttled', { percent: teacher.throttle })}</p>}
+      {teacher.delivery.mode !== 'live' && (
+        <p role="status" className="banner warn" data-testid="class-delivery" data-mode={teacher.delivery.mode}>
+          {t(teacher.delivery.mode === 'paused' ? 'lessons.notice.paused' : 'lessons.notice.slow', { seconds: teacher.delivery.intervalMs / 1000 })}
+        </p>
+      )}
       {group >= 0 && (
         <p role="status" className="banner warn" data-testid="partitioned">
           {t('notices.partitioned', { group: group + 1, count: teacher.partition.length, ids: (teacher.partition[group] ?? []).join(', ') })}
+        </p>
+      )}
+      {refused && (
+        <p role="alert" className="banner error" data-testid="teacher-refused">
+          {t('notices.teacherRefused', { from: refused.from, reason: refused.reason, code: refused.code })}
         </p>
       )}
       {noLink && !offline && (

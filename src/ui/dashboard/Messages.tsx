@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { localSummary } from '../summary';
 import { clockTime } from '../format';
 import { useDash } from './store';
 import { commandsSeen, filterMessages, messageMatrix } from './derived';
@@ -112,8 +113,8 @@ export function Messages() {
                     <span className="dash-cmd" style={{ background: commandColor(m.cmd) }}>{m.cmd}</span>
                   </td>
                   <td className="dash-num">{m.bytes}</td>
-                  <td className="dash-summary" title={m.reason ? `${m.summary} — ${m.reason}` : m.summary}>
-                    {m.summary}
+                  <td className="dash-summary" title={m.reason ? `${localSummary(t, m.cmd, m.summary)} — ${m.reason}` : localSummary(t, m.cmd, m.summary)}>
+                    {localSummary(t, m.cmd, m.summary)}
                     {m.reason && <span className="reason"> {m.reason}</span>}
                   </td>
                 </tr>

@@ -40,6 +40,11 @@ export function NodeTable() {
                     <span className="dash-id">{n.id}</span> <span className={`role-badge role-${n.role}`}>{t(`role.${n.role}`)}</span>
                     {n.mining && <span className="dash-tag">{t('dashboard.nodes.mining')}</span>}
                     {n.online && n.cutOff && <span className="dash-tag warn" data-testid={`dash-cutoff-${n.id}`}>{t('dashboard.nodes.cutOff')}</span>}
+                    {n.online && n.teacher.paused && <span className="dash-tag warn" data-testid={`dash-paused-${n.id}`}>{t('dashboard.nodes.paused')}</span>}
+                    {n.online && n.teacher.throttle < 100 && <span className="dash-tag">{t('dashboard.nodes.throttled', { percent: n.teacher.throttle })}</span>}
+                    {n.online && n.teacher.group > 0 && <span className="dash-tag" data-testid={`dash-group-${n.id}`}>{t('dashboard.nodes.group', { group: n.teacher.group })}</span>}
+                    {n.online && n.lessons && n.lessons.delivery !== 'live' && <span className="dash-tag warn" data-testid={`dash-held-${n.id}`}>{t(`lessonsDash.tags.${n.lessons.delivery}`)} · {t('lessonsDash.tags.held', { count: n.lessons.held })}</span>}
+                    {n.online && n.lessons?.private && <span className="dash-tag warn" data-testid={`dash-private-tag-${n.id}`}>{t('lessonsDash.tags.private', { lead: n.lessons.private.lead >= 0 ? `+${n.lessons.private.lead}` : n.lessons.private.lead })}</span>}
                   </th>
                   <td className="dash-num" data-testid={`dash-height-${n.id}`}>
                     {n.height}

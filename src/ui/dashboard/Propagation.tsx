@@ -5,6 +5,7 @@ import { useDash } from './store';
 import { propagationOf, recentBlocks, type PropagationRow } from './derived';
 import { plusMs } from './shared';
 import { ScrollRegion } from './ScrollRegion';
+import { causalPropagation } from './causal';
 
 const MARKS = [
   { key: 'heard', symbol: '○' },
@@ -23,7 +24,10 @@ export function Propagation() {
   const [picked, setPicked] = useState<string>('');
   const blocks = useMemo(() => recentBlocks(data, 30), [data]);
   const hash = picked && data.blocks[picked] ? picked : blocks[0]?.hash ?? '';
-  const prop = useMemo(() => (hash ? propagationOf(data, hash) : null), [data, hash]);
+  const prop = useMemo(() => {
+    const p = hash ? propagationOf(data, hash) : null;
+    return p ? causalPropagation(p, data.messages) : null;
+  }, [data, hash]);
   const span = prop ? Math.max(1, ...prop.rows.flatMap((r) => MARKS.map((m) => r[m.key] ?? 0))) : 1;
 
   return (
@@ -71,6 +75,7 @@ export function Propagation() {
               </tbody>
             </table>
           </ScrollRegion>
+          {prop.adjusted > 0 && <p className="muted small" data-testid="dash-prop-adjusted">{t('dashx.adjusted', { count: prop.adjusted })}</p>}
         </>
       )}
     </section>

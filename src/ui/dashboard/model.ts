@@ -9,10 +9,13 @@
  * clock, so propagation rows from tabs on different computers line up.
  */
 import type { Role, Topology } from '../../node/events';
-import type { ObsBlock, ObsEvent, ObsSighting, Report } from '../../adapters/observer/protocol';
+import type { ObsBlock, ObsEvent, ObsLessons, ObsSighting, Report } from '../../adapters/observer/protocol';
 import { MILESTONES, milestoneOf, stepsFromMessage, withMilestone, type BlockStep, type Milestone, type Milestones } from '../../node/propagation';
 
 /** One node as the dashboard knows it. */
+/** A node no teacher command has touched. */
+const NO_TEACHER = { paused: false, throttle: 100, group: 0 };
+
 export interface DashNode {
   id: string;
   role: Role;
@@ -27,6 +30,10 @@ export interface DashNode {
   mining: boolean;
   /** The node's own "cut this node off" switch is on (it has no peer links on purpose). */
   cutOff: boolean;
+  /** What the teacher's commands have set there (paused, throttle %, partition group, 0 = none). */
+  teacher: { paused: boolean; throttle: number; group: number };
+  /** Lessons on the node: messages held, its private chain, its first address (null from an older node). */
+  lessons: ObsLessons | null;
   /** Dashboard clock of the last report. */
   lastSeen: number;
   /** Dashboard clock − node clock, estimated (ms). */
@@ -36,6 +43,9 @@ export interface DashNode {
   /** Reports that arrived out of sequence (lost or reordered). */
   gaps: number;
   seq: number;
+  /** Names the node gave its own addresses, and the balances (sat) its UTXO set gives every named address it knows. */
+  names?: { label: string; address: string }[];
+  balances?: Record<string, string>;
 }
 
 export interface BlockInfo {
@@ -295,12 +305,21 @@ export function foldReports(state: DashState, arrivals: Arrival[]): DashState {
         known: r.known,
         mining: r.mining,
         cutOff: r.cutOff,
+        teacher: r.teacher ?? NO_TEACHER,
+        lessons: r.lessons ?? null,
         lastSeen: receivedAt,
         offset,
         chain: keepLast(r.chain, LIMITS.chain),
         gaps: old?.gaps ?? 0,
         seq: 0,
+        ...(r.names ? { names: r.names } : {}),
+        ...(r.balances ? { balances: r.balances } : {}),
       };
+      // A node met for the first time brings the messages it sent before the dashboard opened.
+      if (!old && r.messages?.length) {
+        const reporting = new Set(Object.keys(d.nodes).filter((id) => d.nodes[id]!.online));
+        for (const e of r.messages) applyEvent(d, d.nodes[nodeId]!, e, reporting);
+      }
       if (fresh) d.activity.push({ time: receivedAt, node: nodeId, kind: 'online', detail: {} });
       for (const b of [...r.chain, ...r.leaves]) d.blockW(b);
       for (const s of r.blocks) applySighting(d, nodeId, s, offset);
@@ -310,9 +329,9 @@ export function foldReports(state: DashState, arrivals: Arrival[]): DashState {
     // still useful for its state; its role stays unknown until the next snapshot.
     let n: DashNode = old
       ? { ...old }
-      : { id: nodeId, role: 'wallet', topology: 'star', online: true, height: r.height, tip: r.tip, peers: r.peers, known: [], mining: r.mining, cutOff: r.cutOff, lastSeen: receivedAt, offset, chain: [], gaps: 0, seq: 0 };
+      : { id: nodeId, role: 'wallet', topology: 'star', online: true, height: r.height, tip: r.tip, peers: r.peers, known: [], mining: r.mining, cutOff: r.cutOff, teacher: r.teacher ?? NO_TEACHER, lessons: r.lessons ?? null, lastSeen: receivedAt, offset, chain: [], gaps: 0, seq: 0 };
     if (r.seq !== n.seq + 1) n.gaps++;
-    n = { ...n, online: true, height: r.height, tip: r.tip, peers: r.peers, mining: r.mining, cutOff: r.cutOff, lastSeen: receivedAt, offset, seq: r.seq };
+    n = { ...n, online: true, height: r.height, tip: r.tip, peers: r.peers, mining: r.mining, cutOff: r.cutOff, teacher: r.teacher ?? NO_TEACHER, lessons: r.lessons ?? null, lastSeen: receivedAt, offset, seq: r.seq, ...(r.names ? { names: r.names } : {}), ...(r.balances ? { balances: r.balances } : {}) };
     const reporting = new Set(Object.keys(d.nodes).filter((id) => d.nodes[id]!.online));
     for (const e of r.events) n = applyEvent(d, n, e, reporting);
     d.nodes[nodeId] = n;

@@ -52,11 +52,23 @@ export const en = {
     attempt: 'attempt {{n}}',
     help: 'The signalling server is unreachable. Existing peer links keep working; new connections wait until it is back.',
   },
+  join: {
+    title: 'Join this class',
+    room: 'Room code:',
+    qrAlt: 'QR code of the join link {{url}}',
+    copy: 'Copy link',
+    copied: 'Copied',
+    help: 'Students scan the code or open the link (or type the room code on the first screen) and choose wallet or miner.',
+    teacherTitle: 'Teacher',
+    teacherHelp: 'The teacher dashboard with controls (pause mining, slow miners down, cut a node off, split the class, send a message). Its link carries the teacher key: do not share it.',
+    teacherOpen: 'Open the teacher dashboard',
+  },
   notices: {
     teacherSays: 'Message from the teacher:',
     miningPaused: 'The teacher has paused mining for the whole class. Payments still travel and wait in the mempool.',
     throttled: 'The teacher has slowed every miner to {{percent}} % of its speed.',
     partitioned: 'The teacher has split the class in {{count}} parts: this node only talks to part {{group}} ({{ids}}). Blocks mined on each side make a fork until the class is healed.',
+    teacherRefused: 'A teacher command from {{from}} was refused: {{reason}} ({{code}}). Only the teacher key signs commands this class obeys.',
     noLink: 'No link yet. Last try: node {{peer}} — {{reason}}. This node keeps trying every few seconds.',
   },
   storage: {

@@ -54,11 +54,14 @@ export class ViewBatch {
   private chainDirty = true;
   /** Wallet and mempool rows change only with chain, mempool and wallet events (not mining progress). */
   private walletDirty = true;
+  /** Names and node records change with nodeinfo, the wallet and our own tip. */
+  private namesDirty = true;
   private progress: MinerProgress | null | undefined;
   private found = 0;
   private job: MiningJobInfo | null | undefined;
   private lastStop: ViewState['mining']['lastStop'] | undefined;
   private first = true;
+  private teacherRefused: ViewState['teacherRefused'] | undefined;
   /** The node is far behind (initial download): the batch keeps to progress (see SYNC_GAP). */
   syncing = false;
   private readonly reorgs = new ReorgCollector();
@@ -70,6 +73,7 @@ export class ViewBatch {
 
   fold(e: NodeEvent): void {
     if (e.type === 'chain' || e.type === 'chain-ready' || e.type === 'mempool' || e.type === 'wallet-changed') this.walletDirty = true;
+    if (e.type === 'nodeinfo-changed' || e.type === 'wallet-changed' || e.type === 'chain-ready' || (e.type === 'chain' && e.event.type === 'tip-changed')) this.namesDirty = true;
     switch (e.type) {
       case 'message':
         this.messages.push(e);
@@ -79,7 +83,11 @@ export class ViewBatch {
         if (!this.syncing) this.propagation.compact(e);
         this.compact.push(e);
         break;
+      case 'teacher-refused':
+        this.teacherRefused = { code: e.code, reason: e.reason, from: 'dashboard', time: e.time };
+        break;
       case 'rejected':
+        if (e.command === 'teacher') this.teacherRefused = { code: e.code, reason: e.reason, from: e.peer, time: e.time };
         this.rejections[e.messageId] = { messageId: e.messageId, peer: e.peer, command: e.command, code: e.code, reason: e.reason, debug: e.debug, punished: e.punished, time: e.time };
         break;
       case 'chain':
@@ -148,6 +156,8 @@ export class ViewBatch {
       mining: shallowSame(s.mining, mining),
       teacher: sameTeacher(s.teacher, node.teacherState()),
       noLink: noLink(s.noLink, node),
+      syncing: node.syncPeerId !== null || node.blocksInFlight > 0,
+      ...(this.namesDirty ? { named: node.namedAddresses(), nodeInfos: node.nodeInfos() } : {}),
     };
     // While syncing, the block list waits (it is rebuilt once the node has caught up).
     if (this.chainDirty && !this.syncing) {
@@ -180,8 +190,11 @@ export class ViewBatch {
       for (const k of rejected) delete this.rejections[Number(k)];
     }
     if (this.log.length) patch.log = s.log.concat(this.log.splice(0)).slice(-MAX_LOG);
+    if (this.teacherRefused !== undefined) patch.teacherRefused = this.teacherRefused;
+    this.teacherRefused = undefined;
     this.first = false;
     if (!this.syncing) this.walletDirty = false;
+    this.namesDirty = false;
     this.found = 0;
     this.progress = undefined;
     this.job = undefined;
@@ -209,7 +222,7 @@ export function capRawBytes(messages: MessageEvent[]): MessageEvent[] {
 }
 
 function sameTeacher(old: ViewState['teacher'], fresh: ViewState['teacher']): ViewState['teacher'] {
-  return old.miningPaused === fresh.miningPaused && old.throttle === fresh.throttle && old.partition === fresh.partition && old.message?.text === fresh.message?.text && old.message?.time === fresh.message?.time ? old : fresh;
+  return old.miningPaused === fresh.miningPaused && old.throttle === fresh.throttle && old.partition === fresh.partition && old.message?.text === fresh.message?.text && old.message?.time === fresh.message?.time && old.delivery === fresh.delivery ? old : fresh;
 }
 
 /** The last reason this node could not get a link, while it has none (stable object when unchanged). */

@@ -3,7 +3,7 @@
  * list, and the helpers that keep unchanged rows as the same objects so their readers do not
  * re-render.
  */
-import { addressFromHash, blockHash, hashToHex, isCoinbase, leadingZeroBits, parseP2PKH, type Block } from '../../core';
+import { blockHash, destinationOf, hashToHex, isCoinbase, leadingZeroBits, type Block } from '../../core';
 import type { NodeApi } from '../../node/api';
 import { MAX_BLOCKS_SHOWN, type BlockSummary, type OrphanSummary, type TxSummary, type WalletRow } from './viewState';
 
@@ -33,8 +33,7 @@ function shallowEqual(a: Record<string, unknown>, b: Record<string, unknown>): b
 }
 
 function addressOf(script: Uint8Array): string {
-  const h = parseP2PKH(script);
-  return h ? addressFromHash(h) : 'non-standard';
+  return destinationOf(script) ?? 'non-standard';
 }
 
 /** The wallet's addresses with their balances. */

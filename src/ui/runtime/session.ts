@@ -2,6 +2,7 @@ import type { FullNode } from '../../node/node';
 import type { NodeApi } from '../../node/api';
 import { PeerJsTransport, signalConfigFromLocation, type SignalConfig } from '../../adapters/peerjs/transport';
 import { iceUrl, resolveSignal } from '../../adapters/peerjs/signal';
+import { workerClock } from '../../adapters/clock/workerClock';
 import { NodeStore, databaseName, type StoredNode } from '../../adapters/idb/nodeStore';
 import { Chain, decodeBlock, encodeBlock, forgetDecompressedKeys, type Miner } from '../../core';
 import { startTabNode } from '../../app/tabNode';
@@ -10,13 +11,16 @@ import { CENTRAL_ID, nodeAddressToSearch, type NodeAddress } from './url';
 import { viewStore } from './viewStore';
 import { bindNode } from './bindNode';
 import { startObserverReporter } from '../../adapters/peerjs/observer';
-import { ScenarioTracker } from '../views/scenario/tracker';
+import { ScenarioTracker, progressKey, type ProgressStore } from '../views/scenario/tracker';
+import { applyTutorialNames, hasTutorialNames } from './tutorial';
 
 /** What the page's components may use of this tab's node: the node's API and the miner's controls. */
 export interface Session {
   node: NodeApi;
   miner: Miner & { concurrency: number; kernel?: string | null };
   address: NodeAddress;
+  /** The teacher's secret key, on the central node that created the network (else null). */
+  teacherSecret: Uint8Array | null;
   /** The guided scenario's progress (it keeps counting while other views show). */
   scenario: ScenarioTracker;
   /** Stops the node, deletes its database and reloads as a fresh node with the same id. */
@@ -39,8 +43,17 @@ function status(text: string): void {
   viewStore.setState({ status: text });
 }
 
-/** Nodes of a network registered on the signalling server right now. */
-async function onlineNodes(network: string, signal: SignalConfig): Promise<string[]> {
+/** localStorage, or null where the page may not use it (tutorial progress is then not kept). */
+function safeLocalStorage(): ProgressStore | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** Nodes of a network registered on the signalling server right now (this page's server unless given). */
+export async function onlineNodes(network: string, signal: SignalConfig = signalConfigFromLocation(location, import.meta.env.VITE_SIGNAL_URL)): Promise<string[]> {
   try {
     const res = await fetch(`${iceUrl(signal).replace(/\/ice$/, '')}${signal.path.replace(/\/$/, '')}/peerjs/peers`);
     const ids = (await res.json()) as string[];
@@ -52,7 +65,7 @@ async function onlineNodes(network: string, signal: SignalConfig): Promise<strin
 }
 
 /** Node ids with a database in this browser (offline nodes that may come back). */
-async function storedNodes(network: string): Promise<string[]> {
+export async function storedNodes(network: string): Promise<string[]> {
   try {
     const dbs = await indexedDB.databases();
     const prefix = `tabchain-${network}-`;
@@ -175,11 +188,13 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
   }
   const miner = makeMiner();
   const scriptChecker = makeScriptChecker();
+  // Timers in a worker: a tab in the background keeps its pings, stall checks and reports on time.
+  const clock = workerClock();
   const tab = await startTabNode({
     network: address.network, id, role: address.role, topology: address.topology,
     ...(address.preset ? { preset: address.preset } : {}),
     ...(address.interval ? { blockInterval: address.interval } : {}),
-    transport, miner, store, saved,
+    transport, miner, store, saved, clock,
     ...(scriptChecker ? { scriptChecker } : {}),
     timing: { pingInterval: pingMs(), pingTimeout: 15_000 },
     onGenesis: () => status('creating-genesis'),
@@ -188,9 +203,11 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
   if (node.restoreReport?.repaired.length) viewStore.setState({ repaired: node.restoreReport });
   const unbind = bindNode(node, viewStore, { clock: node.clock, miner: { concurrency: miner.concurrency, maxConcurrency } });
   // The guided scenario must see every event from the start.
-  const scenario = new ScenarioTracker(node).attach(Date.now());
+  // The Tutorial opened this tab: name its addresses as the seed tutorial does (once; kept in its wallet).
+  if (address.tutorial && !hasTutorialNames(node)) applyTutorialNames(node);
+  const scenario = new ScenarioTracker(node, safeLocalStorage(), progressKey(address.network, id)).attach();
   // Teacher dashboard: out-of-band reports to `?dashboard=` tabs; the node never depends on it.
-  const observer = startObserverReporter(node, { network: address.network, topology: address.topology, signal });
+  const observer = startObserverReporter(node, { network: address.network, topology: address.topology, signal, clock });
   viewStore.setState({ phase: 'running', status: '' });
   const session: TabSession = {
     node,
@@ -198,6 +215,7 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
     transport,
     miner,
     address: addr,
+    teacherSecret: tab.teacherSecret,
     scenario,
     debug: { decodeBlock, encodeBlock, Chain, forgetDecompressedKeys },
     stop() {
@@ -207,6 +225,7 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
       tab.stop();
     },
     async reset() {
+      scenario.clear();
       session.stop();
       await NodeStore.destroy(store.name);
       location.reload();

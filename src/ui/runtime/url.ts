@@ -12,6 +12,8 @@ export interface NodeAddress {
   interval?: number;
   /** STUN/TURN servers for use across the internet (see iceServersFromQuery). */
   ice?: string;
+  /** Opened by the Tutorial: the node names its addresses as the seed tutorial does. */
+  tutorial?: boolean;
 }
 
 export { CENTRAL_ID } from '../../app/tabNode';
@@ -28,6 +30,7 @@ export function parseNodeAddress(search: string): NodeAddress | null {
   const preset = q.get('preset');
   const ice = q.get('ice');
   return {
+    ...(q.get('tutorial') === '1' ? { tutorial: true } : {}),
     ...(ice ? { ice } : {}),
     network,
     role,
@@ -45,5 +48,6 @@ export function nodeAddressToSearch(a: NodeAddress): string {
   if (a.preset) q.set('preset', a.preset);
   if (a.interval) q.set('interval', String(a.interval));
   if (a.ice) q.set('ice', a.ice);
+  if (a.tutorial) q.set('tutorial', '1');
   return `?${q.toString()}`;
 }

@@ -5,10 +5,10 @@
  */
 import type { ChainParams, MinerProgress, RestoreReport } from '../../core';
 import type { CompactBlockEvent, MessageEvent, MiningMode, Role, Topology } from '../../node/events';
-import type { TeacherState } from '../../node/api';
 import type { PropagationStep } from '../../node/propagation';
 import type { SignalStatus } from '../../adapters/peerjs/transport';
 import type { StoreProblem } from '../../adapters/idb/nodeStore';
+import type { NamedAddress, NodeInfoView, PeerView, TeacherState } from '../../node/api';
 
 /** A block as the chain view lists it. */
 export interface BlockSummary {
@@ -97,16 +97,8 @@ export interface WalletRow {
   total: bigint;
 }
 
-export interface PeerRow {
-  id: string;
-  outbound: boolean;
-  role?: Role;
-  /** Proven height (valid blocks it showed or was sent); `claimed` is what its version said. */
-  height: number;
-  claimed: number;
-  rtt?: number;
-  ready: boolean;
-}
+/** A peer as the peers table shows it (the node's own view). */
+export type PeerRow = PeerView;
 
 /** A refusal shown in red beside the message that caused it. */
 export interface Rejection {
@@ -135,6 +127,8 @@ export interface ViewState {
   storage: StoreProblem | null;
   /** What the teacher's commands have set on this node (mining paused, throttle, partition, message). */
   teacher: TeacherState;
+  /** The last teacher command this node refused (forged, replayed…), and who sent it. */
+  teacherRefused: { code: string; reason: string; from: string; time: number } | null;
   /** Why this node has no link (null while it has one). */
   noLink: { peer: string; reason: string; time: number } | null;
   /** ICE servers this tab uses (from the page address or the server's /ice) and whether links are relay-only. */
@@ -180,6 +174,12 @@ export interface ViewState {
   compact: Record<number, CompactBlockEvent>;
   log: { time: number; level: string; text: string }[];
   lastPaymentError: string | null;
+  /** Named addresses (this wallet's, then other nodes' from `nodeinfo`): the payee list. */
+  named: NamedAddress[];
+  /** What each node says of itself (role, tip, names), this node first. */
+  nodeInfos: NodeInfoView[];
+  /** Downloading blocks right now (a sync peer, or blocks in flight): the header's "Syncing". */
+  syncing: boolean;
 }
 
 export const MAX_MESSAGES = 2000;
@@ -206,8 +206,9 @@ export function initialViewState(): ViewState {
     repaired: null,
     refusals: {},
     ice: { servers: 0, relay: false },
-    teacher: { miningPaused: false, throttle: 100, partition: [], message: null },
+    teacher: { miningPaused: false, throttle: 100, partition: [], message: null, delivery: { mode: 'live', intervalMs: 0 } },
     noLink: null,
+    teacherRefused: null,
     peers: [],
     knownNodes: [],
     offline: false,
@@ -228,6 +229,9 @@ export function initialViewState(): ViewState {
     compact: {},
     log: [],
     lastPaymentError: null,
+    named: [],
+    nodeInfos: [],
+    syncing: false,
   };
 }
 

@@ -17,12 +17,17 @@ export { CHROMIUM_ARGS, launchChromium } from '../support/browser';
 export interface MiningPage { url: string; close: () => Promise<void> }
 
 /** Runs `vite build` for tests/e2e/pages/mining.html into a temp dir and serves it with `vite preview`. */
-export async function serveMiningPage(): Promise<MiningPage> {
+export function serveMiningPage(): Promise<MiningPage> {
+  return servePage('tests/e2e/pages/mining.html');
+}
+
+/** Builds and serves one page under the repository root (e.g. tests/e2e/pages/scriptbench.html). */
+export async function servePage(page: string): Promise<MiningPage> {
   const outDir = mkdtempSync(path.join(tmpdir(), 'tabchain-mining-'));
   const configFile = path.join(root, 'vite.config.ts');
   await build({
     root, configFile, logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, rollupOptions: { input: path.join(root, 'tests/e2e/pages/mining.html') } },
+    build: { outDir, emptyOutDir: true, rollupOptions: { input: path.join(root, page) } },
   });
   const server = await preview({
     root, configFile, logLevel: 'warn',
@@ -32,7 +37,7 @@ export async function serveMiningPage(): Promise<MiningPage> {
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
   return {
-    url: new URL('tests/e2e/pages/mining.html', url).href,
+    url: new URL(page, url).href,
     close: async () => {
       await server.close();
       rmSync(outDir, { recursive: true, force: true });

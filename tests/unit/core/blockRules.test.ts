@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 import {
   COIN,
   MAX_MONEY,
+  OP,
   RuleError,
+  hash160,
+  p2shScript,
+  pushBytes,
+  txid,
   SIGHASH_ALL,
   blockHashHex,
   checkBlockSanity,
@@ -55,8 +60,7 @@ const SANITY = new Set([
   'bad-txns-txouttotal-toolarge',
   'bad-txns-inputs-duplicate',
   'bad-txns-prevout-null',
-  'scriptpubkey',
-  'bad-txns-nonstandard-inputs',
+  'bad-blk-sigops',
 ]);
 
 const SCRIPT = 'mandatory-script-verify-flag-failed';
@@ -170,9 +174,11 @@ function buildScript(): BlockScript {
   const nullIn = s.pay(bobCoin, { to: bob, amount: 1n * COIN });
   const withNull: Tx = { ...nullIn, inputs: [...nullIn.inputs, { prevout: { txid: new Uint8Array(32), vout: 0xffffffff }, scriptSig: nullIn.inputs[0].scriptSig, sequence: 0xffffffff }] };
   s.reject('prevout-null', s.block({ txs: [withNull] }), 'bad-txns-prevout-null');
-  s.reject('nonstandard-output', s.block({ txs: [spend([{ value: 1n * COIN, script: Uint8Array.of(0x6a, 0x04, 1, 2, 3, 4) }])] }), 'scriptpubkey');
-  const notPushes = withScriptSig(s.pay(bobCoin), 0, concatBytes(Uint8Array.of(0x76), s.pay(bobCoin).inputs[0].scriptSig));
-  s.reject('nonstandard-input', s.block({ txs: [notPushes] }), 'bad-txns-nonstandard-inputs');
+  // The block's scripts may hold at most maxBlockSize / 50 = 80 signature operations (counted without the coins).
+  s.reject('sigops', s.block({ txs: [spend([{ value: 1n * COIN, script: new Uint8Array(81).fill(OP.OP_CHECKSIG) }])] }), 'bad-blk-sigops');
+  // A scriptSig that is not only pushes is valid consensus if it executes; this one cannot (OP_DUP on an empty stack).
+  const notPushes = withScriptSig(s.pay(bobCoin), 0, concatBytes(Uint8Array.of(OP.OP_DUP), s.pay(bobCoin).inputs[0].scriptSig));
+  s.reject('scriptsig-fails', s.block({ txs: [notPushes] }), `${SCRIPT} (Operation not valid with the current stack size)`);
 
   // ---- Inputs against the UTXO set (Core's CheckTxInputs).
   s.reject('in-belowout', s.block({ txs: [spend([payTo(bob, 3n * COIN + 1n)])] }), 'bad-txns-in-belowout');
@@ -199,14 +205,29 @@ function buildScript(): BlockScript {
   // A relay redirects the payment to itself: the signature no longer matches the outputs.
   const tampered: Tx = { ...bobSpend, outputs: [payTo(miner, 1n * COIN), ...bobSpend.outputs.slice(1)] };
   s.reject('tampered-output', s.block({ txs: [tampered] }), FALSE);
-  s.reject('high-s', s.block({ txs: [editSignature(bobSpend, 0, (r, sv) => derEncode(r, CURVE_N - sv))] }), `${SCRIPT} (Non-canonical signature: S value is unnecessarily high)`);
+  // Strict DER is consensus (BIP66, the DERSIG flag); low S is only policy (see b20).
   s.reject('non-der', s.block({ txs: [editSignature(bobSpend, 0, nonCanonicalDer)] }), `${SCRIPT} (Non-canonical DER signature)`);
-  s.reject('hashtype', s.block({ txs: [editSignature(bobSpend, 0, (r, sv) => derEncode(r, sv), 0x02)] }), `${SCRIPT} (Signature hash type missing or not understood)`);
+  // The hash type byte is signed too: turning SIGHASH_ALL into SIGHASH_NONE breaks the signature.
+  s.reject('hashtype-edited', s.block({ txs: [editSignature(bobSpend, 0, (r, sv) => derEncode(r, sv), 0x02)] }), FALSE);
   // Non-final: locktime in the future with a non-final sequence.
   const nonFinal = s.pay(bobCoin, { to: alice, amount: 1n * COIN });
   const lockedRaw: Tx = { ...nonFinal, locktime: 1000, inputs: nonFinal.inputs.map((i) => ({ ...i, sequence: 0 })) };
   s.reject('non-final', s.block({ txs: [lockedRaw] }), 'bad-txns-nonfinal');
-  s.accept('b20', s.block({ txs: [bobSpend] }));
+  // The same signature with S replaced by n - S also verifies: valid in a block (a mempool refuses it).
+  const highS = editSignature(bobSpend, 0, (r, sv) => derEncode(r, CURVE_N - sv));
+  s.accept('b20', s.block({ txs: [highS] }));
+
+  // ---- Policy is not consensus: a block may pay a non-standard script (here OP_1, "true"), and anyone may spend it.
+  const anyone = s.pay(s.out(parentTx, 1), { outputs: [{ value: 1n * COIN, script: Uint8Array.of(OP.OP_1) }] });
+  s.accept('b21', s.block({ txs: [anyone] }));
+  const taken: Tx = { version: 1, inputs: [{ prevout: { txid: txid(anyone), vout: 0 }, scriptSig: new Uint8Array(0), sequence: 0xffffffff }], outputs: [payTo(miner, 1n * COIN)], locktime: 0 };
+  s.noteOutputs(taken);
+  // Redeem-script sigops are counted when the coins are known: 81 CHECKSIGs behind a P2SH hash.
+  const heavy = new Uint8Array(81).fill(OP.OP_CHECKSIG);
+  const toP2sh = s.pay(s.out(taken), { outputs: [{ value: 1n * COIN, script: p2shScript(hash160(heavy)) }] });
+  s.accept('b22', s.block({ txs: [taken, toP2sh] }));
+  const spendHeavy: Tx = { version: 1, inputs: [{ prevout: { txid: txid(toP2sh), vout: 0 }, scriptSig: pushBytes(heavy), sequence: 0xffffffff }], outputs: [payTo(miner, 1n * COIN)], locktime: 0 };
+  s.reject('p2sh-sigops', s.block({ txs: [spendHeavy] }), 'bad-blk-sigops');
 
   // ---- A child of a block rejected by the context-free checks is an orphan: that block was never stored.
   s.orphan('child-of-unstored-block', s.block({ parent: 'too-big' }));
@@ -218,8 +239,8 @@ describe('block rules (feature_block-style script, replayed on a fresh engine)',
 
   it('the whole script, in order: every step has the expected outcome, reason and punish flag', () => {
     const chain = s.replay();
-    expect(chain.tip.hash).toBe(s.hashOf('b20'));
-    expect(chain.height).toBe(20);
+    expect(chain.tip.hash).toBe(s.hashOf('b22'));
+    expect(chain.height).toBe(22);
   });
 
   // One test per step (each on a fresh engine fed the steps before it).
@@ -237,7 +258,7 @@ describe('block rules (feature_block-style script, replayed on a fresh engine)',
       'bad-txns-duplicate', 'bad-blk-length', 'bad-cb-missing', 'bad-cb-multiple', 'bad-cb-height', 'bad-cb-amount',
       'bad-txns-vin-empty', 'bad-txns-vout-empty', 'bad-txns-vout-negative', 'bad-txns-vout-toolarge',
       'bad-txns-txouttotal-toolarge', 'bad-txns-inputs-duplicate', 'bad-txns-prevout-null', 'bad-txns-in-belowout',
-      'bad-txns-inputs-missingorspent', SCRIPT, 'scriptpubkey', 'bad-txns-nonstandard-inputs',
+      'bad-txns-inputs-missingorspent', SCRIPT, 'bad-blk-sigops',
     ])
       expect(reasons, r).toContain(r);
   });
@@ -250,7 +271,8 @@ describe('block rules (feature_block-style script, replayed on a fresh engine)',
       } catch (e) {
         thrown = e as RuleError;
       }
-      const sanity = st.expect.kind === 'rejected' && (SANITY.has(st.expect.reason) || st.name === 'bits-above-limit');
+      // Redeem-script sigops need the spent coins: only ConnectBlock can count them.
+      const sanity = st.expect.kind === 'rejected' && (SANITY.has(st.expect.reason) || st.name === 'bits-above-limit') && st.name !== 'p2sh-sigops';
       const expected = sanity && st.expect.kind === 'rejected' ? st.expect.reason : null;
       expect({ step: st.name, reason: thrown?.reason ?? null }).toEqual({ step: st.name, reason: expected });
     }

@@ -70,32 +70,38 @@ describe('mempool acceptance (Core reasons)', () => {
   it('bad-txns-inputs-missingorspent: unknown parent is not punished (it may be an orphan)', () => {
     const tc = setup();
     const ghost = { key: `${'cd'.repeat(32)}:1`, coin: { script: alice.script } };
-    const tx = spendTx(alice, [ghost], [payTo(bob, 1n)]);
+    const tx = spendTx(alice, [ghost], [payTo(bob, COIN)]);
     expect(rejection(() => tc.mempool.accept(tx, tc.now))).toEqual({ reason: 'bad-txns-inputs-missingorspent', punish: false });
   });
 
-  it('bad-txns-in-belowout and signature failures are consensus failures (punished)', () => {
+  it('bad-txns-in-belowout and script failures are consensus failures (punished); a high-S signature is only policy', () => {
     const tc = setup();
     const coins = tc.chain.utxo.coinsForScript(alice.script).map(([key, coin]) => ({ key, coin }));
     const over = spendTx(alice, coins, [payTo(bob, 10n * COIN + 1n)]);
     expect(rejection(() => tc.mempool.accept(over, tc.now))).toEqual({ reason: 'bad-txns-in-belowout', punish: true });
     const good = spendTx(alice, coins, [payTo(bob, 10n * COIN)]);
+    // The same (r, s) with S above n/2 still verifies: valid in a block, but not relayed (LOW_S is policy).
     const highS = editSignature(good, 0, (r, s) => derEncode(r, CURVE_N - s));
     expect(rejection(() => tc.mempool.accept(highS, tc.now))).toEqual({
-      reason: 'mandatory-script-verify-flag-failed (Non-canonical signature: S value is unnecessarily high)',
-      punish: true,
+      reason: 'non-mandatory-script-verify-flag (Non-canonical signature: S value is unnecessarily high)',
+      punish: false,
     });
     const stolen = spendTx(bob, coins, [payTo(bob, 10n * COIN)]);
-    expect(rejection(() => tc.mempool.accept(stolen, tc.now)).reason).toBe('mandatory-script-verify-flag-failed (Script failed an OP_EQUALVERIFY operation)');
+    expect(rejection(() => tc.mempool.accept(stolen, tc.now))).toEqual({
+      reason: 'mandatory-script-verify-flag-failed (Script failed an OP_EQUALVERIFY operation)',
+      punish: true,
+    });
     expect(tc.mempool.size).toBe(0);
     tc.mempool.accept(good, tc.now);
   });
 
-  it('scriptpubkey: a non-standard output is refused', () => {
+  it('scriptpubkey: a non-standard output is refused (policy: a block may still carry it)', () => {
     const tc = setup();
     const coins = tc.chain.utxo.coinsForScript(alice.script).map(([key, coin]) => ({ key, coin }));
     const tx = spendTx(alice, coins, [{ value: COIN, script: Uint8Array.of(0x51) }]);
-    expect(rejection(() => tc.mempool.accept(tx, tc.now)).reason).toBe('scriptpubkey');
+    expect(rejection(() => tc.mempool.accept(tx, tc.now))).toEqual({ reason: 'scriptpubkey', punish: false });
+    tc.mineAndAdd(miner, [tx]);
+    expect(tc.chain.utxo.getCoin(`${txidHex(tx)}:0`)?.script).toEqual(Uint8Array.of(0x51));
   });
 
   it('bad-txns-nonfinal: a time-locked transaction waits (not punished)', () => {

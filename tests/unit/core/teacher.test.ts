@@ -24,10 +24,20 @@ const commands: TeacherCommand[] = [
   { ...base, action: { kind: 'partition', groups: [['3000', '3001'], ['3002', '3003']] } },
   { ...base, action: { kind: 'partition', groups: [] } },
   { ...base, action: { kind: 'message', text: '5분 뒤에 블록을 봅시다 — look at block 5' } },
+  { ...base, action: { kind: 'delivery', mode: 'paused', intervalMs: 0 } },
+  { ...base, action: { kind: 'delivery', mode: 'slow', intervalMs: 1500 } },
+  { ...base, action: { kind: 'delivery', mode: 'live', intervalMs: 0 } },
+  { ...base, action: { kind: 'step', node: '3001', count: 1 } },
+  { ...base, action: { kind: 'lesson', node: '3002', order: { do: 'tamper', height: 12, stage: 3 } } },
+  { ...base, action: { kind: 'lesson', node: '3002', order: { do: 'double-spend', peers: ['3000', '3003'], to: ['mzBc4XEFSdzCDcTxAgf6EZXgsZWpztRhef', 'n3GNqMveyvaPvUbH469vDRadqpJMPc84JA'], amount: 300_000_000n } } },
+  { ...base, action: { kind: 'lesson', node: '3004', order: { do: 'private', strategy: 'withhold', payTo: 'mzBc4XEFSdzCDcTxAgf6EZXgsZWpztRhef', amount: 200_000_000n } } },
+  { ...base, action: { kind: 'lesson', node: '3004', order: { do: 'private', strategy: 'selfish', payTo: '', amount: 0n } } },
+  { ...base, action: { kind: 'lesson', node: '3004', order: { do: 'release' } } },
+  { ...base, action: { kind: 'lesson', node: '3004', order: { do: 'abandon' } } },
 ];
 
 describe('teacher commands', () => {
-  it.each(commands.map((c) => ({ kind: c.action.kind, c })))('$kind: round-trips and verifies with the teacher key only', ({ c }) => {
+  it.each(commands.map((c, i) => ({ kind: `${i} ${c.action.kind}`, c })))('$kind: round-trips and verifies with the teacher key only', ({ c }) => {
     const signed = signTeacherCommand(c, teacher);
     const back = decodeSignedTeacherCommand(encodeSignedTeacherCommand(signed));
     expect(back.command).toEqual(c);
@@ -57,5 +67,20 @@ describe('teacher commands', () => {
     expect(bad((w) => w.u8(0).u8(2))).toThrow(/flag must be 0 or 1/);
     expect(bad((w) => w.u8(3).compactSize(9))).toThrow(DecodeError);
     expect(bad((w) => w.u8(4).varString('x'.repeat(281)))).toThrow(/too long/);
+    // Delivery: a known mode, an interval only when slowed and within 50 ms – 60 s.
+    expect(bad((w) => w.u8(5).u8(3).u32(0))).toThrow(/unknown delivery mode/);
+    expect(bad((w) => w.u8(5).u8(1).u32(500))).toThrow(/slow motion must be/);
+    expect(bad((w) => w.u8(5).u8(2).u32(10))).toThrow(/slow motion must be/);
+    expect(bad((w) => w.u8(5).u8(2).u32(60_001))).toThrow(/slow motion must be/);
+    // Step: 1–100 messages.
+    expect(bad((w) => w.u8(6).varString('3001').u8(0))).toThrow(/step must release/);
+    expect(bad((w) => w.u8(6).varString('3001').u8(101))).toThrow(/step must release/);
+    // Lesson orders: known kinds, tamper stages 1–3, real amounts, known strategies.
+    expect(bad((w) => w.u8(7).varString('3001').u8(5))).toThrow(/unknown lesson/);
+    expect(bad((w) => w.u8(7).varString('3001').u8(0).u32(3).u8(4))).toThrow(/tamper stage/);
+    expect(bad((w) => w.u8(7).varString('3001').u8(1).varString('a').varString('b').varString('x').varString('y').u64(0n))).toThrow(/amount out of range/);
+    expect(bad((w) => w.u8(7).varString('3001').u8(1).varString('a').varString('b').varString('x').varString('y').u64(21_000_001n * 100_000_000n))).toThrow(/amount out of range/);
+    expect(bad((w) => w.u8(7).varString('3001').u8(2).u8(2).varString('').u64(0n))).toThrow(/unknown private mining strategy/);
+    expect(bad((w) => w.u8(7).varString('3001').u8(2).u8(0).varString('').u64(5n))).toThrow(/amount out of range/);
   });
 });

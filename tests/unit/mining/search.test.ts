@@ -102,4 +102,24 @@ describe('runSearch: chunks, progress, stop', () => {
     expect(r).toEqual({ status: 'stopped' });
     expect(search.hashes).toBeGreaterThan(0); // it did find a solution in that chunk
   });
+
+  it("the teacher's throttle: at 25 % the search rests three times as long as each chunk ran", async () => {
+    const search = new HeaderSearch(new NonceSearcher(jsBackend()), { header: template(2, 0x1d00ffff) });
+    let clock = 0;
+    let busy = 0;
+    let rested = 0;
+    let chunks = 0;
+    const r = await runSearch(search, {
+      // Each nonce costs 1 µs of busy time; rests move the clock without hashing.
+      now: () => clock + search.hashes / 1000,
+      chunkMs: 12, initialChunk: 12_000,
+      isStopped: () => chunks >= 20,
+      yieldNow: async () => { chunks++; },
+      duty: () => 0.25,
+      sleep: async (ms) => { rested += ms; clock += ms; chunks++; },
+    });
+    busy = search.hashes / 1000;
+    expect(r).toEqual({ status: 'stopped' });
+    expect(rested / busy).toBeCloseTo(3, 5); // hashing 25 % of the time
+  });
 });

@@ -95,6 +95,24 @@ describe('MemoryNetwork', () => {
     expect(net.stats).toMatchObject({ sent: 2, delivered: 2, bytes: 4 });
   });
 
+  it('with a bandwidth, a message takes size / bandwidth to send, and messages queue in order', () => {
+    const net = new MemoryNetwork({ latency: 5 });
+    const { got, links } = pair(net);
+    net.clock.advance(5);
+    net.setLink('A', 'B', { bandwidth: 10 }); // 10 bytes per ms = 10 kB/s
+    const start = net.clock.now();
+    const arrivals: number[] = [];
+    net.transport('B').links.forEach((l) => (l.onmessage = (d) => (got.B.push([...d]), arrivals.push(net.clock.now() - start))));
+    links.A.send(new Uint8Array(100)); // 10 ms on the wire + 5 ms latency
+    links.A.send(Uint8Array.of(7)); // queued behind it: done at 10.1 ms, arrives 15.1 ms
+    links.B.send(new Uint8Array(50)); // the other direction is free: 5 + 5 ms
+    net.clock.advance(20);
+    expect(arrivals[0]).toBe(15);
+    expect(arrivals[1]).toBeCloseTo(15.1, 3);
+    expect(got.B.map((m) => m.length)).toEqual([100, 1]);
+    expect(got.A.map((m) => m.length)).toEqual([50]);
+  });
+
   it('a partition drops messages and refuses new connections until healed', () => {
     const net = new MemoryNetwork();
     const { got, links } = pair(net);

@@ -40,6 +40,9 @@ const GENESIS = '000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26
 const GENESIS_WIRE = '6fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000';
 const ZERO = '0'.repeat(64);
 
+/** The teacher key 07…07's signatures of the slow-motion and tamper-order commands below. */
+const SLOW_SIG = '3045022100d37493c606fca3070e56ee381a28ab14faab06e23a6ae9263e5efdcfe17b2755022023e0f420b69a5406e6ef87e1a2b761fa2cc01ec0175280febd5506ebd8abcf05';
+const TAMPER_SIG = '304502210093ac70698e5f3d06f46b492add52101959f13d814310f17ab60a4062a72af4ca0220431a8dc5c70220ded76aeda2266629a2b4b498232f55c4c43f8ec61806449210';
 /** The teacher key 07…07's low-S RFC 6979 signature of the throttle command above. */
 const TEACHER_SIG = '3045022100bb4dcb3e9a0a3dd88ce1cd26ed7c153dc33c786af5c77e1f5968efdf1ee29d0d02207a186e67a8c52f80e677694cf8aa24fc88b20d268b9417fc0cdafa0b5ab7bcaa';
 
@@ -258,6 +261,62 @@ const cases: Case[] = [
       '19', // percent 25
       '47', // signature (var_bytes, 71): DER ECDSA over SHA-256d("tabchain teacher command" || command bytes)
       TEACHER_SIG,
+    ),
+  },
+  {
+    name: 'nodeinfo (tabchain extension: a wallet naming one address)',
+    message: {
+      command: 'nodeinfo',
+      records: [{ node: '3001', role: 'wallet', seq: 1_700_000_000_000, height: 2, tip: GENESIS, labels: [{ label: 'WALLET_1', hash: fromHex('0102030405060708090a0b0c0d0e0f1011121314') }] }],
+    },
+    payload: h(
+      '01', // 1 record
+      '04 33303031', // node id "3001" (var_str)
+      '03', // role 3 = wallet
+      '0068e5cf8b010000', // seq 1,700,000,000,000 (uint64 LE)
+      '02000000', // tip height 2 (int32)
+      GENESIS_WIRE, // tip hash (internal byte order)
+      '01', // 1 label
+      '08 57414c4c45545f31', // "WALLET_1" (var_str)
+      '0102030405060708090a0b0c0d0e0f1011121314', // HASH160 of the key it names (P2PKH)
+    ),
+  },
+  {
+    name: 'teacher (tabchain extension): slow motion, one message per 2 s in every node',
+    message: {
+      command: 'teacher',
+      signed: { command: { network: 'test', counter: 1001, time: 1_700_000_000, action: { kind: 'delivery', mode: 'slow', intervalMs: 2000 } }, signature: fromHex(SLOW_SIG) },
+    },
+    payload: h(
+      '1b', // command bytes (var_bytes, 27)
+      '04 74657374', // network "test"
+      'e903000000000000', // counter 1001
+      '00f1536500000000', // time 1,700,000,000
+      '05', // action: delivery
+      '02', // mode: slow (0 live, 1 paused, 2 slow)
+      'd0070000', // interval 2000 ms (uint32; 0 unless slow, else 50–60,000)
+      '47',
+      SLOW_SIG,
+    ),
+  },
+  {
+    name: 'teacher (tabchain extension): node 3002 tampers with block 7 and broadcasts it with its merkle root recomputed',
+    message: {
+      command: 'teacher',
+      signed: { command: { network: 'test', counter: 1002, time: 1_700_000_000, action: { kind: 'lesson', node: '3002', order: { do: 'tamper', height: 7, stage: 2 } } }, signature: fromHex(TAMPER_SIG) },
+    },
+    payload: h(
+      '21', // command bytes (var_bytes, 33)
+      '04 74657374', // network "test"
+      'ea03000000000000', // counter 1002
+      '00f1536500000000', // time 1,700,000,000
+      '07', // action: lesson
+      '04 33303032', // node "3002" (var_str)
+      '00', // order: tamper (0 tamper, 1 double-spend, 2 private, 3 release, 4 abandon)
+      '07000000', // height 7 (uint32)
+      '02', // stage 2: merkle root recomputed (1 edited, 3 re-mined)
+      '47',
+      TAMPER_SIG,
     ),
   },
 ];
@@ -490,6 +549,19 @@ const arbitraries: Record<Command, fc.Arbitrary<Message>> = {
   teacher: fc
     .record({ network: text(64, 20), counter: fc.nat(), time: fc.nat(), percent: fc.integer({ min: 1, max: 100 }), signature: bytes(72) })
     .map(({ network, counter, time, percent, signature }) => ({ command: 'teacher' as const, signed: { command: { network, counter, time, action: { kind: 'throttle' as const, percent } }, signature } })),
+  nodeinfo: fc
+    .array(
+      fc.record({
+        node: text(64),
+        role: fc.constantFrom(null, 'central' as const, 'miner' as const, 'wallet' as const),
+        seq: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        height: i32,
+        tip: hash,
+        labels: fc.array(fc.record({ label: text(32), hash: fc.uint8Array({ minLength: 20, maxLength: 20 }) }), { maxLength: 4 }),
+      }),
+      { maxLength: 4 },
+    )
+    .map((records) => ({ command: 'nodeinfo' as const, records })),
 };
 
 describe('round trips (fast-check)', () => {

@@ -285,11 +285,13 @@ describe('observer reports: node side', () => {
     expect(parseReport({ kind: 'snapshot', v: 99, node: '3000' })).toBeNull();
     expect(parseReport({ kind: 'events', v: OBSERVER_PROTOCOL, node: '../x', seq: 1, time: 0, height: 0 })).toBeNull();
     const r = parseReport({
-      kind: 'events', v: OBSERVER_PROTOCOL, node: '3000', seq: 1, time: 5, height: 1, tip: 'nothex', peers: ['3001', '<script>'], mining: 'yes',
+      kind: 'events', v: OBSERVER_PROTOCOL, node: '3000', seq: 1, time: 5, height: 1, tip: 'nothex', peers: ['3001', '<script>'], mining: 'yes', teacher: { paused: 'yes', throttle: 900, group: -1 },
       events: [{ t: 'msg', time: 1, dir: 'out', peer: '3001', cmd: 'inv', bytes: 61, summary: 'x'.repeat(1000), hashes: [H('a'), 'bad'] }, { t: 'boom', time: 1 }, { t: 'tip', time: 'late' }],
     });
     expect(r).toEqual({
       kind: 'events', v: OBSERVER_PROTOCOL, node: '3000', seq: 1, time: 5, height: 1, tip: null, peers: ['3001'], mining: false, cutOff: false,
+      // No teacher state in the report: nothing set (a bogus one is cleaned the same way).
+      teacher: { paused: false, throttle: 100, group: 0 },
       events: [{ t: 'msg', time: 1, dir: 'out', peer: '3001', cmd: 'inv', bytes: 61, summary: 'x'.repeat(200), hashes: [H('a')] }],
     });
   });

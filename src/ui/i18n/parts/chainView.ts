@@ -192,8 +192,8 @@ export default {
       },
       merkle: {
         intro: '잎은 거래 ID이고, 부모는 두 자식의 SHA-256d입니다. 루트가 헤더에 들어가므로 거래 하나만 바꿔도 블록 해시가 바뀝니다.',
-        matches: '✓ 루트 {{root}}가 헤더의 머클 루트와 같습니다.',
-        differs: '✗ 루트 {{root}}가 헤더의 머클 루트와 다릅니다.',
+        matches: '✓ 계산한 루트 {{root}}: 헤더의 머클 루트와 같습니다.',
+        differs: '✗ 계산한 루트 {{root}}: 헤더의 머클 루트와 다릅니다.',
         aria: '거래 {{count}}개의 머클 트리, 루트부터',
         root: '루트',
         leaves: '거래 ID',

@@ -74,8 +74,8 @@ export default {
       pick: '메시지를 선택하면 바이트를 볼 수 있습니다',
       detailTitle: '{{command}} 메시지, {{bytes}} 바이트',
       rawCut: '오래된 메시지는 {{bytes}} 바이트 중 처음 {{shown}} 바이트만 보관합니다(메시지 기록은 원본 바이트를 최대 8 MB까지만 보관합니다).',
-      receivedFrom: '{{peer}}에게서 받음',
-      sentTo: '{{peer}}에게 보냄',
+      receivedFrom: '받은 곳: 노드 {{peer}}',
+      sentTo: '보낸 곳: 노드 {{peer}}',
       hexLabel: '메시지의 원시 바이트 ({{n}} 바이트)',
       truncatedDump: '{{total}} 바이트 중 처음 {{shown}} 바이트만 보여줍니다.',
       explain: {

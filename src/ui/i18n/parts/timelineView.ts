@@ -61,7 +61,7 @@ export default {
       axis: '처음 본 뒤 지난 시간',
       rowAria: '노드 {{node}}의 단계',
       thisNode: '이 노드',
-      observed: '노드 {{node}}가 관찰한 시각',
+      observed: '관찰한 노드: {{node}}',
       tableSummary: '모든 단계 {{count}}개를 표로 보기',
       col: { offset: '시간', node: '노드', step: '단계' },
       kind: {
@@ -79,10 +79,10 @@ export default {
       },
       withPeer: {
         mined: '채굴함',
-        announced: '{{via}} 알림 → {{peer}}',
-        requested: 'getdata 요청 → {{peer}}',
-        received: '{{via}} 받음 ← {{peer}}',
-        sent: '{{via}} 보냄 → {{peer}}',
+        announced: '{{via}} → {{peer}}',
+        requested: 'getdata → {{peer}}',
+        received: '{{via}} ← {{peer}}',
+        sent: '{{via}} → {{peer}}',
         accepted: '저장함',
         connected: '연결함',
         disconnected: '연결 해제함',

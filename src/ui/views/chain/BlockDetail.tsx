@@ -16,7 +16,7 @@ import {
   type Coin,
 } from '../../../core';
 import { coins, short } from '../../format';
-import { useSession } from '../../runtime/context';
+import { useNode } from '../../runtime/context';
 import { useView } from '../../useView';
 import type { BlockSummary } from '../../runtime/viewStore';
 import { addressOfScript, bitsHex, blockByteGroups, spacedBytes, targetHex, zeroBitsOfHex } from './blockParts';
@@ -39,7 +39,7 @@ export function BlockDetail({ hash, summary, orphan, titleId }: { hash: string; 
   const { t } = useTranslation();
   const tip = useView((s) => s.tip);
   const [section, setSection] = useState<Section>('header');
-  const { query } = useSession().node;
+  const { query } = useNode();
   const data = useMemo(() => {
     const block = query.block(hash);
     if (!block) return null;

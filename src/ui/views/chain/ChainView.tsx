@@ -1,4 +1,5 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import { Term } from '../../components/Term';
 import { useTranslation } from 'react-i18next';
 import { useView } from '../../useView';
 import { short } from '../../format';
@@ -96,6 +97,7 @@ function Legend() {
       <li><span className="legend-card card-orphan" aria-hidden="true" /> {t('chainView.kind.orphan')}</li>
       <li><span className="legend-card card-invalid" aria-hidden="true" /> {t('chainView.kind.invalidShort')}</li>
       <li><mark className="zeros">0000</mark> {t('chainView.legendZeros')}</li>
+      <li className="terms"><Term id="block" /> <Term id="genesis" /> <Term id="fork" /> <Term id="reorg" /> <Term id="pow" /></li>
     </ul>
   );
 }

@@ -4,7 +4,6 @@
  * from compact bits, and addresses from P2PKH scripts.
  */
 import {
-  addressFromHash,
   bitsToTarget,
   compactSizeLength,
   encodeTx,
@@ -13,6 +12,7 @@ import {
   hexToHash,
   leadingZeroBits,
   parseP2PKH,
+  destinationOf,
   toHex,
   type Block,
 } from '../../../core';
@@ -61,10 +61,9 @@ export function bitsHex(bits: number): string {
   return (bits >>> 0).toString(16).padStart(8, '0');
 }
 
-/** The address a locking script pays, or null for a script that is not P2PKH. */
+/** The address a locking script pays (P2PKH or P2SH), "OP_RETURN" for a data output, or null. */
 export function addressOfScript(script: Uint8Array): string | null {
-  const h = parseP2PKH(script);
-  return h ? addressFromHash(h) : null;
+  return destinationOf(script);
 }
 
 /** Groups a hex string in pairs (bytes) for reading, e.g. "01000000" → "01 00 00 00". */

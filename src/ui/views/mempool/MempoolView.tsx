@@ -3,6 +3,12 @@ import { useTranslation } from 'react-i18next';
 import { coins, short } from '../../format';
 import { useView } from '../../useView';
 import { TxFlow } from '../../components/TxFlow';
+import { Term } from '../../components/Term';
+
+/** Satoshis per byte with up to two decimals. */
+function feeRate(fee: bigint, size: number): string {
+  return size > 0 ? String(Math.round((Number(fee) / size) * 100) / 100) : '0';
+}
 import type { ReorgSummary } from '../../runtime/viewStore';
 
 /**
@@ -12,7 +18,12 @@ import type { ReorgSummary } from '../../runtime/viewStore';
  */
 export function MempoolView() {
   const { t } = useTranslation();
-  const txs = useView((s) => s.mempool);
+  const pool = useView((s) => s.mempool);
+  // The order a miner takes them: highest fee rate first (arrival order among equals).
+  const txs = useMemo(() => pool.map((x, i) => ({ x, i })).sort((a, b) => {
+    const d = BigInt(b.x.fee) * BigInt(a.x.size) - BigInt(a.x.fee) * BigInt(b.x.size);
+    return d > 0n ? 1 : d < 0n ? -1 : a.i - b.i;
+  }).map((e) => e.x), [pool]);
   const reorgs = useView((s) => s.reorgs);
   const mining = useView((s) => s.mining);
   const wallet = useView((s) => s.wallet);
@@ -30,7 +41,7 @@ export function MempoolView() {
   return (
     <section className="panel mempool-view" aria-labelledby="mempool-title" data-testid="panel-mempool">
       <h2 id="mempool-title">{t('mempoolView.title', { count: txs.length })}</h2>
-      <p className="muted small">{t('mempoolView.intro')}</p>
+      <p className="muted small">{t('mempoolView.intro')} {t('msgx.mempoolOrder')} <Term id="mempool" /> <Term id="fee" /></p>
       <dl className="facts">
         <div><dt>{t('mempoolView.count')}</dt><dd data-testid="mempool-count">{txs.length}</dd></div>
         <div><dt>{t('mempoolView.bytes')}</dt><dd>{totalSize}</dd></div>
@@ -40,7 +51,7 @@ export function MempoolView() {
           <dd>
             {mining.mode === 'threshold'
               ? t('mempoolView.threshold', { count: txs.length, threshold: mining.threshold })
-              : t(`miner.mode.${mining.mode}`)}
+              : t(`minerView.mode.${mining.mode}`)}
           </dd>
         </div>
       </dl>
@@ -55,7 +66,7 @@ export function MempoolView() {
               <li key={x.txid} className={`mempool-tx ${back ? 'returned' : ''}`} data-testid="mempool-tx" data-txid={x.txid}>
                 <p className="tx-head">
                   <span className="mono" title={x.txid}>{short(x.txid, 20)}</span>{' '}
-                  <span className="muted">· {t('mempoolView.meta', { size: x.size, fee: coins(BigInt(x.fee)), age })}</span>{' '}
+                  <span className="muted">· {t('mempoolView.meta', { size: x.size, fee: coins(BigInt(x.fee)), age })} · {t('msgx.feeRate', { rate: feeRate(BigInt(x.fee), x.size) })}</span>{' '}
                   {back && (
                     <span className="tag tag-returned" data-testid="returned-tag">
                       ↩ {t('mempoolView.returned', { height: back.disconnected.find((d) => d.txids.includes(x.txid))?.height ?? back.fork.height + 1 })}

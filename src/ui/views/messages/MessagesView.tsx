@@ -5,6 +5,11 @@ import { clockTime } from '../../format';
 import { annotateFrame } from '../../../node/wire/annotate';
 import type { CompactBlockEvent, MessageEvent } from '../../../node/events';
 import { HexDump } from './HexDump';
+import { Term } from '../../components/Term';
+import { localSummary } from '../../summary';
+
+/** Commands hidden until asked for: the links' keepalive. */
+const KEEPALIVE = new Set(['ping', 'pong']);
 
 /**
  * Every message in and out as a sequence diagram (this node in the middle column, each peer a
@@ -18,11 +23,13 @@ export function MessagesView() {
   const [command, setCommand] = useState('');
   const [peer, setPeer] = useState('');
   const [selected, setSelected] = useState<MessageEvent | null>(null);
+  // Keepalives (a ping and a pong every few seconds per link) would bury version, inv, tx and block.
+  const [keepalive, setKeepalive] = useState(false);
   const commands = useMemo(() => [...new Set(messages.map((m) => m.command))].sort(), [messages]);
   const peers = useMemo(() => [...new Set(messages.map((m) => m.peer))].sort(), [messages]);
   const shown = useMemo(
-    () => messages.filter((m) => (!command || m.command === command) && (!peer || m.peer === peer)).slice(-300).reverse(),
-    [messages, command, peer],
+    () => messages.filter((m) => (!command || m.command === command) && (!peer || m.peer === peer) && (keepalive || command === m.command || !KEEPALIVE.has(m.command))).slice(-300).reverse(),
+    [messages, command, peer, keepalive],
   );
   return (
     <div className="messages-view" data-testid="panel-messages">
@@ -47,7 +54,11 @@ export function MessagesView() {
               ))}
             </select>
           </label>
+          <label className="choice">
+            <input type="checkbox" checked={keepalive} onChange={(e) => setKeepalive(e.target.checked)} data-testid="show-keepalive" /> {t('msgx.showKeepalive')}
+          </label>
         </div>
+        <p className="muted small">{t('msgx.intro')} <Term id="inv" /> <Term id="nodeinfo" /></p>
         <div className="log sequence" role="log" aria-label={t('msgview.title', { n: messages.length })}>
           <table>
             <thead>
@@ -83,7 +94,7 @@ export function MessagesView() {
                     <td><span className={`cmd cmd-${m.command}`}>{m.command}</span></td>
                     <td>{m.bytes}</td>
                     <td>
-                      {m.summary}
+                      {localSummary(t, m.command, m.summary)}
                       {reason && <div className="reason">{t('msgview.rejected', { reason })}{rej?.punished ? ` · ${t('msgview.punished')}` : ''}</div>}
                     </td>
                   </tr>

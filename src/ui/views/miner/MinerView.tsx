@@ -10,6 +10,7 @@ import { bitsHex, targetHex, zeroBitsOfHex } from '../chain/blockParts';
 import { Hash } from '../chain/Hash';
 import { HashRatePlot } from './HashRatePlot';
 import { difficultyStory } from './difficultyStory';
+import { Term } from '../../components/Term';
 
 /** Sets the number of mining workers (WorkerMiner.setConcurrency) and shows it in the store. */
 function setWorkers(miner: Session['miner'], n: number): void {
@@ -133,7 +134,7 @@ export function MinerView() {
               {story.classHashRate !== null && story.recentInterval !== null && (
                 <p data-testid="class-hash-rate">{t('minerView.difficulty.classRate', { rate: rate(story.classHashRate), interval: story.recentInterval.toFixed(1) })}</p>
               )}
-              <p className="muted small">{t('minerView.difficulty.consensus')}</p>
+              <p className="muted small">{t('minerView.difficulty.consensus')} <Term id="pow" /> <Term id="coinbase" /></p>
             </>
           ) : (
             <p className="muted">{t('minerView.difficulty.none')}</p>

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useView } from '../../useView';
-import { useSession } from '../../runtime/context';
+import { useNode } from '../../runtime/context';
+import { Term } from '../../components/Term';
 
 /** A titled panel region with an accessible name. */
 export function Panel({ id, title, children, className }: { id: string; title: string; children: React.ReactNode; className?: string }) {
@@ -20,7 +21,8 @@ export function PeersPanel() {
   const offline = useView((s) => s.offline);
   const refused = useView((s) => s.refusals);
   const refusedCount = Object.values(refused).reduce((a, b) => a + b, 0);
-  const { node } = useSession();
+  const node = useNode();
+  const role = useView((s) => s.role);
   return (
     <Panel id="peers" title={t('peers.title')}>
       <div className="offline-switch">
@@ -35,7 +37,7 @@ export function PeersPanel() {
         <span className="muted">{offline ? t('peers.offlineHelp') : t('peers.onlineHelp')}</span>
       </div>
       {peers.length === 0 ? (
-        <p className="muted">{offline ? t('peers.noneOffline') : t('peers.none')}</p>
+        <p className="muted">{offline ? t('peers.noneOffline') : role === 'central' ? t('msgx.noPeersCentral') : t('peers.none')}</p>
       ) : (
         <table>
           <thead>
@@ -43,8 +45,8 @@ export function PeersPanel() {
               <th>{t('peers.id')}</th>
               <th>{t('peers.role')}</th>
               <th>{t('peers.height')}</th>
-              <th>{t('peers.direction')}</th>
-              <th>{t('peers.rtt')}</th>
+              <th><Term id="direction">{t('peers.direction')}</Term></th>
+              <th><Term id="rtt">{t('peers.rtt')}</Term></th>
             </tr>
           </thead>
           <tbody>
@@ -54,7 +56,7 @@ export function PeersPanel() {
                 <td>{p.role ? t(`role.${p.role}`) : '?'}</td>
                 <td>{p.height < 0 ? '—' : p.height}{p.claimed > Math.max(p.height, 0) && <span className="muted"> {t('peers.claims', { height: p.claimed })}</span>}</td>
                 <td>{p.ready ? (p.outbound ? t('peers.outbound') : t('peers.inbound')) : t('peers.handshaking')}</td>
-                <td>{p.rtt !== undefined ? `${p.rtt} ms` : '—'}</td>
+                <td>{p.rtt !== undefined ? `${Number(p.rtt.toFixed(1))} ms` : '—'}</td>
               </tr>
             ))}
           </tbody>

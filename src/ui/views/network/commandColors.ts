@@ -15,6 +15,7 @@ export const COMMAND_COLORS: Record<string, string> = {
   reject: '#c92a2a',
   getparams: '#5f6b7a',
   params: '#5f6b7a',
+  nodeinfo: '#8a63b8',
 };
 
 export function commandColor(command: string): string {

@@ -4,7 +4,7 @@ import type { BlockStep } from '../../../node/propagation';
 import { assembleTimeline, axisTicks } from './assemble';
 
 /** Width of one step's label, in em of the timeline (used to stack labels that would overlap). */
-const LABEL_EM = 13;
+const LABEL_EM = 15;
 /** Height of one label level, in em. */
 const LEVEL_EM = 2;
 

@@ -1,26 +1,25 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { hashToHex, isValidAddress, PaymentError, RuleError, walletKeyFromSecret, wifToPrivateKey, type Coin } from '../../../core';
+import { hashToHex, walletKeyFromSecret, wifToPrivateKey, type Coin } from '../../../core';
 import type { NodeQuery } from '../../../node/api';
-import { coins, parseCoins, short } from '../../format';
+import { coins, short } from '../../format';
+import { labelText } from '../../labels';
 import { useSession } from '../../runtime/context';
-import { viewStore } from '../../runtime/viewStore';
+import { isDefaultLabel } from '../../runtime/tutorial';
 import { useView } from '../../useView';
 import { TxFlow } from '../../components/TxFlow';
+import { CopyButton } from '../../components/CopyButton';
+import { Term } from '../../components/Term';
+import { SendForm } from './SendForm';
 import { addressOfScript } from '../chain/blockParts';
 import { describePayment, type PaymentPart, type PaymentView } from './payments';
+import { ScriptLessons } from './lessons/ScriptLessons';
 
 /** Blocks searched for this wallet's confirmed payments (newest first). */
 const HISTORY_BLOCKS = 100;
 const HISTORY_SHOWN = 30;
 /** UTXO rows listed before "show more". */
 const UTXO_PAGE = 100;
-
-/** A refusal of the send form: Core's reason code (or the wallet's), and its detail. */
-interface Refusal {
-  code: string;
-  detail: string;
-}
 
 /**
  * The wallet view: this node's addresses and balances, the send form (with the reason when a
@@ -31,6 +30,7 @@ export function WalletView() {
   return (
     <div className="wallet-view">
       <WalletPanel />
+      <ScriptLessons />
       <PaymentsPanel />
       <UtxoPanel />
     </div>
@@ -40,34 +40,9 @@ export function WalletView() {
 function WalletPanel() {
   const { t } = useTranslation();
   const rows = useView((s) => s.wallet);
-  const role = useView((s) => s.role);
   const { node } = useSession();
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [amount, setAmount] = useState('1');
-  const [mine, setMine] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string; refusal?: Refusal } | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [wif, setWif] = useState('');
-  const fromAddr = from || rows[0]?.address || '';
-
-  const send = (e: React.FormEvent) => {
-    e.preventDefault();
-    const sat = parseCoins(amount);
-    if (sat === null) return setMessage({ ok: false, text: t('walletView.badAmount'), refusal: { code: 'bad-amount', detail: '' } });
-    if (!isValidAddress(to.trim())) return setMessage({ ok: false, text: t('walletView.badAddress'), refusal: { code: 'bad-address', detail: '' } });
-    try {
-      node.send(fromAddr, to.trim(), sat, { mine });
-      setMine(false); // like the tutorial's -mine flag, it applies to one send
-      setMessage({ ok: true, text: t('walletView.sent', { amount, to: short(to, 14) }) });
-      viewStore.setState({ lastPaymentError: null });
-    } catch (err) {
-      const refusal: Refusal =
-        err instanceof RuleError ? { code: err.reason, detail: err.debug } : err instanceof PaymentError ? { code: err.reason, detail: err.message } : { code: 'other', detail: (err as Error).message };
-      const reason = err instanceof RuleError ? `${err.reason}: ${err.debug}` : (err as Error).message;
-      setMessage({ ok: false, text: t('walletView.refused', { reason }), refusal });
-      viewStore.setState({ lastPaymentError: reason });
-    }
-  };
 
   return (
     <section className="panel wallet-panel" aria-labelledby="wallet-title" data-testid="panel-wallet">
@@ -87,20 +62,21 @@ function WalletPanel() {
             {rows.map((r) => (
               <tr key={r.address}>
                 <td>
-                  <span className="mono" data-testid="wallet-address">{r.address}</span>
-                  {r.label && <div className="muted">{r.label}</div>}
+                  <span className="mono address" data-testid="wallet-address" id={`addr-${r.address}`}>{r.address}</span>
+                  <LabelEditor address={r.address} label={r.label} />
                 </td>
-                <td data-testid={`balance-${r.address}`}>{coins(r.confirmed)}</td>
-                <td>{r.pendingIn || r.pendingOut ? `+${coins(r.pendingIn)} / −${coins(r.pendingOut)}` : '—'}</td>
-                <td>{coins(r.total)}</td>
+                <td data-testid={`balance-${r.address}`} data-label={t('walletView.confirmed')}>{coins(r.confirmed)}</td>
+                <td data-label={t('walletView.pending')}>{r.pendingIn || r.pendingOut ? `+${coins(r.pendingIn)} / −${coins(r.pendingOut)}` : '—'}</td>
+                <td data-label={t('walletView.balance')}>{coins(r.total)}</td>
                 <td className="row-actions">
-                  <button type="button" aria-label={t('walletView.copyLabel', { address: r.address })} onClick={() => void navigator.clipboard?.writeText(r.address)}>{t('walletView.copy')}</button>
+                  <CopyButton text={r.address} label={t('walletView.copyLabel', { address: r.address })} selectOnFail={() => document.getElementById(`addr-${r.address}`)} />
                   <button
                     type="button"
                     aria-label={t('walletView.exportLabel', { address: r.address })}
                     onClick={() => {
-                      const wif = node.query.exportWif(r.address);
-                      if (wif) prompt(t('walletView.exportPrompt'), wif);
+                      if (!confirm(t('send.exportWarning', { address: r.address }))) return;
+                      const key = node.query.exportWif(r.address);
+                      if (key) prompt(t('walletView.exportPrompt'), key);
                     }}
                   >
                     {t('walletView.export')}
@@ -111,43 +87,11 @@ function WalletPanel() {
           </tbody>
         </table>
       </div>
-      <p className="muted small">{t('walletView.balanceNote')}</p>
+      <p className="muted small">{t('walletView.balanceNote')} <Term id="utxo" /> <Term id="confirmation" /> <Term id="wif" /></p>
       <div className="buttons">
         <button type="button" onClick={() => node.newAddress()}>{t('walletView.newAddress')}</button>
       </div>
-      <form className="send" onSubmit={send} aria-label={t('walletView.sendTitle')}>
-        <h3>{t('walletView.sendTitle')}</h3>
-        <div className="send-fields">
-          <label>
-            {t('walletView.from')}
-            <select value={fromAddr} onChange={(e) => setFrom(e.target.value)}>
-              {rows.map((r) => (
-                <option key={r.address} value={r.address}>{r.address} ({coins(r.total)})</option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('walletView.to')}
-            <input value={to} onChange={(e) => setTo(e.target.value)} placeholder="m… / n…" className="mono" data-testid="send-to" />
-          </label>
-          <label>
-            {t('walletView.amount')}
-            <input value={amount} onChange={(e) => setAmount(e.target.value)} inputMode="decimal" data-testid="send-amount" />
-          </label>
-        </div>
-        {role === 'central' && (
-          <label className="choice">
-            <input type="checkbox" checked={mine} onChange={(e) => setMine(e.target.checked)} /> {t('walletView.mineNow')}
-          </label>
-        )}
-        <button type="submit">{t('walletView.send')}</button>
-        {message && (
-          <div role={message.ok ? 'status' : 'alert'} className={`send-result ${message.ok ? 'ok' : 'refusal'}`}>
-            <p data-testid="send-result">{message.text}</p>
-            {message.refusal && <RefusalHelp refusal={message.refusal} />}
-          </div>
-        )}
-      </form>
+      <SendForm />
       <form
         className="import"
         onSubmit={(e) => {
@@ -166,29 +110,39 @@ function WalletPanel() {
           <input value={wif} onChange={(e) => setWif(e.target.value)} className="mono" autoComplete="off" />
         </label>
         <button type="submit" disabled={!wif}>{t('walletView.import')}</button>
+        {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
       </form>
     </section>
   );
 }
 
-/** Reasons a student meets, explained; other reasons show Core's code and detail only. */
-const EXPLAINED = new Set([
-  'insufficient-funds',
-  'bad-amount',
-  'bad-address',
-  'txn-mempool-conflict',
-  'bad-txns-inputs-missingorspent',
-  'bad-txns-premature-spend-of-coinbase',
-  'txn-already-in-mempool',
-  'bad-txns-in-belowout',
-]);
-
-function RefusalHelp({ refusal }: { refusal: Refusal }) {
+/** An address's name, editable in place (names are published to other nodes in nodeinfo). */
+function LabelEditor({ address, label }: { address: string; label?: string }) {
   const { t } = useTranslation();
+  const { node } = useSession();
+  const [value, setValue] = useState<string | null>(null);
+  const shown = labelText(t, label);
+  if (value === null)
+    return (
+      <div className="label-line">
+        {shown && <span className="address-label" data-testid="wallet-label">{shown}</span>}{' '}
+        <button type="button" className="link small" onClick={() => setValue(label && !isDefaultLabel(label) ? label : '')} aria-label={t('send.renameLabel', { address })}>
+          {t('send.rename')}
+        </button>
+      </div>
+    );
   return (
-    <p className="refusal-help">
-      <span className="tag">{refusal.code}</span> {EXPLAINED.has(refusal.code) ? t(`walletView.why.${refusal.code}`) : t('walletView.why.other')}
-    </p>
+    <form
+      className="label-edit"
+      onSubmit={(e) => {
+        e.preventDefault();
+        node.setLabel(address, value);
+        setValue(null);
+      }}
+    >
+      <input value={value} onChange={(e) => setValue(e.target.value)} maxLength={32} aria-label={t('send.renameLabel', { address })} autoFocus />
+      <button type="submit">{t('send.renameSave')}</button>
+    </form>
   );
 }
 
@@ -234,7 +188,7 @@ function PaymentsPanel() {
   return (
     <section className="panel payments-panel" aria-labelledby="payments-title" data-testid="panel-payments">
       <h2 id="payments-title">{t('walletView.payments.title')}</h2>
-      <p className="muted small">{t('walletView.payments.intro')}</p>
+      <p className="muted small">{t('walletView.payments.intro')} <Term id="fee" /> <Term id="txid" /></p>
       {payments.length === 0 ? (
         <p className="muted">{t('walletView.payments.none')}</p>
       ) : (
@@ -311,7 +265,7 @@ function UtxoPanel() {
   return (
     <section className="panel utxo-panel" aria-labelledby="utxo-title" data-testid="panel-utxo">
       <h2 id="utxo-title">{t('walletView.utxo.title')}</h2>
-      <p className="muted small">{t('walletView.utxo.intro')}</p>
+      <p className="muted small">{t('walletView.utxo.intro')} <Term id="outpoint" /> <Term id="coinbase" /> <Term id="maturity" /></p>
       <dl className="facts utxo-totals">
         <div><dt>{t('walletView.utxo.allCount')}</dt><dd data-testid="utxo-count">{all.length}</dd></div>
         <div><dt>{t('walletView.utxo.allValue')}</dt><dd>{coins(total(all))}</dd></div>

@@ -223,7 +223,7 @@ describe('serving compact blocks', () => {
     const { serveGetData } = await import('../../../../src/node/sync/serve');
     const tip = blockHashHex(blocks.at(-1)!.header);
     const deep = blockHashHex(blocks[0]!.header);
-    serveGetData(A, [{ type: MSG_CMPCT_BLOCK, hash: tip }, { type: MSG_CMPCT_BLOCK, hash: deep }], ours.chain, ours.mempool, () => {}, compact);
+    serveGetData(A, [{ type: MSG_CMPCT_BLOCK, hash: tip }, { type: MSG_CMPCT_BLOCK, hash: deep }], ours.chain, ours.mempool, () => {}, undefined, compact);
     expect(peers.link('A').commands().slice(-2)).toEqual(['cmpctblock', 'block']);
   });
 

@@ -37,7 +37,7 @@ class LateMiner implements Miner {
 }
 
 /** A miner node's controller on a chain at genesis; a found block is submitted to the chain. */
-function setup(mode: MiningMode, threshold = 2, miner: Miner = new TestMiner()) {
+function setup(mode: MiningMode, threshold = 2, miner: Miner = new TestMiner(), templateRefreshMs = 0) {
   const host = new FakeHost();
   const tc = new TestChain(PARAMS);
   const submitted: Block[] = [];
@@ -46,6 +46,7 @@ function setup(mode: MiningMode, threshold = 2, miner: Miner = new TestMiner()) 
     miner,
     mode,
     threshold,
+    { maxBlockTxsBytes: 1_000_000, templateRefreshMs },
   );
   tc.mempool.on(() => ctl.noteMempoolChange());
   ctl.attach(tc.chain, tc.mempool);
@@ -156,5 +157,30 @@ describe('stale work and stopping', () => {
     await idle();
     expect(submitted).toHaveLength(1);
     expect(ctl.active).toBe(false);
+  });
+});
+
+describe('template refresh (Bitcoin Core rebuilds a template for new transactions only after 5 s)', () => {
+  it('new payments wait until the template is 5 s old; a new tip rebuilds at once', async () => {
+    const { ctl, miner, tc, host, events, accept } = setup('continuous', 2, new TestMiner(), 5_000);
+    miner.hold = true;
+    ctl.setRunning(true);
+    expect(events()).toEqual(['started at 1 with 1 txs']);
+
+    host.clock.advance(2_000);
+    accept(CREATOR, ALICE, 2);
+    accept(ALICE, BOB, 1);
+    expect(events()).toEqual(['started at 1 with 1 txs']); // the template is 2 s old: kept
+
+    host.clock.advance(3_000); // 5 s old: one rebuild takes both payments
+    expect(events()).toEqual(['started at 1 with 1 txs', 'stopped: stale', 'started at 1 with 3 txs']);
+
+    host.clock.advance(1_000);
+    tc.mineAndAdd(OTHER, []); // another miner's block: rebuilt at once, however young the template
+    ctl.maybeMine();
+    expect(events().slice(3)).toEqual(['stopped: stale', 'started at 2 with 3 txs']);
+    ctl.setRunning(false);
+    miner.release();
+    await idle();
   });
 });

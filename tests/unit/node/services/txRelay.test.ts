@@ -10,6 +10,7 @@ import { TxRelay } from '../../../../src/node/sync/txRelay';
 import { MSG_TX } from '../../../../src/node/wire/messages';
 import { MAX_ORPHAN_TXS, ORPHAN_TX_EXPIRE, toHex, txidHex, type Tx } from '../../../../src/core';
 import type { Peer } from '../../../../src/node/net/peer';
+import type { Timing } from '../../../../src/node/config';
 
 const CREATOR = testKey('SVC_TX_CREATOR');
 const ALICE = testKey('SVC_TX_ALICE');
@@ -17,12 +18,12 @@ const BOB = testKey('SVC_TX_BOB');
 const PARAMS = testParams(CREATOR);
 
 /** Our mempool on a chain at genesis (10 coins to CREATOR), TxRelay over fake peers. */
-function setup() {
-  const host = new FakeHost();
+function setup(timing: Partial<Timing> = {}) {
+  const host = new FakeHost({ timing });
   const peers = new FakePeers(host);
   const tc = new TestChain(PARAMS);
   let accepted = 0;
-  const relay = new TxRelay(tc.mempool, peers, host.clock, host.timing, () => accepted++);
+  const relay = new TxRelay(tc.mempool, peers, host.clock, host.timing, () => accepted++, undefined, host.random);
   peers.onPeerClosed = (p) => relay.onPeerClosed(p);
   let messageId = 0;
   /** A peer's inv of transactions, as the router hands it over (the peer now knows those hashes). */
@@ -108,6 +109,22 @@ describe('fetching announced transactions', () => {
 });
 
 describe('relaying and announcing', () => {
+  it('with Core’s trickle, new transactions wait for each peer’s next announcement and go out together in one inv', () => {
+    const { peers, tc, relay, tick } = setup({ txInvOutbound: 2_000, txInvInbound: 5_000 });
+    peers.connect('A');
+    peers.connect('B');
+    const first = payment(tc);
+    tc.mempool.accept(first, tc.now);
+    relay.relay(txidHex(first), null);
+    const second = tc.pay(ALICE, BOB, 1); // spends the first, still unconfirmed
+    tc.mempool.accept(second, tc.now);
+    relay.relay(txidHex(second), null);
+    expect(peers.link('A').got('inv')).toEqual([]); // nothing at once
+    for (let s = 0; s < 60; s++) tick(1_000);
+    for (const id of ['A', 'B'])
+      expect(peers.link(id).got('inv'), id).toEqual([{ command: 'inv', items: [first, second].map((tx) => ({ type: MSG_TX, hash: txidHex(tx) })) }]);
+  });
+
   it('an accepted transaction is announced to every ready peer except its sender and peers that asked for no relay', () => {
     const { peers, tc, inv, deliver, accepted } = setup();
     const tx = payment(tc);
@@ -200,7 +217,7 @@ describe('orphan transactions (Core’s TxOrphanage)', () => {
     const { host, peers, tc, deliver, relay } = setup();
     const bad = forged(payment(tc));
     const vout = bad.outputs.findIndex((o) => toHex(o.script) === toHex(ALICE.script));
-    const child = spendTx(ALICE, [{ key: outKey(bad, vout), coin: { script: ALICE.script } }], [payTo(BOB, 1n)]);
+    const child = spendTx(ALICE, [{ key: outKey(bad, vout), coin: { script: ALICE.script } }], [payTo(BOB, 10_000n)]);
     const A = peers.connect('A');
     deliver(A, bad);
     deliver(A, child);

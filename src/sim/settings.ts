@@ -1,0 +1,142 @@
+/**
+ * What a simulated network is made of: how many nodes, how they are wired, who mines with what
+ * share of the hash power, the block interval and size, the payment rate, and the link model.
+ * Plain data (a run file carries it), checked field by field with a reason a person can read.
+ */
+
+/** star: everyone dials node 0; random: each node dials `outbound` random others; bitcoin: 8 outbound, at most 125 inbound. */
+export type TopologyKind = 'star' | 'random' | 'bitcoin';
+/** world: SimBlock's regional latencies and bandwidths (2019); classroom: one school Wi-Fi. */
+export type LinkPresetId = 'world' | 'classroom';
+/**
+ * full: every node checks every signature of every transaction (the honest default). shared: a
+ * transaction's signatures are checked once for the whole simulation and the result reused by
+ * every node (each node still keeps its own UTXO set and checks every other rule).
+ */
+export type ValidationMode = 'full' | 'shared';
+
+export interface SimSettings {
+  /** Number of full nodes, 2 to 1,000. */
+  nodes: number;
+  topology: TopologyKind;
+  /** Links each node dials (random mesh); the bitcoin topology always dials 8. */
+  outbound: number;
+  /** Hash-power shares of the miners in percent (one entry per miner, summing to 100). */
+  hashShares: number[];
+  /** Target seconds between blocks (Bitcoin: 600). */
+  blockInterval: number;
+  /** Largest block in bytes (Bitcoin: 1,000,000): the network's consensus limit. */
+  blockSize: number;
+  /** Signed payments per second made by the simulated wallets, network-wide. */
+  txRate: number;
+  /** Simulated wallets making those payments (each lives at one node). */
+  wallets: number;
+  links: LinkPresetId;
+  /** Probability that a link loses a message (0 to 0.5). */
+  loss: number;
+  validation: ValidationMode;
+}
+
+export const LIMITS = {
+  nodes: [2, 1000],
+  outbound: [1, 16],
+  miners: [1, 100],
+  blockInterval: [1, 3600],
+  blockSize: [1000, 1_000_000],
+  txRate: [0, 50],
+  wallets: [1, 2000],
+  loss: [0, 0.5],
+} as const;
+
+/** A Bitcoin-sized default: 100 nodes, 8 outbound links, 10 miners, 10 minutes, 1 MB, world links. */
+export const DEFAULT_SETTINGS: SimSettings = {
+  nodes: 100,
+  topology: 'bitcoin',
+  outbound: 8,
+  hashShares: [10, 10, 10, 10, 10, 10, 10, 10, 10, 10],
+  blockInterval: 600,
+  blockSize: 1_000_000,
+  txRate: 7,
+  wallets: 100,
+  links: 'world',
+  loss: 0,
+  validation: 'full',
+};
+
+/** Equal shares for `miners` miners, in percent, summing to exactly 100 (the first ones get the remainder). */
+export function equalShares(miners: number): number[] {
+  const base = Math.floor((100 / miners) * 100) / 100;
+  const shares = Array.from({ length: miners }, () => base);
+  const rest = Math.round((100 - base * miners) * 100) / 100;
+  if (shares.length > 0) shares[0] = Math.round((base + rest) * 100) / 100;
+  return shares;
+}
+
+/** Node index of each miner: spread evenly over the nodes so miners sit in different places. */
+export function minerNodes(s: Pick<SimSettings, 'nodes' | 'hashShares'>): number[] {
+  const k = s.hashShares.length;
+  return Array.from({ length: k }, (_, i) => Math.floor((i * s.nodes) / k));
+}
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const TOPOLOGIES: readonly TopologyKind[] = ['star', 'random', 'bitcoin'];
+const PRESETS: readonly LinkPresetId[] = ['world', 'classroom'];
+const MODES: readonly ValidationMode[] = ['full', 'shared'];
+
+/**
+ * Checks settings from a file or a form. Every refusal names the field, the allowed range and
+ * what was found, e.g. "nodes must be a whole number from 2 to 1000 (found 5000)".
+ */
+export function checkSettings(raw: unknown): Checked<SimSettings> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'settings must be an object' };
+  const o = raw as Record<string, unknown>;
+  const fail = (reason: string): Checked<SimSettings> => ({ ok: false, reason });
+  const whole = (k: keyof typeof LIMITS): string | null => {
+    const [lo, hi] = LIMITS[k];
+    const v = o[k];
+    return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? null : `${k} must be a whole number from ${lo} to ${hi} (found ${show(v)})`;
+  };
+  const real = (k: keyof typeof LIMITS): string | null => {
+    const [lo, hi] = LIMITS[k];
+    const v = o[k];
+    return typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? null : `${k} must be a number from ${lo} to ${hi} (found ${show(v)})`;
+  };
+  for (const problem of [whole('nodes'), whole('outbound'), whole('blockInterval'), whole('blockSize'), real('txRate'), whole('wallets'), real('loss')])
+    if (problem) return fail(problem);
+  if (!TOPOLOGIES.includes(o.topology as TopologyKind)) return fail(`topology must be one of ${TOPOLOGIES.join(', ')} (found ${show(o.topology)})`);
+  if (!PRESETS.includes(o.links as LinkPresetId)) return fail(`links must be one of ${PRESETS.join(', ')} (found ${show(o.links)})`);
+  if (!MODES.includes(o.validation as ValidationMode)) return fail(`validation must be one of ${MODES.join(', ')} (found ${show(o.validation)})`);
+  const shares = o.hashShares;
+  const [minMiners, maxMiners] = LIMITS.miners;
+  if (!Array.isArray(shares) || shares.length < minMiners || shares.length > maxMiners)
+    return fail(`hashShares must list ${minMiners} to ${maxMiners} miners' shares (found ${Array.isArray(shares) ? `${shares.length} entries` : show(shares)})`);
+  if (!shares.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)) return fail('every hash share must be a number of percent, 0 or more');
+  const sum = (shares as number[]).reduce((a, b) => a + b, 0);
+  if (Math.abs(sum - 100) > 0.01) return fail(`hash shares must add up to 100 % (they add up to ${Math.round(sum * 100) / 100} %)`);
+  if ((o.nodes as number) < shares.length) return fail(`there are more miners (${shares.length}) than nodes (${show(o.nodes)})`);
+  if (o.topology === 'random' && (o.outbound as number) >= (o.nodes as number)) return fail(`outbound (${show(o.outbound)}) must be smaller than the number of nodes (${show(o.nodes)})`);
+  return {
+    ok: true,
+    value: {
+      nodes: o.nodes as number,
+      topology: o.topology as TopologyKind,
+      outbound: o.outbound as number,
+      hashShares: [...(shares as number[])],
+      blockInterval: o.blockInterval as number,
+      blockSize: o.blockSize as number,
+      txRate: o.txRate as number,
+      wallets: o.wallets as number,
+      links: o.links as LinkPresetId,
+      loss: o.loss as number,
+      validation: o.validation as ValidationMode,
+    },
+  };
+}
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.slice(0, 40));
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  return Array.isArray(v) ? 'a list' : typeof v;
+}
