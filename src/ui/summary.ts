@@ -33,16 +33,18 @@ export function localSummary(t: TFunction, cmd: string, summary: string): string
       if (summary === 'empty') return t('summary.empty');
       if ((m = /^(.*?)(?: \((\S+?)\))?$/.exec(summary))) {
         const parts = m[1]!.split(', ').map((p) => {
-          const k = /^(\d+) (blocks?|tx|other)$/.exec(p);
+          const k = /^(\d+) (blocks?|compact blocks?|tx|other)$/.exec(p);
           if (!k) return p;
           const n = Number(k[1]);
-          return t(k[2] === 'tx' ? 'summary.txs' : k[2] === 'other' ? 'summary.others' : 'summary.blocks', { count: n });
+          const key = k[2] === 'tx' ? 'summary.txs' : k[2] === 'other' ? 'summary.others' : k[2]!.startsWith('compact') ? 'summary.compactBlocks' : 'summary.blocks';
+          return t(key, { count: n });
         });
         return m[2] ? `${parts.join(', ')} (${m[2]})` : parts.join(', ');
       }
       break;
     }
     case 'getblocks':
+    case 'getheaders':
       if ((m = /^locator (\d+) hashes from (\S+)(?: stop (\S+))?$/.exec(summary)))
         return m[3] ? t('summary.getblocksStop', { count: Number(m[1]), from: m[2], stop: m[3] }) : t('summary.getblocks', { count: Number(m[1]), from: m[2] });
       break;
@@ -58,6 +60,25 @@ export function localSummary(t: TFunction, cmd: string, summary: string): string
       break;
     case 'reject':
       if ((m = /^(\S+) rejected: (.*)$/.exec(summary))) return t('summary.reject', { command: m[1], reason: m[2] });
+      break;
+    case 'sendheaders':
+      if (summary === 'announce blocks to me with headers (BIP 130)') return t('summary.sendheaders');
+      break;
+    case 'headers':
+      if (summary === 'no new headers') return t('summary.noHeaders');
+      if ((m = /^(\d+) headers? from (\S+)$/.exec(summary))) return t('summary.headers', { count: Number(m[1]), from: m[2] });
+      break;
+    case 'sendcmpct':
+      if ((m = /^compact blocks v(\d+), (high|low)-bandwidth/.exec(summary))) return t(m[2] === 'high' ? 'summary.sendcmpctHigh' : 'summary.sendcmpctLow', { version: m[1] });
+      break;
+    case 'cmpctblock':
+      if ((m = /^compact block (\S+): (\d+) short ids, (\d+) prefilled$/.exec(summary))) return t('summary.cmpctblock', { hash: m[1], ids: m[2], prefilled: m[3] });
+      break;
+    case 'getblocktxn':
+      if ((m = /^asks (\d+) tx of block (\S+)$/.exec(summary))) return t('summary.getblocktxn', { count: Number(m[1]), hash: m[2] });
+      break;
+    case 'blocktxn':
+      if ((m = /^(\d+) tx of block (\S+)$/.exec(summary))) return t('summary.blocktxn', { count: Number(m[1]), hash: m[2] });
       break;
     case 'nodeinfo':
       if ((m = /^(\d+) nodes?: (.*)$/.exec(summary)))

@@ -11,6 +11,7 @@ import { summarize, type Message } from '../../../src/node/wire/messages';
 import { labelText } from '../../../src/ui/labels';
 
 const H = 'ab'.repeat(32);
+const HEADER = { version: 1, prevHash: new Uint8Array(32), merkleRoot: new Uint8Array(32), time: 1_700_000_000, bits: 0x207fffff, nonce: 0 };
 const MESSAGES: Message[] = [
   { command: 'version', payload: { version: 70001, services: 1n, timestamp: 1n, addrRecv: '3001', addrFrom: '3000', nonce: 1n, userAgent: '/tabchain:0.1.0(central)/', startHeight: 2, relay: true, genesis: H } },
   { command: 'verack' },
@@ -22,12 +23,24 @@ const MESSAGES: Message[] = [
   { command: 'inv', items: [{ type: 2, hash: H }] },
   { command: 'inv', items: [{ type: 2, hash: H }, { type: 2, hash: H }, { type: 1, hash: H }] },
   { command: 'getdata', items: [{ type: 1, hash: H }] },
+  { command: 'getdata', items: [{ type: 4, hash: H }] },
+  { command: 'getdata', items: [{ type: 4, hash: H }, { type: 4, hash: H }, { type: 2, hash: H }] },
   { command: 'notfound', items: [] },
   { command: 'getblocks', version: 70001, locator: [H, H], stop: '0'.repeat(64) },
   { command: 'getblocks', version: 70001, locator: [H], stop: H },
   { command: 'ping', nonce: 42n },
   { command: 'pong', nonce: 42n },
   { command: 'reject', message: 'tx', code: 0x10, reason: 'bad-txns-inputs-missingorspent' },
+  { command: 'getheaders', version: 70014, locator: [H], stop: '0'.repeat(64) },
+  { command: 'sendheaders' },
+  { command: 'headers', headers: [] },
+  { command: 'headers', headers: [HEADER] },
+  { command: 'headers', headers: [HEADER, HEADER] },
+  { command: 'sendcmpct', announce: true, version: 1n },
+  { command: 'sendcmpct', announce: false, version: 1n },
+  { command: 'cmpctblock', compact: { header: HEADER, nonce: 7n, shortIds: [1, 2], prefilled: [] } },
+  { command: 'getblocktxn', hash: H, indexes: [1, 2] },
+  { command: 'blocktxn', hash: H, txs: [] },
   { command: 'nodeinfo', records: [{ node: '3001', role: 'wallet', seq: 1, height: 2, tip: H, labels: [{ label: 'WALLET_1', hash: new Uint8Array(20) }] }] },
 ];
 
@@ -48,7 +61,7 @@ describe('message summaries in the page’s language', () => {
     for (const m of MESSAGES) {
       const line = localSummary(t, m.command, summarize(m));
       const words = line.replace(/\/tabchain:[^/]*\//g, '').replace(/[0-9a-f]{8,}…?/g, '').match(/[A-Za-z_][A-Za-z_0-9]{2,}/g) ?? [];
-      expect(words.filter((w) => !/^(bad|txns|inputs|missingorspent|WALLET_1|v70001)$/.test(w)), `${m.command}: ${line}`).toEqual([]); // a Core reason stays Core's
+      expect(words.filter((w) => !/^(bad|txns|inputs|missingorspent|WALLET_1|v70001|BIP)$/.test(w)), `${m.command}: ${line}`).toEqual([]); // a Core reason stays Core's
     }
   });
 
