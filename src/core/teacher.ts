@@ -96,18 +96,6 @@ export function encodeTeacherCommand(c: TeacherCommand): Uint8Array {
   return w.finish();
 }
 
-const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
-
-/** A UTF-8 string; invalid UTF-8 is refused (it would not re-encode to the bytes that were signed). */
-function text(r: ByteReader, max: number, what: string): string {
-  const bytes = r.varBytes(max, what);
-  try {
-    return utf8Fatal.decode(bytes);
-  } catch {
-    throw new DecodeError(`invalid UTF-8: ${what}`);
-  }
-}
-
 /** A uint64 that JavaScript numbers hold exactly. */
 function safeU64(r: ByteReader, what: string): number {
   const v = r.u64(what);
@@ -117,7 +105,7 @@ function safeU64(r: ByteReader, what: string): number {
 
 /** Reads a command; throws DecodeError with a readable reason for anything out of bounds. */
 export function decodeTeacherCommand(r: ByteReader): TeacherCommand {
-  const network = text(r, 64, 'network');
+  const network = r.varString(64, 'network', true);
   const counter = safeU64(r, 'counter');
   const time = safeU64(r, 'time');
   const kind = KINDS[r.u8()];
@@ -134,7 +122,7 @@ export function decodeTeacherCommand(r: ByteReader): TeacherCommand {
       break;
     }
     case 'offline':
-      action = { kind, node: text(r, MAX_ID, 'node id'), offline: flag(r.u8()) };
+      action = { kind, node: r.varString(MAX_ID, 'node id', true), offline: flag(r.u8()) };
       break;
     case 'partition': {
       const n = r.count(MAX_PARTITION_GROUPS, 'partition groups');
@@ -144,27 +132,27 @@ export function decodeTeacherCommand(r: ByteReader): TeacherCommand {
         const m = r.count(MAX_PARTITION_NODES, 'partition nodes');
         total += m;
         if (total > MAX_PARTITION_NODES) throw new DecodeError('too many partition nodes');
-        groups.push(Array.from({ length: m }, () => text(r, MAX_ID, 'node id')));
+        groups.push(Array.from({ length: m }, () => r.varString(MAX_ID, 'node id', true)));
       }
       action = { kind, groups };
       break;
     }
     case 'message':
-      action = { kind, text: text(r, MAX_TEACHER_TEXT * 4, 'message') };
+      action = { kind, text: r.varString(MAX_TEACHER_TEXT * 4, 'message', true) };
       if ([...action.text].length > MAX_TEACHER_TEXT) throw new DecodeError('message too long');
       break;
     case 'delivery':
       action = { kind, ...readDelivery(r) };
       break;
     case 'step': {
-      const node = text(r, MAX_ID, 'node id');
+      const node = r.varString(MAX_ID, 'node id', true);
       const count = r.u8('count');
       if (count < 1 || count > MAX_STEP) throw new DecodeError(`step must release 1–${MAX_STEP} messages`);
       action = { kind, node, count };
       break;
     }
     case 'lesson':
-      action = { kind, node: text(r, MAX_ID, 'node id'), order: readLessonOrder(r) };
+      action = { kind, node: r.varString(MAX_ID, 'node id', true), order: readLessonOrder(r) };
       break;
   }
   return { network, counter, time, action };

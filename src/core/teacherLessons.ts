@@ -35,17 +35,6 @@ const ORDERS: LessonOrder['do'][] = ['tamper', 'double-spend', 'private', 'relea
 const MAX_ADDRESS = 64;
 const MAX_ID = 64;
 
-const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
-
-function text(r: ByteReader, max: number, what: string): string {
-  const bytes = r.varBytes(max, what);
-  try {
-    return utf8Fatal.decode(bytes);
-  } catch {
-    throw new DecodeError(`invalid UTF-8: ${what}`);
-  }
-}
-
 function amount(r: ByteReader): bigint {
   const v = r.u64('amount');
   if (v <= 0n || v > MAX_MONEY) throw new DecodeError('amount out of range');
@@ -98,14 +87,14 @@ export function readLessonOrder(r: ByteReader): LessonOrder {
       return { do: kind, height, stage };
     }
     case 'double-spend': {
-      const peers: [string, string] = [text(r, MAX_ID, 'peer'), text(r, MAX_ID, 'peer')];
-      const to: [string, string] = [text(r, MAX_ADDRESS, 'address'), text(r, MAX_ADDRESS, 'address')];
+      const peers: [string, string] = [r.varString(MAX_ID, 'peer', true), r.varString(MAX_ID, 'peer', true)];
+      const to: [string, string] = [r.varString(MAX_ADDRESS, 'address', true), r.varString(MAX_ADDRESS, 'address', true)];
       return { do: kind, peers, to, amount: amount(r) };
     }
     case 'private': {
       const strategy = STRATEGIES[r.u8('strategy')];
       if (!strategy) throw new DecodeError('unknown private mining strategy');
-      const payTo = text(r, MAX_ADDRESS, 'address');
+      const payTo = r.varString(MAX_ADDRESS, 'address', true);
       const v = r.u64('amount');
       // Without a payment the amount is 0; with one it is a real amount.
       if (payTo ? v <= 0n || v > MAX_MONEY : v !== 0n) throw new DecodeError('amount out of range');

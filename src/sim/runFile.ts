@@ -3,7 +3,7 @@
  * (timers run) and virtual time at which it happened. Re-running the file replays the run exactly.
  * `parseRunFile` checks everything and says what is wrong in words a teacher can act on.
  */
-import { checkSettings, type Checked, type SimSettings } from './settings';
+import { checkSettings, refusal, type Checked, type SimSettings, type Why } from './settings';
 
 export const RUN_FILE_VERSION = 1;
 export const RUN_FILE_KIND = 'tabchain-simulation';
@@ -52,29 +52,29 @@ export function runFileToJson(r: Omit<RunFile, 'kind' | 'version'>): string {
 
 /** Parses and checks a run file; a refusal says which part is wrong and why. */
 export function parseRunFile(text: string): Checked<RunFile> {
-  const fail = (reason: string): Checked<RunFile> => ({ ok: false, reason });
-  if (text.length > MAX_RUN_FILE_BYTES) return fail(`the file is too large to be a simulation run (${text.length} bytes; at most ${MAX_RUN_FILE_BYTES})`);
+  const fail = (reason: string, why: Why): Checked<RunFile> => refusal(reason, why);
+  if (text.length > MAX_RUN_FILE_BYTES) return fail(`the file is too large to be a simulation run (${text.length} bytes; at most ${MAX_RUN_FILE_BYTES})`, { code: 'tooLarge', size: text.length, max: MAX_RUN_FILE_BYTES });
   let o: unknown;
   try {
     o = JSON.parse(text);
   } catch (e) {
-    return fail(`the file is not valid JSON (${(e as Error).message})`);
+    return fail(`the file is not valid JSON (${(e as Error).message})`, { code: 'notJson', detail: (e as Error).message });
   }
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) return fail('the file does not hold a simulation run (expected a JSON object)');
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return fail('the file does not hold a simulation run (expected a JSON object)', { code: 'notRun' });
   const f = o as Record<string, unknown>;
-  if (f.kind !== RUN_FILE_KIND) return fail(`the file is not a tabchain simulation run (kind is ${JSON.stringify(f.kind ?? null)})`);
-  if (f.version !== RUN_FILE_VERSION) return fail(`the run file's version ${JSON.stringify(f.version ?? null)} is not supported (this page reads version ${RUN_FILE_VERSION})`);
-  if (typeof f.seed !== 'number' || !Number.isInteger(f.seed) || f.seed < 0 || f.seed > 0xffff_ffff) return fail('seed must be a whole number from 0 to 4294967295');
+  if (f.kind !== RUN_FILE_KIND) return fail(`the file is not a tabchain simulation run (kind is ${JSON.stringify(f.kind ?? null)})`, { code: 'notRun' });
+  if (f.version !== RUN_FILE_VERSION) return fail(`the run file's version ${JSON.stringify(f.version ?? null)} is not supported (this page reads version ${RUN_FILE_VERSION})`, { code: 'version', found: JSON.stringify(f.version ?? null), supported: RUN_FILE_VERSION });
+  if (typeof f.seed !== 'number' || !Number.isInteger(f.seed) || f.seed < 0 || f.seed > 0xffff_ffff) return fail('seed must be a whole number from 0 to 4294967295', { code: 'whole', field: 'seed', lo: 0, hi: 0xffff_ffff, found: String(f.seed) });
   const settings = checkSettings(f.settings);
-  if (!settings.ok) return fail(`settings: ${settings.reason}`);
-  if (!Array.isArray(f.actions)) return fail('actions must be a list');
-  if (f.actions.length > MAX_ACTIONS) return fail(`too many actions (${f.actions.length}; at most ${MAX_ACTIONS})`);
+  if (!settings.ok) return fail(`settings: ${settings.reason}`, settings.why);
+  if (!Array.isArray(f.actions)) return fail('actions must be a list', { code: 'actions' });
+  if (f.actions.length > MAX_ACTIONS) return fail(`too many actions (${f.actions.length}; at most ${MAX_ACTIONS})`, { code: 'tooManyActions', count: f.actions.length, max: MAX_ACTIONS });
   const actions: SimAction[] = [];
   let step = 0;
   for (const [i, a] of f.actions.entries()) {
     const checked = checkAction(a, settings.value);
-    if (!checked.ok) return fail(`action ${i + 1}: ${checked.reason}`);
-    if (checked.value.step < step) return fail(`action ${i + 1}: actions must be in the order they happened (step ${checked.value.step} after step ${step})`);
+    if (!checked.ok) return fail(`action ${i + 1}: ${checked.reason}`, { code: 'action', index: i + 1, detail: checked.reason });
+    if (checked.value.step < step) return fail(`action ${i + 1}: actions must be in the order they happened (step ${checked.value.step} after step ${step})`, { code: 'actionOrder', index: i + 1 });
     step = checked.value.step;
     actions.push(checked.value);
   }
@@ -83,7 +83,7 @@ export function parseRunFile(text: string): Checked<RunFile> {
 
 /** Checks one action against the settings it will run with (node numbers, miners, ranges). */
 export function checkAction(raw: unknown, s: SimSettings): Checked<SimAction> {
-  const fail = (reason: string): Checked<SimAction> => ({ ok: false, reason });
+  const fail = (reason: string): Checked<SimAction> => refusal(reason, { code: 'action', detail: reason });
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('not an object');
   const a = raw as Record<string, unknown>;
   if (typeof a.step !== 'number' || !Number.isInteger(a.step) || a.step < 0) return fail('step must be a whole number, 0 or more');

@@ -78,7 +78,19 @@ export function minerNodes(s: Pick<SimSettings, 'nodes' | 'hashShares'>): number
   return Array.from({ length: k }, (_, i) => Math.floor((i * s.nodes) / k));
 }
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+/**
+ * Why settings or a run file were refused, as data (the page says it in its language): `code`
+ * names the rule, the other fields fill its sentence; `field` is a settings key.
+ */
+export type Why = { code: string; field?: string; [k: string]: string | number | undefined };
+
+/** A check's result; a refusal carries an English `reason` (the command line's) and its `why`. */
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string; why: Why };
+
+/** A refusal. */
+export function refusal<T>(reason: string, why: Why): Checked<T> {
+  return { ok: false, reason, why };
+}
 
 const TOPOLOGIES: readonly TopologyKind[] = ['star', 'random', 'bitcoin'];
 const PRESETS: readonly LinkPresetId[] = ['world', 'classroom'];
@@ -89,33 +101,31 @@ const MODES: readonly ValidationMode[] = ['full', 'shared'];
  * what was found, e.g. "nodes must be a whole number from 2 to 1000 (found 5000)".
  */
 export function checkSettings(raw: unknown): Checked<SimSettings> {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'settings must be an object' };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return refusal('settings must be an object', { code: 'notObject' });
   const o = raw as Record<string, unknown>;
-  const fail = (reason: string): Checked<SimSettings> => ({ ok: false, reason });
-  const whole = (k: keyof typeof LIMITS): string | null => {
+  const range = (k: keyof typeof LIMITS, whole: boolean): Checked<SimSettings> | null => {
     const [lo, hi] = LIMITS[k];
     const v = o[k];
-    return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? null : `${k} must be a whole number from ${lo} to ${hi} (found ${show(v)})`;
+    if (typeof v === 'number' && (whole ? Number.isInteger(v) : Number.isFinite(v)) && v >= lo && v <= hi) return null;
+    return refusal(`${k} must be a ${whole ? 'whole number' : 'number'} from ${lo} to ${hi} (found ${show(v)})`, { code: whole ? 'whole' : 'real', field: k, lo, hi, found: show(v) });
   };
-  const real = (k: keyof typeof LIMITS): string | null => {
-    const [lo, hi] = LIMITS[k];
-    const v = o[k];
-    return typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? null : `${k} must be a number from ${lo} to ${hi} (found ${show(v)})`;
-  };
-  for (const problem of [whole('nodes'), whole('outbound'), whole('blockInterval'), whole('blockSize'), real('txRate'), whole('wallets'), real('loss')])
-    if (problem) return fail(problem);
-  if (!TOPOLOGIES.includes(o.topology as TopologyKind)) return fail(`topology must be one of ${TOPOLOGIES.join(', ')} (found ${show(o.topology)})`);
-  if (!PRESETS.includes(o.links as LinkPresetId)) return fail(`links must be one of ${PRESETS.join(', ')} (found ${show(o.links)})`);
-  if (!MODES.includes(o.validation as ValidationMode)) return fail(`validation must be one of ${MODES.join(', ')} (found ${show(o.validation)})`);
+  const oneOf = (k: string, allowed: readonly string[]): Checked<SimSettings> | null =>
+    allowed.includes(o[k] as string) ? null : refusal(`${k} must be one of ${allowed.join(', ')} (found ${show(o[k])})`, { code: 'oneOf', field: k, allowed: allowed.join(', '), found: show(o[k]) });
+  const first = [range('nodes', true), range('outbound', true), range('blockInterval', true), range('blockSize', true), range('txRate', false), range('wallets', true), range('loss', false),
+    oneOf('topology', TOPOLOGIES), oneOf('links', PRESETS), oneOf('validation', MODES)].find((x) => x !== null);
+  if (first) return first;
   const shares = o.hashShares;
   const [minMiners, maxMiners] = LIMITS.miners;
-  if (!Array.isArray(shares) || shares.length < minMiners || shares.length > maxMiners)
-    return fail(`hashShares must list ${minMiners} to ${maxMiners} miners' shares (found ${Array.isArray(shares) ? `${shares.length} entries` : show(shares)})`);
-  if (!shares.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)) return fail('every hash share must be a number of percent, 0 or more');
-  const sum = (shares as number[]).reduce((a, b) => a + b, 0);
-  if (Math.abs(sum - 100) > 0.01) return fail(`hash shares must add up to 100 % (they add up to ${Math.round(sum * 100) / 100} %)`);
-  if ((o.nodes as number) < shares.length) return fail(`there are more miners (${shares.length}) than nodes (${show(o.nodes)})`);
-  if (o.topology === 'random' && (o.outbound as number) >= (o.nodes as number)) return fail(`outbound (${show(o.outbound)}) must be smaller than the number of nodes (${show(o.nodes)})`);
+  if (!Array.isArray(shares) || shares.length < minMiners || shares.length > maxMiners) {
+    const found = Array.isArray(shares) ? `${shares.length} entries` : show(shares);
+    return refusal(`hashShares must list ${minMiners} to ${maxMiners} miners' shares (found ${found})`, { code: 'miners', field: 'hashShares', lo: minMiners, hi: maxMiners, found: Array.isArray(shares) ? shares.length : found });
+  }
+  if (!shares.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)) return refusal('every hash share must be a number of percent, 0 or more', { code: 'shareNumber', field: 'hashShares' });
+  const sum = Math.round((shares as number[]).reduce((a, b) => a + b, 0) * 100) / 100;
+  if (Math.abs(sum - 100) > 0.01) return refusal(`hash shares must add up to 100 % (they add up to ${sum} %)`, { code: 'shareSum', field: 'hashShares', sum });
+  if ((o.nodes as number) < shares.length) return refusal(`there are more miners (${shares.length}) than nodes (${show(o.nodes)})`, { code: 'moreMiners', field: 'nodes', miners: shares.length, nodes: show(o.nodes) });
+  if (o.topology === 'random' && (o.outbound as number) >= (o.nodes as number))
+    return refusal(`outbound (${show(o.outbound)}) must be smaller than the number of nodes (${show(o.nodes)})`, { code: 'outbound', field: 'outbound', outbound: show(o.outbound), nodes: show(o.nodes) });
   return {
     ok: true,
     value: {

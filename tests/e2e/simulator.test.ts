@@ -148,7 +148,7 @@ describe('the Simulator', () => {
     const bad = path.join(os.tmpdir(), `sim-bad-${Date.now()}.json`);
     writeFileSync(bad, JSON.stringify({ kind: 'tabchain-simulation', version: 1, seed: 7, settings: { nodes: 5000 }, actions: [] }));
     await page.getByLabel('실행 파일 열기…').setInputFiles(bad);
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^sim-bad-\d+\.json을\(를\) 열 수 없습니다: settings: nodes must be a whole number from 2 to 1000 \(found 5000\)$/);
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^sim-bad-\d+\.json을\(를\) 열 수 없습니다: 노드 수: 2부터 1000까지의 정수여야 합니다\(입력값: 5000\)$/);
     await page.getByRole('button', { name: '시뮬레이션 시작' }).click();
     await expect.poll(() => num(page, 'sim-height'), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
     expect(await page.getByRole('heading', { name: '블록이 노드에 닿는 속도' }).isVisible()).toBe(true);

@@ -3,7 +3,7 @@
  * checked against the set), DisconnectBlock (undone from undo data), UpdateCoins, and the replay
  * that `Chain.restore` checks stored UTXO and undo data against.
  */
-import { connectBlock as consensusConnect, type ConnectContext } from '../consensus/connect';
+import { connectBlock as consensusConnect, updateCoins, type ConnectContext } from '../consensus/connect';
 import { isUnspendable } from '../script/script';
 import { isCoinbase, outpointKey, txidHex, type Tx } from '../primitives/tx';
 import type { Block } from '../primitives/block';
@@ -19,22 +19,7 @@ import { CoinOverlay, UtxoSet, sameCommitment, utxoCommitment, type Coin } from 
  * `undo` in input order, then its outputs are added. Core's UpdateCoins, for connect and replay.
  */
 export function applyBlock(block: Block, height: number, view: CoinOverlay, undo: Coin[], spends: (tx: Tx) => Coin[]): void {
-  for (const tx of block.txs) {
-    const id = txidHex(tx);
-    const cb = isCoinbase(tx);
-    if (!cb) {
-      const coins = spends(tx);
-      for (let i = 0; i < tx.inputs.length; i++) {
-        view.spend(outpointKey(tx.inputs[i]!.prevout));
-        undo.push(coins[i]!);
-      }
-    }
-    for (let v = 0; v < tx.outputs.length; v++) {
-      const out = tx.outputs[v]!;
-      // An OP_RETURN output can never be spent: like Core, the UTXO set does not keep it.
-      if (!isUnspendable(out.script)) view.add(`${id}:${v}`, { value: out.value, script: out.script, height, coinbase: cb });
-    }
-  }
+  for (const tx of block.txs) updateCoins(tx, isCoinbase(tx) ? null : spends(tx), height, view, undo);
 }
 
 /**

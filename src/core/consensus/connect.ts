@@ -59,6 +59,23 @@ export interface ConnectResult {
 }
 
 /**
+ * Core's UpdateCoins: a transaction's inputs (`coins`, in input order; null for a coinbase) are
+ * spent from `view` and appended to `undo`, then its outputs are added — all but OP_RETURN
+ * outputs, which can never be spent (Core does not keep them either).
+ */
+export function updateCoins(tx: Tx, coins: Coin[] | null, height: number, view: CoinCache, undo: Coin[]): void {
+  if (coins) for (let i = 0; i < tx.inputs.length; i++) {
+    view.spend(outpointKey(tx.inputs[i]!.prevout));
+    undo.push(coins[i]!);
+  }
+  const id = txidHex(tx);
+  for (let v = 0; v < tx.outputs.length; v++) {
+    const out = tx.outputs[v]!;
+    if (!isUnspendable(out.script)) view.add(`${id}:${v}`, { value: out.value, script: out.script, height, coinbase: !coins });
+  }
+}
+
+/**
  * Core's ConnectBlock: every transaction in order against `view` (an output created earlier in
  * the block is spendable, one spent earlier is not): inputs exist and cover the outputs
  * (CheckTxInputs), BIP68 sequence locks, the block's sigop limit (`bad-blk-sigops`), then the
@@ -76,7 +93,6 @@ export function connectBlock(block: Block, view: CoinCache, ctx: ConnectContext)
   let fees = 0n;
   let sigops = 0;
   for (const tx of block.txs) {
-    const id = txidHex(tx);
     const cb = isCoinbase(tx);
     let coins: Coin[] = [];
     if (!cb) {
@@ -91,18 +107,8 @@ export function connectBlock(block: Block, view: CoinCache, ctx: ConnectContext)
     }
     sigops += legacySigOps(tx) + ((flags & FLAGS.P2SH) !== 0 ? p2shSigOps(tx, coins) : 0);
     if (sigops > limit) throw consensus('bad-blk-sigops', `the block has more than ${limit} signature operations`);
-    if (!cb) {
-      if (!ctx.scriptsVerified?.(tx)) checks.push({ tx, coins, flags });
-      for (let i = 0; i < tx.inputs.length; i++) {
-        view.spend(outpointKey(tx.inputs[i]!.prevout));
-        undo.push(coins[i]!);
-      }
-    }
-    for (let v = 0; v < tx.outputs.length; v++) {
-      const out = tx.outputs[v]!;
-      // An OP_RETURN output can never be spent: like Core, the UTXO set does not keep it.
-      if (!isUnspendable(out.script)) view.add(`${id}:${v}`, { value: out.value, script: out.script, height, coinbase: cb });
-    }
+    if (!cb && !ctx.scriptsVerified?.(tx)) checks.push({ tx, coins, flags });
+    updateCoins(tx, cb ? null : coins, height, view, undo);
   }
   let cbOut = 0n;
   for (const o of block.txs[0]!.outputs) cbOut += o.value;

@@ -4,6 +4,7 @@ import { readClassFile, writeClassFile } from '../../adapters/files/classFile';
 import type { FileRefusal } from '../../adapters/files/envelope';
 import { classRecord, closeReplay, openReplay, playReplay, seekReplay, setReplaySpeed, useDash } from './store';
 import { download, stampedName } from '../views/lessons/download';
+import { FileButton } from '../components/FileButton';
 
 const SPEEDS = [1, 2, 5, 10, 30];
 
@@ -43,10 +44,7 @@ export function ClassRecord({ network }: { network: string | null }) {
       {!replay && !network && <p className="muted small">{t('lessonsDash.record.empty')}</p>}
       <div className="dash-teacher-row">
         {network && !replay && <button type="button" onClick={save} data-testid="dash-save-class">{t('lessonsDash.record.save')}</button>}
-        <label>
-          {t('lessonsDash.record.open')}
-          <input type="file" accept=".tabchain-class,.json,application/json,text/plain" onChange={(e) => void open(e.target.files?.[0])} data-testid="dash-open-class" />
-        </label>
+        <FileButton label={t('lessonsDash.record.open')} accept=".tabchain-class,.json,application/json,text/plain" onFile={(f) => void open(f)} testId="dash-open-class" />
       </div>
       {saved && <p role="status" className="muted small">{t('lessonsDash.record.saved', { name: saved })}</p>}
       {refusal && (

@@ -1,6 +1,6 @@
 /** English strings. Every key here must exist in ko.ts too (a test checks). */
 export const en = {
-  app: { title: 'tabchain' },
+  app: { title: 'tabchain', noFile: 'no file chosen' },
   setup: {
     interval: 'Time between blocks',
     intervalSeconds_one: '{{count}} second',

@@ -2,7 +2,7 @@ import type { en } from './en';
 
 /** 한국어 문자열. en.ts와 같은 키를 모두 가져야 합니다. */
 export const ko: typeof en = {
-  app: { title: 'tabchain' },
+  app: { title: 'tabchain', noFile: '선택한 파일 없음' },
   setup: {
     interval: '블록 사이 시간',
     intervalSeconds_one: '{{count}}초',

@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { DEFAULT_SETTINGS, LIMITS, checkSettings, equalShares, type SimSettings } from '../../sim/settings';
 import { parseRunFile } from '../../sim/runFile';
 import type { RunSpec } from './protocol';
+import { FileButton } from '../components/FileButton';
+import { whyText } from './why';
 
 /** Starting points a teacher picks with one click, then adjusts. */
 export const PRESET_RUNS: Record<'classroom' | 'bitcoin' | 'large', SimSettings> = {
@@ -32,14 +34,14 @@ export function SettingsForm({ onStart }: { onStart: (run: RunSpec) => void }) {
   };
   const submit = () => {
     const checked = checkSettings({ ...s, hashShares: shares.split(/[,\s]+/).filter(Boolean).map(Number) });
-    if (!checked.ok) return setProblem(checked.reason);
+    if (!checked.ok) return setProblem(whyText(t, checked.why));
     setProblem(null);
     onStart({ seed, settings: checked.value, actions: [] });
   };
   const open = async (file: File | undefined) => {
     if (!file) return;
     const r = parseRunFile(await file.text());
-    if (!r.ok) return setProblem(t('sim.file.refused', { name: file.name, reason: r.reason }));
+    if (!r.ok) return setProblem(t('sim.file.refused', { name: file.name, reason: whyText(t, r.why) }));
     setProblem(null);
     onStart({ seed: r.value.seed, settings: r.value.settings, actions: r.value.actions });
   };
@@ -92,10 +94,7 @@ export function SettingsForm({ onStart }: { onStart: (run: RunSpec) => void }) {
       {problem && <p role="alert" className="error" data-testid="sim-problem">{problem}</p>}
       <div className="buttons">
         <button type="submit" className="primary">{t('sim.settings.start')}</button>
-        <label className="file-button">
-          {t('sim.file.open')}
-          <input type="file" accept=".json,application/json" onChange={(e) => void open(e.target.files?.[0])} />
-        </label>
+        <FileButton label={t('sim.file.open')} accept=".json,application/json" onFile={(f) => void open(f)} />
       </div>
     </form>
   );

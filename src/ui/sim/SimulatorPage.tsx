@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import { LANGUAGES } from '../i18n';
+import { LanguagePicker } from '../components/LanguagePicker';
 import { SimConnection } from './connection';
 import { SettingsForm } from './SettingsForm';
 import { Controls } from './Controls';
@@ -30,7 +30,7 @@ export default function SimulatorPage() {
 }
 
 function Simulator({ conn }: { conn: SimConnection }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const graph = useStore(conn.store, (s) => s.graph);
   const error = useStore(conn.store, (s) => s.error);
   const [setup, setSetup] = useState(true);
@@ -45,13 +45,8 @@ function Simulator({ conn }: { conn: SimConnection }) {
         <h1>{t('sim.title')}</h1>
         <p className="muted">{t('sim.lead')}</p>
         <div className="controls">
-          <label className="inline">
-            <span className="sr-only">{t('header.language')}</span>
-            <select aria-label={t('header.language')} value={i18n.resolvedLanguage} onChange={(e) => void i18n.changeLanguage(e.target.value)}>
-              {LANGUAGES.map((l) => <option key={l.code} value={l.code}>{l.label}</option>)}
-            </select>
-          </label>
-          <a href="/">{t('sim.back')}</a>
+          <LanguagePicker />
+          <a href="/" className="nowrap">{t('sim.back')}</a>
         </div>
       </header>
       {error && <p role="alert" className="banner error" data-testid="sim-error">{error}</p>}

@@ -5,6 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunFile, runFileToJson, type SimAction } from '../../../src/sim/runFile';
 import { DEFAULT_SETTINGS, checkSettings, equalShares } from '../../../src/sim/settings';
+import i18next from 'i18next';
+import { resources } from '../../../src/ui/i18n/resources';
+import { whyText } from '../../../src/ui/sim/why';
+
+async function tFor(lng: 'en' | 'ko') {
+  const i = i18next.createInstance();
+  await i.init({ resources, lng, interpolation: { escapeValue: false } });
+  return i.t.bind(i);
+}
 
 const ACTIONS: SimAction[] = [
   { step: 120, at: 15_000, kind: 'partition', groups: [[0, 1], [2, 3]] },
@@ -42,10 +51,16 @@ describe('run files', () => {
     { what: 'actions out of order', text: edit((o) => (o.actions[3].step = 10)), reason: 'action 4: actions must be in the order they happened (step 10 after step 400)' },
     { what: 'a miner that does not exist', text: edit((o) => (o.actions[2].miner = 10)), reason: 'action 3: miner must be a miner number from 0 to 9' },
     { what: 'a loss above 1', text: edit((o) => (o.actions[1].loss = 2)), reason: 'action 2: loss must be a probability from 0 to 1' },
-  ])('refuses $what with a reason', ({ text, reason }) => {
+  ])('refuses $what with a reason, said in English and in Korean on the page', async ({ text, reason }) => {
     const r = parseRunFile(text);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.reason).toMatch(reason);
+    if (r.ok) return;
+    expect(r.reason).toMatch(reason);
+    const [en, ko] = [whyText(await tFor('en'), r.why), whyText(await tFor('ko'), r.why)];
+    expect(en).not.toMatch(/sim\.why|\{\{/);
+    expect(ko).not.toMatch(/sim\.why|\{\{/);
+    // Korean says it in Korean: English words only inside what an action's detail quotes.
+    if (r.why.code !== 'action') expect(ko.replace(/JSON|tabchain|"[a-z]+"|star, random, bitcoin/g, '')).not.toMatch(/[a-z]{3,}/i);
   });
 });
 
@@ -56,7 +71,7 @@ describe('settings', () => {
   });
 
   it('more miners than nodes, or as many outbound links as nodes, are refused', () => {
-    expect(checkSettings({ ...DEFAULT_SETTINGS, nodes: 3, hashShares: equalShares(4) })).toEqual({ ok: false, reason: 'there are more miners (4) than nodes (3)' });
-    expect(checkSettings({ ...DEFAULT_SETTINGS, nodes: 4, hashShares: [100], topology: 'random', outbound: 4 })).toEqual({ ok: false, reason: 'outbound (4) must be smaller than the number of nodes (4)' });
+    expect(checkSettings({ ...DEFAULT_SETTINGS, nodes: 3, hashShares: equalShares(4) })).toMatchObject({ ok: false, reason: 'there are more miners (4) than nodes (3)' });
+    expect(checkSettings({ ...DEFAULT_SETTINGS, nodes: 4, hashShares: [100], topology: 'random', outbound: 4 })).toMatchObject({ ok: false, reason: 'outbound (4) must be smaller than the number of nodes (4)' });
   });
 });

@@ -5,6 +5,7 @@ import type { FileRefusal } from '../../../adapters/files/envelope';
 import { importNode, nodeExists } from '../../../adapters/idb/importNode';
 import { nodeAddressToSearch } from '../../runtime/url';
 import type { Chain, Mempool } from '../../../core';
+import { FileButton } from '../../components/FileButton';
 
 type Checked = { file: NodeFile; verified: { chain: Chain; mempool: Mempool }; exists: boolean };
 
@@ -44,10 +45,7 @@ export function OpenSavedNode() {
   const f = checked?.file;
   return (
     <div className="open-saved" data-testid="open-saved-node">
-      <label>
-        {t('lessons.files.open')}
-        <input type="file" accept=".tabchain-node,.json,application/json,text/plain" onChange={(e) => void open(e.target.files?.[0])} data-testid="open-node-file" />
-      </label>
+      <FileButton label={t('lessons.files.open')} accept=".tabchain-node,.json,application/json,text/plain" onFile={(f) => void open(f)} testId="open-node-file" />
       <p className="muted small">{t('lessons.files.openHelp')}</p>
       {busy && <p role="status">{t('lessons.files.checking')}</p>}
       {refusal && (

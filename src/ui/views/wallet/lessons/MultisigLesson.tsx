@@ -17,6 +17,7 @@ import {
 } from '../../../../core';
 import type { NodeApi, WalletKeyView } from '../../../../node/api';
 import { coins, parseCoins, short } from '../../../format';
+import { AmountField, ToField } from './fields';
 import { refusalText } from './watched';
 
 /**
@@ -109,14 +110,8 @@ function SharedAddress({ node, keys, addr }: { node: NodeApi; keys: WalletKeyVie
       </p>
       <p className="small muted">{t('walletLessons.redeem')}: <span className="mono">{disassemble(addr.redeemScript)}</span></p>
       <form onSubmit={propose} className="send-fields">
-        <label>
-          {t('walletView.to')}
-          <input value={to} onChange={(e) => setTo(e.target.value)} className="mono" placeholder="m… / n… / 2…" />
-        </label>
-        <label>
-          {t('walletView.amount')}
-          <input value={amount} onChange={(e) => setAmount(e.target.value)} inputMode="decimal" />
-        </label>
+        <ToField value={to} onChange={setTo} />
+        <AmountField value={amount} onChange={setAmount} />
         <button type="submit">{t('walletLessons.multisig.propose')}</button>
       </form>
       {out?.error && <p role="alert" className="error">{out.error}</p>}

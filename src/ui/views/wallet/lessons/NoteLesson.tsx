@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { isValidDestination, utf8 } from '../../../../core';
 import type { NodeApi, WalletKeyView } from '../../../../node/api';
 import { parseCoins } from '../../../format';
+import { AmountField, FromField, ToField } from './fields';
 import { refusalText } from './watched';
 
 /** Core relays OP_RETURN outputs of up to 83 bytes: the opcode, a push prefix and 80 bytes of data. */
@@ -41,20 +42,9 @@ export function NoteLesson({ node, keys }: { node: NodeApi; keys: WalletKeyView[
       <p className="muted small">{t('walletLessons.note.intro')}</p>
       <form onSubmit={send}>
         <div className="send-fields">
-          <label>
-            {t('walletView.from')}
-            <select value={key?.address ?? ''} onChange={(e) => setFrom(e.target.value)}>
-              {keys.map((k) => <option key={k.address} value={k.address}>{k.address}</option>)}
-            </select>
-          </label>
-          <label>
-            {t('walletView.to')}
-            <input value={to} onChange={(e) => setTo(e.target.value)} className="mono" placeholder="m… / n… / 2…" />
-          </label>
-          <label>
-            {t('walletView.amount')}
-            <input value={amount} onChange={(e) => setAmount(e.target.value)} inputMode="decimal" />
-          </label>
+          <FromField keys={keys} value={key?.address ?? ''} onChange={setFrom} />
+          <ToField value={to} onChange={setTo} />
+          <AmountField value={amount} onChange={setAmount} />
         </div>
         <label>
           {t('walletLessons.note.note', { bytes, max: MAX_NOTE_BYTES })}

@@ -4,6 +4,7 @@ import { addSignature, buildScriptSpend, disassemble, timeLockAddress, type Scri
 import type { NodeApi, WalletKeyView } from '../../../../node/api';
 import { coins, parseCoins } from '../../../format';
 import { useView } from '../../../useView';
+import { AmountField, FromField } from './fields';
 import { refusalText } from './watched';
 
 /**
@@ -41,16 +42,8 @@ export function TimeLockLesson({ node, keys, watched, follow }: { node: NodeApi;
     <div className="lesson" data-testid="lesson-timelock">
       <p className="muted small">{t('walletLessons.timelock.intro')}</p>
       <form onSubmit={lock} className="send-fields">
-        <label>
-          {t('walletView.from')}
-          <select value={key?.address ?? ''} onChange={(e) => setFrom(e.target.value)}>
-            {keys.map((k) => <option key={k.address} value={k.address}>{k.address}</option>)}
-          </select>
-        </label>
-        <label>
-          {t('walletView.amount')}
-          <input value={amount} onChange={(e) => setAmount(e.target.value)} inputMode="decimal" />
-        </label>
+        <FromField keys={keys} value={key?.address ?? ''} onChange={setFrom} />
+        <AmountField value={amount} onChange={setAmount} />
         <label>
           {t('walletLessons.timelock.blocks', { height })}
           <input value={blocks} onChange={(e) => setBlocks(e.target.value)} inputMode="numeric" data-testid="timelock-blocks" />
