@@ -231,14 +231,17 @@ export class Mempool {
    * addPackageTxs: a child's fee counts for the parents it needs), each after its parents.
    */
   selectForBlock(maxBytes: number, maxSigOps = Infinity): MempoolEntry[] {
-    const all = this.all();
-    return selectPackages(
-      all.map((e) => ({ ...e, parents: e.tx.inputs.map((i) => hashToHex(i.prevout.txid)).filter((id) => this.entries.has(id)), entry: e })),
-      maxBytes,
-      maxSigOps,
-    ).map((p) => p.entry);
+    return selectPackages(this.all(), maxBytes, maxSigOps, (e) => spentTxids(e.tx));
   }
 
+}
+
+/** The txids a transaction spends from, once per transaction (templates are rebuilt often). */
+const spent = new WeakMap<Tx, string[]>();
+function spentTxids(tx: Tx): string[] {
+  let ids = spent.get(tx);
+  if (!ids) spent.set(tx, (ids = [...new Set(tx.inputs.map((i) => hashToHex(i.prevout.txid)))]));
+  return ids;
 }
 
 /**

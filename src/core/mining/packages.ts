@@ -13,8 +13,8 @@ export interface PackageEntry {
   size: number;
   /** Signature operations (legacy + P2SH); absent counts 0. */
   sigops?: number;
-  /** Txids of the mempool transactions this one spends. */
-  parents: readonly string[];
+  /** Txids of the transactions this one spends (those not among the entries are ignored). */
+  parents?: readonly string[];
 }
 
 interface Scored {
@@ -74,10 +74,20 @@ class Heap {
  * `maxBytes` and `maxSigOps` signature operations, best ancestor fee rate first, each package's
  * ancestors before it.
  */
-export function selectPackages<E extends PackageEntry>(entries: readonly E[], maxBytes: number, maxSigOps = Infinity): E[] {
+export function selectPackages<E extends PackageEntry>(
+  entries: readonly E[], maxBytes: number, maxSigOps = Infinity, parentsOf: (e: E) => readonly string[] = (e) => e.parents ?? [],
+): E[] {
   const indexOf = new Map<string, number>();
   entries.forEach((e, i) => indexOf.set(e.txid, i));
-  const parents = entries.map((e) => e.parents.map((p) => indexOf.get(p)).filter((i): i is number => i !== undefined));
+  const none: number[] = [];
+  const parents = entries.map((e) => {
+    let out: number[] | null = null;
+    for (const p of parentsOf(e)) {
+      const i = indexOf.get(p);
+      if (i !== undefined) (out ??= []).push(i);
+    }
+    return out ?? none;
+  });
   const children: number[][] = entries.map(() => []);
   parents.forEach((ps, i) => ps.forEach((p) => children[p]!.push(i)));
   const included = new Uint8Array(entries.length);
@@ -86,6 +96,7 @@ export function selectPackages<E extends PackageEntry>(entries: readonly E[], ma
 
   /** The entry's ancestors not yet in the block (itself included), in arrival order. */
   const packageOf = (i: number): number[] => {
+    if (parents[i]!.length === 0) return [i]; // most transactions: no unconfirmed parent
     const seen = new Set<number>([i]);
     const stack = [i];
     while (stack.length) for (const p of parents[stack.pop()!]!) if (!included[p] && !seen.has(p)) (seen.add(p), stack.push(p));
