@@ -223,6 +223,10 @@ describe('private chain', () => {
     expect(v.payment!.confirmations).toBe(3);
     // Withheld blocks never left the attacker: no other node knows them.
     for (const n of [C, W, H]) for (const h of v.withheld) expect(n.chain!.getEntry(h), n.id).toBeUndefined();
+    // Not even as a header: nothing the attacker sent (cmpctblock, headers, inv, block) named one.
+    for (const n of [C, W, H])
+      for (const m of of(tn.events.get(n.id)!, 'message'))
+        if (m.dir === 'in' && m.peer === 'A') for (const h of v.withheld) expect(m.hashes ?? [], `${n.id} ${m.command}`).not.toContain(h);
     expect(W.height).toBe(fork + 3);
     expect(W.query.balances()[0]!.confirmed).toBe(2n * COIN);
 
