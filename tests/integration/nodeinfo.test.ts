@@ -70,6 +70,26 @@ describe('nodeinfo: names and tips gossiped through the star', () => {
     expect(names(C)).toContain('W:WALLET_4');
   });
 
+  it('who a node is spreads everywhere; its tip alone goes two hops (a line A–B–C–D: A hears B’s and C’s new tips, not D’s)', async () => {
+    const tn = new TestNetwork({ seed: 66 });
+    const A = tn.add('A', 'central');
+    const B = tn.add('B', 'wallet', { seeds: ['A'], keys: [testKey('NI_B')] });
+    const C = tn.add('C', 'wallet', { seeds: ['B'], keys: [testKey('NI_C')] });
+    const D = tn.add('D', 'miner', { seeds: ['C'], mining: 'off', keys: [testKey('NI_D')] });
+    await tn.advance(6_000, 500); // the chain reaches D a hop at a time (a node without one asks again every 5 s)
+    expect([A, B, C, D].map((n) => n.height)).toEqual([0, 0, 0, 0]);
+    expect([A, B, C, D].map((n) => n.peerIds().sort().join(','))).toEqual(['B', 'A,C', 'B,D', 'C']);
+    D.setLabel(D.keys[0]!.address, 'MINER_WALLET');
+    await tn.advance(3_000, 500);
+    expect(names(A)).toContain('D:MINER_WALLET'); // three hops: names travel all the way
+    D.mineOnce();
+    await tn.advance(3_000, 500);
+    const heightSeenBy = (n: FullNode, of: string) => n.nodeInfos().find((i) => i.node === of)?.height;
+    expect([heightSeenBy(A, 'B'), heightSeenBy(A, 'C'), heightSeenBy(B, 'D'), heightSeenBy(C, 'D')]).toEqual([1, 1, 1, 1]);
+    expect(heightSeenBy(A, 'D')).toBe(0); // D's new tip stopped two hops away; its name did not
+    expect(names(A)).toContain('D:MINER_WALLET');
+  });
+
   it('a flood of records from one peer is bounded (book size and token bucket)', async () => {
     const { tn, C, M } = await star(64);
     // The miner impersonates 3,000 nodes at once: the book keeps at most MAX_NODES, the bucket ~1,000.
