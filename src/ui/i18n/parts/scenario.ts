@@ -46,7 +46,7 @@ export default {
         },
         wallet: {
           title: 'A wallet joins and names WALLET_1 … WALLET_4',
-          what: 'A wallet node connects (version, verack), downloads the chain (getblocks, inv, getdata, block) and names four addresses. The names travel to every node in a nodeinfo message.',
+          what: 'A wallet node connects (version, verack), downloads the chain (getheaders, headers, then getdata and block for the blocks it lacks) and names four addresses. The names travel to every node in a nodeinfo message.',
           bitcoin: 'Bitcoin has no way to publish a name for an address: people share addresses by hand or by QR code. nodeinfo is a tabchain extension for the classroom, shown and never trusted.',
         },
         miner: {
@@ -76,8 +76,8 @@ export default {
         },
         relayed: {
           title: 'The block reaches every node',
-          what: 'The miner announces the block with inv; the central node fetches it (getdata, block), checks it and passes it on to the wallet. Each node reports its new tip in nodeinfo.',
-          bitcoin: 'Bitcoin: every node relays a new valid block to the peers that do not have it yet.',
+          what: 'The miner sends the block as a compact block (cmpctblock: the header and short ids of the transactions its peers already have); the central node rebuilds it from its mempool, checks it and passes it on to the wallet the same way. Each node reports its new tip in nodeinfo.',
+          bitcoin: 'Bitcoin: every node relays a new valid block to the peers that do not have it yet — since BIP 152 as a compact block, one trip when its transactions were relayed before.',
         },
         balances: {
           title: 'Every node shows the same six balances',
@@ -144,7 +144,7 @@ export default {
         },
         wallet: {
           title: '지갑 노드가 들어와 WALLET_1 … WALLET_4라는 이름을 붙입니다',
-          what: '지갑 노드가 연결하고(version, verack) 체인을 내려받은 뒤(getblocks, inv, getdata, block) 주소 네 개에 이름을 붙입니다. 이름은 nodeinfo 메시지에 실려 모든 노드에 전해집니다.',
+          what: '지갑 노드가 연결하고(version, verack) 체인을 내려받은 뒤(getheaders, headers, 그다음 없는 블록은 getdata, block) 주소 네 개에 이름을 붙입니다. 이름은 nodeinfo 메시지에 실려 모든 노드에 전해집니다.',
           bitcoin: '비트코인에는 주소에 이름을 붙여 알리는 방법이 없습니다. 사람들이 주소를 직접 전하거나 QR 코드로 나눕니다. nodeinfo는 수업을 위한 tabchain 확장으로, 보여 주기만 하고 믿지는 않습니다.',
         },
         miner: {
@@ -174,8 +174,8 @@ export default {
         },
         relayed: {
           title: '블록이 모든 노드에 도착합니다',
-          what: '채굴자가 inv로 블록을 알리면 중앙 노드가 가져와서(getdata, block) 검증하고 지갑에 넘깁니다. 각 노드는 nodeinfo로 새 최신 블록을 알립니다.',
-          bitcoin: '비트코인: 모든 노드는 새로 받은 유효한 블록을 아직 갖지 않은 피어에게 전달합니다.',
+          what: '채굴자가 블록을 압축 블록(cmpctblock: 헤더와, 피어가 이미 가진 거래의 짧은 ID)으로 보내면 중앙 노드가 멤풀의 거래로 블록을 다시 만들어 검증하고 같은 방식으로 지갑에 넘깁니다. 각 노드는 nodeinfo로 새 최신 블록을 알립니다.',
+          bitcoin: '비트코인: 모든 노드는 새로 받은 유효한 블록을 아직 갖지 않은 피어에게 전달합니다. BIP 152 이후로는 압축 블록으로 보내, 거래가 이미 전달되었으면 한 번에 도착합니다.',
         },
         balances: {
           title: '모든 노드에 같은 잔액 여섯 개가 보입니다',
