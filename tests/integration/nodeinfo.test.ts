@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { TestNetwork } from '../helpers/testNetwork';
 import { testKey } from '../helpers/chainBuilder';
-import { COIN } from '../../src/core';
+import { COIN, sha256, utf8, walletKeyFromSecret } from '../../src/core';
 import { MAX_NODES } from '../../src/node/net/nodeInfo';
 import type { FullNode } from '../../src/node/node';
 
@@ -70,14 +70,16 @@ describe('nodeinfo: names and tips gossiped through the star', () => {
     expect(names(C)).toContain('W:WALLET_4');
   });
 
-  it('who a node is spreads everywhere; its tip alone goes two hops (a line A–B–C–D: A hears B’s and C’s new tips, not D’s)', async () => {
+  it('a node’s names spread everywhere; the rest of its record goes two hops (a line A–B–C–D: A hears of D once it names an address, and hears B’s and C’s new tips, not D’s)', async () => {
     const tn = new TestNetwork({ seed: 66 });
     const A = tn.add('A', 'central');
     const B = tn.add('B', 'wallet', { seeds: ['A'], keys: [testKey('NI_B')] });
     const C = tn.add('C', 'wallet', { seeds: ['B'], keys: [testKey('NI_C')] });
-    const D = tn.add('D', 'miner', { seeds: ['C'], mining: 'off', keys: [testKey('NI_D')] });
+    const D = tn.add('D', 'miner', { seeds: ['C'], mining: 'off', keys: [walletKeyFromSecret(sha256(utf8('NI_D')))] }); // an unnamed key
     await tn.advance(6_000, 500); // the chain reaches D a hop at a time (a node without one asks again every 5 s)
     expect([A, B, C, D].map((n) => n.height)).toEqual([0, 0, 0, 0]);
+    // Unnamed, D is news two hops away only: A (three hops) has not heard of it.
+    expect(A.nodeInfos().map((i) => i.node).sort()).toEqual(['A', 'B', 'C']);
     expect([A, B, C, D].map((n) => n.peerIds().sort().join(','))).toEqual(['B', 'A,C', 'B,D', 'C']);
     D.setLabel(D.keys[0]!.address, 'MINER_WALLET');
     await tn.advance(3_000, 500);
