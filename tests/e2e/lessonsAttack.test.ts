@@ -51,7 +51,9 @@ describe('attack lessons', () => {
           await lab.getByTestId('tamper-recompute').click();
           if ((await lab.getByTestId('tamper-checks').locator('[data-reason="high-hash"]').count()) > 0) break;
           expect(attempt).toBeLessThan(20);
-          await lab.getByTestId('tamper-value').fill(String(attempt));
+          // Small amounts (0.1, 0.2, …): the edited payment must still spend no more than its input,
+          // or the re-mined stage meets bad-txns-in-belowout before the signature check.
+          await lab.getByTestId('tamper-value').fill((attempt / 10).toFixed(1));
         }
       }
       if (i === 2) {
