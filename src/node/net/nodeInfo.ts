@@ -1,8 +1,8 @@
 /**
  * The `nodeinfo` gossip (a tabchain extension; wire format in wire/nodeinfo.ts): each node
  * publishes one record — its role, its tip, and the addresses it has named — and every node keeps
- * the newest record of every node it hears of and passes fresh records on, as `addr` spreads
- * addresses. The book is bounded (MAX_NODES records, least recently heard forgotten), each peer's
+ * the newest record of every node it hears of and passes fresh records on: a record with new or
+ * changed names to everyone, any other only when it came from its own node (two hops). The book is bounded (MAX_NODES records, least recently heard forgotten), each peer's
  * records are rate-limited with a token bucket, and nothing is trusted: a name or a tip in a record
  * is what its sender claims, shown to people (payee lists, "who has the block") and read by nothing
  * that validates, relays or mines.
