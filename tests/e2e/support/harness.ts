@@ -290,14 +290,36 @@ export function onNode<R, A>(page: Page, fn: (t: Tab, arg?: A) => R | Promise<R>
 
 /** Waits until the node's active chain reaches `height` (and, if given, has tip `tip`). */
 export async function waitHeight(page: Page, height: number, tip?: string | null, timeout = 60_000): Promise<void> {
-  await page.waitForFunction(
-    ([h, t]) => {
-      const n = (window as unknown as { tabchain?: { node: { height: number; tipHash: string } } }).tabchain?.node;
-      return !!n && n.height >= h && (!t || n.tipHash === t);
-    },
-    [height, tip ?? null] as const,
-    { ...POLL, timeout },
-  );
+  try {
+    await page.waitForFunction(
+      ([h, t]) => {
+        const n = (window as unknown as { tabchain?: { node: { height: number; tipHash: string } } }).tabchain?.node;
+        return !!n && n.height >= h && (!t || n.tipHash === t);
+      },
+      [height, tip ?? null] as const,
+      { ...POLL, timeout },
+    );
+  } catch (e) {
+    // A rare miss must say what the tab saw: its height, peers and last messages.
+    const seen = await describeTab(page).catch((d: Error) => `(tab unreadable: ${d.message})`);
+    throw new Error(`${page.url()} did not reach height ${height}${tip ? ` (${tip.slice(0, 12)}…)` : ''}: ${(e as Error).message}\n${seen}`);
+  }
+}
+
+/** What a tab's node shows: height, tip, peers, and its last 40 recorded messages and chain events. */
+export async function describeTab(page: Page): Promise<string> {
+  const node = await page.evaluate(() => {
+    const n = (window as unknown as { tabchain: { node: { height: number; tipHash: string; peerIds(): string[] } } }).tabchain.node;
+    return { height: n.height, tip: n.tipHash.slice(0, 12), peers: n.peerIds() };
+  });
+  const t0 = (await recorded(page))[0]?.at ?? 0;
+  const last = (await recorded(page)).slice(-40).map((r) => {
+    const ms = (r.at - t0).toFixed(0).padStart(6);
+    if (r.type === 'message') return `${ms} ${r.dir} ${r.peer} ${r.command} ${(r.hashes ?? []).map((h) => h.slice(0, 8)).join(',')}`;
+    if (r.type === 'chain') return `${ms} chain ${r.event} ${r.height ?? ''} ${r.hash?.slice(0, 8) ?? ''}`;
+    return `${ms} ${r.type}`;
+  });
+  return `height ${node.height}, tip ${node.tip}…, peers [${node.peers.join(', ')}]\n${last.join('\n')}`;
 }
 
 /** Waits until the node has at least `n` peers past the handshake. */
