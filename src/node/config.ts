@@ -101,6 +101,12 @@ export interface NodeOptions {
   maxInbound?: number;
   timing?: Partial<Timing>;
   /**
+   * Speak tabchain's `nodeinfo` (default true): publish this node's role, tip and names, and pass
+   * others' on. A simulated Bitcoin-like network turns it off: its nodes speak Bitcoin's messages
+   * only, and the Simulator reads each node directly.
+   */
+  nodeInfo?: boolean;
+  /**
    * Decodes a checked frame's payload (default `decodePayload`). A simulator hands every node one
    * decoder that returns the same immutable object for the same bytes, so a thousand nodes hold
    * one copy of each block; it must throw DecodeError exactly where `decodePayload` does.

@@ -71,7 +71,8 @@ export class FullNode implements NodeApi {
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
     this.scriptChecker = opts.scriptChecker;
     const maxPayload = (opts.transport.maxFrameBytes ?? MAX_MESSAGE) - HEADER_LEN; // what one frame of this transport carries
-    this.wallet = new NodeWallet(opts.keys, this.random, this.clock, this.bus, this.role, this.id);
+    // Told directly, not through the bus: a node nobody watches builds no events (EventBus.listening).
+    this.wallet = new NodeWallet(opts.keys, this.random, this.clock, this.bus, this.role, this.id, () => this.nodeInfo.markDirty());
     this.addrs = new AddressBook(this.id, this.clock, this.bus, this.random);
     this.addrs.restore(opts.addrs ?? []);
     this.nodeInfo = new NodeInfoBook({
@@ -79,8 +80,7 @@ export class FullNode implements NodeApi {
       keys: () => this.wallet.keys,
       tip: () => ({ height: this.height, hash: this.tipHash }),
       readyPeers: () => this.connman.ready(),
-    });
-    this.bus.on((e) => e.type === 'wallet-changed' && this.nodeInfo.markDirty());
+    }, opts.nodeInfo ?? true);
     this.connman = new ConnectionManager(
       {
         localId: this.id,

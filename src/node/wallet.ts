@@ -18,6 +18,8 @@ export class NodeWallet {
     private readonly bus: EventBus,
     role: Role,
     id: string,
+    /** Called on every change (the node republishes its names in nodeinfo). */
+    private readonly onChange: () => void = () => {},
   ) {
     this.list = keys ? [...keys] : [];
     if (this.list.length === 0) this.list.push(walletKeyFromSecret(random.bytes32(), `${role} ${id}`));
@@ -36,6 +38,7 @@ export class NodeWallet {
   }
 
   private changed(): void {
+    this.onChange();
     this.bus.emit({ type: 'wallet-changed', time: this.clock.now() });
   }
 

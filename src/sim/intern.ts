@@ -6,6 +6,7 @@
  * every byte equal.
  */
 import { decodePayload, type Command, type Message } from '../node/wire/messages';
+import { HEADER_LEN } from '../node/wire/protocol';
 import { BoundedMap } from '../core';
 
 /** Transactions and blocks remembered (least recently used forgotten first). */
@@ -19,7 +20,30 @@ export class SharedDecoder {
   hits = 0;
   misses = 0;
 
+  /**
+   * Messages by the frame they came in: a simulated link passes frames without copying, and a
+   * node announcing a block sends one frame to every peer (wire/frame.ts), so its receivers decode
+   * it once (and hash its header once). Keyed by the frame's buffer, which holds nothing else.
+   */
+  private readonly byFrame = new WeakMap<ArrayBufferLike, { command: Command; message: Message }>();
+  frameHits = 0;
+
   readonly decode = (command: Command, payload: Uint8Array): Message => {
+    const whole = payload.byteOffset === HEADER_LEN && payload.buffer.byteLength === HEADER_LEN + payload.length;
+    if (whole && SHAREABLE.has(command)) {
+      const seen = this.byFrame.get(payload.buffer);
+      if (seen && seen.command === command) {
+        this.frameHits++;
+        return seen.message;
+      }
+      const message = this.decodeNew(command, payload);
+      this.byFrame.set(payload.buffer, { command, message });
+      return message;
+    }
+    return this.decodeNew(command, payload);
+  };
+
+  private decodeNew(command: Command, payload: Uint8Array): Message {
     if (command === 'inv' || command === 'getdata' || command === 'notfound') {
       // Every peer of every node remembers announced hashes (the known-inventory sets): one
       // string per hash for the whole simulation, not one per message (measured: most of the
@@ -44,8 +68,11 @@ export class SharedDecoder {
     this.misses++;
     this.cache.set(key, { bytes: payload, message });
     return message;
-  };
+  }
 }
+
+/** Immutable once decoded, the same for every receiver (inv-like messages are interned per hash instead). */
+const SHAREABLE = new Set<Command>(['headers', 'cmpctblock', 'block', 'tx', 'blocktxn']);
 
 /** Command, length and a 32-bit FNV-1a of the first 1,024 bytes and every 61st byte after. */
 function fingerprint(command: string, b: Uint8Array): string {

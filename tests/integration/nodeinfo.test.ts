@@ -92,6 +92,27 @@ describe('nodeinfo: names and tips gossiped through the star', () => {
     expect(names(A)).toContain('D:MINER_WALLET');
   });
 
+  it('a node set up without nodeinfo (a simulated Bitcoin-like node) neither publishes, relays nor keeps records', async () => {
+    const tn = new TestNetwork({ seed: 67 });
+    const A = tn.add('A', 'central');
+    const B = tn.add('B', 'wallet', { seeds: ['A'], keys: [testKey('NI_B2')], nodeInfo: false });
+    const C = tn.add('C', 'wallet', { seeds: ['B'], keys: [testKey('NI_C2')] });
+    const sent = new Map<string, number>();
+    for (const n of [A, B, C]) n.on((e) => e.type === 'message' && e.dir === 'out' && e.command === 'nodeinfo' && sent.set(n.id, (sent.get(n.id) ?? 0) + 1));
+    await tn.advance(6_000, 500);
+    B.setLabel(B.keys[0]!.address, 'QUIET');
+    C.setLabel(C.keys[0]!.address, 'LOUD');
+    A.mineOnce();
+    await tn.advance(3_000, 500);
+    expect([A, B, C].map((n) => n.height)).toEqual([1, 1, 1]); // the chain itself travels as before
+    expect(sent.get('B') ?? 0).toBe(0);
+    expect(sent.get('A')).toBeGreaterThan(0);
+    expect(B.nodeInfos().map((i) => i.node)).toEqual(['B']); // only itself
+    expect(A.nodeInfos().map((i) => i.node)).toEqual(['A']); // C's records stop at B, B says nothing
+    expect(names(A)).not.toContain('B:QUIET');
+    expect(names(A)).not.toContain('C:LOUD');
+  });
+
   it('a flood of records from one peer is bounded (book size and token bucket)', async () => {
     const { tn, C, M } = await star(64);
     // The miner impersonates 3,000 nodes at once: the book keeps at most MAX_NODES, the bucket ~1,000.

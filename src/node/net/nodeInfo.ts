@@ -73,7 +73,8 @@ export class NodeInfoBook {
   private lastPublish = -Infinity;
   private own: NodeInfoRecord | null = null;
 
-  constructor(private readonly host: NodeInfoHost) {}
+  /** `enabled` false: this node neither publishes nor relays records, and ignores those it is sent (NodeOptions.nodeInfo). */
+  constructor(private readonly host: NodeInfoHost, private readonly enabled = true) {}
 
   /** This node's record as it would publish it now. */
   private makeOwn(): NodeInfoRecord {
@@ -94,6 +95,7 @@ export class NodeInfoBook {
 
   /** Every housekeeping tick: publish our record if it changed, pass fresh records on. */
   tick(): void {
+    if (!this.enabled) return;
     const now = this.host.clock.now();
     if (this.dirty && now - this.lastPublish >= PUBLISH_EVERY) {
       this.dirty = false;
@@ -111,6 +113,7 @@ export class NodeInfoBook {
    * messages of ≤ 100 records.
    */
   onReady(p: Peer): void {
+    if (!this.enabled) return;
     this.own ??= this.makeOwn();
     const all = [this.own, ...[...this.book.values()].map((x) => x.rec).filter((r) => r.node !== p.id && r.labels.length > 0)];
     for (let i = 0; i < all.length; i += MAX_NODEINFO_RECORDS) p.send({ command: 'nodeinfo', records: all.slice(i, i + MAX_NODEINFO_RECORDS) });
@@ -118,6 +121,7 @@ export class NodeInfoBook {
 
   /** A nodeinfo message: rate-limited, newer records kept and queued for relay. */
   onMessage(p: Peer, records: NodeInfoRecord[]): void {
+    if (!this.enabled) return;
     const now = this.host.clock.now();
     const b = this.buckets.get(p) ?? { tokens: BUCKET_MAX, at: now };
     b.tokens = Math.min(BUCKET_MAX, b.tokens + ((now - b.at) / 1000) * BUCKET_REFILL);

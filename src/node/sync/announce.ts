@@ -29,6 +29,9 @@ function hasParent(p: Peer, chain: Chain, hash: string): boolean {
 
 /** Announces `hashes` (active blocks, oldest first) to every ready peer but `from` that does not know them. */
 export function announceBlocks(peers: Iterable<Peer>, chain: Chain, hashes: string[], from: Peer | null, compact: CompactAnnouncer | null): void {
+  // Most peers get the same announcement: one message object each kind, framed once (wire/frame.ts).
+  let allHeaders: Message | undefined;
+  let allInv: Message | undefined;
   for (const p of peers) {
     if (!p.ready || p === from) continue;
     const items = hashes.filter((h) => !p.knownInv.has(h));
@@ -39,8 +42,14 @@ export function announceBlocks(peers: Iterable<Peer>, chain: Chain, hashes: stri
     if (compact && st.cmpctPush && block && hasParent(p, chain, first)) {
       if (p.send(compact.messageFor(block))) noteBest(p, chain.getEntry(first)!); // it has the block now
     }
-    else if (st.sendHeaders && hasParent(p, chain, first)) p.send({ command: 'headers', headers: items.map((h) => chain.getEntry(h)!.header) });
-    else p.send({ command: 'inv', items: items.map((hash) => ({ type: MSG_BLOCK, hash })) });
+    else if (st.sendHeaders && hasParent(p, chain, first)) {
+      const all = items.length === hashes.length;
+      const headers = (): Message => ({ command: 'headers', headers: items.map((h) => chain.getEntry(h)!.header) });
+      p.send(all ? (allHeaders ??= headers()) : headers());
+    } else {
+      const inv = (): Message => ({ command: 'inv', items: items.map((hash) => ({ type: MSG_BLOCK, hash })) });
+      p.send(items.length === hashes.length ? (allInv ??= inv()) : inv());
+    }
     for (const h of items) p.remember(h);
   }
 }

@@ -259,6 +259,9 @@ export class HeaderSync {
     const limit = chain.height + this.limits.window;
     for (const p of this.host.peers.all()) {
       if (!p.ready || !speaksHeaders(p) || p.blocksInFlight.size > this.limits.perPeer / 2) continue;
+      // The common case, once synced: the peer's best block is on our active chain, nothing to fetch.
+      const best = syncState(p).best;
+      if (!best || isActiveEntry(chain, best)) continue;
       const path = this.pathOf(p);
       if (!path || !path.length) continue;
       const items: InvItem[] = [];

@@ -34,7 +34,7 @@ export class TxRelay {
   /** Transactions refused for consensus reasons since the last tip change (Core's recentRejects). */
   private readonly rejected = new BoundedSet<string>(MAX_REJECTED);
   /** Announcements waiting for each peer's next trickle (Core's m_tx_inventory_to_send), when they trickle. */
-  private readonly queued = new Map<Peer, { hashes: string[]; next: number }>();
+  private readonly queued = new Map<Peer, { hashes: Set<string>; next: number }>();
   /** Transactions waiting for a parent (evicted at random when full, as Core). */
   readonly orphans: TxOrphanage;
 
@@ -189,27 +189,37 @@ export class TxRelay {
     for (const p of this.peers.all()) {
       // BIP37: a peer whose version said relay = 0 wants no transaction announcements.
       if (!p.ready || p === except || p.knownInv.has(hash) || !p.version!.relay) continue;
-      p.remember(hash);
       const mean = p.outbound ? this.timing.txInvOutbound : this.timing.txInvInbound;
       if (!mean) {
+        p.remember(hash);
         p.send({ command: 'inv', items: [{ type: MSG_TX, hash }] });
         continue;
       }
       let q = this.queued.get(p);
       if (!q) {
-        q = { hashes: [], next: this.now() - Math.log(1 - (this.random?.next() ?? 0.5)) * mean };
+        q = { hashes: new Set(), next: this.now() - Math.log(1 - (this.random?.next() ?? 0.5)) * mean };
         this.queued.set(p, q);
       }
-      q.hashes.push(hash);
+      q.hashes.add(hash);
     }
   }
 
-  /** Sends each peer whose trickle time came its queued announcements, in one inv (those still in the mempool). */
+  /**
+   * Sends each peer whose trickle time came its queued announcements, in one inv: those still in
+   * the mempool that the peer has not announced to us meanwhile (Core checks its known filter when
+   * it sends, not when it queues: while an announcement waits, the peer often hears of the
+   * transaction elsewhere and tells us, and then neither side announces it over this link again).
+   */
   private trickle(): void {
     for (const [p, q] of this.queued) {
       if (q.next > this.now()) continue;
       this.queued.delete(p);
-      const items = q.hashes.filter((h) => this.mempool.has(h)).map((hash) => ({ type: MSG_TX, hash }));
+      const items: InvItem[] = [];
+      for (const hash of q.hashes)
+        if (this.mempool.has(hash) && !p.knownInv.has(hash)) {
+          p.remember(hash);
+          items.push({ type: MSG_TX, hash });
+        }
       for (let i = 0; i < items.length; i += MAX_INV) p.send({ command: 'inv', items: items.slice(i, i + MAX_INV) });
     }
   }

@@ -8,7 +8,7 @@ import { encodePayload } from './codec';
 import { HEADER_LEN, MAX_PAYLOAD, type Message } from './protocol';
 
 /**
- * Frames already built, by the message object (a compact block sent to every peer is one object)
+ * Frames already built, by the message object (a compact block or a block announcement sent to every peer is one object)
  * and by payload (a block's or transaction's payload is the engine's cached serialization): serving
  * the same block again costs no encoding, no checksum and no copy. Frames are never written to
  * after they are built (links copy what they send).
@@ -28,7 +28,7 @@ export function encodeMessage(magic: number, m: Message, maxPayload = MAX_PAYLOA
   if (byPayload && byPayload.magic === magic && byPayload.command === m.command) return checkSize(m, payload.length, maxPayload, byPayload.frame);
   const frame = buildFrame(magic, m, payload, maxPayload);
   if (m.command === 'block' || m.command === 'tx') framesByPayload.set(payload, { magic, command: m.command, frame });
-  else if (m.command === 'cmpctblock') framesByMessage.set(m, { magic, frame });
+  else if (m.command === 'cmpctblock' || m.command === 'headers') framesByMessage.set(m, { magic, frame });
   return frame;
 }
 

@@ -125,6 +125,26 @@ describe('relaying and announcing', () => {
       expect(peers.link(id).got('inv'), id).toEqual([{ command: 'inv', items: [first, second].map((tx) => ({ type: MSG_TX, hash: txidHex(tx) })) }]);
   });
 
+  it('a queued announcement is dropped if the peer announces the same transaction first (Core checks its known filter when it sends)', () => {
+    const { peers, tc, relay, inv, tick } = setup({ txInvOutbound: 2_000, txInvInbound: 5_000 });
+    const A = peers.connect('A');
+    peers.connect('B');
+    const first = payment(tc);
+    tc.mempool.accept(first, tc.now);
+    relay.relay(txidHex(first), null);
+    const second = tc.pay(ALICE, BOB, 1);
+    tc.mempool.accept(second, tc.now);
+    relay.relay(txidHex(second), null);
+    inv(A, [txidHex(first)]); // while ours waits, A heard of the first elsewhere and tells us
+    for (let s = 0; s < 60; s++) tick(1_000);
+    expect(peers.link('A').got('inv')).toEqual([{ command: 'inv', items: [{ type: MSG_TX, hash: txidHex(second) }] }]);
+    expect(peers.link('B').got('inv')).toEqual([{ command: 'inv', items: [first, second].map((tx) => ({ type: MSG_TX, hash: txidHex(tx) })) }]);
+    relay.relay(txidHex(second), null); // relayed again (a reorg): both peers know it, nothing is queued
+    for (let s = 0; s < 60; s++) tick(1_000);
+    expect(peers.link('A').got('inv')).toHaveLength(1);
+    expect(peers.link('B').got('inv')).toHaveLength(1);
+  });
+
   it('an accepted transaction is announced to every ready peer except its sender and peers that asked for no relay', () => {
     const { peers, tc, inv, deliver, accepted } = setup();
     const tx = payment(tc);
