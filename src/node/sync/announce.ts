@@ -32,6 +32,8 @@ export function announceBlocks(peers: Iterable<Peer>, chain: Chain, hashes: stri
   // Most peers get the same announcement: one message object each kind, framed once (wire/frame.ts).
   let allHeaders: Message | undefined;
   let allInv: Message | undefined;
+  const headers = (items: string[]): Message => ({ command: 'headers', headers: items.map((h) => chain.getEntry(h)!.header) });
+  const inv = (items: string[]): Message => ({ command: 'inv', items: items.map((hash) => ({ type: MSG_BLOCK, hash })) });
   for (const p of peers) {
     if (!p.ready || p === from) continue;
     const items = hashes.filter((h) => !p.knownInv.has(h));
@@ -42,14 +44,8 @@ export function announceBlocks(peers: Iterable<Peer>, chain: Chain, hashes: stri
     if (compact && st.cmpctPush && block && hasParent(p, chain, first)) {
       if (p.send(compact.messageFor(block))) noteBest(p, chain.getEntry(first)!); // it has the block now
     }
-    else if (st.sendHeaders && hasParent(p, chain, first)) {
-      const all = items.length === hashes.length;
-      const headers = (): Message => ({ command: 'headers', headers: items.map((h) => chain.getEntry(h)!.header) });
-      p.send(all ? (allHeaders ??= headers()) : headers());
-    } else {
-      const inv = (): Message => ({ command: 'inv', items: items.map((hash) => ({ type: MSG_BLOCK, hash })) });
-      p.send(items.length === hashes.length ? (allInv ??= inv()) : inv());
-    }
+    else if (st.sendHeaders && hasParent(p, chain, first)) p.send(items.length === hashes.length ? (allHeaders ??= headers(items)) : headers(items));
+    else p.send(items.length === hashes.length ? (allInv ??= inv(items)) : inv(items));
     for (const h of items) p.remember(h);
   }
 }

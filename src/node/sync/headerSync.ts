@@ -185,14 +185,14 @@ export class HeaderSync {
     }
     st.unconnecting = 0;
     if (from + HEADER_SLICE < headers.length) {
-      this.schedule();
+      this.schedule(p);
       this.host.clock.setTimer(0, () => this.takeHeaders(p, headers, from + HEADER_SLICE, last, messageId));
       return;
     }
     this.host.emitSync();
     if (headers.length === MAX_HEADERS && last) this.ask(p, last);
     else if (p.id === this.syncPeer) this.finishHeaderSync(p);
-    this.schedule();
+    this.schedule(p);
   }
 
   /**
@@ -208,7 +208,7 @@ export class HeaderSync {
       else if (!e) unknown = h;
     }
     if (unknown) this.ask(p, undefined, unknown);
-    this.schedule();
+    this.schedule(p);
   }
 
   /** notfound: the peer lacks these blocks after all; its best known header falls below them. */
@@ -250,14 +250,16 @@ export class HeaderSync {
   /**
    * Assigns the next blocks to download: for each peer with room, the first blocks of its path
    * that nobody is fetching and that lie within the window past our tip. When the window is full
-   * and waits on a block another peer holds, that peer is marked a staller.
+   * and waits on a block another peer holds, that peer is marked a staller. `only`: what a peer's
+   * own headers or inv changed is its best header alone, so only it is looked at (Core decides
+   * per peer, in SendMessages); a block arriving or a peer leaving looks at every peer.
    */
-  schedule(): void {
+  schedule(only?: Peer): void {
     const { chain, tree } = this.host;
     // Equal work counts (Core's FindNextBlocksToDownload; pathOf): a competing tip is fetched and
     // kept, the first seen staying active, so a node shows a live fork as soon as it hears of one.
     const limit = chain.height + this.limits.window;
-    for (const p of this.host.peers.all()) {
+    for (const p of only ? [only] : this.host.peers.all()) {
       if (!p.ready || !speaksHeaders(p) || p.blocksInFlight.size > this.limits.perPeer / 2) continue;
       // The common case, once synced: the peer's best block is on our active chain, nothing to fetch.
       const best = syncState(p).best;
