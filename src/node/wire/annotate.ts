@@ -12,6 +12,9 @@ import { HEADER_LEN, MSG_BLOCK, MSG_TX, isKnownCommand } from './protocol';
 /** One field of a message: its name, byte range in the frame, and a readable value. */
 export interface Field {
   name: string;
+  /** The codec's label for the field, and the numbered parts it sits in (`tx 1`, `in 0`): `name` is them joined. */
+  what: string;
+  parts: readonly string[];
   start: number;
   end: number;
   value: string;
@@ -57,7 +60,7 @@ function display(f: TracedField): string {
  * the first field that does not decode (a malformed message still shows what came before).
  */
 export function annotateFrame(frame: Uint8Array): Field[] {
-  if (frame.length < HEADER_LEN) return [{ name: 'truncated header', start: 0, end: frame.length, value: toHex(frame), group: 'header' }];
+  if (frame.length < HEADER_LEN) return [{ name: 'truncated header', what: 'truncated header', parts: [], start: 0, end: frame.length, value: toHex(frame), group: 'header' }];
   const r = new TracingReader(frame, MAX_FIELDS);
   try {
     const { header } = readFrameHeader(r);
@@ -68,6 +71,8 @@ export function annotateFrame(frame: Uint8Array): Field[] {
   }
   return r.fields.map((f) => ({
     name: f.name,
+    what: f.what,
+    parts: f.parts,
     start: f.start,
     end: f.end,
     value: display(f),

@@ -5,6 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import i18next from 'i18next';
+import { resources } from '../../../src/ui/i18n/resources';
+import { fieldName } from '../../../src/ui/views/messages/HexDump';
+import { annotateFrame } from '../../../src/node/wire/annotate';
 import { DecodeError, decodeBlock, fromHex, hashToHex, toHex, type Block, type Tx } from '../../../src/core';
 import {
   COMMANDS,
@@ -585,4 +589,29 @@ describe('round trips (fast-check)', () => {
         { numRuns: 200, seed: 20240 + COMMANDS.indexOf(command) },
       );
     });
+});
+
+describe('the byte view names every field in Korean too', () => {
+  it('every label and part the codec gives a field of any message has a Korean name; the English label stays beside it', async () => {
+    const ko = resources.ko.translation as { wireField: Record<string, string>; wirePart: Record<string, string> };
+    const labels = new Set<string>();
+    const parts = new Set<string>();
+    for (const c of cases)
+      for (const f of annotateFrame(encodeMessage(MAINNET, c.message))) {
+        labels.add(f.what);
+        for (const p of f.parts) parts.add(p.replace(/ \d+$/, ''));
+      }
+    expect(labels.size).toBeGreaterThan(60);
+    expect([...labels].filter((l) => !ko.wireField[l])).toEqual([]);
+    expect([...parts].filter((p) => !ko.wirePart[p])).toEqual([]);
+
+    const i = i18next.createInstance();
+    await i.init({ lng: 'ko', resources, interpolation: { escapeValue: false } });
+    const block = annotateFrame(encodeMessage(MAINNET, { command: 'block', block: genesisBlock }));
+    const names = block.map((f) => fieldName(i.t, f));
+    expect(names).toContain('머클 루트 (merkle root)');
+    expect(names).toContain('거래 0 입력 0: 잠금 해제 스크립트 (scriptSig)');
+    await i.changeLanguage('en');
+    expect(block.map((f) => fieldName(i.t, f))).toEqual(block.map((f) => f.name)); // English: the codec's own names
+  });
 });

@@ -1,11 +1,12 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { toHex } from '../../../core';
 import type { Field } from '../../../node/wire/annotate';
 
 /**
  * 16 bytes per row, each byte tagged with the field it belongs to; hovering or focusing a field
- * in the list highlights its bytes (and the reverse). Field names are always shown as text.
+ * in the list highlights its bytes (and the reverse). Field names are always shown as text, in the page's language.
  */
 export function HexDump({ bytes, fields, maxBytes = 4096 }: { bytes: Uint8Array; fields: Field[]; maxBytes?: number }) {
   const { t } = useTranslation();
@@ -31,7 +32,7 @@ export function HexDump({ bytes, fields, maxBytes = 4096 }: { bytes: Uint8Array;
               const f = owner[b]!;
               const cls = f < 0 ? '' : `field f${f % 6} ${fields[f]!.group}${active === f ? ' on' : ''}`;
               return (
-                <span key={b} className={`hex-byte ${cls}`} title={f >= 0 ? fields[f]!.name : undefined} onMouseEnter={() => setActive(f >= 0 ? f : null)}>
+                <span key={b} className={`hex-byte ${cls}`} title={f >= 0 ? fieldName(t, fields[f]!) : undefined} onMouseEnter={() => setActive(f >= 0 ? f : null)}>
                   {hex.slice(2 * b, 2 * b + 2)}
                 </span>
               );
@@ -49,11 +50,26 @@ export function HexDump({ bytes, fields, maxBytes = 4096 }: { bytes: Uint8Array;
             onMouseEnter={() => setActive(i)}
             onFocus={() => setActive(i)}
           >
-            <span className="field-name">{f.name}</span> <span className="muted">[{f.start}–{f.end})</span>{' '}
+            <span className="field-name">{fieldName(t, f)}</span> <span className="muted">[{f.start}–{f.end})</span>{' '}
             <span className="mono field-value">{f.value.length > 80 ? `${f.value.slice(0, 80)}…` : f.value}</span>
           </li>
         ))}
       </ol>
     </div>
   );
+}
+
+/**
+ * A field's name in the page's language: its numbered parts (`tx 1 in 0`) and the codec's label,
+ * each translated; where the translation differs, the codec's label follows in parentheses, the
+ * word Bitcoin's documentation uses. A label without a translation shows as it is.
+ */
+export function fieldName(t: TFunction, f: Pick<Field, 'what' | 'parts'>): string {
+  const part = (p: string) => {
+    const m = /^(.*?) (\d+)$/.exec(p);
+    return m ? `${t(`wirePart.${m[1]}`, { defaultValue: m[1] })} ${m[2]}` : p;
+  };
+  const label = t(`wireField.${f.what}`, { defaultValue: f.what });
+  const named = label === f.what ? label : `${label} (${f.what})`;
+  return f.parts.length ? `${f.parts.map(part).join(' ')}: ${named}` : named;
 }
