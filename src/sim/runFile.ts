@@ -73,7 +73,7 @@ export function parseRunFile(text: string): Checked<RunFile> {
   let step = 0;
   for (const [i, a] of f.actions.entries()) {
     const checked = checkAction(a, settings.value);
-    if (!checked.ok) return fail(`action ${i + 1}: ${checked.reason}`, { code: 'action', index: i + 1, detail: checked.reason });
+    if (!checked.ok) return fail(`action ${i + 1}: ${checked.reason}`, { ...checked.why, index: i + 1 });
     if (checked.value.step < step) return fail(`action ${i + 1}: actions must be in the order they happened (step ${checked.value.step} after step ${step})`, { code: 'actionOrder', index: i + 1 });
     step = checked.value.step;
     actions.push(checked.value);
@@ -83,66 +83,68 @@ export function parseRunFile(text: string): Checked<RunFile> {
 
 /** Checks one action against the settings it will run with (node numbers, miners, ranges). */
 export function checkAction(raw: unknown, s: SimSettings): Checked<SimAction> {
-  const fail = (reason: string): Checked<SimAction> => refusal(reason, { code: 'action', detail: reason });
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('not an object');
+  // `part` names the rule for the page (sim.why.actionPart.*), with the numbers it quotes.
+  const fail = (reason: string, part: string, n: Record<string, number | string> = {}): Checked<SimAction> => refusal(reason, { code: 'action', detail: reason, part, ...n });
+  const last = s.nodes - 1;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('not an object', 'notObject');
   const a = raw as Record<string, unknown>;
-  if (typeof a.step !== 'number' || !Number.isInteger(a.step) || a.step < 0) return fail('step must be a whole number, 0 or more');
-  if (typeof a.at !== 'number' || !Number.isFinite(a.at) || a.at < 0) return fail('at must be a time in ms, 0 or more');
+  if (typeof a.step !== 'number' || !Number.isInteger(a.step) || a.step < 0) return fail('step must be a whole number, 0 or more', 'step');
+  if (typeof a.at !== 'number' || !Number.isFinite(a.at) || a.at < 0) return fail('at must be a time in ms, 0 or more', 'at');
   const node = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < s.nodes;
   const nodeList = (x: unknown) => Array.isArray(x) && x.length > 0 && x.every(node);
   const stamp = { step: a.step, at: a.at };
   switch (a.kind) {
     case 'partition':
-      if (!Array.isArray(a.groups) || a.groups.length < 2 || !a.groups.every(nodeList)) return fail(`a partition needs two or more groups of node numbers from 0 to ${s.nodes - 1}`);
+      if (!Array.isArray(a.groups) || a.groups.length < 2 || !a.groups.every(nodeList)) return fail(`a partition needs two or more groups of node numbers from 0 to ${last}`, 'partition', { last });
       return { ok: true, value: { ...stamp, kind: 'partition', groups: (a.groups as number[][]).map((g) => [...g]) } };
     case 'heal':
       return { ok: true, value: { ...stamp, kind: 'heal' } };
     case 'link':
     case 'group': {
       const change = checkChange(a);
-      if (typeof change === 'string') return fail(change);
+      if (Array.isArray(change)) return fail(change[0], change[1]);
       if (a.kind === 'link') {
-        if (!node(a.a) || !node(a.b) || a.a === a.b) return fail(`a link joins two different nodes from 0 to ${s.nodes - 1}`);
+        if (!node(a.a) || !node(a.b) || a.a === a.b) return fail(`a link joins two different nodes from 0 to ${last}`, 'link', { last });
         return { ok: true, value: { ...stamp, kind: 'link', a: a.a as number, b: a.b as number, ...change } };
       }
-      if (!nodeList(a.nodes)) return fail(`a group lists node numbers from 0 to ${s.nodes - 1}`);
+      if (!nodeList(a.nodes)) return fail(`a group lists node numbers from 0 to ${last}`, 'group', { last });
       return { ok: true, value: { ...stamp, kind: 'group', nodes: [...(a.nodes as number[])], ...change } };
     }
     case 'hash':
-      if (typeof a.miner !== 'number' || !Number.isInteger(a.miner) || a.miner < 0 || a.miner >= s.hashShares.length) return fail(`miner must be a miner number from 0 to ${s.hashShares.length - 1}`);
-      if (typeof a.share !== 'number' || !Number.isFinite(a.share) || a.share < 0 || a.share > 1000) return fail('share must be a percentage from 0 to 1000');
+      if (typeof a.miner !== 'number' || !Number.isInteger(a.miner) || a.miner < 0 || a.miner >= s.hashShares.length) return fail(`miner must be a miner number from 0 to ${s.hashShares.length - 1}`, 'miner', { last: s.hashShares.length - 1 });
+      if (typeof a.share !== 'number' || !Number.isFinite(a.share) || a.share < 0 || a.share > 1000) return fail('share must be a percentage from 0 to 1000', 'share');
       return { ok: true, value: { ...stamp, kind: 'hash', miner: a.miner, share: a.share } };
     case 'offline':
-      if (!node(a.node) || typeof a.offline !== 'boolean') return fail(`offline needs a node from 0 to ${s.nodes - 1} and true or false`);
+      if (!node(a.node) || typeof a.offline !== 'boolean') return fail(`offline needs a node from 0 to ${last} and true or false`, 'offline', { last });
       return { ok: true, value: { ...stamp, kind: 'offline', node: a.node as number, offline: a.offline } };
     case 'tamper':
-      if (!node(a.node)) return fail(`tamper needs a node from 0 to ${s.nodes - 1}`);
+      if (!node(a.node)) return fail(`tamper needs a node from 0 to ${last}`, 'tamper', { last });
       return { ok: true, value: { ...stamp, kind: 'tamper', node: a.node as number } };
     case 'doubleSpend':
-      if (!node(a.node) || !node(a.toMerchant) || !node(a.toAttacker)) return fail(`a double spend names three nodes from 0 to ${s.nodes - 1} (the attacker, where the merchant's payment goes, where the other goes)`);
+      if (!node(a.node) || !node(a.toMerchant) || !node(a.toAttacker)) return fail(`a double spend names three nodes from 0 to ${last} (the attacker, where the merchant's payment goes, where the other goes)`, 'doubleSpend', { last });
       return { ok: true, value: { ...stamp, kind: 'doubleSpend', node: a.node as number, toMerchant: a.toMerchant as number, toAttacker: a.toAttacker as number } };
     case 'txRate':
-      if (typeof a.rate !== 'number' || !Number.isFinite(a.rate) || a.rate < 0 || a.rate > 50) return fail('rate must be from 0 to 50 payments a second');
+      if (typeof a.rate !== 'number' || !Number.isFinite(a.rate) || a.rate < 0 || a.rate > 50) return fail('rate must be from 0 to 50 payments a second', 'rate');
       return { ok: true, value: { ...stamp, kind: 'txRate', rate: a.rate } };
     default:
-      return fail(`unknown action ${JSON.stringify(a.kind ?? null)}`);
+      return fail(`unknown action ${JSON.stringify(a.kind ?? null)}`, 'unknown', { kind: JSON.stringify(a.kind ?? null) });
   }
 }
 
-function checkChange(a: Record<string, unknown>): LinkChange | string {
+function checkChange(a: Record<string, unknown>): LinkChange | [reason: string, part: string] {
   const out: LinkChange = {};
   if (a.latency !== undefined) {
-    if (typeof a.latency !== 'number' || !Number.isFinite(a.latency) || a.latency < 0 || a.latency > 60_000) return 'latency must be from 0 to 60000 ms';
+    if (typeof a.latency !== 'number' || !Number.isFinite(a.latency) || a.latency < 0 || a.latency > 60_000) return ['latency must be from 0 to 60000 ms', 'latency'];
     out.latency = a.latency;
   }
   if (a.bandwidth !== undefined) {
-    if (typeof a.bandwidth !== 'number' || !Number.isFinite(a.bandwidth) || a.bandwidth <= 0 || a.bandwidth > 100_000) return 'bandwidth must be more than 0 and at most 100000 Mbit/s';
+    if (typeof a.bandwidth !== 'number' || !Number.isFinite(a.bandwidth) || a.bandwidth <= 0 || a.bandwidth > 100_000) return ['bandwidth must be more than 0 and at most 100000 Mbit/s', 'bandwidth'];
     out.bandwidth = a.bandwidth;
   }
   if (a.loss !== undefined) {
-    if (typeof a.loss !== 'number' || !Number.isFinite(a.loss) || a.loss < 0 || a.loss > 1) return 'loss must be a probability from 0 to 1';
+    if (typeof a.loss !== 'number' || !Number.isFinite(a.loss) || a.loss < 0 || a.loss > 1) return ['loss must be a probability from 0 to 1', 'loss'];
     out.loss = a.loss;
   }
-  if (out.latency === undefined && out.bandwidth === undefined && out.loss === undefined) return 'a link change needs latency, bandwidth or loss';
+  if (out.latency === undefined && out.bandwidth === undefined && out.loss === undefined) return ['a link change needs latency, bandwidth or loss', 'change'];
   return out;
 }

@@ -61,6 +61,15 @@ export default {
         tooManyActions: 'too many actions ({{count}}; at most {{max}})',
         action: 'action {{index}} is not valid ({{detail}})',
         actionOrder: 'action {{index}} is out of order (actions must be in the order they happened)',
+        actionPart: {
+          notObject: 'it is not an object', step: 'step must be a whole number, 0 or more', at: 'at must be a time in ms, 0 or more',
+          partition: 'a partition needs two or more groups of node numbers from 0 to {{last}}', link: 'a link joins two different nodes from 0 to {{last}}',
+          group: 'a group lists node numbers from 0 to {{last}}', miner: 'miner must be a miner number from 0 to {{last}}', share: 'share must be a percentage from 0 to 1000',
+          offline: 'offline needs a node from 0 to {{last}} and true or false', tamper: 'tamper needs a node from 0 to {{last}}',
+          doubleSpend: 'a double spend names three nodes from 0 to {{last}} (the attacker, where the merchant’s payment goes, where the other goes)',
+          rate: 'rate must be from 0 to 50 payments a second', unknown: 'unknown action {{kind}}', latency: 'latency must be from 0 to 60000 ms',
+          bandwidth: 'bandwidth must be more than 0 and at most 100000 Mbit/s', loss: 'loss must be a probability from 0 to 1', change: 'a link change needs latency, bandwidth or loss',
+        },
         fields: {
           nodes: 'Nodes', outbound: 'Links each node dials', blockInterval: 'Block interval (s)', blockSize: 'Largest block (bytes)', txRate: 'Payments per second',
           wallets: 'Simulated wallets', loss: 'Message loss', topology: 'Who connects to whom', links: 'Links', validation: 'Validation', hashShares: 'Miners’ hash power', seed: 'Seed',
@@ -250,6 +259,15 @@ export default {
         tooManyActions: '조작이 너무 많습니다({{count}}개, 최대 {{max}}개)',
         action: '{{index}}번째 조작이 올바르지 않습니다({{detail}})',
         actionOrder: '{{index}}번째 조작의 순서가 맞지 않습니다(조작은 일어난 순서대로 적혀 있어야 합니다)',
+        actionPart: {
+          notObject: '객체 형식이 아닙니다', step: '단계 번호는 0 이상의 정수여야 합니다', at: '시각은 0 이상의 밀리초여야 합니다',
+          partition: '분할에는 0부터 {{last}}까지의 노드 번호로 된 그룹이 둘 이상 필요합니다', link: '링크는 0부터 {{last}}까지의 서로 다른 두 노드를 잇습니다',
+          group: '그룹에는 0부터 {{last}}까지의 노드 번호가 있어야 합니다', miner: '채굴자 번호는 0부터 {{last}}까지입니다', share: '해시 파워 비율은 0에서 1000 퍼센트 사이여야 합니다',
+          offline: '연결 끊기에는 0부터 {{last}}까지의 노드 하나와 참/거짓 값이 필요합니다', tamper: '블록 조작에는 0부터 {{last}}까지의 노드가 필요합니다',
+          doubleSpend: '이중 지불에는 0부터 {{last}}까지의 노드 셋이 필요합니다(공격자, 상인에게 갈 결제를 받을 곳, 다른 결제를 받을 곳)',
+          rate: '결제 속도는 초당 0에서 50건 사이여야 합니다', unknown: '알 수 없는 조작 {{kind}}', latency: '지연 시간은 0에서 60000밀리초 사이여야 합니다',
+          bandwidth: '대역폭은 0보다 크고 100000Mbit/s 이하여야 합니다', loss: '손실률은 0에서 1 사이의 확률이어야 합니다', change: '링크 변경에는 지연 시간, 대역폭, 손실률 중 하나가 필요합니다',
+        },
         fields: {
           nodes: '노드 수', outbound: '노드마다 거는 연결 수', blockInterval: '블록 간격(초)', blockSize: '최대 블록 크기(바이트)', txRate: '초당 결제 수',
           wallets: '시뮬레이션 지갑 수', loss: '메시지 손실', topology: '연결 방식', links: '링크', validation: '검증', hashShares: '채굴자 해시 파워', seed: '시드',
