@@ -7,6 +7,8 @@ import type { HashRatePoint } from '../../runtime/viewStore';
 
 /** Seconds of history plotted. */
 const WINDOW_S = 120;
+/** Seconds the time axis spans at least. */
+const MIN_SPAN_S = 30;
 /** A pause longer than this between samples is drawn as a gap (mining stopped). */
 const GAP_MS = 2_000;
 const WORKER_COLOURS = ['#0b6bcb', '#6f42c1', '#1d7a34', '#b42318', '#8a5a00', '#0e7c86', '#5b6470', '#c2185b'];
@@ -48,7 +50,9 @@ export function HashRatePlot({ points, workers }: { points: readonly HashRatePoi
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
-      scales: { x: { time: false } },
+      // At least the last 30 s, so the first seconds of mining show a time axis with several ticks
+      // (a range of a second or two had one), growing to the whole window.
+      scales: { x: { time: false, range: (_u, min) => [Math.min(min ?? 0, -MIN_SPAN_S), 0] } },
       axes: [
         { label: t('minerView.plot.x'), incrs: [1, 2, 5, 10, 15, 30, 60], values: (_u, vals) => vals.map((v) => `${Math.round(v)}`) },
         { label: t('minerView.plot.y'), size: 80, values: (_u, vals) => vals.map((v) => rate(v)) },
