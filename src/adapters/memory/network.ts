@@ -43,7 +43,9 @@ export class MemoryNetwork {
   private groups: Map<string, number> | null = null;
   private inFlight = 0;
   /** When each direction of a link (`from>to`) finishes sending what is queued on it (bandwidth only). */
-  private readonly busyUntil = new Map<string, number>();
+  private readonly busyUntil = new Map<string, { until: number }>();
+  /** Bumped by every change of conditions: links re-read theirs (cached per link, read per message). */
+  private version = 0;
   /** Bandwidth of one direction of a link (`from>to`), bytes per ms, where it differs from the link's. */
   private readonly directed = new Map<string, number>();
   /** Largest frame a link carries (`Transport.maxFrameBytes`); undefined: WebRTC's 256 KiB, as in tabs. */
@@ -85,6 +87,7 @@ export class MemoryNetwork {
   /** Sets conditions for the link between a and b (both directions). */
   setLink(a: string, b: string, c: Partial<LinkConditions>): void {
     this.conditions.set(pairKey(a, b), { ...this.linkConditions(a, b), ...c });
+    this.version++;
   }
   /**
    * Sets the bandwidth of one direction of a link, bytes per ms (a sender's upload and a receiver's
@@ -92,10 +95,12 @@ export class MemoryNetwork {
    */
   setBandwidth(from: string, to: string, bytesPerMs: number): void {
     this.directed.set(`${from}>${to}`, bytesPerMs);
+    this.version++;
   }
   /** Sets default conditions for every link without its own. */
   setDefaults(c: Partial<LinkConditions>): void {
     this.defaults = { ...this.defaults, ...c };
+    this.version++;
   }
   linkConditions(a: string, b: string): LinkConditions {
     return this.conditions.get(pairKey(a, b)) ?? this.defaults;
@@ -135,16 +140,23 @@ export class MemoryNetwork {
     const to = from.peer;
     if (!to) return;
     this.stats.sent++;
-    // Keys made once per link, not per message (a simulation carries millions).
-    const c = this.conditions.get(from.pair) ?? this.defaults;
+    // Read once per link and change of conditions, not per message (a simulation carries millions).
+    let k = from.cached;
+    if (!k || k.version !== this.version) {
+      const c = this.conditions.get(from.pair) ?? this.defaults;
+      let busy = this.busyUntil.get(from.dir);
+      if (!busy) this.busyUntil.set(from.dir, (busy = { until: 0 }));
+      k = from.cached = { version: this.version, c, bandwidth: this.directed.get(from.dir) ?? c.bandwidth, busy };
+    }
+    const c = k.c;
     const copy = this.copyFrames ? data.slice() : data; // a copy, as WebRTC delivers: no shared buffer between nodes
     this.inFlight++;
     let delay = c.latency;
-    const bandwidth = this.directed.size ? this.directed.get(from.dir) ?? c.bandwidth : c.bandwidth;
+    const bandwidth = k.bandwidth;
     if (bandwidth !== undefined && bandwidth > 0) {
       const now = this.clock.now();
-      const done = Math.max(now, this.busyUntil.get(from.dir) ?? 0) + copy.length / bandwidth;
-      this.busyUntil.set(from.dir, done);
+      const done = Math.max(now, k.busy.until) + copy.length / bandwidth;
+      k.busy.until = done;
       delay = done - now + c.latency;
     }
     this.clock.setTimer(delay, () => this.arrive(from, to, copy, c.dropRate));
@@ -199,6 +211,8 @@ export class MemoryLink implements Link {
   /** The link's key in the network's tables: both ends (`a|b`) and this direction (`from>to`). */
   readonly pair: string;
   readonly dir: string;
+  /** @internal this link's conditions as the network last read them (MemoryNetwork.carry). */
+  cached: { version: number; c: LinkConditions; bandwidth: number | undefined; busy: { until: number } } | null = null;
   constructor(
     private readonly net: MemoryNetwork,
     readonly localId: string,
