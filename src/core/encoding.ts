@@ -218,6 +218,11 @@ export class ByteWriter {
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);
   }
+  /** Starts over, keeping the buffer (a writer reused for many small messages allocates once). */
+  reset(): this {
+    this.pos = 0;
+    return this;
+  }
 }
 
 /** Size in bytes of a CompactSize encoding of n. */

@@ -222,12 +222,16 @@ export class BlockSync implements HeaderSyncHost {
    * older peer, getblocks with a locator from the best one ahead of us.
    */
   startSync(): void {
-    this.headers.start();
-    if (this.syncPeer) return;
+    // One pass over the peers for both kinds of sync (every node runs this every tick).
+    let bestHeaders: Peer | undefined;
     let best: Peer | undefined;
-    for (const p of this.peers.all())
-      if (p.ready && !speaksHeaders(p) && heightAhead(p) > this.chain.height && (!best || heightAhead(p) > heightAhead(best))) best = p;
-    if (!best) return;
+    const legacy = !this.syncPeer;
+    for (const p of this.peers.all()) {
+      if (this.headers.betterStart(p, bestHeaders)) bestHeaders = p;
+      else if (legacy && p.ready && !speaksHeaders(p) && heightAhead(p) > this.chain.height && (!best || heightAhead(p) > heightAhead(best))) best = p;
+    }
+    this.headers.startWithBest(bestHeaders);
+    if (this.syncPeer || !best) return;
     this.syncPeer = best.id;
     this.syncContinue = null;
     this.syncActivity = this.now();

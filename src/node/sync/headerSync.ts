@@ -110,9 +110,18 @@ export class HeaderSync {
   start(): void {
     if (this.syncPeer !== null) return;
     let best: Peer | undefined;
-    for (const p of this.host.peers.all())
-      if (p.ready && speaksHeaders(p) && heightAhead(p) > this.host.tree.best.height && (!best || heightAhead(p) > heightAhead(best))) best = p;
+    for (const p of this.host.peers.all()) if (this.betterStart(p, best)) best = p;
     if (best) this.startWith(best);
+  }
+
+  /** True if `p` is a better peer to start headers sync with than `best` (BlockSync.startSync scans peers once for both kinds). */
+  betterStart(p: Peer, best: Peer | undefined): boolean {
+    return this.syncPeer === null && p.ready && speaksHeaders(p) && heightAhead(p) > this.host.tree.best.height && (!best || heightAhead(p) > heightAhead(best));
+  }
+
+  /** Starts headers sync with the peer BlockSync.startSync chose (`betterStart`), if none is running. */
+  startWithBest(best: Peer | undefined): void {
+    if (this.syncPeer === null && best) this.startWith(best);
   }
 
   /** The initial headers sync ended: every other peer is asked once, so we learn what each has. */

@@ -62,8 +62,11 @@ function checkString(s: string, max: number, what: string): void {
 }
 
 /** Serializes a message's payload. */
+/** One writer for every payload (JavaScript runs one at a time; `finish` copies what was written). */
+const scratch = new ByteWriter(1024);
+
 export function encodePayload(m: Message): Uint8Array {
-  const w = new ByteWriter(64);
+  const w = scratch.reset();
   switch (m.command) {
     case 'version': {
       const p = m.payload;
