@@ -18,9 +18,15 @@ import { firstAddress, openLesson, peersOf, shots, tip } from './support/lessons
 const app = useApp();
 const name = (p: string) => `${p}${Date.now().toString(36).slice(-5)}`;
 
-/** Pays `coins` from the tab's first address to `to` and mines it at once (setup, not the lesson). */
+/**
+ * Pays `coins` from the tab's first address to `to` and mines it at once (setup, not the lesson);
+ * returns once the tab has the block (`send` returns when the payment is made: the block is mined
+ * in the tab's workers after, and under load a tip read at once was still the one before).
+ */
 async function payAndMine(page: Page, to: string, coins: number): Promise<void> {
+  const height = await onNode(page, (t) => t.node.height as number);
   await onNode(page, (t, a) => t.node.send(t.node.keys[0].address, a.to, BigInt(a.coins) * 100_000_000n, { mine: true }), { to, coins });
+  await waitHeight(page, height + 1);
 }
 
 async function waitPeers(page: Page, ids: string[], timeout = 45_000): Promise<void> {
