@@ -314,7 +314,7 @@ export class HeaderSync {
       this.start();
       if (this.syncPeer === null) this.finishHeaderSync();
     }
-    for (const [id, since] of [...this.stalling]) {
+    if (this.stalling.size) for (const [id, since] of [...this.stalling]) {
       const p = this.host.peers.get(id);
       if (!p || p.blocksInFlight.size === 0) this.stalling.delete(id);
       else if (elapsedSince(peers.liveness, clock, since) > this.limits.stallerMs) {

@@ -259,7 +259,7 @@ export class TxRelay {
   tick(): void {
     if (this.queued.size) this.trickle();
     if (this.orphans.size) this.orphans.expire(Math.floor(this.now() / 1000));
-    for (const [hash, r] of [...this.requests])
+    if (this.requests.size) for (const [hash, r] of [...this.requests])
       if (this.waited(r.at) > this.timing.stallTimeout) {
         const p = this.peers.get(r.peer);
         p?.txInFlight.delete(hash);
