@@ -8,6 +8,7 @@
 import { BoundedSet, COIN, bitsToTarget, blockHashHex, encodeBlock, genesisTemplate, hashToHex, makeParams, solveBlockSync, toHex, txidHex, walletKeyFromSecret, type ChainParams } from '../core';
 import { expectedHashes } from '../core/consensus/pow';
 import { FullNode } from '../node/node';
+import { frameCommand } from '../node/wire/frame';
 import { MemoryNetwork } from '../adapters/memory/network';
 import { ManualClock, SeededRandom } from '../adapters/memory/clock';
 import { SimulatedMiner } from '../adapters/memory/simMiner';
@@ -75,7 +76,6 @@ export class Simulation {
   private readonly txRandom: SeededRandom;
   private readonly links = new Map<string, LinkDraw & { loss: number }>();
   private readonly index = new Map<string, number>();
-  private readonly commandNames = new Map<number, string>();
   private readonly totalRate: number;
 
   constructor(readonly seed: number, readonly settings: SimSettings, opts: SimOptions = {}) {
@@ -147,7 +147,7 @@ export class Simulation {
     this.net.ondeliver = (m) => {
       const from = this.index.get(m.from) ?? -1;
       const to = this.index.get(m.to) ?? -1;
-      const command = commandOf(m.data, this.commandNames);
+      const command = frameCommand(m.data);
       this.delivered++;
       this.log.message(m.at, from, to, command, m.bytes);
       this.metrics.delivered(from, to, command, m.bytes);
@@ -372,23 +372,4 @@ export class Simulation {
 
 function pairKey(a: number, b: number): string {
   return a < b ? `${a}-${b}` : `${b}-${a}`;
-}
-
-/**
- * The command of a frame (bytes 4–16 of its header, zero-padded ASCII). `seen` remembers commands
- * by their first four bytes (every command of the protocol differs there), so a simulation
- * carrying millions of messages does not build the same strings again.
- */
-export function commandOf(frame: Uint8Array, seen?: Map<number, string>): string {
-  const key = ((frame[4] ?? 0) | ((frame[5] ?? 0) << 8) | ((frame[6] ?? 0) << 16) | ((frame[7] ?? 0) << 24)) >>> 0;
-  const known = seen?.get(key);
-  if (known !== undefined && frame[4 + known.length] === 0 && (known.length >= 12 || frame[3 + known.length] !== 0)) return known;
-  let s = '';
-  for (let i = 4; i < 16; i++) {
-    const c = frame[i] ?? 0;
-    if (c === 0) break;
-    s += String.fromCharCode(c);
-  }
-  if (s.length >= 4) seen?.set(key, s);
-  return s;
 }

@@ -26,16 +26,12 @@ export class SharedDecoder {
    * it once (and hash its header once). Keyed by the frame's buffer, which holds nothing else.
    */
   private readonly byFrame = new WeakMap<ArrayBufferLike, { command: Command; message: Message }>();
-  frameHits = 0;
 
   readonly decode = (command: Command, payload: Uint8Array): Message => {
     const whole = payload.byteOffset === HEADER_LEN && payload.buffer.byteLength === HEADER_LEN + payload.length;
     if (whole && SHAREABLE.has(command)) {
       const seen = this.byFrame.get(payload.buffer);
-      if (seen && seen.command === command) {
-        this.frameHits++;
-        return seen.message;
-      }
+      if (seen && seen.command === command) return seen.message;
       const message = this.decodeNew(command, payload);
       this.byFrame.set(payload.buffer, { command, message });
       return message;

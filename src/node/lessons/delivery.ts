@@ -15,6 +15,7 @@
 import type { DeliveryMode } from '../../core';
 import type { EventBus } from '../events';
 import type { Clock, Link } from '../transport';
+import { frameCommand } from '../wire/frame';
 
 /** Commands delivered at once whatever the mode. */
 const BYPASS = new Set(['teacher', 'ping', 'pong']);
@@ -84,14 +85,6 @@ interface Held {
   data: Uint8Array;
   command: string;
   at: number;
-}
-
-/** The 12-byte command field of a frame (empty if the frame is too short to have one). */
-function commandOf(data: Uint8Array): string {
-  if (data.length < 24) return '';
-  let s = '';
-  for (let i = 4; i < 16 && data[i] !== 0; i++) s += String.fromCharCode(data[i]!);
-  return s;
 }
 
 export class DeliveryGate {
@@ -211,7 +204,7 @@ export class DeliveryGate {
       link.onmessage?.(data);
       return;
     }
-    const command = commandOf(data);
+    const command = frameCommand(data);
     if (BYPASS.has(command)) {
       link.onmessage?.(data);
       return;

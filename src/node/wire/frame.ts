@@ -96,14 +96,11 @@ export interface FrameHeader {
 export function readFrameHeader(r: ByteReader): { header: FrameHeader; badCommand: boolean } {
   const magic = r.u32('magic');
   const raw = r.bytesN(12, 'command');
-  // The same few commands arrive millions of times (a simulation): a well-formed one read before is
-  // looked up by its first 8 bytes and compared, not built again a character at a time.
-  const key = (raw[0]! | (raw[1]! << 8) | (raw[2]! << 16) | (raw[3]! << 24)) ^ Math.imul(raw[4]! | (raw[5]! << 8) | (raw[6]! << 16) | (raw[7]! << 24), 0x9e3779b1);
-  const known = commandCache.get(key);
-  if (known && sameCommand(raw, known.raw)) {
+  const known = knownCommand(raw, 0);
+  if (known !== undefined) {
     const length = r.u32('length');
     const checksum = r.bytesN(4, 'checksum');
-    return { header: { magic, command: known.command, length, checksum }, badCommand: false };
+    return { header: { magic, command: known, length, checksum }, badCommand: false };
   }
   let command = '';
   let ended = false;
@@ -113,18 +110,43 @@ export function readFrameHeader(r: ByteReader): { header: FrameHeader; badComman
     else if (ended || c < 0x20 || c > 0x7e) badCommand = true;
     else command += String.fromCharCode(c);
   }
-  if (!badCommand && commandCache.size < 64) commandCache.set(key, { raw: raw.slice(), command });
+  if (!badCommand && commandCache.size < 64) commandCache.set(commandKey(raw, 0), { raw: raw.slice(), command });
   const length = r.u32('length');
   const checksum = r.bytesN(4, 'checksum');
   return { header: { magic, command, length, checksum }, badCommand };
 }
 
-/** Well-formed commands seen (bounded: a peer sending made-up ones fills it once and is then read the slow way). */
+/**
+ * Well-formed commands read before (bounded: a peer sending made-up ones fills it once, and they
+ * are then read the slow way). The same few commands arrive millions of times in a simulation:
+ * one is looked up by its first 8 bytes and compared, not built again a character at a time.
+ */
 const commandCache = new Map<number, { raw: Uint8Array; command: string }>();
 
-function sameCommand(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 12; i++) if (a[i] !== b[i]) return false;
-  return true;
+function commandKey(b: Uint8Array, at: number): number {
+  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) ^ Math.imul(b[at + 4]! | (b[at + 5]! << 8) | (b[at + 6]! << 16) | (b[at + 7]! << 24), 0x9e3779b1);
+}
+
+/** The well-formed command whose 12 bytes stand at `b[at]`, if it was read before. */
+function knownCommand(b: Uint8Array, at: number): string | undefined {
+  const known = commandCache.get(commandKey(b, at));
+  if (!known) return undefined;
+  for (let i = 0; i < 12; i++) if (b[at + i] !== known.raw[i]) return undefined;
+  return known.command;
+}
+
+/**
+ * The command of a frame for those that look at frames without parsing them (the delivery gate,
+ * a simulation's log): its 12-byte field up to the first zero, unchecked; empty if the frame is
+ * shorter than a header.
+ */
+export function frameCommand(frame: Uint8Array): string {
+  if (frame.length < HEADER_LEN) return '';
+  const known = knownCommand(frame, 4);
+  if (known !== undefined) return known;
+  let s = '';
+  for (let i = 4; i < 16 && frame[i] !== 0; i++) s += String.fromCharCode(frame[i]!);
+  return s;
 }
 
 /**

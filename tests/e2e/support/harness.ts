@@ -312,8 +312,9 @@ export async function describeTab(page: Page): Promise<string> {
     const n = (window as unknown as { tabchain: { node: { height: number; tipHash: string; peerIds(): string[] } } }).tabchain.node;
     return { height: n.height, tip: n.tipHash.slice(0, 12), peers: n.peerIds() };
   });
-  const t0 = (await recorded(page))[0]?.at ?? 0;
-  const last = (await recorded(page)).slice(-40).map((r) => {
+  const events = await recorded(page);
+  const t0 = events[0]?.at ?? 0;
+  const last = events.slice(-40).map((r) => {
     const ms = (r.at - t0).toFixed(0).padStart(6);
     if (r.type === 'message') return `${ms} ${r.dir} ${r.peer} ${r.command} ${(r.hashes ?? []).map((h) => h.slice(0, 8)).join(',')}`;
     if (r.type === 'chain') return `${ms} chain ${r.event} ${r.height ?? ''} ${r.hash?.slice(0, 8) ?? ''}`;
