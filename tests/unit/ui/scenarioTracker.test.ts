@@ -10,7 +10,7 @@ import { COIN } from '../../../src/core';
 import { TestNetwork } from '../../helpers/testNetwork';
 import { testKey } from '../../helpers/chainBuilder';
 import { ScenarioTracker, STEP_IDS, progressKey, type ProgressStore } from '../../../src/ui/views/scenario/tracker';
-import { EXPECTED_BALANCES } from '../../../src/ui/views/scenario/facts';
+import { EXPECTED_BALANCES, seenTxs, type FactsInput } from '../../../src/ui/views/scenario/facts';
 import { applyTutorialNames, hasTutorialNames } from '../../../src/ui/runtime/tutorial';
 import type { FullNode } from '../../../src/node/node';
 
@@ -95,5 +95,31 @@ describe('tutorial progress from facts', () => {
     wallet.send(address(wallet, 'WALLET_1'), address(wallet, 'WALLET_2'), 1n * COIN, { fee: 0n });
     await tn.advance(3_000, 250);
     expect(done(t)).toEqual([true, true, true, false, false, false, false, false, false]);
+  });
+
+  it('reads each block once: the facts read again (every 200 ms while a tab syncs) reuse what earlier reads described', async () => {
+    const tn = new TestNetwork({ seed: 13 });
+    const central = tn.add('3000', 'central');
+    const wallet = tn.add('3001', 'wallet', { seeds: ['3000'], keys: [testKey('T3_W1')] });
+    await tn.advance(3_000, 250);
+    for (let i = 0; i < 3; i++) {
+      central.send(tn.centralKey.address, wallet.keys[0]!.address, BigInt(i + 1) * COIN, { mine: true, fee: 0n });
+      await tn.advance(3_000, 250);
+    }
+    expect(wallet.height).toBe(3);
+    let reads = 0;
+    const q = wallet.query;
+    const query: FactsInput['query'] = { ...q, block: (hash: string) => (reads++, q.block(hash)) };
+    const input: FactsInput = { query, height: wallet.height, tipHash: wallet.tipHash, named: [], infos: [], remembered: {} };
+    const first = seenTxs(input);
+    expect(first.filter((t) => t.height !== null).map((t) => t.outs.find((o) => o.address === wallet.keys[0]!.address)?.value)).toEqual([1n * COIN, 2n * COIN, 3n * COIN]);
+    reads = 0;
+    expect(seenTxs(input)).toEqual(first);
+    expect(reads).toBe(0);
+    // A new block is the only one read.
+    central.send(tn.centralKey.address, wallet.keys[0]!.address, 4n * COIN, { mine: true, fee: 0n });
+    await tn.advance(3_000, 250);
+    expect(seenTxs({ ...input, height: wallet.height, tipHash: wallet.tipHash })).toHaveLength(4);
+    expect(reads).toBe(1);
   });
 });

@@ -4,7 +4,7 @@
  * each node reports. A pure function of what the node holds, so every tab that holds the same chain
  * computes the same steps, and a reloaded tab computes them again from its stored chain.
  */
-import { COIN, addressFromHash, hashToHex, isCoinbase, parseP2PKH, scriptForAddress, txidHex, type Block, type Coin, type Tx } from '../../../core';
+import { BoundedMap, COIN, addressFromHash, hashToHex, isCoinbase, parseP2PKH, scriptForAddress, toHex, txidHex, type Block, type Coin, type Tx } from '../../../core';
 import type { NamedAddress, NodeInfoView, NodeQuery } from '../../../node/api';
 import type { Role } from '../../../node/events';
 
@@ -88,12 +88,21 @@ export interface FactsInput {
 
 /** Blocks of the active chain the tutorial looks through (a class tutorial is short). */
 const SCAN_BLOCKS = 500;
+/** Block hash → its payments as `seenTxs` describes them (the facts are read again every 200 ms while blocks stream in). */
+const described = new BoundedMap<string, SeenTx[]>(2 * SCAN_BLOCKS);
 
 const NAME_ROLE = (name: TutorialName): Role => (name === MINER_NAME ? 'miner' : name === CENTRAL_NAME ? 'central' : 'wallet');
 
+/** Key hash (hex) → address: a class pays few addresses, and base58check is the costly part of reading a block. */
+const addresses = new BoundedMap<string, string>(4096);
+
 function addressOf(script: Uint8Array): string | null {
   const h = parseP2PKH(script);
-  return h ? addressFromHash(h) : null;
+  if (!h) return null;
+  const key = toHex(h);
+  let a = addresses.get(key);
+  if (a === undefined) addresses.set(key, (a = addressFromHash(h)));
+  return a;
 }
 
 /** Picks the address each name stands for: our own key first, then the role the name belongs to, then the lowest node id. */
@@ -118,17 +127,27 @@ export function seenTxs(input: FactsInput): SeenTx[] {
   const out: SeenTx[] = [];
   for (let h = Math.max(1, input.height - SCAN_BLOCKS); h <= input.height; h++) {
     const entry = q.entryAt(h);
-    const block = entry && q.block(entry.hash);
-    if (!entry || !block) continue;
-    const undo = q.undo(entry.hash) ?? [];
+    if (!entry) continue;
+    const known = described.get(entry.hash);
+    if (known) {
+      for (const t of known) out.push(t);
+      continue;
+    }
+    const block = q.block(entry.hash);
+    if (!block) continue;
+    const undo = q.undo(entry.hash);
     const coinbase = block.txs[0];
     const minedBy = coinbase && coinbase.outputs[0] ? addressOf(coinbase.outputs[0].script) : null;
+    const txs: SeenTx[] = [];
     let u = 0;
     for (const tx of block.txs) {
       if (isCoinbase(tx)) continue;
-      const spent = tx.inputs.map(() => undo[u++] ?? null);
-      out.push(describe(tx, spent, h, minedBy));
+      const spent = tx.inputs.map(() => undo?.[u++] ?? null);
+      txs.push(describe(tx, spent, h, minedBy));
     }
+    // A block's payments never change: described once (base58 addresses cost), unless its spent coins are not known yet.
+    if (undo || txs.length === 0) described.set(entry.hash, txs);
+    for (const t of txs) out.push(t);
   }
   for (const e of q.mempoolEntries()) {
     const spent = e.tx.inputs.map((i) => {
