@@ -1,10 +1,11 @@
 /**
  * The worker clock: timers set through a worker come back in order and only once; a cleared timer
- * never fires; ids are never reused. (That a browser does not throttle a worker's timers in a
+ * never fires; ids are never reused; a 0 ms timer (a task yielding) runs on the page's own channel,
+ * in order, and never goes to the worker. (That a browser does not throttle a worker's timers in a
  * background tab is the browser's; here the clock's own bookkeeping is checked over a stand-in worker.)
  */
 import { describe, expect, it } from 'vitest';
-import { clockOverWorker, type TimerWorker } from '../../../src/adapters/clock/workerClock';
+import { channelSoon, clockOverWorker, type TimerWorker } from '../../../src/adapters/clock/workerClock';
 
 /** A worker that keeps its timers until the test lets time pass. */
 class FakeWorker implements TimerWorker {
@@ -54,5 +55,33 @@ describe('worker clock', () => {
     clock.setTimer(1000, tick);
     for (let i = 0; i < 60; i++) w.advance(1000);
     expect(ticks).toBe(60);
+  });
+
+  it('0 ms timers run on the channel in order, without the worker; cleared ones never; others still go to the worker', async () => {
+    const w = new FakeWorker();
+    const sent: unknown[] = [];
+    const post = w.postMessage.bind(w);
+    w.postMessage = (m) => (sent.push(m), post(m));
+    const clock = clockOverWorker(w, Date.now, channelSoon());
+    const fired: string[] = [];
+    clock.setTimer(0, () => fired.push('a'));
+    const c = clock.setTimer(0, () => fired.push('cleared'));
+    clock.setTimer(-5, () => fired.push('b'));
+    clock.clearTimer(c);
+    clock.setTimer(10, () => fired.push('late'));
+    expect(sent).toEqual([{ id: 4, ms: 10 }]); // only the 10 ms timer went to the worker; clearing a 0 ms one sends nothing
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fired).toEqual(['a', 'b']);
+    w.advance(10);
+    expect(fired).toEqual(['a', 'b', 'late']);
+    // A yield chained from a yield (the block queue's slices) keeps going.
+    let slices = 0;
+    const slice = () => {
+      if (++slices < 5) clock.setTimer(0, slice);
+    };
+    clock.setTimer(0, slice);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(slices).toBe(5);
+    expect(sent).toHaveLength(1);
   });
 });
