@@ -47,6 +47,13 @@ describe('six tabs in mesh topology', () => {
     const b2 = await mineNow(others[0]);
     for (const p of [central, ...others]) await waitHeight(p, 2, b2);
 
+    // The central's peer table: a row per peer, in a box that scrolls under a fixed height (a
+    // class of sixty lists sixty peers).
+    await central.locator('#tab-overview').click();
+    const table = central.getByTestId('peer-table');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(5);
+    expect(await table.evaluate((e) => [getComputedStyle(e).overflowY, getComputedStyle(e).maxHeight.endsWith('px')])).toEqual(['auto', true]);
+
     // Close the central tab; the others notice, and a block mined by the second miner still reaches all.
     await central.close();
     await expect.poll(async () => (await Promise.all(others.map(peersOf))).every((l) => !l.includes('3000')), { timeout: 30_000, interval: 250 }).toBe(true);

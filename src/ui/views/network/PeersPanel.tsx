@@ -39,6 +39,8 @@ export function PeersPanel() {
       {peers.length === 0 ? (
         <p className="muted">{offline ? t('peers.noneOffline') : role === 'central' ? t('msgx.noPeersCentral') : t('peers.none')}</p>
       ) : (
+        // A central node of a class of sixty lists sixty peers: the table scrolls, its header stays.
+        <div className="peer-scroll" data-testid="peer-table">
         <table>
           <thead>
             <tr>
@@ -61,6 +63,7 @@ export function PeersPanel() {
             ))}
           </tbody>
         </table>
+        </div>
       )}
       <p className="muted">{t('peers.known', { count: known.length, ids: known.join(', ') })}</p>
       {refusedCount > 0 && (
