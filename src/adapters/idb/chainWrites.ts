@@ -82,8 +82,12 @@ export function applyChainWrite(store: (name: 'blocks' | 'utxo' | 'undo' | 'meta
   if (w.tip) store('meta').put(w.tip, 'tip');
 }
 
-/** While far behind, chain writes wait for this many connected blocks (or DEFER_MS) before they go. */
-export const DEFER_BLOCKS = 500;
+/**
+ * While far behind, chain writes wait for this many connected blocks (or DEFER_MS) before they go: a
+ * class's whole download (a syncing tab writes nothing between two of its blocks, and a payment's
+ * change spent a few blocks later is never written). The blocks are in memory anyway.
+ */
+export const DEFER_BLOCKS = 2_000;
 export const DEFER_MS = 3_000;
 
 /**

@@ -2,9 +2,11 @@
  * The IndexedDB write plan for chain events: applied to a model of the stores, every chunk leaves
  * exactly the engine's UTXO set and tip, with far fewer requests than one per coin — through a
  * chain of payments (each spending the last one's change) and through a reorg inside one batch.
+ * When they go: at once normally; while far behind, once a whole class download (2,000 blocks) has
+ * connected or DEFER_MS have passed, so a syncing tab writes nothing between two of its blocks.
  */
 import { describe, expect, it } from 'vitest';
-import { planChainWrites, type ChainWrite } from '../../../src/adapters/idb/chainWrites';
+import { DEFER_BLOCKS, DEFER_MS, WriteTiming, planChainWrites, type ChainWrite } from '../../../src/adapters/idb/chainWrites';
 import { TestChain, makeBlock, outKey, payTo, spendTx, testKey, testParams, utxoDigest } from '../../helpers/chainBuilder';
 import { UtxoSet, blockHashHex, type Block, type ChainEvent, type Coin } from '../../../src/core';
 
@@ -82,6 +84,37 @@ describe('planChainWrites', () => {
       expect(digest(db.utxo), `${per} per chunk`).toBe(utxoDigest(tc.chain.utxo));
       expect(db.undo.has(tcHash(a2)), `${per} per chunk`).toBe(false);
     }
+  });
+});
+
+
+describe('WriteTiming', () => {
+  const connected = { type: 'block-connected' } as ChainEvent;
+  const accepted = { type: 'block-accepted' } as ChainEvent;
+
+  it('writes at once when the node is not far behind', () => {
+    const t = new WriteTiming();
+    expect(t.note(accepted, false, 0)).toBe(true);
+    expect(t.note(connected, false, 1)).toBe(true);
+  });
+
+  it('while far behind, waits for a whole 2,000-block download, or DEFER_MS, whichever comes first', () => {
+    expect(DEFER_BLOCKS).toBeGreaterThanOrEqual(2_000);
+    const t = new WriteTiming();
+    let wrote = 0;
+    for (let i = 1; i <= 2 * DEFER_BLOCKS; i++) {
+      t.note(accepted, true, 0);
+      if (t.note(connected, true, 0)) {
+        wrote++;
+        expect(i % DEFER_BLOCKS).toBe(0);
+        t.reset();
+      }
+    }
+    expect(wrote).toBe(2);
+    // A slow download writes what it has every DEFER_MS.
+    expect(t.note(connected, true, 1_000)).toBe(false);
+    expect(t.note(connected, true, 1_000 + DEFER_MS - 1)).toBe(false);
+    expect(t.note(connected, true, 1_000 + DEFER_MS)).toBe(true);
   });
 });
 
