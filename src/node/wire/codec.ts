@@ -61,10 +61,10 @@ function checkString(s: string, max: number, what: string): void {
   checkLimit(utf8Encoder.encode(s).length, max, `${what} (bytes)`);
 }
 
-/** Serializes a message's payload. */
 /** One writer for every payload (JavaScript runs one at a time; `finish` copies what was written). */
 const scratch = new ByteWriter(1024);
 
+/** Serializes a message's payload. */
 export function encodePayload(m: Message): Uint8Array {
   const w = scratch.reset();
   switch (m.command) {
