@@ -64,7 +64,7 @@ export function startChain(
   const sync = new BlockSync(chain, deps.peers, clock, deps.timing, bus, {
     afterBlock: (r) => mempool.handleChainEvents(r.events, nowSeconds()),
     onTipChanged: (events, from) => hooks.onTipChanged(events, from),
-    ...(pre ? { precheck: (b: Block) => pre.precheck(b) } : {}),
+    ...(pre ? { precheck: (b: Block) => pre.precheck(b), assist: () => pre.assist() } : {}),
   });
   const relay = new TxRelay(mempool, deps.peers, clock, deps.timing, (txid, peer) => hooks.onTxAccepted(txid, peer), (tx, peer, e) => hooks.onTxRefused?.(tx, peer, e), deps.random);
   const compact = new CompactRelay(chain, mempool, sync, deps.peers, clock, deps.random, bus, () => relay.orphans.txs());

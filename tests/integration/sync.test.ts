@@ -61,7 +61,7 @@ describe(`initial sync of ${N} blocks`, () => {
     expect(tn.events.get('J')!.some((e) => e.type === 'log' && e.level === 'error')).toBe(false);
   });
 
-  it('with a pool of script-check workers, the same chain: every payment’s signatures checked off the main thread', async () => {
+  it('with a pool of script-check workers, the same chain: every payment’s signatures checked before its block connects, by the workers or by the main thread helping while it waits', async () => {
     const tn = networkWithChain(params, 104);
     const central = tn.add('C', 'central', { blocks: chain.blocks, mining: 'off' });
     const workers = [new InProcessScriptWorker(), new InProcessScriptWorker()];
@@ -70,9 +70,12 @@ describe(`initial sync of ${N} blocks`, () => {
     const joiner = tn.add('J', 'wallet', { params: tn.params, seeds: ['C'], scriptChecker: checker });
     await tn.settle();
     expectSameChain(joiner, central);
-    // Two payments per block went to the workers (none had been relayed to the joiner's mempool).
-    expect(workers.reduce((n, w) => n + w.jobs, 0)).toBe(chain.payments);
+    // Two payments per block were checked ahead (none had been relayed to the joiner's mempool):
+    // by the workers, or, for batches no worker had taken yet, by the main thread while it waited
+    // (here the most: a manual clock runs the queue's timers before a stand-in worker's next turn).
+    expect(workers.reduce((n, w) => n + w.jobs, 0) + checker.assisted).toBe(chain.payments);
     expect(workers.every((w) => w.jobs > 0)).toBe(true);
+    expect(checker.assisted).toBeGreaterThan(0);
     checker.close();
   });
 

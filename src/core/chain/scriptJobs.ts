@@ -28,6 +28,11 @@ export interface ScriptChecker {
   check(jobs: ScriptJob[]): Promise<boolean[]>;
   /** Workers checking at once (1 for the main-thread fallback). */
   readonly concurrency: number;
+  /**
+   * Checks one batch still waiting for a worker on the calling thread (Core's master thread joins
+   * the check queue while it waits); false when no batch waits.
+   */
+  assist?(): boolean;
   /** Stops the workers (a stopped checker answers every job false: the engine checks them itself). */
   close?(): void;
 }

@@ -178,7 +178,8 @@ export class Mempool {
       if (e.type === 'block-disconnected') {
         returning.push(e.block.txs.filter((t) => !isCoinbase(t)));
         reorg = true;
-      } else if (e.type === 'block-connected') {
+      } else if (e.type === 'block-connected' && this.entries.size) {
+        // (An empty mempool, as during a download, has nothing a block could mine or conflict with.)
         for (const tx of e.block.txs) {
           const id = txidHex(tx);
           if (this.entries.has(id)) this.remove(id, 'mined');

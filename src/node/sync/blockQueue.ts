@@ -5,7 +5,9 @@
  * orphan pool, whose synchronous catch-up would connect hundreds of blocks in one long task. The
  * queue connects blocks one by one and yields to the event loop every SLICE_MS, so a syncing tab
  * keeps painting; and when a script checker is present it starts each block's signature checks in
- * the workers as soon as the block is ready to go, so those run while earlier blocks connect.
+ * the workers as soon as the block is ready to go, so those run while earlier blocks connect. While
+ * the block next in line waits for its verdicts, the queue checks batches that no worker has taken
+ * yet on this thread (Core's master thread joins the check queue), ASSIST_MS at a time.
  */
 import { RuleError, checkBlockSanity, hashToHex, type Block, type ChainParams } from '../../core';
 import { refusal, ruleRefusal, type Refusal } from '../misbehavior';
@@ -29,6 +31,11 @@ export function unrequestedRefusal(block: Block, params: ChainParams): Refusal {
 
 /** Main-thread time the queue spends connecting blocks before it yields (ms, wall clock). */
 export const SLICE_MS = 12;
+/**
+ * Main-thread time spent checking signatures for the workers while the block next in line waits
+ * for its verdicts, before the queue looks again (short: that verdict may already be waiting).
+ */
+export const ASSIST_MS = 2;
 
 /** One block waiting to be connected. */
 export interface QueuedBlock {
@@ -48,6 +55,8 @@ export interface BlockQueueHost {
   process(q: QueuedBlock): void;
   /** Starts the block's signature checks elsewhere, if a checker is configured. */
   precheck?(block: Block): Promise<void> | null;
+  /** Checks one batch of signatures still waiting for a worker, here; false if none waits. */
+  assist?(): boolean;
   /** A drain connected blocks (the tip moved: the download window moved with it). */
   drained?(): void;
 }
@@ -127,7 +136,19 @@ export class BlockQueue {
     try {
       while (this.ready.length) {
         const q = this.ready[0]!;
-        if (!q.ready) return; // its signature checks are still running: resumed when they end
+        if (!q.ready) {
+          // Its signature checks are still running: resumed when they end. Meanwhile this thread
+          // checks batches that no worker has taken yet (Core's master thread joins the check
+          // queue), then looks again; a verdict arriving meanwhile waits for that look.
+          const t0 = this.clock.now();
+          let helped = false;
+          while (this.host.assist?.()) {
+            helped = true;
+            if (this.clock.now() - t0 >= ASSIST_MS) break;
+          }
+          if (helped) this.resume();
+          return;
+        }
         this.ready.shift();
         this.queued.delete(q.hash);
         this.inLine.delete(q.hash);
@@ -136,11 +157,7 @@ export class BlockQueue {
         for (const child of this.waiting.get(q.hash) ?? []) this.enqueue(child);
         this.waiting.delete(q.hash);
         if (this.ready.length && this.clock.now() - start >= SLICE_MS) {
-          if (this.resumeTimer === null)
-            this.resumeTimer = this.clock.setTimer(0, () => {
-              this.resumeTimer = null;
-              this.drain();
-            });
+          this.resume();
           return;
         }
       }
@@ -148,6 +165,15 @@ export class BlockQueue {
       this.draining = false;
       if (n) this.host.drained?.();
     }
+  }
+
+  /** Drains again in a new task (a clock timer of 0 ms), letting messages and paints in between. */
+  private resume(): void {
+    if (this.resumeTimer === null)
+      this.resumeTimer = this.clock.setTimer(0, () => {
+        this.resumeTimer = null;
+        this.drain();
+      });
   }
 
   /** Waiting blocks whose parent is now in the chain (it arrived some other way) go in line. */

@@ -46,6 +46,8 @@ export interface SyncHooks {
   onTipChanged(events: ChainEvent[], from: Peer | null): void;
   /** Starts a block's signature checks in parallel (a worker pool); null when there is none. */
   precheck?(block: Block): Promise<void> | null;
+  /** Checks one batch of signatures that no worker has taken yet, on this thread; false if none waits. */
+  assist?(): boolean;
 }
 
 export class BlockSync implements HeaderSyncHost {
@@ -80,9 +82,9 @@ export class BlockSync implements HeaderSyncHost {
     this.tree = new HeaderTree(chain);
     this.wanted = new WantedBlocks(peers);
     this.headers = new HeaderSync(this, timing.stallTimeout, limits);
-    const precheck = hooks.precheck && ((b: Block) => hooks.precheck!(b));
+    const [precheck, assist] = [hooks.precheck && ((b: Block) => hooks.precheck!(b)), hooks.assist && (() => hooks.assist!())];
     const drained = () => this.requestBlocks();
-    this.queue = new BlockQueue({ inChain: (hash) => !!chain.getBlock(hash), process: (q) => this.processQueued(q), precheck, drained }, clock, 2 * limits.window);
+    this.queue = new BlockQueue({ inChain: (hash) => !!chain.getBlock(hash), process: (q) => this.processQueued(q), precheck, assist, drained }, clock, 2 * limits.window);
   }
 
   private now(): number {

@@ -239,8 +239,12 @@ export class HeaderSync {
     this.stalling.delete(p.id);
   }
 
-  /** The peer's path from our chain to its best header, cached and advanced as blocks connect. */
-  private pathOf(p: Peer): BlockEntry[] | null {
+  /**
+   * The peer's path from our chain to its best header, cached and advanced as blocks connect:
+   * its entries and the index of the first one not yet on our chain (no copy per call: this runs
+   * for every block a download brings).
+   */
+  private pathOf(p: Peer): { entries: BlockEntry[]; cursor: number } | null {
     const st = syncState(p);
     const best = st.best;
     const chain = this.host.chain;
@@ -253,7 +257,7 @@ export class HeaderSync {
       if (before && !isActiveEntry(chain, before)) path = null; // a reorg moved the fork point
     } else path = null;
     if (!path) st.path = path = { to: best, entries: pathTo(chain, best), cursor: 0 };
-    return path.entries.slice(path.cursor);
+    return path;
   }
 
   /**
@@ -274,12 +278,13 @@ export class HeaderSync {
       const best = syncState(p).best;
       if (!best || isActiveEntry(chain, best)) continue;
       const path = this.pathOf(p);
-      if (!path || !path.length) continue;
+      if (!path || path.cursor >= path.entries.length) continue;
       const items: InvItem[] = [];
       let room = this.limits.perPeer - p.blocksInFlight.size;
-      for (const e of path) {
+      for (let i = path.cursor; i < path.entries.length; i++) {
+        const e = path.entries[i]!;
         if (e.height > limit) {
-          if (!items.length) this.markStaller(path[0]!, p);
+          if (!items.length) this.markStaller(path.entries[path.cursor]!, p);
           break;
         }
         if (chain.hasBlock(e.hash) || this.host.queued(e.hash) || this.host.requestedOf(e.hash) !== undefined || tree.isInvalid(e)) continue;

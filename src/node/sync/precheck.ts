@@ -63,6 +63,11 @@ export class ScriptPrecheck {
     return jobs;
   }
 
+  /** Checks one batch that no worker has taken yet, here (see `ScriptChecker.assist`); false if none waits. */
+  assist(): boolean {
+    return this.checker.assist?.() ?? false;
+  }
+
   /**
    * Starts the block's checks; resolves when they are done (whatever they found). Null when there
    * is nothing to check, so a block of relayed payments goes straight in with no added latency.

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../../src/adapters/memory/clock';
-import { BlockQueue, SLICE_MS, type QueuedBlock } from '../../../../src/node/sync/blockQueue';
+import { ASSIST_MS, BlockQueue, SLICE_MS, type QueuedBlock } from '../../../../src/node/sync/blockQueue';
 import { TestChain, testKey, testParams } from '../../../helpers/chainBuilder';
 import { blockHashHex, type Block } from '../../../../src/core';
 
@@ -18,7 +18,7 @@ function blocks(n: number): Block[] {
 }
 
 /** A queue over a set of "connected" hashes; `cost` ms of clock per block connected. */
-function setup(opts: { cost?: number; precheck?: (b: Block) => Promise<void> | null } = {}) {
+function setup(opts: { cost?: number; precheck?: (b: Block) => Promise<void> | null; assist?: () => boolean } = {}) {
   const clock = new ManualClock();
   const connected: string[] = [];
   const inChain = new Set<string>([new TestChain(PARAMS).chain.genesis.hash]);
@@ -31,6 +31,7 @@ function setup(opts: { cost?: number; precheck?: (b: Block) => Promise<void> | n
         if (opts.cost) clock.advance(opts.cost);
       },
       ...(opts.precheck ? { precheck: opts.precheck } : {}),
+      ...(opts.assist ? { assist: opts.assist } : {}),
     },
     clock,
     100,
@@ -97,5 +98,52 @@ describe('BlockQueue', () => {
     expect(connected).toHaveLength(perSlice);
     clock.advance(0);
     expect(connected).toHaveLength(10);
+  });
+
+  it(`while the block next in line waits for its checks, the queue checks waiting batches itself for ${ASSIST_MS} ms, then looks again at the next turn`, async () => {
+    const bs = blocks(3);
+    const release: (() => void)[] = [];
+    let waitingBatches = 5;
+    const assisted: number[] = [];
+    const { clock, connected, push } = setup({
+      precheck: (b) => (b === bs[0] ? new Promise<void>((r) => release.push(r)) : null),
+      // Each batch a worker has not taken costs 1 ms of this thread.
+      assist: () => {
+        if (!waitingBatches) return false;
+        waitingBatches--;
+        assisted.push(clock.now());
+        clock.advance(1);
+        return true;
+      },
+    });
+    push(bs[0]!);
+    // Block 1's checks are out: the queue helps with ASSIST_MS worth of batches, no more, and
+    // gives way (a timer) so a verdict arriving meanwhile is seen.
+    expect(assisted).toHaveLength(ASSIST_MS);
+    expect(clock.pending).toBe(1);
+    clock.runDue(1);
+    expect(assisted).toHaveLength(Math.min(5, 2 * ASSIST_MS));
+    while (clock.pending) clock.runDue(1);
+    expect(assisted).toHaveLength(5); // every waiting batch checked; then it simply waits
+    expect(connected).toEqual([]);
+    push(bs[1]!);
+    push(bs[2]!);
+    release[0]!();
+    await tick();
+    while (clock.pending) clock.runDue(1);
+    expect(connected).toEqual(bs.map((b) => blockHashHex(b.header)));
+  });
+
+  it('without batches to help with, a waiting queue sets no timer: it is woken by the verdict', async () => {
+    const bs = blocks(1);
+    let release: (() => void) | null = null;
+    let asked = 0;
+    const { clock, connected, push } = setup({ precheck: () => new Promise<void>((r) => (release = r)), assist: () => (asked++, false) });
+    push(bs[0]!);
+    expect(asked).toBe(1);
+    expect(clock.pending).toBe(0);
+    release!();
+    await tick();
+    expect(connected).toHaveLength(1);
   });
 });
