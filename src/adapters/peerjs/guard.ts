@@ -60,7 +60,7 @@ export interface ChannelPolicy {
   label: string;
 }
 
-/** Largest node message: one whole frame, the 24-byte header and at most MAX_PAYLOAD bytes. */
+/** Largest node message: the largest frame, the 24-byte header and at most MAX_PAYLOAD bytes (frames sent together stay below it, frames.ts). */
 export const MAX_FRAME_BYTES = HEADER_LEN + MAX_PAYLOAD;
 /** PeerJS's connection ids: `dc_` and a base-36 random token. */
 const CONNECTION_ID = /^dc_[a-z0-9]{1,32}$/;
@@ -134,8 +134,8 @@ export type FrameCheck = { ok: true; bytes: Uint8Array } | { ok: false; reason: 
 
 /**
  * Checks one message of a node link before the node reads it: binary (an ArrayBuffer; raw
- * channels never deliver anything else from an honest tab) and at most one whole frame
- * (MAX_FRAME_BYTES). The header itself is the node's business (parseFrame).
+ * channels never deliver anything else from an honest tab) and no bigger than the largest frame
+ * (MAX_FRAME_BYTES). Its frames and their headers are the node's business (frames.ts, parseFrame).
  */
 export function checkFrameMessage(data: unknown): FrameCheck {
   let bytes: Uint8Array;

@@ -2,6 +2,7 @@ import { Peer, type DataConnection, type PeerError } from 'peerjs';
 import type { Link, Transport } from '../../node/transport';
 import { checkFrameMessage, guardOutbound, guardPeer, type RefusalListener, type RefusalReason } from './guard';
 import { signalFromPage } from './signal';
+import { FrameCoalescer, framesOf } from './frames';
 
 /** Where the signalling server is and how WebRTC should find routes. */
 export interface SignalConfig {
@@ -43,7 +44,7 @@ const NODE_ID = /^\d{1,8}$/;
 
 /**
  * The node's Transport over PeerJS data channels: our own signalling server (never the PeerJS
- * cloud), `raw` serialization (each frame is one SCTP message, ≤ 256 KiB), connection-open
+ * cloud), `raw` serialization (whole frames back to back in each SCTP message, ≤ 256 KiB; frames.ts), connection-open
  * timeout, unreachable peers reported, and the signalling link re-established with backoff
  * while existing data channels keep working. Only node links of this network are accepted
  * (guard.ts: label, serialization, metadata and id checked before PeerJS builds anything), each
@@ -240,14 +241,16 @@ export class PeerJsTransport implements Transport {
 }
 
 /**
- * One PeerJS data connection as a node Link. Each message is checked (binary, at most one frame)
- * before the node sees it, and a message that fails the check, or that the node's handler throws
- * on, cuts the link: nothing a peer sends reaches an uncaught path.
+ * One PeerJS data connection as a node Link. Each message is checked (binary, at most one frame's
+ * size) before the node sees its frames, and a message that fails the check, or that the node's
+ * handler throws on, cuts the link: nothing a peer sends reaches an uncaught path. Frames sent in
+ * one task travel together (frames.ts).
  */
 class PeerJsLink implements Link {
   onmessage: ((data: Uint8Array) => void) | null = null;
   onclose: ((reason: string) => void) | null = null;
   private closedFired = false;
+  private readonly out = new FrameCoalescer((message) => this.write(message));
   constructor(
     private readonly conn: DataConnection,
     readonly peerId: string,
@@ -262,7 +265,10 @@ class PeerJsLink implements Link {
         return this.close(`refused: ${check.reason === 'oversized' ? 'message over the frame limit' : 'message is not binary'}`);
       }
       try {
-        this.onmessage?.(check.bytes);
+        for (const frame of framesOf(check.bytes)) {
+          if (this.closedFired) break;
+          this.onmessage?.(frame);
+        }
       } catch (e) {
         refuse('handler-error', peerId);
         console.error(`tabchain: handling a message from ${peerId} failed`, e);
@@ -277,16 +283,20 @@ class PeerJsLink implements Link {
     this.closedFired = true;
     this.onclose?.(reason);
   }
-  send(data: Uint8Array): void {
+  send(frame: Uint8Array): void {
+    if (this.conn.open) this.out.push(frame);
+  }
+  private write(message: Uint8Array): void {
     if (!this.conn.open) return;
     try {
-      void this.conn.send(data);
+      void this.conn.send(message);
     } catch (e) {
       this.fireClose(`send failed: ${(e as Error).message}`);
       this.conn.close();
     }
   }
   close(reason = 'closed'): void {
+    this.out.flush(); // what the node sent before it closed the link still goes, as it did before
     this.fireClose(reason);
     this.conn.close();
   }
