@@ -49,6 +49,11 @@ export class FrameCoalescer {
     if (this.queued.length === 1) this.defer(() => this.flush());
   }
 
+  /** True while frames wait for the end of the task. */
+  get pending(): boolean {
+    return this.queued.length > 0;
+  }
+
   /** Sends what is queued now (nothing if it is empty). */
   flush(): void {
     if (!this.queued.length) return;

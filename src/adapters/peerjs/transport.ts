@@ -4,6 +4,9 @@ import { checkFrameMessage, guardOutbound, guardPeer, type RefusalListener, type
 import { signalFromPage } from './signal';
 import { FrameCoalescer, framesOf } from './frames';
 
+/** How long a link the node closed right after sending stays up so that last message gets through (ms). */
+const CLOSE_GRACE_MS = 250;
+
 /** Where the signalling server is and how WebRTC should find routes. */
 export interface SignalConfig {
   host: string;
@@ -284,7 +287,7 @@ class PeerJsLink implements Link {
     this.onclose?.(reason);
   }
   send(frame: Uint8Array): void {
-    if (this.conn.open) this.out.push(frame);
+    if (this.conn.open && !this.closedFired) this.out.push(frame);
   }
   private write(message: Uint8Array): void {
     if (!this.conn.open) return;
@@ -296,8 +299,13 @@ class PeerJsLink implements Link {
     }
   }
   close(reason = 'closed'): void {
-    this.out.flush(); // what the node sent before it closed the link still goes, as it did before
+    // What the node sent in this task before closing (a reject saying why it cuts the link) still
+    // goes, and the connection waits a moment for it: PeerJS closes the whole RTCPeerConnection at
+    // once, which drops data still on its way.
+    const sending = this.out.pending;
+    this.out.flush();
     this.fireClose(reason);
-    this.conn.close();
+    if (sending && this.conn.open) setTimeout(() => this.conn.close(), CLOSE_GRACE_MS);
+    else this.conn.close();
   }
 }

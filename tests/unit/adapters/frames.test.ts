@@ -23,9 +23,12 @@ describe('frames on a data channel', () => {
   it('frames sent in one task leave as one message when its microtasks run, and arrive as the same frames in order', () => {
     const { c, written, endTask } = coalescer();
     const frames = [ping(1), tx(2_000), ping(2)];
+    expect(c.pending).toBe(false);
     for (const f of frames) c.push(f);
     expect(written).toHaveLength(0);
+    expect(c.pending).toBe(true); // (a link closed now waits a moment for them: transport.ts)
     endTask();
+    expect(c.pending).toBe(false);
     expect(written).toHaveLength(1);
     expect(written[0]!.length).toBe(frames.reduce((n, f) => n + f.length, 0));
     expect([...framesOf(written[0]!)]).toEqual(frames);
