@@ -64,6 +64,9 @@ export const MAX_JOBS_PER_MESSAGE = 16;
 /** Messages a worker holds at once: the next one waits in its queue while it checks the first, so it never idles for a round trip. */
 const DEPTH = 2;
 
+/** A verdict of false for each of n jobs: the engine checks them itself. */
+const allFalse = (n: number): boolean[] => new Array<boolean>(n).fill(false);
+
 /** One `check` call's share of jobs, waiting for a worker (or for the main thread to help). */
 interface Part {
   jobs: ScriptJob[];
@@ -105,7 +108,7 @@ export class WorkerScriptChecker implements ScriptChecker {
     this.inFlight.delete(r.id);
     if (this.load[f.worker]! > 0) this.load[f.worker]!--;
     const size = f.parts.reduce((n, p) => n + p.jobs.length, 0);
-    const ok = r.ok && r.ok.length === size ? r.ok : new Array<boolean>(size).fill(false);
+    const ok = r.ok && r.ok.length === size ? r.ok : allFalse(size);
     let at = 0;
     for (const p of f.parts) {
       p.resolve(ok.slice(at, at + p.jobs.length));
@@ -120,14 +123,14 @@ export class WorkerScriptChecker implements ScriptChecker {
     for (const [id, f] of this.inFlight) {
       if (f.worker !== i) continue;
       this.inFlight.delete(id);
-      for (const p of f.parts) p.resolve(new Array<boolean>(p.jobs.length).fill(false));
+      for (const p of f.parts) p.resolve(allFalse(p.jobs.length));
     }
     if (this.load.every((l) => l < 0)) this.failQueued();
     else this.pump();
   }
 
   private failQueued(): void {
-    for (const p of this.queued.splice(0)) p.resolve(new Array<boolean>(p.jobs.length).fill(false));
+    for (const p of this.queued.splice(0)) p.resolve(allFalse(p.jobs.length));
   }
 
   /** Sends waiting jobs to the least busy worker with room, oldest first, several batches to a message. */
@@ -152,7 +155,7 @@ export class WorkerScriptChecker implements ScriptChecker {
 
   /** Checks the jobs on the workers; a large batch is cut into a contiguous share per worker. */
   async check(jobs: ScriptJob[]): Promise<boolean[]> {
-    if (this.closed || jobs.length === 0 || this.load.every((l) => l < 0)) return jobs.map(() => false);
+    if (this.closed || jobs.length === 0 || this.load.every((l) => l < 0)) return allFalse(jobs.length);
     const shares = Math.min(this.workers.length, Math.max(1, Math.floor(jobs.length / 4)));
     const per = Math.ceil(jobs.length / shares);
     const parts: Promise<boolean[]>[] = [];
@@ -176,7 +179,7 @@ export class WorkerScriptChecker implements ScriptChecker {
     try {
       ok = runScriptJobs(p.jobs);
     } catch {
-      ok = new Array<boolean>(p.jobs.length).fill(false); // a bug in a check: the engine checks them itself
+      ok = allFalse(p.jobs.length); // a bug in a check: the engine checks them itself
     }
     p.resolve(ok);
     return true;
@@ -186,7 +189,7 @@ export class WorkerScriptChecker implements ScriptChecker {
     this.closed = true;
     for (const [id, f] of this.inFlight) {
       this.inFlight.delete(id);
-      for (const p of f.parts) p.resolve(new Array<boolean>(p.jobs.length).fill(false));
+      for (const p of f.parts) p.resolve(allFalse(p.jobs.length));
     }
     this.failQueued();
     for (const w of this.workers) w.terminate();

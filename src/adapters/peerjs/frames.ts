@@ -6,10 +6,10 @@
  * WebRTC thread and its network service a thread hop or two; a download of 2,000 small blocks
  * took 2,000 of them, now about one per getdata.
  */
-import { readU32LE } from '../../core/encoding';
+import { concatBytes, readU32LE } from '../../core/encoding';
+import { HEADER_LEN } from '../../node/wire/messages';
 
-/** Bytes of a frame header, and where its payload length sits in it (docs/PROTOCOL.md, Frame). */
-export const FRAME_HEADER_BYTES = 24;
+/** Where a frame header holds its payload length (docs/PROTOCOL.md, Frame). */
 const LENGTH_AT = 16;
 /** Most bytes of frames sent together (one frame may be bigger: it then goes alone). */
 export const COALESCE_BYTES = 64 * 1024;
@@ -22,7 +22,7 @@ export const COALESCE_BYTES = 64 * 1024;
 export function* framesOf(bytes: Uint8Array): Generator<Uint8Array> {
   for (let at = 0; at < bytes.length; ) {
     const left = bytes.length - at;
-    const size = left >= FRAME_HEADER_BYTES ? Math.min(left, FRAME_HEADER_BYTES + readU32LE(bytes, at + LENGTH_AT)) : left;
+    const size = left >= HEADER_LEN ? Math.min(left, HEADER_LEN + readU32LE(bytes, at + LENGTH_AT)) : left;
     yield bytes.subarray(at, at + size);
     at += size;
   }
@@ -60,18 +60,6 @@ export class FrameCoalescer {
     const frames = this.queued;
     this.queued = [];
     this.bytes = 0;
-    this.write(frames.length === 1 ? frames[0]! : concat(frames));
+    this.write(frames.length === 1 ? frames[0]! : concatBytes(...frames));
   }
-}
-
-function concat(frames: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const f of frames) n += f.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const f of frames) {
-    out.set(f, at);
-    at += f.length;
-  }
-  return out;
 }
