@@ -7,6 +7,7 @@
  * long task, in a syncing tab). Pure: the store applies the plan.
  */
 import { encodeBlock, type ChainEvent, type Coin } from '../../core';
+import { systemClock, type Clock } from '../../node/transport';
 
 /** One transaction's worth of chain writes. */
 export interface ChainWrite {
@@ -89,23 +90,33 @@ export function applyChainWrite(store: (name: 'blocks' | 'utxo' | 'undo' | 'meta
  */
 export const DEFER_BLOCKS = 2_000;
 export const DEFER_MS = 3_000;
+/**
+ * Caught up, a block from a peer is written this much later (with whatever else arrived meanwhile),
+ * not in the task that connected it: the write (the tab serializing it, the browser's LevelDB work)
+ * would otherwise run while every tab of the class is relaying that block, ahead of the relay itself.
+ */
+export const RELAY_WRITE_MS = 250;
 
 /**
- * When a batch of chain events should be written. Normally at once (one transaction per batch of
- * whatever arrived meanwhile). While the node is far behind (initial download) the writes are
- * batched per DEFER_BLOCKS blocks or DEFER_MS, whichever comes first, like Core's coins cache
- * flushed now and then rather than per block: fewer, better-netted writes, and none between two
- * blocks of the download. A tab closed in between downloads those blocks again; nothing is lost.
+ * When a batch of chain events should be written (`wait` gives the delay, 0 for at once). A block
+ * this node mined itself goes at once (until a peer has it, this tab holds the only copy). Other
+ * blocks wait RELAY_WRITE_MS, so their write runs after the block has been relayed. While the node
+ * is far behind (initial download) writes are batched per DEFER_BLOCKS blocks or DEFER_MS,
+ * whichever comes first, like Core's coins cache flushed now and then rather than per block: fewer,
+ * better-netted writes, and none between two blocks of the download. A tab closed in between
+ * downloads those blocks again from its peers; nothing is lost.
  */
 export class WriteTiming {
   private blocks = 0;
   private since: number | null = null;
 
-  /** Notes an event; true if the batch should be written now. */
-  note(e: ChainEvent, syncing: boolean, now: number): boolean {
+  /** Notes an event; the ms to wait before the batch is written (0: now). */
+  wait(e: ChainEvent, syncing: boolean, now: number, minedHere: boolean): number {
     if (e.type === 'block-connected') this.blocks++;
     this.since ??= now;
-    return !syncing || this.blocks >= DEFER_BLOCKS || now - this.since >= DEFER_MS;
+    if (minedHere) return 0;
+    if (!syncing) return RELAY_WRITE_MS;
+    return this.blocks >= DEFER_BLOCKS ? 0 : Math.max(0, this.since + DEFER_MS - now);
   }
   /** The batch went (or is about to). */
   reset(): void {
@@ -113,3 +124,57 @@ export class WriteTiming {
     this.since = null;
   }
 }
+
+/**
+ * The chain write's timer, as WriteTiming says, on the node's clock (a hidden tab's own timers are
+ * throttled to one a second or less). `write` runs when the batch should go.
+ */
+export class ChainWriteTimer {
+  private readonly timing = new WriteTiming();
+  private timer: number | null = null;
+  private due = 0;
+  /** Blocks this node mined, until their chain events arrive (at most a few: one that never connects is dropped). */
+  private readonly minedHere = new Set<string>();
+
+  constructor(private readonly write: () => void, private clock: Clock = systemClock) {}
+
+  useClock(clock: Clock): void {
+    this.clock = clock;
+  }
+  /** This node mined the block (its chain events follow). */
+  mined(hash: string): void {
+    this.minedHere.add(hash);
+    if (this.minedHere.size > 8) this.minedHere.delete(this.minedHere.values().next().value!);
+  }
+  get armed(): boolean {
+    return this.timer !== null;
+  }
+
+  /** A chain event joined the batch: write it now, or arm (or bring forward) the timer. */
+  note(e: Extract<ChainEvent, { type: 'block-accepted' | 'block-connected' | 'block-disconnected' }>, syncing: boolean): void {
+    const mined = e.type !== 'block-disconnected' && this.minedHere.has(e.entry.hash);
+    if (e.type === 'block-connected') this.minedHere.delete(e.entry.hash);
+    const now = this.clock.now();
+    const wait = this.timing.wait(e, syncing, now, mined);
+    if (wait === 0) return this.write();
+    if (this.timer !== null && this.due <= now + wait) return;
+    this.stop();
+    this.due = now + wait;
+    this.timer = this.clock.setTimer(wait, () => {
+      this.timer = null;
+      this.write();
+    });
+  }
+
+  /** The batch is being written (the timer is off, the count starts again). */
+  reset(): void {
+    this.stop();
+    this.timing.reset();
+  }
+
+  stop(): void {
+    if (this.timer !== null) this.clock.clearTimer(this.timer);
+    this.timer = null;
+  }
+}
+

@@ -1,5 +1,5 @@
 import { openDB, deleteDB, unwrap, type IDBPDatabase, type IDBPTransaction, type DBSchema, type StoreNames } from 'idb';
-import { DEFER_MS, WriteTiming, applyChainWrite, planChainWrites } from './chainWrites';
+import { ChainWriteTimer, applyChainWrite, planChainWrites } from './chainWrites';
 import { SYNC_GAP } from '../../node/sync/syncState';
 import {
   decodeBlock,
@@ -100,8 +100,8 @@ export class NodeStore {
   failed: StoreProblem | null = null;
   private pending: ChainEvent[] = [];
   private flushQueued = false;
-  private readonly timing = new WriteTiming();
-  private deferTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the chain events wait for go (chainWrites.ts: a peer's block after its relay, a download in batches). */
+  private readonly chainTimer = new ChainWriteTimer(() => this.flushChain());
   private writes: Promise<void> = Promise.resolve();
   private mempoolTimer: ReturnType<typeof setTimeout> | null = null;
   private mempoolWrite: (() => void) | null = null;
@@ -177,8 +177,10 @@ export class NodeStore {
     if (node.params) this.saveParams(node.params);
     if (node.chain) this.saveBase(node.chain, !!node.restoreReport?.repaired.length);
     this.saveKeys(node.keys);
+    this.chainTimer.useClock(node.clock);
     return node.on((e: NodeEvent) => {
-      if (e.type === 'chain') this.queue(e.event, node.bestKnownHeight() - node.height > SYNC_GAP);
+      if (e.type === 'block-mined') this.chainTimer.mined(e.hash);
+      else if (e.type === 'chain') this.queue(e.event, node.bestKnownHeight() - node.height > SYNC_GAP);
       else if (e.type === 'chain-ready') {
         this.saveParams(e.params);
         if (node.chain) this.saveBase(node.chain, false);
@@ -193,18 +195,11 @@ export class NodeStore {
   private queue(e: ChainEvent, syncing: boolean): void {
     if (e.type !== 'block-accepted' && e.type !== 'block-connected' && e.type !== 'block-disconnected') return;
     this.pending.push(e);
-    // Far behind, writes wait for a batch of blocks (WriteTiming); the timer writes the last ones.
-    if (!this.timing.note(e, syncing, Date.now())) {
-      this.deferTimer ??= setTimeout(() => this.flushChain(), DEFER_MS);
-      return;
-    }
-    this.flushChain();
+    this.chainTimer.note(e, syncing);
   }
 
   private flushChain(): void {
-    if (this.deferTimer) clearTimeout(this.deferTimer);
-    this.deferTimer = null;
-    this.timing.reset();
+    this.chainTimer.reset();
     if (this.flushQueued) return;
     this.flushQueued = true;
     // One write takes every chain event that arrived before it starts (one transaction per block
@@ -230,7 +225,7 @@ export class NodeStore {
 
   /** Resolves when every write queued so far (including a debounced mempool write) has finished. */
   flushed(): Promise<void> {
-    if (this.deferTimer) this.flushChain();
+    if (this.chainTimer.armed) this.flushChain();
     if (this.mempoolTimer) {
       clearTimeout(this.mempoolTimer);
       this.mempoolTimer = null;
@@ -378,6 +373,7 @@ export class NodeStore {
   }
 
   close(): void {
+    this.chainTimer.stop();
     this.db.close();
   }
 

@@ -234,7 +234,14 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
   // Leave the network cleanly when the tab closes or reloads: peers see the links close at once
   // (instead of after their ping timeout, ~20 s) and the signalling server frees this node's id
   // before the reloaded page asks for it again.
-  addEventListener('pagehide', () => node.stop(), { once: true });
+  // Chain writes wait a little (adapters/idb/chainWrites.ts): a tab being hidden or closed writes them now.
+  addEventListener('pagehide', () => {
+    void store.flushed();
+    node.stop();
+  }, { once: true });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') void store.flushed();
+  });
   (window as unknown as { tabchain: TabSession }).tabchain = session;
   return session;
 }

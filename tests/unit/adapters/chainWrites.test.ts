@@ -2,11 +2,12 @@
  * The IndexedDB write plan for chain events: applied to a model of the stores, every chunk leaves
  * exactly the engine's UTXO set and tip, with far fewer requests than one per coin — through a
  * chain of payments (each spending the last one's change) and through a reorg inside one batch.
- * When they go: at once normally; while far behind, once a whole class download (2,000 blocks) has
+ * When they go: a block the node mined at once, a block from a peer RELAY_WRITE_MS later (after it
+ * was relayed); while far behind, once a whole class download (2,000 blocks) has
  * connected or DEFER_MS have passed, so a syncing tab writes nothing between two of its blocks.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFER_BLOCKS, DEFER_MS, WriteTiming, planChainWrites, type ChainWrite } from '../../../src/adapters/idb/chainWrites';
+import { DEFER_BLOCKS, DEFER_MS, RELAY_WRITE_MS, WriteTiming, planChainWrites, type ChainWrite } from '../../../src/adapters/idb/chainWrites';
 import { TestChain, makeBlock, outKey, payTo, spendTx, testKey, testParams, utxoDigest } from '../../helpers/chainBuilder';
 import { UtxoSet, blockHashHex, type Block, type ChainEvent, type Coin } from '../../../src/core';
 
@@ -92,10 +93,18 @@ describe('WriteTiming', () => {
   const connected = { type: 'block-connected' } as ChainEvent;
   const accepted = { type: 'block-accepted' } as ChainEvent;
 
-  it('writes at once when the node is not far behind', () => {
+  it('caught up, waits RELAY_WRITE_MS after a block from a peer, so the write runs after the block was relayed', () => {
     const t = new WriteTiming();
-    expect(t.note(accepted, false, 0)).toBe(true);
-    expect(t.note(connected, false, 1)).toBe(true);
+    expect(RELAY_WRITE_MS).toBeGreaterThan(0);
+    expect(t.wait(accepted, false, 0, false)).toBe(RELAY_WRITE_MS);
+    expect(t.wait(connected, false, 1, false)).toBe(RELAY_WRITE_MS);
+  });
+
+  it('writes a block this node mined at once (until a peer has it, this tab holds the only copy)', () => {
+    const t = new WriteTiming();
+    expect(t.wait(accepted, false, 0, true)).toBe(0);
+    expect(t.wait(connected, false, 0, true)).toBe(0);
+    expect(t.wait(connected, true, 0, true)).toBe(0);
   });
 
   it('while far behind, waits for a whole 2,000-block download, or DEFER_MS, whichever comes first', () => {
@@ -103,18 +112,18 @@ describe('WriteTiming', () => {
     const t = new WriteTiming();
     let wrote = 0;
     for (let i = 1; i <= 2 * DEFER_BLOCKS; i++) {
-      t.note(accepted, true, 0);
-      if (t.note(connected, true, 0)) {
+      t.wait(accepted, true, 0, false);
+      if (t.wait(connected, true, 0, false) === 0) {
         wrote++;
         expect(i % DEFER_BLOCKS).toBe(0);
         t.reset();
       }
     }
     expect(wrote).toBe(2);
-    // A slow download writes what it has every DEFER_MS.
-    expect(t.note(connected, true, 1_000)).toBe(false);
-    expect(t.note(connected, true, 1_000 + DEFER_MS - 1)).toBe(false);
-    expect(t.note(connected, true, 1_000 + DEFER_MS)).toBe(true);
+    // A slow download writes what it has every DEFER_MS: the wait counts down from its first block.
+    expect(t.wait(connected, true, 1_000, false)).toBe(DEFER_MS);
+    expect(t.wait(connected, true, 1_000 + DEFER_MS - 1, false)).toBe(1);
+    expect(t.wait(connected, true, 1_000 + DEFER_MS, false)).toBe(0);
   });
 });
 

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { NodeStore, databaseName } from '../../../src/adapters/idb/nodeStore';
+import { RELAY_WRITE_MS } from '../../../src/adapters/idb/chainWrites';
 import { FullNode } from '../../../src/node/node';
 import { COIN, type Chain } from '../../../src/core';
 import { TestNetwork } from '../../helpers/testNetwork';
@@ -8,6 +9,19 @@ import { testKey } from '../../helpers/chainBuilder';
 
 function utxoDigest(chain: Chain): string {
   return [...chain.utxo.entries()].map(([k, c]) => `${k}=${c.value}/${c.height}/${c.coinbase}`).sort().join(',');
+}
+
+/** Real time for fake-indexeddb to finish what was asked of it. */
+const idle = (ms = 50) => new Promise((r) => setTimeout(r, ms));
+
+/** The saved tip, once the store has written `hash` (gives up after 2 s of real time). */
+async function savedTip(store: NodeStore, hash: string | null): Promise<string | null> {
+  let tip: string | null = null;
+  for (let i = 0; i < 40 && tip !== hash; i++) {
+    tip = (await store.load()).tip;
+    if (tip !== hash) await idle();
+  }
+  return tip;
 }
 
 async function settleStore(tn: TestNetwork, store: NodeStore) {
@@ -82,6 +96,50 @@ describe('IndexedDB node store', () => {
     const after = await store.load();
     expect(after.tip).toBe(before.tip); // nothing half-written
     expect(after.utxo.length).toBe(before.utxo.length);
+    store.close();
+  });
+
+  it('writes a block from a peer RELAY_WRITE_MS after it connects (after the relay), and a block it mined at once', async () => {
+    const tn = new TestNetwork({ seed: 7 });
+    const central = tn.add('3000', 'central');
+    const wallet = tn.add('3001', 'wallet', { seeds: ['3000'] });
+    const walletStore = await NodeStore.open(databaseName('test', 'relay-write'));
+    const centralStore = await NodeStore.open(databaseName('test', 'mined-write'));
+    walletStore.attach(wallet);
+    centralStore.attach(central);
+    await tn.settle();
+    await walletStore.flushed();
+    const before = (await walletStore.load()).tip;
+
+    central.mineOnce();
+    await tn.settle();
+    expect(wallet.height).toBe(1);
+    // The miner's own block: written without any time passing on the node's clock.
+    expect(await savedTip(centralStore, central.tipHash)).toBe(central.tipHash);
+    // The peer's block waits (nothing written yet, however long fake-indexeddb is given)…
+    await idle(150);
+    expect((await walletStore.load()).tip).toBe(before);
+    // …until RELAY_WRITE_MS have passed on the node's clock.
+    await tn.advance(RELAY_WRITE_MS - 100);
+    await idle(150);
+    expect((await walletStore.load()).tip).toBe(before);
+    await tn.advance(100);
+    expect(await savedTip(walletStore, wallet.tipHash)).toBe(wallet.tipHash);
+    walletStore.close();
+    centralStore.close();
+  });
+
+  it('flushed() writes a waiting block at once (a tab being hidden or closed does not wait for the timer)', async () => {
+    const tn = new TestNetwork({ seed: 8 });
+    const central = tn.add('3000', 'central');
+    const wallet = tn.add('3001', 'wallet', { seeds: ['3000'] });
+    const store = await NodeStore.open(databaseName('test', 'flush-now'));
+    store.attach(wallet);
+    await tn.settle();
+    central.mineOnce();
+    await tn.settle();
+    await store.flushed();
+    expect((await store.load()).tip).toBe(wallet.tipHash);
     store.close();
   });
 });
