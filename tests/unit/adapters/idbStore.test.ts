@@ -99,18 +99,23 @@ describe('IndexedDB node store', () => {
     store.close();
   });
 
-  it('writes a block from a peer RELAY_WRITE_MS after it connects (after the relay), and a block it mined at once', async () => {
-    const tn = new TestNetwork({ seed: 7 });
+  /** A central node and a wallet linked to it, the wallet's store attached, and a block the central mined on its way. */
+  async function walletGetsABlock(seed: number, name: string) {
+    const tn = new TestNetwork({ seed });
     const central = tn.add('3000', 'central');
     const wallet = tn.add('3001', 'wallet', { seeds: ['3000'] });
-    const walletStore = await NodeStore.open(databaseName('test', 'relay-write'));
-    const centralStore = await NodeStore.open(databaseName('test', 'mined-write'));
-    walletStore.attach(wallet);
-    centralStore.attach(central);
+    const store = await NodeStore.open(databaseName('test', name));
+    store.attach(wallet);
     await tn.settle();
-    await walletStore.flushed();
-    const before = (await walletStore.load()).tip;
+    await store.flushed();
+    const before = (await store.load()).tip;
+    return { tn, central, wallet, store, before };
+  }
 
+  it('writes a block from a peer RELAY_WRITE_MS after it connects (after the relay), and a block it mined at once', async () => {
+    const { tn, central, wallet, store, before } = await walletGetsABlock(7, 'relay-write');
+    const centralStore = await NodeStore.open(databaseName('test', 'mined-write'));
+    centralStore.attach(central);
     central.mineOnce();
     await tn.settle();
     expect(wallet.height).toBe(1);
@@ -118,28 +123,24 @@ describe('IndexedDB node store', () => {
     expect(await savedTip(centralStore, central.tipHash)).toBe(central.tipHash);
     // The peer's block waits (nothing written yet, however long fake-indexeddb is given)…
     await idle(150);
-    expect((await walletStore.load()).tip).toBe(before);
+    expect((await store.load()).tip).toBe(before);
     // …until RELAY_WRITE_MS have passed on the node's clock.
     await tn.advance(RELAY_WRITE_MS - 100);
     await idle(150);
-    expect((await walletStore.load()).tip).toBe(before);
+    expect((await store.load()).tip).toBe(before);
     await tn.advance(100);
-    expect(await savedTip(walletStore, wallet.tipHash)).toBe(wallet.tipHash);
-    walletStore.close();
+    expect(await savedTip(store, wallet.tipHash)).toBe(wallet.tipHash);
+    store.close();
     centralStore.close();
   });
 
   it('flushed() writes a waiting block at once (a tab being hidden or closed does not wait for the timer)', async () => {
-    const tn = new TestNetwork({ seed: 8 });
-    const central = tn.add('3000', 'central');
-    const wallet = tn.add('3001', 'wallet', { seeds: ['3000'] });
-    const store = await NodeStore.open(databaseName('test', 'flush-now'));
-    store.attach(wallet);
-    await tn.settle();
+    const { tn, central, wallet, store, before } = await walletGetsABlock(8, 'flush-now');
     central.mineOnce();
     await tn.settle();
     await store.flushed();
     expect((await store.load()).tip).toBe(wallet.tipHash);
+    expect(wallet.tipHash).not.toBe(before);
     store.close();
   });
 });
