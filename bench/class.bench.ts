@@ -11,7 +11,7 @@
  *     block interval of the phase after the 30× jump ÷ the 10 s target; fixed difficulty beside it.
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { figure, type BenchFigure } from './harness';
+import { figure, quantile, type BenchFigure } from './harness';
 import { type AppServer, type Recorded, newContext, nodeUrl, openNode, recorded, startApp, waitHeight } from '../tests/e2e/support/harness';
 import { launchChromium } from '../tests/e2e/support/browser';
 import { LAPTOPS, SPACING, runClass } from '../tests/helpers/classSim';
@@ -54,14 +54,6 @@ async function asert(): Promise<{ asert: number; fixed: number }> {
   const f = await runClass(0, [1, LAPTOPS], 200);
   console.log(`  ASERT phases: ${a.phaseMeans.map((p) => `${p.blocks} blocks, mean ${p.mean.toFixed(2)} s`).join(' | ')}`);
   return { asert: a.phaseMeans[1]!.mean, fixed: f.phaseMeans[1]!.mean };
-}
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const i = (s.length - 1) * q;
-  const lo = Math.floor(i);
-  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (i - lo);
 }
 
 type Msg = Extract<Recorded, { type: 'message' }>;

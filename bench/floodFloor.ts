@@ -8,6 +8,7 @@
  * Times are `performance.timeOrigin + performance.now()`: one clock for every page.
  */
 import type { Browser, Page } from '@playwright/test';
+import { quantile } from './harness';
 
 const SIZE = 400; // about a compact block of a few payments
 
@@ -72,9 +73,7 @@ export async function floodFloor(browser: Browser, pages = 8, rounds = 15): Prom
       if (at.some((x) => x === null)) throw new Error(`flood ${id}: a page never got the message`);
       times.push(Math.max(...(at as number[])) - t0);
     }
-    const s = [...times].sort((a, b) => a - b);
-    const q = (f: number) => s[Math.min(s.length - 1, Math.round((s.length - 1) * f))]!;
-    return { p50: q(0.5), p95: q(0.95), rounds };
+    return { p50: quantile(times, 0.5), p95: quantile(times, 0.95), rounds };
   } finally {
     await ctx.close();
   }

@@ -79,3 +79,12 @@ export async function warmUpSignatures(ms = 3000): Promise<void> {
       secp256k1Wasm.verifySignatureCompact(sig, pub, msg);
     }
 }
+
+/** The q-quantile of xs, interpolated between the two nearest ranks (NaN for none). */
+export function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const i = (s.length - 1) * q;
+  const lo = Math.floor(i);
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (i - lo);
+}

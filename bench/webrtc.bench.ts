@@ -19,7 +19,7 @@
  * Times in the pages are `performance.timeOrigin + performance.now()`: one clock for every tab.
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { figure, type BenchFigure } from './harness';
+import { figure, quantile, type BenchFigure } from './harness';
 import { floodFloor } from './floodFloor';
 import { encodeBlock, makeParams, toHex, walletKeyFromSecret } from '../src/core';
 import { buildLongChain } from '../tests/integration/support/longChain';
@@ -85,13 +85,6 @@ export async function run(): Promise<BenchFigure[]> {
   }
 }
 
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const i = (s.length - 1) * q;
-  const lo = Math.floor(i);
-  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (i - lo);
-}
 const median = (xs: number[]) => quantile(xs, 0.5);
 
 type Msg = Extract<Recorded, { type: 'message' }>;
