@@ -7,10 +7,7 @@
  * took 2,000 of them, now about one per getdata.
  */
 import { concatBytes, readU32LE } from '../../core/encoding';
-import { HEADER_LEN } from '../../node/wire/messages';
-
-/** Where a frame header holds its payload length (docs/PROTOCOL.md, Frame). */
-const LENGTH_AT = 16;
+import { HEADER_LEN, LENGTH_AT } from '../../node/wire/messages';
 /** Most bytes of frames sent together (one frame may be bigger: it then goes alone). */
 export const COALESCE_BYTES = 64 * 1024;
 

@@ -5,7 +5,7 @@
  */
 import { ByteReader, sha256d } from '../../core';
 import { encodePayload } from './codec';
-import { HEADER_LEN, MAX_PAYLOAD, type Message } from './protocol';
+import { HEADER_LEN, LENGTH_AT, MAX_PAYLOAD, type Message } from './protocol';
 
 /**
  * Frames already built, by the message object (a compact block or a block announcement sent to every peer is one object)
@@ -44,7 +44,7 @@ function buildFrame(magic: number, m: Message, payload: Uint8Array, maxPayload: 
   const view = new DataView(out.buffer);
   view.setUint32(0, magic >>> 0, true);
   for (let i = 0; i < m.command.length; i++) out[4 + i] = m.command.charCodeAt(i);
-  view.setUint32(16, payload.length, true);
+  view.setUint32(LENGTH_AT, payload.length, true);
   out.set(checksumOf(payload), 20);
   out.set(payload, HEADER_LEN);
   return out;

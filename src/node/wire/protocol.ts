@@ -8,6 +8,8 @@ import type { NodeInfoRecord } from './nodeinfo';
 
 /** Bytes of a frame header: magic, command, payload length, checksum. */
 export const HEADER_LEN = 24;
+/** Where a frame header holds its payload length (uint32 LE): after the 4-byte magic and 12-byte command. */
+export const LENGTH_AT = 16;
 /** One WebRTC message carries at most 256 KiB (Chromium's SCTP maxMessageSize); frames stay within it. */
 export const MAX_MESSAGE = 262_144;
 export const MAX_PAYLOAD = MAX_MESSAGE - HEADER_LEN;
