@@ -219,4 +219,16 @@ describe('views of one node', () => {
     await classroom.evaluate(() => (window as unknown as Win).tabchain.node.setMining('off'));
     expect(problems).toEqual([]);
   }, 240_000);
+
+  it('a tab opened at a lesson shows it, and the page address keeps its settings beside the node id it picked', async () => {
+    // The tab writes its node address into the URL once it has an id; the page-only parameters
+    // (?lesson=, ?view=, the bench's ?ping=, ?par=, the signalling server) must survive that.
+    const page = await openNode(`network=url${Date.now().toString(36)}&role=central&topology=star&preset=regtest&view=lessons&lesson=double&ping=1500&par=0`);
+    await expect.poll(() => page.locator('#lesson-tab-double').getAttribute('aria-selected')).toBe('true');
+    await page.getByTestId('lesson-double').waitFor();
+    const q = new URLSearchParams(await page.evaluate(() => location.search));
+    expect(q.get('node')).toBe('3000');
+    expect([q.get('view'), q.get('lesson'), q.get('ping'), q.get('par')]).toEqual(['lessons', 'double', '1500', '0']);
+    await page.close();
+  }, 120_000);
 });

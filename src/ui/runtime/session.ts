@@ -7,7 +7,7 @@ import { NodeStore, databaseName, type StoredNode } from '../../adapters/idb/nod
 import { Chain, decodeBlock, encodeBlock, forgetDecompressedKeys, type Miner } from '../../core';
 import { startTabNode } from '../../app/tabNode';
 import { WorkerScriptChecker } from '../../workers/scriptPool';
-import { CENTRAL_ID, nodeAddressToSearch, type NodeAddress } from './url';
+import { CENTRAL_ID, withNodeAddress, type NodeAddress } from './url';
 import { viewStore } from './viewStore';
 import { bindNode } from './bindNode';
 import { startObserverReporter } from '../../adapters/peerjs/observer';
@@ -148,10 +148,9 @@ async function start(address: NodeAddress, makeMiner: () => Miner & { concurrenc
   for (let attempt = 0; ; attempt++) {
     id = address.role === 'central' ? CENTRAL_ID : address.node ?? (await pickNodeId(address.network, signal, skip));
     addr = { ...address, node: id };
-    // Keep page-only parameters (the open view, the language) beside the node's address.
-    const keep = new URLSearchParams(location.search);
-    const extra = ['view', 'lang'].filter((k) => keep.get(k)).map((k) => `&${k}=${encodeURIComponent(keep.get(k)!)}`).join('');
-    history.replaceState(null, '', nodeAddressToSearch(addr) + extra);
+    // The node's address in the page URL, every page-only parameter (view, language, lesson,
+    // signalling server, ping, par) kept beside it: they are read after this, and again on reload.
+    history.replaceState(null, '', withNodeAddress(location.search, addr));
     viewStore.setState({ nodeId: id });
     document.title = `tabchain ${id} (${address.role})`;
 

@@ -41,6 +41,21 @@ export function parseNodeAddress(search: string): NodeAddress | null {
   };
 }
 
+/** The parameters a node address owns (nodeAddressToSearch writes them, parseNodeAddress reads them). */
+const ADDRESS_KEYS = ['network', 'role', 'topology', 'node', 'preset', 'interval', 'ice', 'tutorial'];
+
+/**
+ * The page's search string with its node address written in (the id the tab picked, say), and
+ * every other parameter of the page kept as it was: the open view, the language, `?lesson=`, the
+ * signalling server (`?signal=`, `?relay=`), the bench's `?ping=` and `?par=`. A reload then
+ * brings back the same node under the same settings.
+ */
+export function withNodeAddress(search: string, a: NodeAddress): string {
+  const q = new URLSearchParams(nodeAddressToSearch(a));
+  for (const [k, v] of new URLSearchParams(search)) if (!ADDRESS_KEYS.includes(k)) q.append(k, v);
+  return `?${q.toString()}`;
+}
+
 /** The URL search string for a node address. */
 export function nodeAddressToSearch(a: NodeAddress): string {
   const q = new URLSearchParams({ network: a.network, role: a.role, topology: a.topology });
