@@ -11,8 +11,8 @@
  *     block interval of the phase after the 30× jump ÷ the 10 s target; fixed difficulty beside it.
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { figure, quantile, type BenchFigure } from './harness';
-import { type AppServer, type Recorded, newContext, nodeUrl, openNode, recorded, startApp, waitHeight } from '../tests/e2e/support/harness';
+import { figure, quantile, roundTrips, type BenchFigure } from './harness';
+import { type AppServer, newContext, nodeUrl, openNode, recorded, startApp, waitHeight } from '../tests/e2e/support/harness';
 import { launchChromium } from '../tests/e2e/support/browser';
 import { LAPTOPS, SPACING, runClass } from '../tests/helpers/classSim';
 
@@ -54,22 +54,6 @@ async function asert(): Promise<{ asert: number; fixed: number }> {
   const f = await runClass(0, [1, LAPTOPS], 200);
   console.log(`  ASERT phases: ${a.phaseMeans.map((p) => `${p.blocks} blocks, mean ${p.mean.toFixed(2)} s`).join(' | ')}`);
   return { asert: a.phaseMeans[1]!.mean, fixed: f.phaseMeans[1]!.mean };
-}
-
-type Msg = Extract<Recorded, { type: 'message' }>;
-function roundTrips(events: Recorded[]): number[] {
-  const sent = new Map<string, number>();
-  const out: number[] = [];
-  for (const e of events) {
-    if (e.type !== 'message') continue;
-    const m = e as Msg;
-    if (m.dir === 'out' && m.command === 'ping') sent.set(m.peer, m.at);
-    else if (m.dir === 'in' && m.command === 'pong' && sent.has(m.peer)) {
-      out.push(m.at - sent.get(m.peer)!);
-      sent.delete(m.peer);
-    }
-  }
-  return out;
 }
 
 async function centralWithChain(ctx: BrowserContext, server: AppServer, network: string, blocks: number): Promise<Page> {
@@ -137,7 +121,7 @@ async function fanout(server: AppServer, browser: Browser, n: number) {
       else if (i > 0 && e.type === 'chain' && e.event === 'block-connected' && e.hash) connected.set(e.hash, [...(connected.get(e.hash) ?? []), e.at]);
     }
   const delays = hashes.map((h) => Math.max(...(connected.get(h) ?? [NaN])) - (found.get(h) ?? NaN)).filter((d) => Number.isFinite(d));
-  const rtts = logs.flatMap(roundTrips);
+  const rtts = logs.flatMap((l) => roundTrips(l));
   const r = { blocks: delays.length, p50: quantile(delays, 0.5), p95: quantile(delays, 0.95), rtt50: quantile(rtts, 0.5), rtt95: quantile(rtts, 0.95) };
   console.log(`  star of ${n}: block to all p50 ${r.p50.toFixed(1)} ms p95 ${r.p95.toFixed(1)} ms; round trip p50 ${r.rtt50.toFixed(2)} ms (${rtts.length} pings)`);
   await ctx.close();

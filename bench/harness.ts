@@ -1,3 +1,4 @@
+import type { Recorded } from '../tests/e2e/support/harness';
 /**
  * Shared shape of every benchmark figure: a value printed beside its anchor (a reference measured
  * in the same run where possible) as a ratio, plus the bar the issue sets, if any.
@@ -87,4 +88,23 @@ export function quantile(xs: number[], q: number): number {
   const i = (s.length - 1) * q;
   const lo = Math.floor(i);
   return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (i - lo);
+}
+
+/** A recorded message of a tab (tests/e2e/support/harness.ts's recorder). */
+type RecordedMessage = Extract<Recorded, { type: 'message' }>;
+
+/** Round trips of a tab's keep-alive pings (from `since` on): each ping out paired with the next pong in from that peer. */
+export function roundTrips(events: readonly Recorded[], since = -Infinity): number[] {
+  const sent = new Map<string, number>();
+  const out: number[] = [];
+  for (const e of events) {
+    if (e.type !== 'message' || e.at < since) continue;
+    const m = e as RecordedMessage;
+    if (m.dir === 'out' && m.command === 'ping') sent.set(m.peer, m.at);
+    else if (m.dir === 'in' && m.command === 'pong' && sent.has(m.peer)) {
+      out.push(m.at - sent.get(m.peer)!);
+      sent.delete(m.peer);
+    }
+  }
+  return out;
 }

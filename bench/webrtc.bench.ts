@@ -19,8 +19,10 @@
  * Times in the pages are `performance.timeOrigin + performance.now()`: one clock for every tab.
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { figure, quantile, type BenchFigure } from './harness';
+import { figure, quantile, roundTrips, type BenchFigure } from './harness';
 import { floodFloor } from './floodFloor';
+import { BrowserCpu } from './browserCpu';
+import { availableParallelism } from 'node:os';
 import { encodeBlock, makeParams, toHex, walletKeyFromSecret } from '../src/core';
 import { buildLongChain } from '../tests/integration/support/longChain';
 import {
@@ -74,6 +76,14 @@ export async function run(): Promise<BenchFigure[]> {
       figure(`initial sync over WebRTC incl. page load, ${s.blocks} blocks × 2 payments`, s.rateWithLoad, 'blocks/s', 'sync from session start', s.rate),
       figure(`initial sync over WebRTC until every block is in IndexedDB, ${s.blocks} blocks × 2 payments`, s.rateStored, 'blocks/s', 'sync from session start to the tip', s.rate),
     );
+    // Where the sync's time goes (Linux: /proc): the whole browser's CPU per block, and how many
+    // cores it kept busy; near all of them means the sync is bound by CPU, not by waiting.
+    if (s.cpuPerBlock !== undefined && s.cores !== undefined)
+      figures.push(
+        figure(`initial sync over WebRTC: CPU of the whole browser per synced block (every process and thread, session start to tip, ${s.blocks} blocks × 2 payments)`, s.cpuPerBlock, 'µs',
+          'same tab connecting freshly decoded copies, per block (one thread)', s.anchorPerBlock),
+        figure('initial sync over WebRTC: cores the browser kept busy (CPU time ÷ wall time, session start to tip)', s.cores, 'cores', 'cores of this machine', availableParallelism()),
+      );
     const c = await initialSync(server, browser, false);
     figures.push(
       figure(`initial sync over WebRTC, ${c.blocks} coinbase-only blocks (median of ${REPEATS})`, c.rate, 'blocks/s', 'same tab connecting freshly decoded copies (cold caches)', c.anchor),
@@ -86,24 +96,6 @@ export async function run(): Promise<BenchFigure[]> {
 }
 
 const median = (xs: number[]) => quantile(xs, 0.5);
-
-type Msg = Extract<Recorded, { type: 'message' }>;
-
-/** Round trips of the nodes' keep-alive pings after `since`: each ping out paired with the next pong in from that peer. */
-function roundTrips(events: Recorded[], since: number): number[] {
-  const sent = new Map<string, number>();
-  const out: number[] = [];
-  for (const e of events) {
-    if (e.type !== 'message' || e.at < since) continue;
-    const m = e as Msg;
-    if (m.dir === 'out' && m.command === 'ping') sent.set(m.peer, m.at);
-    else if (m.dir === 'in' && m.command === 'pong' && sent.has(m.peer)) {
-      out.push(m.at - sent.get(m.peer)!);
-      sent.delete(m.peer);
-    }
-  }
-  return out;
-}
 
 const nodeOf = (p: Page, expr: string) => p.evaluate(`window.tabchain.node.${expr}`);
 
@@ -203,45 +195,57 @@ async function initialSync(server: AppServer, browser: Browser, payments: boolea
   const ctx = await newContext(browser);
   await ctx.addInitScript({ content: LONG_TASKS });
   const { network, tip } = await centralWithChain(ctx, server, payments);
-  const runs: { rate: number; rateStored: number; rateWithLoad: number; anchor: number; longTasks: number; longest: number }[] = [];
-  for (let r = 0; r < REPEATS; r++) {
-    const tabStart = Date.now();
-    const fresh = await openNode(ctx, nodeUrl(server.url, { network, role: 'wallet' }) + PING);
-    await waitHeight(fresh, SYNC_BLOCKS, tip, 600_000);
-    // Until every block is in IndexedDB too (writes wait while far behind, as Core's coins cache):
-    // read when the store says it has flushed, which is at or after the moment it did.
-    const stored = (await fresh.evaluate('window.tabchain.store.flushed().then(() => performance.timeOrigin + performance.now())')) as number;
-    const log = await recorded(fresh);
-    const start = log.find((e) => e.type === 'start')!.at;
-    const end = log.find((e) => e.type === 'chain' && e.event === 'block-connected' && e.hash === tip)!.at;
-    const origin = (await fresh.evaluate('performance.timeOrigin')) as number;
-    const tasks = ((await fresh.evaluate('window.__longTasks')) as { start: number; duration: number }[]).filter((t) => t.start >= start && t.start <= end && t.duration > 50);
-    const blocksIn = log.filter((e) => e.type === 'message' && e.dir === 'in' && e.command === 'block').length;
-    // Anchor: freshly decoded copies of the same blocks into a fresh Chain, caches cold.
-    const anchorMs = (await fresh.evaluate(`(() => {
-      const t = window.tabchain;
-      const chain = t.node.chain;
-      const bytes = [];
-      for (let h = 1; h <= chain.height; h++) bytes.push(t.debug.encodeBlock(chain.getBlock(chain.entryAt(h).hash)).slice());
-      t.debug.forgetDecompressedKeys();
-      const now = Math.floor(Date.now() / 1000) + 7200;
-      const t0 = performance.now();
-      const c = new t.debug.Chain(chain.params);
-      for (const b of bytes) { const r = c.processBlock(t.debug.decodeBlock(b), now); if (r.status !== 'accepted') throw new Error('refused: ' + (r.error && r.error.reason)); }
-      return performance.now() - t0;
-    })()`)) as number;
-    const run = {
-      rate: (SYNC_BLOCKS * 1000) / (end - start),
-      rateStored: (SYNC_BLOCKS * 1000) / (stored - start),
-      rateWithLoad: (SYNC_BLOCKS * 1000) / (end - Math.min(origin, tabStart)),
-      anchor: (SYNC_BLOCKS * 1000) / anchorMs,
-      longTasks: tasks.length,
-      longest: Math.max(0, ...tasks.map((t) => t.duration)),
-    };
-    console.log(`  sync ${payments ? 'with payments' : 'coinbase only'} #${r + 1}: ${SYNC_BLOCKS} blocks (${blocksIn} block messages) in ${(end - start).toFixed(0)} ms = ${run.rate.toFixed(0)} blocks/s; `
-      + `stored in IndexedDB after ${(stored - start).toFixed(0)} ms; in-memory connect of fresh copies ${anchorMs.toFixed(0)} ms = ${run.anchor.toFixed(0)} blocks/s; long tasks > 50 ms: ${run.longTasks} (longest ${run.longest.toFixed(0)} ms)`);
-    runs.push(run);
-    await fresh.close();
+  const runs: { rate: number; rateStored: number; rateWithLoad: number; anchor: number; longTasks: number; longest: number; cpuPerBlock?: number; cores?: number; anchorPerBlock: number }[] = [];
+  const cpu = new BrowserCpu();
+  cpu.start();
+  try {
+    for (let r = 0; r < REPEATS; r++) {
+      const tabStart = Date.now();
+      const fresh = await openNode(ctx, nodeUrl(server.url, { network, role: 'wallet' }) + PING);
+      await waitHeight(fresh, SYNC_BLOCKS, tip, 600_000);
+      // Until every block is in IndexedDB too (writes wait while far behind, as Core's coins cache):
+      // read when the store says it has flushed, which is at or after the moment it did.
+      const stored = (await fresh.evaluate('window.tabchain.store.flushed().then(() => performance.timeOrigin + performance.now())')) as number;
+      const log = await recorded(fresh);
+      const start = log.find((e) => e.type === 'start')!.at;
+      const end = log.find((e) => e.type === 'chain' && e.event === 'block-connected' && e.hash === tip)!.at;
+      const origin = (await fresh.evaluate('performance.timeOrigin')) as number;
+      const tasks = ((await fresh.evaluate('window.__longTasks')) as { start: number; duration: number }[]).filter((t) => t.start >= start && t.start <= end && t.duration > 50);
+      const blocksIn = log.filter((e) => e.type === 'message' && e.dir === 'in' && e.command === 'block').length;
+      // Anchor: freshly decoded copies of the same blocks into a fresh Chain, caches cold.
+      const anchorMs = (await fresh.evaluate(`(() => {
+        const t = window.tabchain;
+        const chain = t.node.chain;
+        const bytes = [];
+        for (let h = 1; h <= chain.height; h++) bytes.push(t.debug.encodeBlock(chain.getBlock(chain.entryAt(h).hash)).slice());
+        t.debug.forgetDecompressedKeys();
+        const now = Math.floor(Date.now() / 1000) + 7200;
+        const t0 = performance.now();
+        const c = new t.debug.Chain(chain.params);
+        for (const b of bytes) { const r = c.processBlock(t.debug.decodeBlock(b), now); if (r.status !== 'accepted') throw new Error('refused: ' + (r.error && r.error.reason)); }
+        return performance.now() - t0;
+      })()`)) as number;
+      // The whole browser's CPU (every process and thread: both tabs, their workers, the GPU and
+      // network processes) from the session start to the tip, against the anchor's one thread.
+      const used = cpu.between(start, end);
+      const run = {
+        ...(used !== undefined ? { cpuPerBlock: (used * 1000) / SYNC_BLOCKS, cores: used / (end - start) } : {}),
+        anchorPerBlock: (anchorMs * 1000) / SYNC_BLOCKS,
+        rate: (SYNC_BLOCKS * 1000) / (end - start),
+        rateStored: (SYNC_BLOCKS * 1000) / (stored - start),
+        rateWithLoad: (SYNC_BLOCKS * 1000) / (end - Math.min(origin, tabStart)),
+        anchor: (SYNC_BLOCKS * 1000) / anchorMs,
+        longTasks: tasks.length,
+        longest: Math.max(0, ...tasks.map((t) => t.duration)),
+      };
+      console.log(`  sync ${payments ? 'with payments' : 'coinbase only'} #${r + 1}: ${SYNC_BLOCKS} blocks (${blocksIn} block messages) in ${(end - start).toFixed(0)} ms = ${run.rate.toFixed(0)} blocks/s; `
+        + `stored in IndexedDB after ${(stored - start).toFixed(0)} ms; in-memory connect of fresh copies ${anchorMs.toFixed(0)} ms = ${run.anchor.toFixed(0)} blocks/s; long tasks > 50 ms: ${run.longTasks} (longest ${run.longest.toFixed(0)} ms)`
+        + (run.cpuPerBlock !== undefined ? `; browser CPU ${run.cpuPerBlock.toFixed(0)} µs per block, ${run.cores!.toFixed(2)} cores busy` : ''));
+      runs.push(run);
+      await fresh.close();
+    }
+  } finally {
+    cpu.stop();
   }
   await ctx.close();
   return {
@@ -251,5 +255,9 @@ async function initialSync(server: AppServer, browser: Browser, payments: boolea
     rateStored: median(runs.map((r) => r.rateStored)),
     anchor: median(runs.map((r) => r.anchor)),
     longTasks: runs.reduce((n, r) => n + r.longTasks, 0),
+    anchorPerBlock: median(runs.map((r) => r.anchorPerBlock)),
+    ...(runs.every((r) => r.cpuPerBlock !== undefined)
+      ? { cpuPerBlock: median(runs.map((r) => r.cpuPerBlock!)), cores: median(runs.map((r) => r.cores!)) }
+      : {}),
   };
 }
