@@ -26,11 +26,16 @@ function fakeCanvas() {
   return { canvas, arcs, clears: () => clears };
 }
 
-/** A manual frame scheduler: `tick(ms)` advances the clock and runs the pending frame. */
+/**
+ * A manual frame scheduler and timers: `tick(ms)` advances the clock (one display frame), fires the
+ * timers then due, and runs the frame asked for, if any.
+ */
 function frames() {
   let t = 0;
   let pending: ((t: number) => void) | null = null;
   let requested = 0;
+  let timerId = 0;
+  const timers = new Map<number, { due: number; cb: () => void }>();
   return {
     now: () => t,
     requestFrame: (cb: (t: number) => void) => {
@@ -40,14 +45,27 @@ function frames() {
     cancelFrame: () => {
       pending = null;
     },
+    setTimer: (cb: () => void, ms: number) => {
+      timers.set(++timerId, { due: t + ms, cb });
+      return timerId;
+    },
+    clearTimer: (id: number) => void timers.delete(id),
     tick(ms: number) {
       t += ms;
+      for (const [id, timer] of [...timers].sort((a, b) => a[1].due - b[1].due)) {
+        if (timer.due > t) continue;
+        timers.delete(id);
+        timer.cb();
+      }
       const cb = pending;
       pending = null;
       cb?.(t);
     },
     get waiting() {
-      return pending !== null;
+      return pending !== null || timers.size > 0;
+    },
+    get requested() {
+      return requested;
     },
   };
 }
@@ -72,6 +90,20 @@ describe('PacketLayer', () => {
     expect(xs.every((x, i) => i === 0 || x > xs[i - 1])).toBe(true);
     expect(xs[0]).toBeGreaterThan(10);
     expect(xs.at(-1)!).toBeLessThan(590);
+  });
+
+  it('asks for a display frame only when a drawing is due, not at every frame of the display', () => {
+    const f = frames();
+    const c = fakeCanvas();
+    const layer = new PacketLayer(c.canvas, { durationMs: 600, maxPackets: 24, fps: 20, ...f });
+    layer.add(line(0, 600), 'block', '#a00');
+    for (let i = 0; i < 45; i++) f.tick(16);
+    // 20 drawings a second over 60 Hz: about 12 drawings in 600 ms, and about as many frames asked
+    // for (asking at every display frame would be ~38).
+    expect(layer.drawn).toBeGreaterThanOrEqual(10);
+    expect(layer.drawn).toBeLessThanOrEqual(17);
+    expect(f.requested).toBeLessThanOrEqual(layer.drawn + 2);
+    expect(f.waiting).toBe(false);
   });
 
   it('keeps at most maxPackets in flight and hides a packet while it is under a node', () => {

@@ -3,6 +3,9 @@
  *
  * The graph itself is still SVG that changes only when nodes, heights or links do; this canvas is
  * redrawn at most `fps` times a second and only while a packet moves: a few circles and labels.
+ * Between two drawings the layer asks for no animation frame (a timer waits until the next drawing
+ * is due): every frame asked for runs the page's whole rendering step, and a class of tabs each
+ * asking 60 times a second for a 20-fps drawing spent the CPU their blocks needed.
  * (Packets as graph-library elements redrew the whole graph at 60 fps while anything moved, which
  * under load is always; a DOM layer animated by the Web Animations API or moved from script was
  * measured no cheaper than this canvas in a tab of eight.)
@@ -34,15 +37,21 @@ export interface PacketLayerOptions {
   now?: () => number;
   requestFrame?: (cb: (t: number) => void) => number;
   cancelFrame?: (id: number) => void;
+  setTimer?: (cb: () => void, ms: number) => number;
+  clearTimer?: (id: number) => void;
 }
+
 
 export class PacketLayer {
   private readonly packets: Packet[] = [];
   private frameId: number | null = null;
+  private waitId: number | null = null;
   private lastDraw = -Infinity;
   private readonly now: () => number;
   private readonly requestFrame: (cb: (t: number) => void) => number;
   private readonly cancelFrame: (id: number) => void;
+  private readonly setTimer: (cb: () => void, ms: number) => number;
+  private readonly clearTimer: (id: number) => void;
   /** Frames drawn so far (for tests and curiosity). */
   drawn = 0;
 
@@ -53,6 +62,8 @@ export class PacketLayer {
     this.now = opts.now ?? (() => performance.now());
     this.requestFrame = opts.requestFrame ?? ((cb) => requestAnimationFrame(cb));
     this.cancelFrame = opts.cancelFrame ?? ((id) => cancelAnimationFrame(id));
+    this.setTimer = opts.setTimer ?? ((cb, ms) => setTimeout(cb, ms) as unknown as number);
+    this.clearTimer = opts.clearTimer ?? ((id) => clearTimeout(id));
   }
 
   get inFlight(): number {
@@ -79,12 +90,31 @@ export class PacketLayer {
 
   destroy(): void {
     if (this.frameId !== null) this.cancelFrame(this.frameId);
+    if (this.waitId !== null) this.clearTimer(this.waitId);
     this.frameId = null;
+    this.waitId = null;
     this.packets.length = 0;
   }
 
+  /** The time between two drawings, less the slack that lets one land on an earlier display frame. */
+  private get period(): number {
+    // (¾ of the period: at 60 Hz and 30 fps every second frame is drawn despite frame jitter.)
+    return (0.75 * 1000) / this.opts.fps;
+  }
+
+  /**
+   * Asks for the frame of the next drawing: at once if it is due, else once a timer says it is (the
+   * display's next frame after that moment is the first one the drawing may use).
+   */
   private schedule(): void {
-    if (this.frameId === null) this.frameId = this.requestFrame(() => this.frame());
+    if (this.frameId !== null || this.waitId !== null) return;
+    const wait = this.lastDraw + this.period - this.now();
+    if (wait <= 0) this.frameId = this.requestFrame(() => this.frame());
+    else
+      this.waitId = this.setTimer(() => {
+        this.waitId = null;
+        this.schedule();
+      }, wait);
   }
 
   private frame(): void {
@@ -92,8 +122,7 @@ export class PacketLayer {
     const now = this.now();
     // Finished packets leave; the rest are drawn at most `fps` times a second.
     for (let i = this.packets.length - 1; i >= 0; i--) if (now - this.packets[i]!.start >= this.opts.durationMs) this.packets.splice(i, 1);
-    // (¾ of the period: at 60 Hz and 30 fps every second frame is drawn despite frame jitter.)
-    if (this.packets.length === 0 || now - this.lastDraw >= (0.75 * 1000) / this.opts.fps) this.draw(now);
+    if (this.packets.length === 0 || now - this.lastDraw >= this.period) this.draw(now);
     if (this.packets.length) this.schedule();
   }
 
