@@ -41,7 +41,6 @@ export interface PacketLayerOptions {
   clearTimer?: (id: number) => void;
 }
 
-
 export class PacketLayer {
   private readonly packets: Packet[] = [];
   private frameId: number | null = null;
