@@ -32,7 +32,7 @@ import {
   type Tx,
 } from '../src/core';
 import { T0, payTo, spendTx, testKey, testParams } from '../tests/helpers/chainBuilder';
-import { figure, warmUpSignatures, type BenchFigure } from './harness';
+import { figure, median, warmUpSignatures, type BenchFigure } from './harness';
 
 /**
  * Operations per second of CPU time (process.cpuUsage: this process, user + system). On a
@@ -177,7 +177,6 @@ export async function run(): Promise<BenchFigure[]> {
   const { params, bytes } = buildBenchChain(N);
   validateChain(params, bytes); // warm-up pass: JIT and WebAssembly tier-up reach steady state
   const runs = [validateChain(params, bytes), validateChain(params, bytes), validateChain(params, bytes)];
-  const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[1]!;
   const blocksPerSecond = N / median(runs.map((r) => r.cpu)); // median of three fresh engines
   const wallBlocksPerSecond = N / median(runs.map((r) => r.wall));
   const ceiling = sig.perSecond / 2; // blocks/s if the 2 signature checks per block were the only work

@@ -81,6 +81,12 @@ export async function warmUpSignatures(ms = 3000): Promise<void> {
     }
 }
 
+/** The middle value of xs (the upper of the two middle ones for an even count): the benches' median of repeats. */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
 /** The q-quantile of xs, interpolated between the two nearest ranks (NaN for none). */
 export function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);

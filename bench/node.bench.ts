@@ -10,7 +10,7 @@
  *     picked it as a high-bandwidth compact-block peer: one trip), beside the old relay's three
  *     (inv → getdata → block).
  */
-import { figure, type BenchFigure, warmUpSignatures } from './harness';
+import { figure, median, type BenchFigure, warmUpSignatures } from './harness';
 import { Chain, decodeBlock, encodeBlock } from '../src/core';
 import { FullNode } from '../src/node/node';
 import { MemoryNetwork } from '../src/adapters/memory/network';
@@ -62,10 +62,6 @@ export async function run(): Promise<BenchFigure[]> {
 interface Timing {
   cpu: number;
   wall: number;
-}
-
-function median(xs: number[]): number {
-  return xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 }
 
 /** Runs `f`, returning its CPU seconds (this process, user + system) and wall seconds. */

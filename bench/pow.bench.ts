@@ -28,7 +28,7 @@ import { type KernelName, NonceSearcher, type ScanBackend, writeJobWords } from 
 import { createBackend } from '../src/core/mining/wasm';
 import { launchChromium, serveMiningPage } from '../tests/e2e/pages/serve';
 import type {} from '../tests/e2e/pages/mining'; // declares window.mining
-import { type BenchFigure, figure } from './harness';
+import { type BenchFigure, figure, median } from './harness';
 
 const FACTS_NATIVE = 9.07e6; // FACTS.md: native openssl SHA-NI, compressions/s ÷ 3
 const KERNELS: KernelName[] = ['js', 'wasm-scalar', 'wasm-simd'];
@@ -113,8 +113,6 @@ interface Rate {
   /** Median cores the hashing threads got (CPU seconds per wall second). */
   cores: number;
 }
-
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
 
 function summarise(windows: Array<{ hashes: number; wall: number; cpu: number | null }>, workers: number): Rate {
   const wall = windows.map((w) => w.hashes / w.wall);

@@ -12,8 +12,8 @@ import type {} from '../tests/e2e/pages/scriptbench'; // declares window.scriptB
 import { readFileSync } from 'node:fs';
 import { launchChromium, servePage } from '../tests/e2e/pages/serve';
 import { vectorPath } from '../tests/helpers/vectors';
-import { figure, warmUpSignatures, type BenchFigure } from './harness';
-import { median, prepareBlockScripts, type Prevout } from './scriptBlock';
+import { figure, median, warmUpSignatures, type BenchFigure } from './harness';
+import { prepareBlockScripts, type Prevout } from './scriptBlock';
 
 /** FACTS.md: bcoin checks the same block's inputs in about 90 ms of one core here when the machine is quiet. */
 const BCOIN_MS = 90;

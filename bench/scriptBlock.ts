@@ -74,9 +74,3 @@ export function prepareBlockScripts(hex: string, prevouts: Prevout[]): BlockScri
     },
   };
 }
-
-/** Median of a list of numbers. */
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}

@@ -22,7 +22,7 @@
  * Times in the pages are `performance.timeOrigin + performance.now()`: one clock for every tab.
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { figure, quantile, roundTrips, type BenchFigure } from './harness';
+import { figure, median, quantile, roundTrips, type BenchFigure } from './harness';
 import { floodFloor } from './floodFloor';
 import { BrowserCpu } from './browserCpu';
 import { availableParallelism } from 'node:os';
@@ -107,8 +107,6 @@ export async function run(): Promise<BenchFigure[]> {
     await server.stop();
   }
 }
-
-const median = (xs: number[]) => quantile(xs, 0.5);
 
 const nodeOf = (p: Page, expr: string) => p.evaluate(`window.tabchain.node.${expr}`);
 

@@ -177,4 +177,3 @@ export class ChainWriteTimer {
     this.timer = null;
   }
 }
-
