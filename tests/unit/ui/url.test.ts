@@ -21,6 +21,12 @@ describe('the page URL of a node', () => {
     expect(q.get('lang')).toBe('ko');
   });
 
+  it('knows every parameter an address writes: a page already at its address comes back unchanged', () => {
+    const full = { network: 'c1', role: 'miner' as const, node: '4', topology: 'mesh' as const, preset: 'classroom' as const, interval: 30, ice: 'stun:10.0.0.1:3478', tutorial: true };
+    const search = nodeAddressToSearch(full);
+    expect(withNodeAddress(search, full)).toBe(search);
+  });
+
   it('lets the address win over what the page said of it, once each', () => {
     const search = withNodeAddress('?network=c1&role=miner&node=4&tutorial=1&preset=regtest', { network: 'c1', role: 'miner', topology: 'star', node: '5' });
     const q = new URLSearchParams(search);
