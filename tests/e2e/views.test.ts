@@ -220,6 +220,47 @@ describe('views of one node', () => {
     expect(problems).toEqual([]);
   }, 240_000);
 
+  it('the network graph draws no ping/pong packet unless asked (a tab at rest draws nothing)', async () => {
+    // Pings every 500 ms on the one link: before the change, each of them and its pong kept the
+    // packet layer redrawing, so a tab at rest never stopped drawing.
+    const net = `ka${Date.now().toString(36)}`;
+    const a = await openNode(`network=${net}&role=central&topology=star&preset=regtest&ping=500&lang=en`);
+    const b = await openNode(`network=${net}&role=wallet&topology=star&ping=500`);
+    await a.waitForFunction(() => document.querySelector('.graph-node:not(.self):not(.known)') !== null, null, { timeout: 30_000 });
+    await a.bringToFront();
+    const drawn = () => a.evaluate(() => (document.querySelector('canvas.packet-layer') as HTMLCanvasElement & { packetLayer: { drawn: number } }).packetLayer.drawn);
+    // The messages this node sends and receives from here on, as the node reports them.
+    await a.evaluate(() => {
+      const w = window as unknown as { seen: [number, string][]; tabchain: { node: { on(l: (e: { type: string; command?: string }) => void): void } } };
+      w.seen = [];
+      w.tabchain.node.on((e) => {
+        if (e.type === 'message') w.seen.push([performance.now(), e.command!]);
+      });
+    });
+    const commands = (since: number) => a.evaluate((t) => (window as unknown as { seen: [number, string][] }).seen.filter(([at]) => at >= t).map(([, c]) => c), since);
+    const now = () => a.evaluate(() => performance.now());
+    // A window of 2 s in which nothing but keepalive moved (the handshake's last messages, a
+    // nodeinfo, may fall in the first ones): the layer drew nothing in it.
+    let d0 = -1;
+    for (let attempt = 0; attempt < 8 && d0 < 0; attempt++) {
+      const from = await now();
+      const before = await drawn();
+      await a.waitForTimeout(2_000);
+      const seen = await commands(from - 700); // a packet drawn in the window may have left up to 600 ms before it
+      if (seen.some((c) => c !== 'ping' && c !== 'pong')) continue;
+      expect(seen.filter((c) => c === 'ping').length).toBeGreaterThanOrEqual(2);
+      expect(seen.filter((c) => c === 'pong').length).toBeGreaterThanOrEqual(2);
+      expect(await drawn()).toBe(before);
+      d0 = before;
+    }
+    expect(d0, 'no quiet window of 2 s in 8 tries').toBeGreaterThanOrEqual(0);
+    // Asked for, the keepalive is drawn like any other message.
+    await a.getByLabel('Show ping/pong (keepalive)').check();
+    await expect.poll(drawn, { timeout: 5_000 }).toBeGreaterThan(d0);
+    await b.close();
+    await a.close();
+  }, 120_000);
+
   it('a tab opened at a lesson shows it, and the page address keeps its settings beside the node id it picked', async () => {
     // The tab writes its node address into the URL once it has an id; the page-only parameters
     // (?lesson=, ?view=, the bench's ?ping=, ?par=, the signalling server) must survive that.

@@ -10,4 +10,9 @@ describe('one command-colour table', () => {
     for (const c of Object.keys(NODE)) expect(dashColor(c)).toMatch(/^#[0-9a-f]{6}$/);
     expect(nodeColor('inv')).toBe(NODE.inv);
   });
+
+  it('colours the compact-block and headers messages too (they were drawn grey and missing from the legend)', () => {
+    for (const c of ['headers', 'getheaders', 'sendheaders', 'cmpctblock', 'getblocktxn', 'blocktxn', 'sendcmpct', 'teacher']) expect(nodeColor(c)).not.toBe('#444');
+    expect(new Set(Object.values(NODE)).size).toBe(Object.keys(NODE).length - 1); // params and getparams share one grey
+  });
 });

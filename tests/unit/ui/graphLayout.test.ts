@@ -3,7 +3,7 @@
  * nodes known only by address on the outer ring, discs that never overlap and stay in the picture.
  */
 import { describe, expect, it } from 'vitest';
-import { layoutGraph } from '../../../src/ui/views/network/NetworkGraph';
+import { layoutGraph, layoutKey } from '../../../src/ui/views/network/NetworkGraph';
 import type { PeerRow } from '../../../src/ui/runtime/viewStore';
 
 const peer = (id: string, ready = true, height = 3): PeerRow => ({ id, outbound: true, role: 'wallet', height, claimed: height, ready });
@@ -35,5 +35,17 @@ describe('layoutGraph', () => {
         for (const b of g.nodes) if (a !== b) expect(Math.hypot(a.x - b.x, a.y - b.y), `${n}: ${a.id}/${b.id}`).toBeGreaterThanOrEqual(a.r + b.r);
       }
     }
+  });
+});
+
+describe('layoutKey', () => {
+  it('changes with what the layout draws of a peer, not with its round trip', () => {
+    const base = [peer('3001'), peer('3002', false)];
+    const key = layoutKey(base);
+    expect(layoutKey(base.map((p) => ({ ...p, rtt: 12, claimed: 9, outbound: false })))).toBe(key);
+    expect(layoutKey([peer('3001'), peer('3002', true)])).not.toBe(key); // ready: an edge appears
+    expect(layoutKey([peer('3001', true, 4), peer('3002', false)])).not.toBe(key); // height: its label
+    expect(layoutKey([{ ...peer('3001'), role: 'miner' }, peer('3002', false)])).not.toBe(key); // role: colour and label
+    expect(layoutKey([peer('3001'), peer('3003', false)])).not.toBe(key);
   });
 });

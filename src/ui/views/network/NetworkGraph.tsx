@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { viewStore, type ViewState } from '../../runtime/viewStore';
 import { useViewShallow } from '../../useView';
@@ -16,6 +16,17 @@ const PACKET_MS = 600;
  * packet's flight smooth enough (12 positions) at two thirds of the cost of 30.
  */
 const PACKET_FPS = 20;
+/**
+ * The links' keepalive, not drawn unless asked for (as in the message log and the dashboard's
+ * graph): every link pings every few seconds, and each packet keeps the canvas redrawing for
+ * PACKET_MS, so a tab at rest spent most of its CPU drawing pings (8 idle tabs: 0.27 of a core).
+ */
+const KEEPALIVE = new Set(['ping', 'pong']);
+
+/** What the layout reads of the peers (their round trips change with every pong, the layout does not). */
+export function layoutKey(peers: readonly { id: string; ready: boolean; role?: string; height?: number }[]): string {
+  return peers.map((p) => `${p.id}/${p.ready ? 1 : 0}/${p.role ?? ''}/${p.height ?? ''}`).join(' ');
+}
 
 /** The drawing's coordinate system (the SVG scales it to the panel, keeping proportions). */
 const VIEW_W = 700;
@@ -118,8 +129,11 @@ export function NetworkGraph() {
   const { t } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
   const overlay = useRef<HTMLCanvasElement>(null);
-  const graphState = useViewShallow((s) => ({ nodeId: s.nodeId, role: s.role, height: s.height, peers: s.peers, knownNodes: s.knownNodes }));
-  const graph = useMemo(() => layoutGraph(graphState, (r) => t(`role.${r}`)), [graphState, t]);
+  const graphState = useViewShallow((s) => ({ nodeId: s.nodeId, role: s.role, height: s.height, peerKey: layoutKey(s.peers), knownNodes: s.knownNodes }));
+  const graph = useMemo(() => layoutGraph({ ...graphState, peers: viewStore.getState().peers }, (r) => t(`role.${r}`)), [graphState, t]);
+  const [keepalive, setKeepalive] = useState(false);
+  const showKeepalive = useRef(keepalive);
+  showKeepalive.current = keepalive;
   const graphRef = useRef(graph);
   graphRef.current = graph;
 
@@ -152,7 +166,8 @@ export function NetworkGraph() {
       for (let i = s.messages.length - 1; i >= 0 && s.messages[i]!.id > lastMessage; i--) fresh.push(s.messages[i]!);
       if (s.messages.length) lastMessage = s.messages[s.messages.length - 1]!.id;
       // In a burst (initial sync: hundreds of messages per update) show a sample, newest first.
-      for (const m of fresh.slice(0, MAX_NEW_PER_UPDATE).reverse()) {
+      const drawn = showKeepalive.current ? fresh : fresh.filter((m) => !KEEPALIVE.has(m.command));
+      for (const m of drawn.slice(0, MAX_NEW_PER_UPDATE).reverse()) {
         const from = m.dir === 'out' ? s.nodeId : m.peer;
         const to = m.dir === 'out' ? m.peer : s.nodeId;
         if (!disc(from) || !disc(to)) continue;
@@ -199,6 +214,9 @@ export function NetworkGraph() {
         ))}
         <li><span className="swatch dashed" aria-hidden="true" /> {t('graph.knownOnly')}</li>
       </ul>
+      <label className="graph-keepalive">
+        <input type="checkbox" checked={keepalive} onChange={(e) => setKeepalive(e.target.checked)} /> {t('msgx.showKeepalive')}
+      </label>
     </section>
   );
 }
