@@ -75,7 +75,7 @@ async function englishIn(page: Page, network: string): Promise<string[]> {
     'tabchain', 'English', 'version', 'verack', 'getaddr', 'addr', 'inv', 'getdata', 'notfound', 'getblocks', 'block', 'tx', 'ping', 'pong', 'reject',
     'getparams', 'params', 'nodeinfo', 'send', 'mine', 'UTXO', 'txid', 'index', 'WIF', 'sat', 'BTC', 'SHA', 'MSG_TX', 'MSG_BLOCK', 'WALLET_1', 'WALLET_2',
     'WALLET_3', 'WALLET_4', 'MINER_WALLET', 'CENTRAL_NODE', 'IndexedDB', 'WebRTC', 'PeerJS', 'npm', 'start', 'KiB', 'MB', 'ms', 'txn', 'mempool', 'conflict',
-    'headers', 'sendheaders', 'getheaders', 'sendcmpct', 'cmpctblock', 'getblocktxn', 'blocktxn', 'MSG_CMPCT_BLOCK', 'BIP', 'wtxid', 'ID', 'QR', 'Go', 'H/s', 'kH', 'MH', 'Ctrl', 'https', 'http', 'TCP', 'CPU', 'wasm', 'simd', 'SIMD', 'JavaScript', 'WebAssembly',
+    'headers', 'sendheaders', 'getheaders', 'sendcmpct', 'cmpctblock', 'getblocktxn', 'blocktxn', 'teacher', 'MSG_CMPCT_BLOCK', 'BIP', 'wtxid', 'ID', 'QR', 'Go', 'H/s', 'kH', 'MH', 'Ctrl', 'https', 'http', 'TCP', 'CPU', 'wasm', 'simd', 'SIMD', 'JavaScript', 'WebAssembly',
   ]);
   const words = cleaned.match(/[A-Za-z][A-Za-z_0-9]{2,}/g) ?? [];
   return [...new Set(words.filter((w) => !ALLOWED.has(w) && !/^v\d+$/.test(w)))]; // v70001: a protocol version
