@@ -5,10 +5,10 @@ import { clockTime } from '../format';
 import { useDash } from './store';
 import { commandsSeen, filterMessages, messageMatrix } from './derived';
 import { commandColor } from './shared';
+import { KEEPALIVE_COMMANDS } from '../views/network/commandColors';
 import { ScrollRegion } from './ScrollRegion';
 
 const SHOWN = 120;
-const PINGS = ['ping', 'pong'];
 
 /**
  * Messages between any two nodes: a from × to matrix of counts (click a cell to pick the pair)
@@ -22,7 +22,7 @@ export function Messages() {
   const [cmd, setCmd] = useState('');
   const [both, setBoth] = useState(true);
   const [pings, setPings] = useState(false);
-  const hidden = useMemo(() => (pings ? [] : PINGS), [pings]);
+  const hidden = useMemo(() => (pings ? [] : KEEPALIVE_COMMANDS), [pings]);
   const matrix = useMemo(() => messageMatrix(data, cmd || null, hidden), [data, cmd, hidden]);
   const commands = useMemo(() => commandsSeen(data), [data]);
   const log = useMemo(() => filterMessages(data, { from, to, cmd, either: both, hide: hidden }, SHOWN).reverse(), [data, from, to, cmd, both, hidden]);

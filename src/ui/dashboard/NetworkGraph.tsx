@@ -5,6 +5,7 @@ import { useDash } from './store';
 import { byNodeId, graphOf, tipGroups } from './derived';
 import type { MessageRecord } from './model';
 import { branchOf, COMMAND_COLORS, commandColor } from './shared';
+import { isKeepalive } from '../views/network/commandColors';
 
 const ROLE_COLORS: Record<string, string> = { central: '#6f42c1', miner: '#b35c00', wallet: '#0b6bcb' };
 const ROLE_SHAPES: Record<string, string> = { central: 'round-rectangle', miner: 'hexagon', wallet: 'ellipse' };
@@ -194,7 +195,7 @@ export function NetworkGraph() {
     if (!cy || !animate || fresh.length === 0 || document.hidden) return;
     fresh.sort((a, b) => a.time - b.time || a.seq - b.seq);
     for (const m of fresh) {
-      if (!pings && (m.cmd === 'ping' || m.cmd === 'pong')) continue;
+      if (!pings && isKeepalive(m.cmd)) continue;
       if (packets.current >= MAX_PACKETS) break;
       const from = cy.getElementById(`n${m.from}`);
       const to = cy.getElementById(`n${m.to}`);

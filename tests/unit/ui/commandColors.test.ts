@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMAND_COLORS as NODE, commandColor as nodeColor } from '../../../src/ui/views/network/commandColors';
+import { COMMAND_COLORS as NODE, KEEPALIVE_COMMANDS, commandColor as nodeColor, isKeepalive } from '../../../src/ui/views/network/commandColors';
 import { COMMAND_COLORS as DASH, commandColor as dashColor } from '../../../src/ui/dashboard/shared';
 
 describe('one command-colour table', () => {
@@ -14,5 +14,10 @@ describe('one command-colour table', () => {
   it('colours the compact-block and headers messages too (they were drawn grey and missing from the legend)', () => {
     for (const c of ['headers', 'getheaders', 'sendheaders', 'cmpctblock', 'getblocktxn', 'blocktxn', 'sendcmpct', 'teacher']) expect(nodeColor(c)).not.toBe('#444');
     expect(new Set(Object.values(NODE)).size).toBe(Object.keys(NODE).length - 1); // params and getparams share one grey
+  });
+
+  it('one keepalive list for the message log, the node graph and the dashboard', () => {
+    expect(KEEPALIVE_COMMANDS).toEqual(['ping', 'pong']);
+    expect(['ping', 'pong', 'inv', 'cmpctblock'].map(isKeepalive)).toEqual([true, true, false, false]);
   });
 });

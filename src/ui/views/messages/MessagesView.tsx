@@ -7,9 +7,7 @@ import type { CompactBlockEvent, MessageEvent } from '../../../node/events';
 import { HexDump } from './HexDump';
 import { Term } from '../../components/Term';
 import { localSummary } from '../../summary';
-
-/** Commands hidden until asked for: the links' keepalive. */
-const KEEPALIVE = new Set(['ping', 'pong']);
+import { isKeepalive } from '../network/commandColors';
 
 /**
  * Every message in and out as a sequence diagram (this node in the middle column, each peer a
@@ -28,7 +26,7 @@ export function MessagesView() {
   const commands = useMemo(() => [...new Set(messages.map((m) => m.command))].sort(), [messages]);
   const peers = useMemo(() => [...new Set(messages.map((m) => m.peer))].sort(), [messages]);
   const shown = useMemo(
-    () => messages.filter((m) => (!command || m.command === command) && (!peer || m.peer === peer) && (keepalive || command === m.command || !KEEPALIVE.has(m.command))).slice(-300).reverse(),
+    () => messages.filter((m) => (!command || m.command === command) && (!peer || m.peer === peer) && (keepalive || command === m.command || !isKeepalive(m.command))).slice(-300).reverse(),
     [messages, command, peer, keepalive],
   );
   return (

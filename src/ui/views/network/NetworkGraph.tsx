@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { viewStore, type ViewState } from '../../runtime/viewStore';
 import { useViewShallow } from '../../useView';
 import type { MessageEvent } from '../../../node/events';
-import { COMMAND_COLORS, commandColor } from './commandColors';
+import { COMMAND_COLORS, commandColor, isKeepalive } from './commandColors';
 import { PacketLayer } from './packetLayer';
 
 /** Most message animations in flight at once, and started per store update (a sync burst must not flood the canvas). */
@@ -16,13 +16,6 @@ const PACKET_MS = 600;
  * packet's flight smooth enough (12 positions) at two thirds of the cost of 30.
  */
 const PACKET_FPS = 20;
-/**
- * The links' keepalive, not drawn unless asked for (as in the message log and the dashboard's
- * graph): every link pings every few seconds, and each packet keeps the canvas redrawing for
- * PACKET_MS, so a tab at rest never stopped drawing: 8 idle tabs of one browser spent about a
- * tenth of a core on it at the default 5-s pings, and a quarter at the benches' 1-s pings.
- */
-const KEEPALIVE = new Set(['ping', 'pong']);
 
 /** What the layout reads of the peers (their round trips change with every pong, the layout does not). */
 export function layoutKey(peers: readonly { id: string; ready: boolean; role?: string; height?: number }[]): string {
@@ -167,7 +160,10 @@ export function NetworkGraph() {
       for (let i = s.messages.length - 1; i >= 0 && s.messages[i]!.id > lastMessage; i--) fresh.push(s.messages[i]!);
       if (s.messages.length) lastMessage = s.messages[s.messages.length - 1]!.id;
       // In a burst (initial sync: hundreds of messages per update) show a sample, newest first.
-      const drawn = showKeepalive.current ? fresh : fresh.filter((m) => !KEEPALIVE.has(m.command));
+      // The keepalive is not drawn unless asked for: each packet keeps the canvas redrawing for
+      // PACKET_MS, so a tab at rest never stopped drawing (8 idle tabs of one browser spent about a
+      // tenth of a core on it at the default 5-s pings, and a quarter at the benches' 1-s pings).
+      const drawn = showKeepalive.current ? fresh : fresh.filter((m) => !isKeepalive(m.command));
       for (const m of drawn.slice(0, MAX_NEW_PER_UPDATE).reverse()) {
         const from = m.dir === 'out' ? s.nodeId : m.peer;
         const to = m.dir === 'out' ? m.peer : s.nodeId;

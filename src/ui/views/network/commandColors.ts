@@ -31,6 +31,16 @@ export const COMMAND_COLORS: Record<Message['command'], string> = {
   teacher: '#d6336c',
 };
 
+/**
+ * The links' keepalive: hidden until asked for in the message log, the node's graph and the
+ * dashboard (every link pings every few seconds; shown, it buries the traffic a lesson is about).
+ */
+export const KEEPALIVE_COMMANDS: string[] = ['ping', 'pong'];
+
+export function isKeepalive(command: string): boolean {
+  return KEEPALIVE_COMMANDS.includes(command);
+}
+
 export function commandColor(command: string): string {
   return (COMMAND_COLORS as Record<string, string>)[command] ?? '#444';
 }
